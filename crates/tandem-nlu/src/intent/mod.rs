@@ -1,0 +1,1 @@
+//! Fast-tier intent classification.

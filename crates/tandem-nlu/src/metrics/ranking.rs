@@ -1,0 +1,1 @@
+//! Ranking metrics for scores against binary labels.

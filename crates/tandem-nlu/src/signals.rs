@@ -1,0 +1,1 @@
+//! Signal detectors: frustration, wish for a person, urgency, abuse.

@@ -1,0 +1,6 @@
+//! Integration tests of tandem-nlu (one test binary; one module per concern).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod intent;
+mod pii;
+mod signals;
