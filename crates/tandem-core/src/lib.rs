@@ -1,1 +1,11 @@
-//! tandem-core
+//! Tandem's domain: identifiers, customers, conversations, messages, events, users and roles,
+//! permissions and errors. No I/O.
+
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod model;
+pub mod permission;
+pub mod validate;
+
+pub use error::{Error, Result};

@@ -1,1 +1,63 @@
-//! tandem-engine
+//! Tandem's work. Handlers and the CLI call the engine; the engine checks permissions, validates
+//! input, writes through the store and publishes committed events on the bus.
+
+pub mod auth;
+pub mod bus;
+pub mod conversations;
+pub mod staff;
+mod throttle;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use bus::{Bus, LiveEvent, LocalBus};
+pub use tandem_core::{Error, Result};
+use tandem_store::Store;
+
+/// Settings the engine needs.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// How long a staff session lasts after login.
+    pub session_ttl: Duration,
+    /// Failed logins allowed per e-mail address or client address within `login_window`.
+    pub login_max_failures: usize,
+    pub login_window: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            session_ttl: Duration::from_secs(12 * 3600),
+            login_max_failures: 10,
+            login_window: Duration::from_secs(10 * 60),
+        }
+    }
+}
+
+/// The engine: one per process, shared by all requests.
+pub struct Engine {
+    store: Arc<dyn Store>,
+    bus: Arc<dyn Bus>,
+    config: EngineConfig,
+    login_throttle: throttle::Throttle,
+}
+
+impl Engine {
+    pub fn new(store: Arc<dyn Store>, bus: Arc<dyn Bus>, config: EngineConfig) -> Self {
+        let login_throttle = throttle::Throttle::new(config.login_max_failures, config.login_window);
+        Self { store, bus, config, login_throttle }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn bus(&self) -> &Arc<dyn Bus> {
+        &self.bus
+    }
+
+    /// Whether the database answers.
+    pub async fn ready(&self) -> Result<()> {
+        self.store.ping().await
+    }
+}

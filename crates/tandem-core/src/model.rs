@@ -1,0 +1,173 @@
+//! The domain records: customers, conversations, messages, staff users and teams.
+
+use crate::ids::{ConversationId, CustomerId, MessageId, TeamId, UserId};
+use crate::Error;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Defines a closed, string-coded enum with `as_str`, `parse` and `ALL`.
+macro_rules! string_enum {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Result<Self, Error> {
+                match text {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(Error::invalid(
+                        concat!("invalid_", $what),
+                        format!(
+                            "{:?} is not a valid {}; expected one of: {}",
+                            other,
+                            $what,
+                            [$($text),+].join(", ")
+                        ),
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+string_enum!(
+    /// Who is handling a conversation: the bot, a queue waiting for a person, a person, or nobody
+    /// because it is resolved.
+    ConversationStatus, "status" {
+        Bot => "bot",
+        Queued => "queued",
+        Assigned => "assigned",
+        Resolved => "resolved",
+    }
+);
+
+string_enum!(
+    /// How urgent a conversation is.
+    Priority, "priority" {
+        Low => "low",
+        Normal => "normal",
+        High => "high",
+        Urgent => "urgent",
+    }
+);
+
+string_enum!(
+    /// Who wrote a message.
+    Author, "author" {
+        Customer => "customer",
+        Bot => "bot",
+        Agent => "agent",
+        System => "system",
+    }
+);
+
+string_enum!(
+    /// A staff member's role. Permissions follow from it (see [`crate::permission`]).
+    Role, "role" {
+        Agent => "agent",
+        Trainer => "trainer",
+        Supervisor => "supervisor",
+        Admin => "admin",
+    }
+);
+
+/// A person who writes to the business.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub name: String,
+    pub email: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A conversation as agents see it in lists and in detail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub customer: Customer,
+    pub status: ConversationStatus,
+    pub priority: Priority,
+    pub assignee_id: Option<UserId>,
+    pub team_id: Option<TeamId>,
+    pub tags: Vec<String>,
+    /// The first words of the latest message that is not an internal note.
+    pub preview: String,
+    pub message_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_message_at: DateTime<Utc>,
+}
+
+/// A link to where an answer came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+}
+
+/// One message. Internal notes are visible to staff only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Message {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub author: Author,
+    /// The staff member who wrote it, for agent messages and notes.
+    pub author_user_id: Option<UserId>,
+    pub text: String,
+    pub internal: bool,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A staff member.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    pub team_ids: Vec<TeamId>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A team of staff members, with the skills it covers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Team {
+    pub id: TeamId,
+    pub name: String,
+    pub skills: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_enums_parse_their_own_text_and_explain_bad_values() {
+        for status in ConversationStatus::ALL {
+            assert_eq!(ConversationStatus::parse(status.as_str()).unwrap(), *status);
+        }
+        let err = Role::parse("root").unwrap_err();
+        assert_eq!(err.code(), "invalid_role");
+        assert!(err.to_string().contains("agent, trainer, supervisor, admin"), "{err}");
+    }
+}

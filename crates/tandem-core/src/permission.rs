@@ -1,0 +1,54 @@
+//! Who may do what. Every permission check in Tandem goes through [`Role::allows`].
+
+use crate::model::Role;
+use crate::Error;
+
+/// Something a staff member may be allowed to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    /// See conversations, their messages (including internal notes) and events.
+    ViewConversations,
+    /// Reply to customers and write internal notes.
+    ReplyToConversations,
+    /// Assign, change status, priority, team and tags.
+    ManageConversations,
+    /// See the list of staff members and teams.
+    ViewStaff,
+    /// Create users, change roles, deactivate, manage teams.
+    ManageStaff,
+}
+
+impl Role {
+    /// Whether this role has the permission.
+    pub fn allows(self, permission: Permission) -> bool {
+        use Permission::*;
+        match permission {
+            ViewConversations | ReplyToConversations | ManageConversations | ViewStaff => true,
+            ManageStaff => matches!(self, Role::Admin),
+        }
+    }
+
+    /// `Ok` when allowed, otherwise a `forbidden` error naming the role.
+    pub fn require(self, permission: Permission) -> Result<(), Error> {
+        if self.allows(permission) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!("the {self} role may not do this ({permission:?})")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_manage_staff() {
+        assert!(Role::Admin.allows(Permission::ManageStaff));
+        for role in [Role::Agent, Role::Trainer, Role::Supervisor] {
+            assert!(!role.allows(Permission::ManageStaff));
+            assert!(role.allows(Permission::ReplyToConversations));
+            assert_eq!(role.require(Permission::ManageStaff).unwrap_err().code(), "forbidden");
+        }
+    }
+}

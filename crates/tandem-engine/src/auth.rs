@@ -1,0 +1,182 @@
+//! Who is calling. Staff log in with e-mail and password (argon2id) and get an opaque session
+//! token; customers get a token that opens exactly one conversation. Only SHA-256 hashes of tokens
+//! are stored, so a copy of the database does not let anyone in.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine as _;
+use chrono::Utc;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use tandem_core::ids::ConversationId;
+use tandem_core::model::User;
+use tandem_core::permission::Permission;
+use tandem_core::validate::{Email, Password};
+use tandem_core::Error;
+
+use crate::{Engine, Result};
+
+const STAFF_TOKEN_PREFIX: &str = "tdm_";
+const CUSTOMER_TOKEN_PREFIX: &str = "tdc_";
+
+/// A logged-in staff member.
+#[derive(Clone, Debug)]
+pub struct Staff {
+    pub user: User,
+}
+
+impl Staff {
+    pub fn require(&self, permission: Permission) -> Result<()> {
+        self.user.role.require(permission)
+    }
+}
+
+/// A successful login.
+#[derive(Clone, Debug)]
+pub struct LoginOutcome {
+    pub token: String,
+    pub user: User,
+    pub expires_at: chrono::DateTime<Utc>,
+}
+
+/// A new random token with the given prefix: 256 bits, URL-safe.
+pub(crate) fn new_token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+pub(crate) fn new_customer_token() -> String {
+    new_token(CUSTOMER_TOKEN_PREFIX)
+}
+
+/// What is stored in place of a token.
+pub(crate) fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Compares two equal-length hex digests without an early exit.
+pub(crate) fn same_hash(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Hashes a password with argon2id (on a blocking thread: it takes tens of milliseconds on purpose).
+pub async fn hash_password(password: &Password) -> Result<String> {
+    let password = password.expose().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| Error::internal(format!("cannot hash the password: {e}")))
+    })
+    .await
+    .map_err(|e| Error::internal(format!("password hashing stopped: {e}")))?
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A well-formed hash of a password nobody knows, verified when the e-mail is unknown so that the
+/// answer takes as long as for a known one.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Kjt4HBZ1ZtW7AbO9v0bXvO5M0wBbL1q0r9x0u5y7c4";
+
+/// A random password for a generated account: 20 characters, URL-safe.
+pub fn generate_password() -> String {
+    let mut bytes = [0u8; 15];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+impl Engine {
+    /// Checks e-mail and password and opens a session. `client` (the caller's address) and the
+    /// e-mail each get a limited number of failures per window.
+    pub async fn login(&self, email: &str, password: &str, client: &str) -> Result<LoginOutcome> {
+        let email_key = format!("email:{}", email.trim().to_lowercase());
+        let client_key = format!("client:{client}");
+        if let Some(retry_after_secs) = self.login_throttle.blocked(&[&email_key, &client_key]) {
+            return Err(Error::RateLimited { retry_after_secs });
+        }
+        let wrong = || Error::Unauthenticated("the e-mail address or the password is wrong".into());
+        let found = match Email::parse(email) {
+            Ok(email) => self.store.user_credentials(email.as_str()).await?,
+            Err(_) => None,
+        };
+        let (user, hash) = match found {
+            Some((user, hash)) if user.active => (user, hash),
+            _ => {
+                verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+                self.login_throttle.fail(&[&email_key, &client_key]);
+                return Err(wrong());
+            }
+        };
+        if !verify_password(password.to_owned(), hash).await {
+            self.login_throttle.fail(&[&email_key, &client_key]);
+            return Err(wrong());
+        }
+        self.login_throttle.clear(&email_key);
+        let token = new_token(STAFF_TOKEN_PREFIX);
+        let ttl = chrono::Duration::from_std(self.config.session_ttl).unwrap_or(chrono::Duration::hours(12));
+        let expires_at = Utc::now() + ttl;
+        self.store.create_session(&token_hash(&token), user.id, expires_at).await?;
+        tracing::info!(user = %user.id, "staff login");
+        Ok(LoginOutcome { token, user, expires_at })
+    }
+
+    /// Ends the session of this token.
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        self.store.delete_session(&token_hash(token)).await
+    }
+
+    /// The staff member behind a session token.
+    pub async fn authenticate_staff(&self, token: &str) -> Result<Staff> {
+        if !token.starts_with(STAFF_TOKEN_PREFIX) {
+            return Err(Error::Unauthenticated("a staff session token is needed".into()));
+        }
+        match self.store.session_user(&token_hash(token), Utc::now()).await? {
+            Some(user) => Ok(Staff { user }),
+            None => Err(Error::Unauthenticated("the session is unknown or has expired; log in again".into())),
+        }
+    }
+
+    /// Checks that the customer token opens this conversation. A token for another conversation
+    /// and an unknown conversation get the same answer, so nothing leaks about others.
+    pub async fn authenticate_customer(&self, conversation: ConversationId, token: &str) -> Result<()> {
+        if !token.starts_with(CUSTOMER_TOKEN_PREFIX) {
+            return Err(Error::Unauthenticated("a customer token is needed".into()));
+        }
+        match self.store.conversation_token_hash(conversation).await? {
+            Some(stored) if same_hash(&stored, &token_hash(token)) => Ok(()),
+            _ => Err(Error::Forbidden("this token does not open this conversation".into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_prefixed_and_hash_stably() {
+        let a = new_token("tdm_");
+        let b = new_token("tdm_");
+        assert!(a.starts_with("tdm_") && a.len() > 40);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a), token_hash(&a));
+        assert!(same_hash(&token_hash(&a), &token_hash(&a)));
+        assert!(!same_hash(&token_hash(&a), &token_hash(&b)));
+    }
+
+    #[test]
+    fn the_dummy_hash_parses() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+}

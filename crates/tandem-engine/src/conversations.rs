@@ -1,0 +1,288 @@
+//! Conversations from both sides: customers start them and write; staff read, reply, write
+//! internal notes, assign, change status and priority, and tag.
+
+use serde::Deserialize;
+use tandem_core::event::{Actor, Event};
+use tandem_core::ids::{ConversationId, TeamId, UserId};
+use tandem_core::model::{Author, Conversation, ConversationStatus, Message, Priority};
+use tandem_core::permission::Permission;
+use tandem_core::validate::{DisplayName, Email, MessageText, Tag};
+use tandem_core::Error;
+use tandem_store::{AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, NewConversation, NewMessage};
+
+use crate::auth::{new_customer_token, token_hash, Staff};
+use crate::bus::LiveEvent;
+use crate::{Engine, Result};
+
+/// The most conversations one list request returns.
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+/// A conversation just opened from the widget, with the token that opens it.
+#[derive(Clone, Debug)]
+pub struct StartedConversation {
+    pub conversation: Conversation,
+    pub customer_token: String,
+}
+
+/// Staff's query over conversations, as it arrives from outside (all fields optional text).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConversationQuery {
+    /// `bot`, `queued`, `assigned` or `resolved`.
+    pub status: Option<String>,
+    /// `me`, `none` (unassigned) or a user id.
+    pub assignee: Option<String>,
+    /// A team id.
+    pub team: Option<String>,
+    /// Only conversations with this tag.
+    pub tag: Option<String>,
+    /// Text to find in the customer's name, e-mail or any message.
+    pub q: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<i64>,
+    /// Conversations per page, 1 to 100 (default 50).
+    pub per_page: Option<i64>,
+}
+
+/// What staff may change on a conversation; absent fields stay as they are. `assignee_id` and
+/// `team_id` take `null` to clear.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct ConversationUpdate {
+    pub status: Option<ConversationStatus>,
+    pub priority: Option<Priority>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub assignee_id: Option<Option<UserId>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub team_id: Option<Option<TeamId>>,
+    #[serde(default)]
+    pub add_tags: Vec<String>,
+    #[serde(default)]
+    pub remove_tags: Vec<String>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl Engine {
+    fn publish_conversation(&self, conversation: &Conversation) {
+        self.bus.publish(LiveEvent::ConversationUpdated { conversation: conversation.clone() });
+    }
+
+    fn publish_message(&self, message: &Message) {
+        self.bus.publish(LiveEvent::MessageCreated { conversation_id: message.conversation_id, message: message.clone() });
+    }
+
+    async fn existing(&self, id: ConversationId) -> Result<Conversation> {
+        self.store.get_conversation(id).await?.ok_or_else(|| Error::not_found("conversation"))
+    }
+
+    // --- customer side ---------------------------------------------------------------------
+
+    /// Opens a conversation for a customer writing from the widget.
+    pub async fn start_conversation(&self, name: &str, email: &str) -> Result<StartedConversation> {
+        let name = DisplayName::parse(name)?;
+        let email = Email::parse(email)?;
+        let customer_token = new_customer_token();
+        let (conversation, _) = self
+            .store
+            .create_conversation(NewConversation {
+                customer_name: name.into_string(),
+                customer_email: email.into_string(),
+                token_hash: token_hash(&customer_token),
+                status: ConversationStatus::Bot,
+                priority: Priority::Normal,
+            })
+            .await?;
+        self.publish_conversation(&conversation);
+        Ok(StartedConversation { conversation, customer_token })
+    }
+
+    /// Stores a customer's message. A message on a resolved conversation reopens it.
+    pub async fn customer_message(&self, id: ConversationId, token: &str, text: &str) -> Result<Message> {
+        self.authenticate_customer(id, token).await?;
+        let text = MessageText::parse(text)?;
+        let (message, _) = self
+            .store
+            .append_message(NewMessage {
+                conversation_id: id,
+                author: Author::Customer,
+                author_user_id: None,
+                text: text.into_string(),
+                internal: false,
+                sources: Vec::new(),
+                actor: Actor::Customer,
+            })
+            .await?;
+        self.publish_message(&message);
+        let conversation = self.existing(id).await?;
+        if conversation.status == ConversationStatus::Resolved {
+            let reopened = if conversation.assignee_id.is_some() {
+                ConversationStatus::Assigned
+            } else {
+                ConversationStatus::Queued
+            };
+            let change = ConversationChange { status: Some(reopened), ..Default::default() };
+            let (conversation, _) = self.store.update_conversation(id, change, Actor::Customer).await?;
+            self.publish_conversation(&conversation);
+        }
+        Ok(message)
+    }
+
+    /// The messages a customer sees: everything but internal notes.
+    pub async fn customer_messages(&self, id: ConversationId, token: &str) -> Result<Vec<Message>> {
+        self.authenticate_customer(id, token).await?;
+        self.store.list_messages(id, false).await
+    }
+
+    /// The conversation as the customer may see it.
+    pub async fn customer_conversation(&self, id: ConversationId, token: &str) -> Result<Conversation> {
+        self.authenticate_customer(id, token).await?;
+        self.existing(id).await
+    }
+
+    // --- staff side ------------------------------------------------------------------------
+
+    pub async fn list_conversations(&self, staff: &Staff, query: &ConversationQuery) -> Result<ConversationPage> {
+        staff.require(Permission::ViewConversations)?;
+        let blank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let status = blank(&query.status).map(|s| ConversationStatus::parse(&s)).transpose()?;
+        let assignee = match blank(&query.assignee).as_deref() {
+            None => None,
+            Some("me") => Some(AssigneeFilter::User(staff.user.id)),
+            Some("none") => Some(AssigneeFilter::Unassigned),
+            Some(other) => Some(AssigneeFilter::User(other.parse().map_err(|_| {
+                Error::invalid("invalid_assignee", "assignee must be `me`, `none` or a user id")
+            })?)),
+        };
+        let team = blank(&query.team)
+            .map(|t| t.parse::<TeamId>().map_err(|_| Error::invalid("invalid_team", "team must be a team id")))
+            .transpose()?;
+        let tag = blank(&query.tag).map(|t| Tag::parse(&t).map(|t| t.as_str().to_owned())).transpose()?;
+        let per_page = query.per_page.unwrap_or(50);
+        if !(1..=MAX_PAGE_SIZE).contains(&per_page) {
+            return Err(Error::invalid("invalid_page", format!("per_page must be between 1 and {MAX_PAGE_SIZE}")));
+        }
+        let page = query.page.unwrap_or(1);
+        if !(1..=1_000_000).contains(&page) {
+            return Err(Error::invalid("invalid_page", "page must be a positive number"));
+        }
+        let filter = ConversationFilter {
+            status,
+            assignee,
+            team,
+            tag,
+            text: blank(&query.q),
+            limit: per_page,
+            offset: (page - 1) * per_page,
+        };
+        self.store.list_conversations(&filter).await
+    }
+
+    pub async fn conversation(&self, staff: &Staff, id: ConversationId) -> Result<(Conversation, Vec<Message>)> {
+        staff.require(Permission::ViewConversations)?;
+        let conversation = self.existing(id).await?;
+        let messages = self.store.list_messages(id, true).await?;
+        Ok((conversation, messages))
+    }
+
+    pub async fn conversation_events(&self, staff: &Staff, id: ConversationId) -> Result<Vec<Event>> {
+        staff.require(Permission::ViewConversations)?;
+        self.existing(id).await?;
+        self.store.list_events(id).await
+    }
+
+    /// An agent's reply (or, with `internal`, a note only staff see). A reply to a conversation
+    /// nobody holds yet assigns it to the one who replies, so the bot stays out of it.
+    pub async fn staff_message(&self, staff: &Staff, id: ConversationId, text: &str, internal: bool) -> Result<Message> {
+        staff.require(Permission::ReplyToConversations)?;
+        let text = MessageText::parse(text)?;
+        let conversation = self.existing(id).await?;
+        let actor = Actor::User { id: staff.user.id };
+        let (message, _) = self
+            .store
+            .append_message(NewMessage {
+                conversation_id: id,
+                author: Author::Agent,
+                author_user_id: Some(staff.user.id),
+                text: text.into_string(),
+                internal,
+                sources: Vec::new(),
+                actor: actor.clone(),
+            })
+            .await?;
+        self.publish_message(&message);
+        let unheld = conversation.assignee_id.is_none()
+            && matches!(conversation.status, ConversationStatus::Bot | ConversationStatus::Queued);
+        if !internal && unheld {
+            let change = ConversationChange {
+                status: Some(ConversationStatus::Assigned),
+                assignee: Some(Some(staff.user.id)),
+                ..Default::default()
+            };
+            let (conversation, _) = self.store.update_conversation(id, change, actor).await?;
+            self.publish_conversation(&conversation);
+        }
+        Ok(message)
+    }
+
+    /// Changes status, priority, assignee, team and tags in one step, keeping them consistent:
+    /// an assignee means `assigned`; removing the assignee of an assigned case puts it back in the
+    /// queue; `assigned` without anyone named means the caller takes it.
+    pub async fn update_conversation(
+        &self,
+        staff: &Staff,
+        id: ConversationId,
+        update: ConversationUpdate,
+    ) -> Result<Conversation> {
+        staff.require(Permission::ManageConversations)?;
+        let current = self.existing(id).await?;
+        if let Some(Some(user)) = update.assignee_id {
+            match self.store.get_user(user).await? {
+                Some(u) if u.active => {}
+                _ => return Err(Error::invalid("invalid_assignee", "the assignee is not an active staff member")),
+            }
+        }
+        if let Some(Some(team)) = update.team_id {
+            if !self.store.list_teams().await?.iter().any(|t| t.id == team) {
+                return Err(Error::invalid("invalid_team", "there is no such team"));
+            }
+        }
+        let parse_tags = |tags: &[String]| -> Result<Vec<String>> {
+            tags.iter().map(|t| Tag::parse(t).map(|t| t.as_str().to_owned())).collect()
+        };
+        let mut change = ConversationChange {
+            status: update.status,
+            priority: update.priority,
+            assignee: update.assignee_id,
+            team: update.team_id,
+            add_tags: parse_tags(&update.add_tags)?,
+            remove_tags: parse_tags(&update.remove_tags)?,
+        };
+        let assignee_after = change.assignee.unwrap_or(current.assignee_id);
+        let status_after = change.status.unwrap_or(current.status);
+        match (change.assignee, change.status) {
+            (Some(Some(_)), None) if current.status != ConversationStatus::Resolved => {
+                change.status = Some(ConversationStatus::Assigned);
+            }
+            (Some(None), None) if current.status == ConversationStatus::Assigned => {
+                change.status = Some(ConversationStatus::Queued);
+            }
+            (None, Some(ConversationStatus::Assigned)) if assignee_after.is_none() => {
+                change.assignee = Some(Some(staff.user.id));
+            }
+            _ => {}
+        }
+        if status_after == ConversationStatus::Assigned && change.assignee == Some(None) {
+            return Err(Error::invalid("invalid_update", "an assigned conversation needs an assignee"));
+        }
+        let (conversation, events) = self.store.update_conversation(id, change, Actor::User { id: staff.user.id }).await?;
+        if !events.is_empty() {
+            self.publish_conversation(&conversation);
+        }
+        Ok(conversation)
+    }
+}
