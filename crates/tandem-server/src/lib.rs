@@ -1,1 +1,73 @@
-//! tandem-server
+//! Tandem's HTTP server: the `/api/v1` REST API, live events over WebSocket, the OpenAPI document
+//! and its explorer, health checks and Prometheus metrics. Handlers are thin: they parse, call the
+//! engine, and map the result.
+
+mod error;
+mod extract;
+mod middleware;
+mod openapi;
+mod routes;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use tandem_engine::Engine;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use error::ApiError;
+pub use openapi::ApiDoc;
+
+/// Settings of the HTTP layer.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { body_limit: 1024 * 1024 }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub config: ServerConfig,
+    /// Turns true when the server is shutting down, so long-lived connections close.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The whole application as an axum router.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.body_limit;
+    let app = routes::router(state.clone())
+        .merge(openapi::explorer())
+        .layer(axum::middleware::from_fn(middleware::metrics))
+        .layer(axum::middleware::from_fn_with_state(body_limit, middleware::reject_oversized))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit));
+    middleware::with_security_headers(app)
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::panic_response))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// Serves until `shutdown` resolves, then stops accepting and lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    engine: Arc<Engine>,
+    config: ServerConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let app = router(AppState { engine, config, shutdown: stop_rx });
+    let signal = async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    };
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(signal)
+        .await
+}

@@ -1,0 +1,101 @@
+//! Request extractors: JSON bodies with clear errors, staff and customer credentials, ids.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use tandem_engine::auth::Staff;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// A JSON body. Malformed JSON is 400, a body of the wrong shape 422, a missing
+/// `Content-Type: application/json` 415, and a body over the limit 413.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_error(rejection)),
+        }
+    }
+}
+
+fn json_error(rejection: JsonRejection) -> ApiError {
+    match rejection {
+        JsonRejection::JsonSyntaxError(e) => {
+            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {}", e.body_text()))
+        }
+        JsonRejection::JsonDataError(e) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("the JSON body does not have the expected fields: {}", e.body_text()),
+        ),
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as JSON with `Content-Type: application/json`",
+        ),
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
+        }
+        other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
+    }
+}
+
+/// The bearer token of the request: the `Authorization: Bearer` header, or for WebSocket
+/// connections (browsers cannot set headers there) the `token` query parameter.
+pub fn bearer_token(parts: &Parts) -> Option<String> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        let mut words = value.splitn(2, ' ');
+        if let (Some(scheme), Some(token)) = (words.next(), words.next()) {
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() {
+                return Some(token.trim().to_owned());
+            }
+        }
+    }
+    parts.uri.query().and_then(|q| {
+        q.split('&').find_map(|pair| pair.strip_prefix("token=")).filter(|t| !t.is_empty()).map(str::to_owned)
+    })
+}
+
+fn missing_token() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "send a token as `Authorization: Bearer TOKEN`")
+}
+
+/// A logged-in staff member.
+pub struct StaffAuth {
+    pub staff: Staff,
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for StaffAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(parts).ok_or_else(missing_token)?;
+        let staff = state.engine.authenticate_staff(&token).await?;
+        Ok(Self { staff, token })
+    }
+}
+
+/// A customer token; which conversation it opens is checked by the engine.
+pub struct CustomerToken(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for CustomerToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        bearer_token(parts).map(Self).ok_or_else(missing_token)
+    }
+}
+
+/// Parses an id from a path segment; a malformed id is simply not found.
+pub fn parse_id<T: std::str::FromStr<Err = tandem_core::Error>>(raw: &str) -> Result<T, ApiError> {
+    raw.parse().map_err(ApiError::from)
+}

@@ -1,0 +1,80 @@
+//! The OpenAPI 3 document, generated from the handlers, and the offline API explorer.
+
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tandem API", description = "Customer service where software and people work in tandem."),
+    paths(
+        routes::widget::start,
+        routes::widget::show,
+        routes::widget::post_message,
+        routes::widget::messages,
+        routes::live::customer,
+        routes::auth::login,
+        routes::auth::logout,
+        routes::auth::me,
+        routes::conversations::list,
+        routes::conversations::show,
+        routes::conversations::update,
+        routes::conversations::post_message,
+        routes::conversations::events,
+        routes::users::list,
+        routes::users::create,
+        routes::users::update,
+        routes::teams::list,
+        routes::teams::create,
+        routes::live::staff,
+    ),
+    components(schemas(tandem_engine::LiveEvent, ErrorBody, ErrorDetail)),
+    modifiers(&BearerTokens),
+    tags(
+        (name = "widget", description = "The customer side: start a conversation, write, read, listen"),
+        (name = "auth", description = "Staff login"),
+        (name = "conversations", description = "The agent side"),
+        (name = "users", description = "Staff accounts"),
+        (name = "teams", description = "Teams and skills"),
+        (name = "live", description = "Live events over WebSocket"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The shape of every error response.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorDetail {
+    /// Stable snake_case code, e.g. `empty_message`.
+    code: String,
+    /// A sentence for people.
+    message: String,
+}
+
+struct BearerTokens;
+
+impl Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for name in ["staff_token", "customer_token"] {
+            components.add_security_scheme(
+                name,
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// `/api/v1/openapi.json` and the explorer at `/api/v1/docs`, its assets embedded in the binary.
+pub fn explorer() -> Router {
+    SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", ApiDoc::openapi()).into()
+}

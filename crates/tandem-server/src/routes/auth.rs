@@ -1,0 +1,57 @@
+//! Staff login and logout.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tandem_core::model::User;
+use utoipa::ToSchema;
+
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, StaffAuth};
+use crate::AppState;
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer TOKEN`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+/// Log in with e-mail and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, description = "wrong e-mail or password"),
+        (status = 429, description = "too many failed attempts; see Retry-After")))]
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let outcome = state.engine.login(&req.email, &req.password, &peer.ip().to_string()).await?;
+    Ok(Json(LoginResponse { token: outcome.token, expires_at: outcome.expires_at, user: outcome.user }))
+}
+
+/// End this session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("staff_token" = [])),
+    responses((status = 204), (status = 401)))]
+pub async fn logout(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<StatusCode> {
+    state.engine.logout(&auth.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who is logged in.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("staff_token" = [])),
+    responses((status = 200, body = User), (status = 401)))]
+pub async fn me(auth: StaffAuth) -> Json<User> {
+    Json(auth.staff.user)
+}

@@ -1,0 +1,112 @@
+//! The agent side of conversations: inbox, detail, replies and notes, changes, event log.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tandem_core::event::Event;
+use tandem_core::model::{Conversation, Message};
+use tandem_engine::conversations::{ConversationQuery, ConversationUpdate};
+use utoipa::ToSchema;
+
+use crate::error::ApiResult;
+use crate::extract::{parse_id, ApiJson, StaffAuth};
+use crate::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversationList {
+    pub conversations: Vec<Conversation>,
+    /// How many conversations match in all.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversationDetail {
+    #[serde(flatten)]
+    pub conversation: Conversation,
+    /// Every message, internal notes included, oldest first.
+    pub messages: Vec<Message>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct StaffMessageRequest {
+    pub text: String,
+    /// An internal note, seen by staff only.
+    #[serde(default)]
+    pub internal: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventList {
+    pub events: Vec<Event>,
+}
+
+/// The inbox: conversations matching the filters, most recent activity first.
+#[utoipa::path(get, path = "/api/v1/conversations", tag = "conversations", params(ConversationQuery),
+    security(("staff_token" = [])), responses((status = 200, body = ConversationList), (status = 400), (status = 401)))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Query(query): Query<ConversationQuery>,
+) -> ApiResult<Json<ConversationList>> {
+    let page = state.engine.list_conversations(&auth.staff, &query).await?;
+    Ok(Json(ConversationList {
+        conversations: page.conversations,
+        total: page.total,
+        page: query.page.unwrap_or(1),
+        per_page: query.per_page.unwrap_or(50),
+    }))
+}
+
+/// One conversation with all its messages.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "conversations", params(("id" = String, Path)),
+    security(("staff_token" = [])), responses((status = 200, body = ConversationDetail), (status = 404)))]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConversationDetail>> {
+    let (conversation, messages) = state.engine.conversation(&auth.staff, parse_id(&id)?).await?;
+    Ok(Json(ConversationDetail { conversation, messages }))
+}
+
+/// Change status, priority, assignee, team or tags.
+#[utoipa::path(patch, path = "/api/v1/conversations/{id}", tag = "conversations", params(("id" = String, Path)),
+    request_body = ConversationUpdate, security(("staff_token" = [])),
+    responses((status = 200, body = Conversation), (status = 400), (status = 404), (status = 422)))]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+    ApiJson(update): ApiJson<ConversationUpdate>,
+) -> ApiResult<Json<Conversation>> {
+    Ok(Json(state.engine.update_conversation(&auth.staff, parse_id(&id)?, update).await?))
+}
+
+/// Reply to the customer, or write an internal note.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "conversations",
+    params(("id" = String, Path)), request_body = StaffMessageRequest, security(("staff_token" = [])),
+    responses((status = 201, body = Message), (status = 400), (status = 404)))]
+pub async fn post_message(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<StaffMessageRequest>,
+) -> ApiResult<(StatusCode, Json<Message>)> {
+    let message = state.engine.staff_message(&auth.staff, parse_id(&id)?, &req.text, req.internal).await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// The conversation's event log (the audit trail), oldest first.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/events", tag = "conversations",
+    params(("id" = String, Path)), security(("staff_token" = [])),
+    responses((status = 200, body = EventList), (status = 404)))]
+pub async fn events(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<EventList>> {
+    Ok(Json(EventList { events: state.engine.conversation_events(&auth.staff, parse_id(&id)?).await? }))
+}

@@ -1,0 +1,103 @@
+//! The customer side: what the web widget (or a business's own client) calls.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tandem_core::ids::ConversationId;
+use tandem_core::model::{ConversationStatus, Message};
+use utoipa::ToSchema;
+
+use crate::error::ApiResult;
+use crate::extract::{parse_id, ApiJson, CustomerToken};
+use crate::AppState;
+
+#[derive(Deserialize, ToSchema)]
+pub struct StartRequest {
+    /// The customer's name.
+    pub name: String,
+    /// The customer's e-mail address.
+    pub email: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StartResponse {
+    pub conversation_id: ConversationId,
+    /// Opens this conversation (and only it): send it as `Authorization: Bearer TOKEN`.
+    pub customer_token: String,
+    pub status: ConversationStatus,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MessageRequest {
+    pub text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageList {
+    pub messages: Vec<Message>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CustomerConversation {
+    pub id: ConversationId,
+    pub status: ConversationStatus,
+}
+
+/// Start a conversation.
+#[utoipa::path(post, path = "/api/v1/widget/conversations", tag = "widget", request_body = StartRequest,
+    responses((status = 201, body = StartResponse), (status = 400, description = "invalid name or e-mail")))]
+pub async fn start(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<StartRequest>,
+) -> ApiResult<(StatusCode, Json<StartResponse>)> {
+    let started = state.engine.start_conversation(&req.name, &req.email).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(StartResponse {
+            conversation_id: started.conversation.id,
+            customer_token: started.customer_token,
+            status: started.conversation.status,
+        }),
+    ))
+}
+
+/// The conversation's status, as the customer may see it.
+#[utoipa::path(get, path = "/api/v1/widget/conversations/{id}", tag = "widget",
+    params(("id" = String, Path)), security(("customer_token" = [])),
+    responses((status = 200, body = CustomerConversation), (status = 401), (status = 403)))]
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    customer: CustomerToken,
+) -> ApiResult<Json<CustomerConversation>> {
+    let conversation = state.engine.customer_conversation(parse_id(&id)?, &customer.0).await?;
+    Ok(Json(CustomerConversation { id: conversation.id, status: conversation.status }))
+}
+
+/// Write a message as the customer.
+#[utoipa::path(post, path = "/api/v1/widget/conversations/{id}/messages", tag = "widget",
+    params(("id" = String, Path)), request_body = MessageRequest, security(("customer_token" = [])),
+    responses((status = 201, body = Message), (status = 400), (status = 401), (status = 403), (status = 413)))]
+pub async fn post_message(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    customer: CustomerToken,
+    ApiJson(req): ApiJson<MessageRequest>,
+) -> ApiResult<(StatusCode, Json<Message>)> {
+    let message = state.engine.customer_message(parse_id(&id)?, &customer.0, &req.text).await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// The conversation's messages as the customer sees them (no internal notes).
+#[utoipa::path(get, path = "/api/v1/widget/conversations/{id}/messages", tag = "widget",
+    params(("id" = String, Path)), security(("customer_token" = [])),
+    responses((status = 200, body = MessageList), (status = 401), (status = 403)))]
+pub async fn messages(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    customer: CustomerToken,
+) -> ApiResult<Json<MessageList>> {
+    let messages = state.engine.customer_messages(parse_id(&id)?, &customer.0).await?;
+    Ok(Json(MessageList { messages }))
+}
