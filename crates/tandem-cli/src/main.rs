@@ -1,7 +1,10 @@
 //! The `tandem` binary.
 
+mod config;
+mod serve;
 mod signals;
 mod triage;
+mod users;
 
 use clap::{Parser, Subcommand};
 
@@ -14,6 +17,19 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the server: the API, live events and the web UI.
+    ///
+    /// On an empty data directory it creates the database and the first admin (from
+    /// TANDEM_ADMIN_EMAIL / TANDEM_ADMIN_PASSWORD, or with a generated password it prints once).
+    /// Set TANDEM_DATABASE_URL=postgres://... to use PostgreSQL. Stops cleanly on SIGTERM / Ctrl-C.
+    Serve(serve::ServeArgs),
+    /// Create or update the database schema, then exit.
+    Migrate(serve::StoreArgs),
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: users::UserCommand,
+    },
     /// Train an intent model from labelled examples.
     Train(triage::TrainArgs),
     /// Evaluate an intent model on labelled examples.
@@ -27,9 +43,24 @@ enum Command {
     Redact(signals::RedactArgs),
 }
 
+/// Logs go to stderr; `RUST_LOG` picks the level (default `info`).
+pub(crate) fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if format == "json" { builder.json().try_init() } else { builder.try_init() };
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve(args) => runtime().and_then(|rt| rt.block_on(serve::serve(args))),
+        Command::Migrate(args) => runtime().and_then(|rt| rt.block_on(serve::migrate(args))),
+        Command::User { command } => runtime().and_then(|rt| rt.block_on(users::run(command))),
         Command::Train(args) => triage::train(args),
         Command::Eval(args) => triage::eval(args),
         Command::Signals { command } => signals::run(command),

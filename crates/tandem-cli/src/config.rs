@@ -1,0 +1,254 @@
+//! Configuration: defaults, then `tandem.toml`, then `TANDEM_*` environment variables, then
+//! command-line flags, each overriding the one before.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+use tandem_store::SqliteDurability;
+
+/// A value that must not appear in logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Everything `tandem` can be configured with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the SQLite database (and later indexes and models) live.
+    pub data_dir: PathBuf,
+    /// The address the server listens on.
+    pub addr: SocketAddr,
+    /// `postgres://...` to use PostgreSQL instead of the embedded SQLite database.
+    pub database_url: Option<Secret>,
+    /// The first admin's e-mail, used on an empty database.
+    pub admin_email: String,
+    /// The first admin's password; generated and printed once when absent.
+    pub admin_password: Option<Secret>,
+    /// The largest request body, in bytes.
+    pub body_limit_bytes: usize,
+    pub sqlite_durability: SqliteDurability,
+    pub session_ttl: Duration,
+    /// `text` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./tandem-data"),
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: None,
+            admin_email: "admin@tandem.local".to_owned(),
+            admin_password: None,
+            body_limit_bytes: 1024 * 1024,
+            sqlite_durability: SqliteDurability::Full,
+            session_ttl: Duration::from_secs(12 * 3600),
+            log_format: "text".to_owned(),
+        }
+    }
+}
+
+/// The keys `tandem.toml` may hold (all optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    addr: Option<String>,
+    database_url: Option<String>,
+    admin_email: Option<String>,
+    admin_password: Option<String>,
+    body_limit_bytes: Option<usize>,
+    sqlite_durability: Option<String>,
+    session_ttl_hours: Option<u64>,
+    log_format: Option<String>,
+}
+
+/// Flags that override everything else.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub addr: Option<String>,
+}
+
+impl Config {
+    /// Loads the configuration; `env` is the process environment (a parameter so tests can pass
+    /// their own).
+    pub fn load(overrides: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let mut config = Config::default();
+        let file = overrides
+            .config_file
+            .clone()
+            .or_else(|| env("TANDEM_CONFIG").map(PathBuf::from))
+            .or_else(|| Some(PathBuf::from("tandem.toml")).filter(|p| p.exists()));
+        if let Some(path) = file {
+            config.apply_file(&path)?;
+        }
+        config.apply(Source::Env, &|key| env(&format!("TANDEM_{}", key.to_uppercase())))?;
+        if let Some(dir) = &overrides.data_dir {
+            config.data_dir = dir.clone();
+        }
+        if let Some(addr) = &overrides.addr {
+            config.addr = parse_addr(addr, "--addr")?;
+        }
+        Ok(config)
+    }
+
+    fn apply_file(&mut self, path: &Path) -> anyhow::Result<()> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        let file: FileConfig =
+            toml::from_str(&text).with_context(|| format!("the configuration file {} is not valid", path.display()))?;
+        let get = |key: &str| -> Option<String> {
+            match key {
+                "data_dir" => file.data_dir.as_ref().map(|p| p.display().to_string()),
+                "addr" => file.addr.clone(),
+                "database_url" => file.database_url.clone(),
+                "admin_email" => file.admin_email.clone(),
+                "admin_password" => file.admin_password.clone(),
+                "body_limit_bytes" => file.body_limit_bytes.map(|v| v.to_string()),
+                "sqlite_durability" => file.sqlite_durability.clone(),
+                "session_ttl_hours" => file.session_ttl_hours.map(|v| v.to_string()),
+                "log_format" => file.log_format.clone(),
+                _ => None,
+            }
+        };
+        self.apply(Source::File(path), &get)
+    }
+
+    /// Applies every key `get` knows, naming the source in errors.
+    fn apply(&mut self, source: Source<'_>, get: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        let name = |key: &str| match source {
+            Source::Env => format!("TANDEM_{}", key.to_uppercase()),
+            Source::File(path) => format!("`{key}` in {}", path.display()),
+        };
+        if let Some(v) = get("data_dir") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("addr") {
+            self.addr = parse_addr(&v, &name("addr"))?;
+        }
+        if let Some(v) = get("database_url").filter(|v| !v.trim().is_empty()) {
+            self.database_url = Some(Secret(v));
+        }
+        if let Some(v) = get("admin_email") {
+            self.admin_email = v;
+        }
+        if let Some(v) = get("admin_password").filter(|v| !v.is_empty()) {
+            self.admin_password = Some(Secret(v));
+        }
+        if let Some(v) = get("body_limit_bytes") {
+            self.body_limit_bytes = v
+                .parse()
+                .ok()
+                .filter(|n| *n >= 1024)
+                .with_context(|| format!("{} must be a number of bytes of at least 1024", name("body_limit_bytes")))?;
+        }
+        if let Some(v) = get("sqlite_durability") {
+            self.sqlite_durability = match v.as_str() {
+                "full" => SqliteDurability::Full,
+                "normal" => SqliteDurability::Normal,
+                _ => bail!("{} must be `full` or `normal`", name("sqlite_durability")),
+            };
+        }
+        if let Some(v) = get("session_ttl_hours") {
+            let hours: u64 = v
+                .parse()
+                .ok()
+                .filter(|h| (1..=24 * 90).contains(h))
+                .with_context(|| format!("{} must be a number of hours from 1 to 2160", name("session_ttl_hours")))?;
+            self.session_ttl = Duration::from_secs(hours * 3600);
+        }
+        if let Some(v) = get("log_format") {
+            if v != "text" && v != "json" {
+                bail!("{} must be `text` or `json`", name("log_format"));
+            }
+            self.log_format = v;
+        }
+        Ok(())
+    }
+
+    /// The database URL: the configured one, or the SQLite file in the data directory.
+    pub fn store_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose().to_owned(),
+            None => format!("sqlite://{}", self.data_dir.join("tandem.db").display()),
+        }
+    }
+
+    pub fn uses_postgres(&self) -> bool {
+        self.database_url.is_some()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Env,
+    File(&'a Path),
+}
+
+fn parse_addr(value: &str, what: &str) -> anyhow::Result<SocketAddr> {
+    value.parse().with_context(|| format!("{what} must be HOST:PORT with an IP address, e.g. 127.0.0.1:8080, not {value:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_then_file_then_env_then_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tandem.toml");
+        std::fs::write(&file, "addr = \"127.0.0.1:9000\"\ndata_dir = \"/from/file\"\nlog_format = \"json\"\n").unwrap();
+        let overrides = Overrides { config_file: Some(file.clone()), ..Default::default() };
+
+        let c = Config::load(&overrides, &env(&[])).unwrap();
+        assert_eq!(c.addr.port(), 9000);
+        assert_eq!(c.data_dir, PathBuf::from("/from/file"));
+        assert_eq!(c.log_format, "json");
+        assert_eq!(c.body_limit_bytes, 1024 * 1024);
+
+        let c = Config::load(&overrides, &env(&[("TANDEM_ADDR", "127.0.0.1:9100"), ("TANDEM_DATABASE_URL", "postgres://x/y")]))
+            .unwrap();
+        assert_eq!(c.addr.port(), 9100);
+        assert!(c.uses_postgres());
+        assert_eq!(format!("{:?}", c.database_url), "Some(<redacted>)");
+
+        let flags = Overrides { addr: Some("127.0.0.1:9200".into()), data_dir: Some("/flag".into()), ..overrides };
+        let c = Config::load(&flags, &env(&[("TANDEM_ADDR", "127.0.0.1:9100")])).unwrap();
+        assert_eq!(c.addr.port(), 9200);
+        assert_eq!(c.data_dir, PathBuf::from("/flag"));
+        assert_eq!(c.store_url(), "sqlite:///flag/tandem.db");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = Config::load(&Overrides::default(), &env(&[("TANDEM_ADDR", "localhost")])).unwrap_err();
+        assert!(err.to_string().contains("TANDEM_ADDR"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tandem.toml");
+        std::fs::write(&file, "colour = \"blue\"\n").unwrap();
+        let err = Config::load(&Overrides { config_file: Some(file), ..Default::default() }, &env(&[])).unwrap_err();
+        assert!(format!("{err:#}").contains("unknown field"), "{err:#}");
+    }
+}
