@@ -30,7 +30,10 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(code: &'static str, message: impl fmt::Display) -> Self {
-        Self::Invalid { code, message: message.to_string() }
+        Self::Invalid {
+            code,
+            message: message.to_string(),
+        }
     }
 
     pub fn not_found(what: impl fmt::Display) -> Self {
@@ -38,7 +41,10 @@ impl Error {
     }
 
     pub fn conflict(code: &'static str, message: impl fmt::Display) -> Self {
-        Self::Conflict { code, message: message.to_string() }
+        Self::Conflict {
+            code,
+            message: message.to_string(),
+        }
     }
 
     pub fn internal(message: impl fmt::Display) -> Self {

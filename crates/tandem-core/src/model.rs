@@ -168,6 +168,9 @@ mod tests {
         }
         let err = Role::parse("root").unwrap_err();
         assert_eq!(err.code(), "invalid_role");
-        assert!(err.to_string().contains("agent, trainer, supervisor, admin"), "{err}");
+        assert!(
+            err.to_string().contains("agent, trainer, supervisor, admin"),
+            "{err}"
+        );
     }
 }

@@ -33,7 +33,9 @@ impl Role {
         if self.allows(permission) {
             Ok(())
         } else {
-            Err(Error::Forbidden(format!("the {self} role may not do this ({permission:?})")))
+            Err(Error::Forbidden(format!(
+                "the {self} role may not do this ({permission:?})"
+            )))
         }
     }
 }
@@ -48,7 +50,10 @@ mod tests {
         for role in [Role::Agent, Role::Trainer, Role::Supervisor] {
             assert!(!role.allows(Permission::ManageStaff));
             assert!(role.allows(Permission::ReplyToConversations));
-            assert_eq!(role.require(Permission::ManageStaff).unwrap_err().code(), "forbidden");
+            assert_eq!(
+                role.require(Permission::ManageStaff).unwrap_err().code(),
+                "forbidden"
+            );
         }
     }
 }

@@ -74,7 +74,10 @@ impl MessageText {
     pub fn parse(raw: &str) -> Result<Self, Error> {
         let text = raw.trim();
         if text.is_empty() {
-            return Err(Error::invalid("empty_message", "the message text must not be empty"));
+            return Err(Error::invalid(
+                "empty_message",
+                "the message text must not be empty",
+            ));
         }
         if text.chars().count() > MAX_MESSAGE_CHARS {
             return Err(Error::invalid(
@@ -83,8 +86,10 @@ impl MessageText {
             ));
         }
         // Keep newlines and tabs; drop other control characters, which no person means to send.
-        let clean: String =
-            text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect();
+        let clean: String = text
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+            .collect();
         Ok(Self(clean))
     }
 
@@ -106,7 +111,9 @@ impl Tag {
         let tag = raw.trim().to_lowercase();
         let ok = !tag.is_empty()
             && tag.chars().count() <= MAX_TAG_CHARS
-            && tag.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
+            && tag
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
         if ok {
             Ok(Self(tag))
         } else {
@@ -158,15 +165,31 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse("  Ada@Example.ORG ").unwrap().as_str(), "ada@example.org");
-        for bad in ["", "ada", "ada@", "@example.org", "a b@example.org", "a@b", "a@.b.c", "a@b..c", "a@b@c.d"] {
+        assert_eq!(
+            Email::parse("  Ada@Example.ORG ").unwrap().as_str(),
+            "ada@example.org"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "a b@example.org",
+            "a@b",
+            "a@.b.c",
+            "a@b..c",
+            "a@b@c.d",
+        ] {
             assert_eq!(Email::parse(bad).unwrap_err().code(), "invalid_email", "{bad}");
         }
     }
 
     #[test]
     fn message_text() {
-        assert_eq!(MessageText::parse("  hi\u{0007} there\n ").unwrap().as_str(), "hi there");
+        assert_eq!(
+            MessageText::parse("  hi\u{0007} there\n ").unwrap().as_str(),
+            "hi there"
+        );
         assert_eq!(MessageText::parse(" \n\t ").unwrap_err().code(), "empty_message");
         let long = "x".repeat(MAX_MESSAGE_CHARS + 1);
         assert_eq!(MessageText::parse(&long).unwrap_err().code(), "message_too_long");
@@ -178,6 +201,9 @@ mod tests {
         assert!(Tag::parse("two words").is_err());
         assert!(DisplayName::parse("  ").is_err());
         assert!(Password::parse("short").is_err());
-        assert_eq!(format!("{:?}", Password::parse("long enough secret").unwrap()), "Password(<redacted>)");
+        assert_eq!(
+            format!("{:?}", Password::parse("long enough secret").unwrap()),
+            "Password(<redacted>)"
+        );
     }
 }

@@ -43,7 +43,10 @@ pub struct LoginOutcome {
 pub(crate) fn new_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 pub(crate) fn new_customer_token() -> String {
@@ -77,7 +80,11 @@ pub async fn hash_password(password: &Password) -> Result<String> {
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -126,9 +133,15 @@ impl Engine {
         let token = new_token(STAFF_TOKEN_PREFIX);
         let ttl = chrono::Duration::from_std(self.config.session_ttl).unwrap_or(chrono::Duration::hours(12));
         let expires_at = Utc::now() + ttl;
-        self.store.create_session(&token_hash(&token), user.id, expires_at).await?;
+        self.store
+            .create_session(&token_hash(&token), user.id, expires_at)
+            .await?;
         tracing::info!(user = %user.id, "staff login");
-        Ok(LoginOutcome { token, user, expires_at })
+        Ok(LoginOutcome {
+            token,
+            user,
+            expires_at,
+        })
     }
 
     /// Ends the session of this token.
@@ -143,7 +156,9 @@ impl Engine {
         }
         match self.store.session_user(&token_hash(token), Utc::now()).await? {
             Some(user) => Ok(Staff { user }),
-            None => Err(Error::Unauthenticated("the session is unknown or has expired; log in again".into())),
+            None => Err(Error::Unauthenticated(
+                "the session is unknown or has expired; log in again".into(),
+            )),
         }
     }
 
@@ -155,7 +170,9 @@ impl Engine {
         }
         match self.store.conversation_token_hash(conversation).await? {
             Some(stored) if same_hash(&stored, &token_hash(token)) => Ok(()),
-            _ => Err(Error::Forbidden("this token does not open this conversation".into())),
+            _ => Err(Error::Forbidden(
+                "this token does not open this conversation".into(),
+            )),
         }
     }
 }

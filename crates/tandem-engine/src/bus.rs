@@ -12,7 +12,10 @@ use tokio::sync::broadcast;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
     /// A message was added (internal notes reach staff only).
-    MessageCreated { conversation_id: ConversationId, message: Message },
+    MessageCreated {
+        conversation_id: ConversationId,
+        message: Message,
+    },
     /// A conversation was created or changed (status, assignee, tags...).
     ConversationUpdated { conversation: Conversation },
 }

@@ -8,7 +8,9 @@ use tandem_core::model::{Author, Conversation, ConversationStatus, Message, Prio
 use tandem_core::permission::Permission;
 use tandem_core::validate::{DisplayName, Email, MessageText, Tag};
 use tandem_core::Error;
-use tandem_store::{AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, NewConversation, NewMessage};
+use tandem_store::{
+    AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, NewConversation, NewMessage,
+};
 
 use crate::auth::{new_customer_token, token_hash, Staff};
 use crate::bus::LiveEvent;
@@ -63,21 +65,31 @@ pub struct ConversationUpdate {
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
 impl Engine {
     fn publish_conversation(&self, conversation: &Conversation) {
-        self.bus.publish(LiveEvent::ConversationUpdated { conversation: conversation.clone() });
+        self.bus.publish(LiveEvent::ConversationUpdated {
+            conversation: conversation.clone(),
+        });
     }
 
     fn publish_message(&self, message: &Message) {
-        self.bus.publish(LiveEvent::MessageCreated { conversation_id: message.conversation_id, message: message.clone() });
+        self.bus.publish(LiveEvent::MessageCreated {
+            conversation_id: message.conversation_id,
+            message: message.clone(),
+        });
     }
 
     async fn existing(&self, id: ConversationId) -> Result<Conversation> {
-        self.store.get_conversation(id).await?.ok_or_else(|| Error::not_found("conversation"))
+        self.store
+            .get_conversation(id)
+            .await?
+            .ok_or_else(|| Error::not_found("conversation"))
     }
 
     // --- customer side ---------------------------------------------------------------------
@@ -98,7 +110,10 @@ impl Engine {
             })
             .await?;
         self.publish_conversation(&conversation);
-        Ok(StartedConversation { conversation, customer_token })
+        Ok(StartedConversation {
+            conversation,
+            customer_token,
+        })
     }
 
     /// Stores a customer's message. A message on a resolved conversation reopens it.
@@ -125,8 +140,14 @@ impl Engine {
             } else {
                 ConversationStatus::Queued
             };
-            let change = ConversationChange { status: Some(reopened), ..Default::default() };
-            let (conversation, _) = self.store.update_conversation(id, change, Actor::Customer).await?;
+            let change = ConversationChange {
+                status: Some(reopened),
+                ..Default::default()
+            };
+            let (conversation, _) = self
+                .store
+                .update_conversation(id, change, Actor::Customer)
+                .await?;
             self.publish_conversation(&conversation);
         }
         Ok(message)
@@ -146,10 +167,21 @@ impl Engine {
 
     // --- staff side ------------------------------------------------------------------------
 
-    pub async fn list_conversations(&self, staff: &Staff, query: &ConversationQuery) -> Result<ConversationPage> {
+    pub async fn list_conversations(
+        &self,
+        staff: &Staff,
+        query: &ConversationQuery,
+    ) -> Result<ConversationPage> {
         staff.require(Permission::ViewConversations)?;
-        let blank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-        let status = blank(&query.status).map(|s| ConversationStatus::parse(&s)).transpose()?;
+        let blank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let status = blank(&query.status)
+            .map(|s| ConversationStatus::parse(&s))
+            .transpose()?;
         let assignee = match blank(&query.assignee).as_deref() {
             None => None,
             Some("me") => Some(AssigneeFilter::User(staff.user.id)),
@@ -159,12 +191,20 @@ impl Engine {
             })?)),
         };
         let team = blank(&query.team)
-            .map(|t| t.parse::<TeamId>().map_err(|_| Error::invalid("invalid_team", "team must be a team id")))
+            .map(|t| {
+                t.parse::<TeamId>()
+                    .map_err(|_| Error::invalid("invalid_team", "team must be a team id"))
+            })
             .transpose()?;
-        let tag = blank(&query.tag).map(|t| Tag::parse(&t).map(|t| t.as_str().to_owned())).transpose()?;
+        let tag = blank(&query.tag)
+            .map(|t| Tag::parse(&t).map(|t| t.as_str().to_owned()))
+            .transpose()?;
         let per_page = query.per_page.unwrap_or(50);
         if !(1..=MAX_PAGE_SIZE).contains(&per_page) {
-            return Err(Error::invalid("invalid_page", format!("per_page must be between 1 and {MAX_PAGE_SIZE}")));
+            return Err(Error::invalid(
+                "invalid_page",
+                format!("per_page must be between 1 and {MAX_PAGE_SIZE}"),
+            ));
         }
         let page = query.page.unwrap_or(1);
         if !(1..=1_000_000).contains(&page) {
@@ -182,7 +222,11 @@ impl Engine {
         self.store.list_conversations(&filter).await
     }
 
-    pub async fn conversation(&self, staff: &Staff, id: ConversationId) -> Result<(Conversation, Vec<Message>)> {
+    pub async fn conversation(
+        &self,
+        staff: &Staff,
+        id: ConversationId,
+    ) -> Result<(Conversation, Vec<Message>)> {
         staff.require(Permission::ViewConversations)?;
         let conversation = self.existing(id).await?;
         let messages = self.store.list_messages(id, true).await?;
@@ -197,7 +241,13 @@ impl Engine {
 
     /// An agent's reply (or, with `internal`, a note only staff see). A reply to a conversation
     /// nobody holds yet assigns it to the one who replies, so the bot stays out of it.
-    pub async fn staff_message(&self, staff: &Staff, id: ConversationId, text: &str, internal: bool) -> Result<Message> {
+    pub async fn staff_message(
+        &self,
+        staff: &Staff,
+        id: ConversationId,
+        text: &str,
+        internal: bool,
+    ) -> Result<Message> {
         staff.require(Permission::ReplyToConversations)?;
         let text = MessageText::parse(text)?;
         let conversation = self.existing(id).await?;
@@ -216,7 +266,10 @@ impl Engine {
             .await?;
         self.publish_message(&message);
         let unheld = conversation.assignee_id.is_none()
-            && matches!(conversation.status, ConversationStatus::Bot | ConversationStatus::Queued);
+            && matches!(
+                conversation.status,
+                ConversationStatus::Bot | ConversationStatus::Queued
+            );
         if !internal && unheld {
             let change = ConversationChange {
                 status: Some(ConversationStatus::Assigned),
@@ -243,7 +296,12 @@ impl Engine {
         if let Some(Some(user)) = update.assignee_id {
             match self.store.get_user(user).await? {
                 Some(u) if u.active => {}
-                _ => return Err(Error::invalid("invalid_assignee", "the assignee is not an active staff member")),
+                _ => {
+                    return Err(Error::invalid(
+                        "invalid_assignee",
+                        "the assignee is not an active staff member",
+                    ))
+                }
             }
         }
         if let Some(Some(team)) = update.team_id {
@@ -252,7 +310,9 @@ impl Engine {
             }
         }
         let parse_tags = |tags: &[String]| -> Result<Vec<String>> {
-            tags.iter().map(|t| Tag::parse(t).map(|t| t.as_str().to_owned())).collect()
+            tags.iter()
+                .map(|t| Tag::parse(t).map(|t| t.as_str().to_owned()))
+                .collect()
         };
         let mut change = ConversationChange {
             status: update.status,
@@ -277,9 +337,15 @@ impl Engine {
             _ => {}
         }
         if status_after == ConversationStatus::Assigned && change.assignee == Some(None) {
-            return Err(Error::invalid("invalid_update", "an assigned conversation needs an assignee"));
+            return Err(Error::invalid(
+                "invalid_update",
+                "an assigned conversation needs an assignee",
+            ));
         }
-        let (conversation, events) = self.store.update_conversation(id, change, Actor::User { id: staff.user.id }).await?;
+        let (conversation, events) = self
+            .store
+            .update_conversation(id, change, Actor::User { id: staff.user.id })
+            .await?;
         if !events.is_empty() {
             self.publish_conversation(&conversation);
         }

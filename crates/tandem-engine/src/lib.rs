@@ -45,7 +45,12 @@ pub struct Engine {
 impl Engine {
     pub fn new(store: Arc<dyn Store>, bus: Arc<dyn Bus>, config: EngineConfig) -> Self {
         let login_throttle = throttle::Throttle::new(config.login_max_failures, config.login_window);
-        Self { store, bus, config, login_throttle }
+        Self {
+            store,
+            bus,
+            config,
+            login_throttle,
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -42,7 +42,10 @@ pub enum Bootstrap {
     /// Users existed already; nothing was done.
     AlreadyDone,
     /// The first admin was created with the given password.
-    Created { email: String, generated_password: Option<String> },
+    Created {
+        email: String,
+        generated_password: Option<String>,
+    },
 }
 
 impl Engine {
@@ -61,7 +64,12 @@ impl Engine {
         let password_hash = hash_password(&password).await?;
         let user = self
             .store
-            .create_user(NewUser { email: email.into_string(), name: name.into_string(), role: new.role, password_hash })
+            .create_user(NewUser {
+                email: email.into_string(),
+                name: name.into_string(),
+                role: new.role,
+                password_hash,
+            })
             .await?;
         tracing::info!(user = %user.id, role = %user.role, "staff account created");
         Ok((user, generated))
@@ -79,7 +87,10 @@ impl Engine {
             password: password.map(str::to_owned),
         };
         let (user, generated_password) = self.create_user_unchecked(new).await?;
-        Ok(Bootstrap::Created { email: user.email, generated_password })
+        Ok(Bootstrap::Created {
+            email: user.email,
+            generated_password,
+        })
     }
 
     pub async fn create_user(&self, staff: &Staff, new: NewStaff) -> Result<(User, Option<String>)> {
@@ -100,24 +111,50 @@ impl Engine {
     /// locked out.
     pub async fn update_user(&self, staff: &Staff, id: UserId, update: StaffUpdate) -> Result<User> {
         staff.require(Permission::ManageStaff)?;
-        let target = self.store.get_user(id).await?.ok_or_else(|| Error::not_found("user"))?;
+        let target = self
+            .store
+            .get_user(id)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
         let loses_admin = target.role == Role::Admin
             && target.active
             && (update.role.is_some_and(|r| r != Role::Admin) || update.active == Some(false));
         if loses_admin {
-            let admins = self.store.list_users().await?.iter().filter(|u| u.role == Role::Admin && u.active).count();
+            let admins = self
+                .store
+                .list_users()
+                .await?
+                .iter()
+                .filter(|u| u.role == Role::Admin && u.active)
+                .count();
             if admins <= 1 {
-                return Err(Error::conflict("last_admin", "the last active admin cannot be demoted or deactivated"));
+                return Err(Error::conflict(
+                    "last_admin",
+                    "the last active admin cannot be demoted or deactivated",
+                ));
             }
         }
         if let Some(teams) = &update.team_ids {
             let known = self.store.list_teams().await?;
             if let Some(missing) = teams.iter().find(|t| !known.iter().any(|k| k.id == **t)) {
-                return Err(Error::invalid("invalid_team", format!("there is no team {missing}")));
+                return Err(Error::invalid(
+                    "invalid_team",
+                    format!("there is no team {missing}"),
+                ));
             }
         }
-        let name = update.name.as_deref().map(DisplayName::parse).transpose()?.map(DisplayName::into_string);
-        let change = UserChange { name, role: update.role, active: update.active, team_ids: update.team_ids };
+        let name = update
+            .name
+            .as_deref()
+            .map(DisplayName::parse)
+            .transpose()?
+            .map(DisplayName::into_string);
+        let change = UserChange {
+            name,
+            role: update.role,
+            active: update.active,
+            team_ids: update.team_ids,
+        };
         let user = self.store.update_user(id, change).await?;
         tracing::info!(by = %staff.user.id, user = %user.id, "staff account changed");
         Ok(user)
@@ -127,15 +164,25 @@ impl Engine {
     pub async fn set_password_unchecked(&self, email: &str, password: &str) -> Result<User> {
         let email = Email::parse(email)?;
         let password = Password::parse(password)?;
-        let (user, _) = self.store.user_credentials(email.as_str()).await?.ok_or_else(|| Error::not_found("user"))?;
-        self.store.set_password_hash(user.id, &hash_password(&password).await?).await?;
+        let (user, _) = self
+            .store
+            .user_credentials(email.as_str())
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
+        self.store
+            .set_password_hash(user.id, &hash_password(&password).await?)
+            .await?;
         Ok(user)
     }
 
     pub async fn create_team(&self, staff: &Staff, input: TeamInput) -> Result<Team> {
         staff.require(Permission::ManageStaff)?;
         let name = DisplayName::parse(&input.name)?.into_string();
-        let skills = input.skills.iter().map(|s| Tag::parse(s).map(|t| t.as_str().to_owned())).collect::<Result<_>>()?;
+        let skills = input
+            .skills
+            .iter()
+            .map(|s| Tag::parse(s).map(|t| t.as_str().to_owned()))
+            .collect::<Result<_>>()?;
         self.store.create_team(NewTeam { name, skills }).await
     }
 

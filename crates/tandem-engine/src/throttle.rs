@@ -12,7 +12,11 @@ pub(crate) struct Throttle {
 
 impl Throttle {
     pub(crate) fn new(max_failures: usize, window: Duration) -> Self {
-        Self { max_failures, window, failures: Mutex::new(HashMap::new()) }
+        Self {
+            max_failures,
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     /// `Some(seconds to wait)` when any of the keys has used up its failures.
@@ -22,7 +26,10 @@ impl Throttle {
         let mut wait = None;
         for key in keys {
             if let Some(times) = map.get_mut(*key) {
-                while times.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+                while times
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= self.window)
+                {
                     times.pop_front();
                 }
                 if times.len() >= self.max_failures {
@@ -49,7 +56,10 @@ impl Throttle {
     }
 
     pub(crate) fn clear(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
     }
 }
 

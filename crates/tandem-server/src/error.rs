@@ -16,7 +16,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), retry_after: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
     }
 }
 
@@ -35,7 +40,12 @@ impl From<Error> for ApiError {
             Error::RateLimited { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
-        Self { status, code: err.code(), message: err.to_string(), retry_after }
+        Self {
+            status,
+            code: err.code(),
+            message: err.to_string(),
+            retry_after,
+        }
     }
 }
 

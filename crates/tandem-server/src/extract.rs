@@ -28,22 +28,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 fn json_error(rejection: JsonRejection) -> ApiError {
     match rejection {
-        JsonRejection::JsonSyntaxError(e) => {
-            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {}", e.body_text()))
-        }
+        JsonRejection::JsonSyntaxError(e) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not valid JSON: {}", e.body_text()),
+        ),
         JsonRejection::JsonDataError(e) => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_body",
-            format!("the JSON body does not have the expected fields: {}", e.body_text()),
+            format!(
+                "the JSON body does not have the expected fields: {}",
+                e.body_text()
+            ),
         ),
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "send the body as JSON with `Content-Type: application/json`",
         ),
-        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
-        }
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is too large",
+        ),
         other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
     }
 }
@@ -51,7 +58,11 @@ fn json_error(rejection: JsonRejection) -> ApiError {
 /// The bearer token of the request: the `Authorization: Bearer` header, or for WebSocket
 /// connections (browsers cannot set headers there) the `token` query parameter.
 pub fn bearer_token(parts: &Parts) -> Option<String> {
-    if let Some(value) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(value) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         let mut words = value.splitn(2, ' ');
         if let (Some(scheme), Some(token)) = (words.next(), words.next()) {
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() {
@@ -60,12 +71,19 @@ pub fn bearer_token(parts: &Parts) -> Option<String> {
         }
     }
     parts.uri.query().and_then(|q| {
-        q.split('&').find_map(|pair| pair.strip_prefix("token=")).filter(|t| !t.is_empty()).map(str::to_owned)
+        q.split('&')
+            .find_map(|pair| pair.strip_prefix("token="))
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
     })
 }
 
 fn missing_token() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "send a token as `Authorization: Bearer TOKEN`")
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        "send a token as `Authorization: Bearer TOKEN`",
+    )
 }
 
 /// A logged-in staff member.

@@ -28,7 +28,9 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { body_limit: 1024 * 1024 }
+        Self {
+            body_limit: 1024 * 1024,
+        }
     }
 }
 
@@ -47,10 +49,15 @@ pub fn router(state: AppState) -> Router {
     let app = routes::router(state.clone())
         .merge(openapi::explorer())
         .layer(axum::middleware::from_fn(middleware::metrics))
-        .layer(axum::middleware::from_fn_with_state(body_limit, middleware::reject_oversized))
+        .layer(axum::middleware::from_fn_with_state(
+            body_limit,
+            middleware::reject_oversized,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit));
     middleware::with_security_headers(app)
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::panic_response))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            middleware::panic_response,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
@@ -62,7 +69,11 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
-    let app = router(AppState { engine, config, shutdown: stop_rx });
+    let app = router(AppState {
+        engine,
+        config,
+        shutdown: stop_rx,
+    });
     let signal = async move {
         shutdown.await;
         let _ = stop_tx.send(true);

@@ -76,5 +76,7 @@ impl Modify for BearerTokens {
 
 /// `/api/v1/openapi.json` and the explorer at `/api/v1/docs`, its assets embedded in the binary.
 pub fn explorer() -> Router {
-    SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", ApiDoc::openapi()).into()
+    SwaggerUi::new("/api/v1/docs")
+        .url("/api/v1/openapi.json", ApiDoc::openapi())
+        .into()
 }

@@ -66,7 +66,11 @@ pub(crate) struct UserRow {
 
 impl UserRow {
     pub(crate) fn into_user(self, team_ids: &[(String, String)]) -> Result<User> {
-        let teams = team_ids.iter().filter(|(u, _)| *u == self.id).map(|(_, t)| id(t)).collect::<Result<_>>()?;
+        let teams = team_ids
+            .iter()
+            .filter(|(u, _)| *u == self.id)
+            .map(|(_, t)| id(t))
+            .collect::<Result<_>>()?;
         Ok(User {
             id: id(&self.id)?,
             email: self.email,
@@ -90,7 +94,12 @@ pub(crate) struct TeamRow {
 impl TryFrom<TeamRow> for Team {
     type Error = Error;
     fn try_from(row: TeamRow) -> Result<Team> {
-        Ok(Team { id: id(&row.id)?, name: row.name, skills: json(&row.skills)?, created_at: time(row.created_at)? })
+        Ok(Team {
+            id: id(&row.id)?,
+            name: row.name,
+            skills: json(&row.skills)?,
+            created_at: time(row.created_at)?,
+        })
     }
 }
 
@@ -120,7 +129,11 @@ pub(crate) const CONVERSATION_COLUMNS: &str = "c.id, c.status, c.priority, c.ass
 
 impl ConversationRow {
     pub(crate) fn into_conversation(self, tags: &[(String, String)]) -> Result<Conversation> {
-        let mut own: Vec<String> = tags.iter().filter(|(c, _)| *c == self.id).map(|(_, t)| t.clone()).collect();
+        let mut own: Vec<String> = tags
+            .iter()
+            .filter(|(c, _)| *c == self.id)
+            .map(|(_, t)| t.clone())
+            .collect();
         own.sort();
         Ok(Conversation {
             id: id(&self.id)?,

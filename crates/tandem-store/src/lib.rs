@@ -79,7 +79,11 @@ pub trait Store: Send + Sync + 'static {
     /// Stores the message, updates the conversation's read model and appends the event, in one
     /// transaction.
     async fn append_message(&self, message: NewMessage) -> Result<(Message, Event)>;
-    async fn list_messages(&self, conversation: ConversationId, include_internal: bool) -> Result<Vec<Message>>;
+    async fn list_messages(
+        &self,
+        conversation: ConversationId,
+        include_internal: bool,
+    ) -> Result<Vec<Message>>;
     async fn list_events(&self, conversation: ConversationId) -> Result<Vec<Event>>;
 }
 
@@ -89,6 +93,8 @@ pub async fn open(url: &str, durability: SqliteDurability) -> Result<std::sync::
         Ok(std::sync::Arc::new(PgStore::connect(url).await?))
     } else {
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
-        Ok(std::sync::Arc::new(SqliteStore::open(std::path::Path::new(path), durability).await?))
+        Ok(std::sync::Arc::new(
+            SqliteStore::open(std::path::Path::new(path), durability).await?,
+        ))
     }
 }

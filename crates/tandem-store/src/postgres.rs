@@ -37,4 +37,9 @@ impl PgStore {
     }
 }
 
-store_impl!(PgStore, sqlx::Postgres, backend = Backend::Postgres, for_update = " FOR UPDATE");
+store_impl!(
+    PgStore,
+    sqlx::Postgres,
+    backend = Backend::Postgres,
+    for_update = " FOR UPDATE"
+);

@@ -1,7 +1,9 @@
 //! The embedded default: one SQLite file in WAL mode. Writes go through a single connection (SQLite
 //! has one writer at a time anyway, and this avoids busy retries); reads use a small pool.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::Path;
 use std::time::Duration;
 
@@ -69,4 +71,9 @@ impl SqliteStore {
     }
 }
 
-store_impl!(SqliteStore, sqlx::Sqlite, backend = Backend::Sqlite, for_update = "");
+store_impl!(
+    SqliteStore,
+    sqlx::Sqlite,
+    backend = Backend::Sqlite,
+    for_update = ""
+);

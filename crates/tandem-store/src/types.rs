@@ -81,7 +81,15 @@ pub struct ConversationFilter {
 
 impl Default for ConversationFilter {
     fn default() -> Self {
-        Self { status: None, assignee: None, team: None, tag: None, text: None, limit: 50, offset: 0 }
+        Self {
+            status: None,
+            assignee: None,
+            team: None,
+            tag: None,
+            text: None,
+            limit: 50,
+            offset: 0,
+        }
     }
 }
 

@@ -37,8 +37,15 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let outcome = state.engine.login(&req.email, &req.password, &peer.ip().to_string()).await?;
-    Ok(Json(LoginResponse { token: outcome.token, expires_at: outcome.expires_at, user: outcome.user }))
+    let outcome = state
+        .engine
+        .login(&req.email, &req.password, &peer.ip().to_string())
+        .await?;
+    Ok(Json(LoginResponse {
+        token: outcome.token,
+        expires_at: outcome.expires_at,
+        user: outcome.user,
+    }))
 }
 
 /// End this session.

@@ -69,7 +69,10 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConversationDetail>> {
     let (conversation, messages) = state.engine.conversation(&auth.staff, parse_id(&id)?).await?;
-    Ok(Json(ConversationDetail { conversation, messages }))
+    Ok(Json(ConversationDetail {
+        conversation,
+        messages,
+    }))
 }
 
 /// Change status, priority, assignee, team or tags.
@@ -82,7 +85,12 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(update): ApiJson<ConversationUpdate>,
 ) -> ApiResult<Json<Conversation>> {
-    Ok(Json(state.engine.update_conversation(&auth.staff, parse_id(&id)?, update).await?))
+    Ok(Json(
+        state
+            .engine
+            .update_conversation(&auth.staff, parse_id(&id)?, update)
+            .await?,
+    ))
 }
 
 /// Reply to the customer, or write an internal note.
@@ -95,7 +103,10 @@ pub async fn post_message(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<StaffMessageRequest>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
-    let message = state.engine.staff_message(&auth.staff, parse_id(&id)?, &req.text, req.internal).await?;
+    let message = state
+        .engine
+        .staff_message(&auth.staff, parse_id(&id)?, &req.text, req.internal)
+        .await?;
     Ok((StatusCode::CREATED, Json(message)))
 }
 
@@ -108,5 +119,10 @@ pub async fn events(
     auth: StaffAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<EventList>> {
-    Ok(Json(EventList { events: state.engine.conversation_events(&auth.staff, parse_id(&id)?).await? }))
+    Ok(Json(EventList {
+        events: state
+            .engine
+            .conversation_events(&auth.staff, parse_id(&id)?)
+            .await?,
+    }))
 }

@@ -16,12 +16,19 @@ pub async fn healthz() -> Json<serde_json::Value> {
 /// The process can serve: the database answers.
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     state.engine.ready().await.map_err(|e| {
-        crate::ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", format!("not ready: {e}"))
+        crate::ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            format!("not ready: {e}"),
+        )
     })?;
     Ok(Json(serde_json::json!({ "status": "ready" })))
 }
 
 /// Prometheus metrics in the text exposition format.
 pub async fn metrics() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::middleware::metrics_handle().render())
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::middleware::metrics_handle().render(),
+    )
 }

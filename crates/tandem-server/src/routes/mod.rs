@@ -17,13 +17,19 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/widget/conversations", post(widget::start))
         .route("/widget/conversations/{id}", get(widget::show))
-        .route("/widget/conversations/{id}/messages", post(widget::post_message).get(widget::messages))
+        .route(
+            "/widget/conversations/{id}/messages",
+            post(widget::post_message).get(widget::messages),
+        )
         .route("/widget/conversations/{id}/live", get(live::customer))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/conversations", get(conversations::list))
-        .route("/conversations/{id}", get(conversations::show).patch(conversations::update))
+        .route(
+            "/conversations/{id}",
+            get(conversations::show).patch(conversations::update),
+        )
         .route("/conversations/{id}/messages", post(conversations::post_message))
         .route("/conversations/{id}/events", get(conversations::events))
         .route("/users", get(users::list).post(users::create))
@@ -40,5 +46,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn not_found() -> crate::ApiError {
-    crate::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "there is no such API route")
+    crate::ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "there is no such API route",
+    )
 }

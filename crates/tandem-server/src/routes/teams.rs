@@ -21,7 +21,9 @@ pub struct TeamList {
 #[utoipa::path(get, path = "/api/v1/teams", tag = "teams", security(("staff_token" = [])),
     responses((status = 200, body = TeamList), (status = 401)))]
 pub async fn list(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<TeamList>> {
-    Ok(Json(TeamList { teams: state.engine.list_teams(&auth.staff).await? }))
+    Ok(Json(TeamList {
+        teams: state.engine.list_teams(&auth.staff).await?,
+    }))
 }
 
 /// Create a team (admin).
@@ -32,5 +34,8 @@ pub async fn create(
     auth: StaffAuth,
     ApiJson(input): ApiJson<TeamInput>,
 ) -> ApiResult<(StatusCode, Json<Team>)> {
-    Ok((StatusCode::CREATED, Json(state.engine.create_team(&auth.staff, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.engine.create_team(&auth.staff, input).await?),
+    ))
 }

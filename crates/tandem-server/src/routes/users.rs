@@ -29,7 +29,9 @@ pub struct CreatedUser {
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("staff_token" = [])),
     responses((status = 200, body = UserList), (status = 401)))]
 pub async fn list(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<UserList>> {
-    Ok(Json(UserList { users: state.engine.list_users(&auth.staff).await? }))
+    Ok(Json(UserList {
+        users: state.engine.list_users(&auth.staff).await?,
+    }))
 }
 
 /// Create a staff account (admin).
@@ -41,7 +43,13 @@ pub async fn create(
     ApiJson(new): ApiJson<NewStaff>,
 ) -> ApiResult<(StatusCode, Json<CreatedUser>)> {
     let (user, generated_password) = state.engine.create_user(&auth.staff, new).await?;
-    Ok((StatusCode::CREATED, Json(CreatedUser { user, generated_password })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedUser {
+            user,
+            generated_password,
+        }),
+    ))
 }
 
 /// Change a staff account: name, role, active, teams (admin).
@@ -54,5 +62,10 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(update): ApiJson<StaffUpdate>,
 ) -> ApiResult<Json<User>> {
-    Ok(Json(state.engine.update_user(&auth.staff, parse_id(&id)?, update).await?))
+    Ok(Json(
+        state
+            .engine
+            .update_user(&auth.staff, parse_id(&id)?, update)
+            .await?,
+    ))
 }

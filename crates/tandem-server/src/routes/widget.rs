@@ -71,8 +71,14 @@ pub async fn show(
     Path(id): Path<String>,
     customer: CustomerToken,
 ) -> ApiResult<Json<CustomerConversation>> {
-    let conversation = state.engine.customer_conversation(parse_id(&id)?, &customer.0).await?;
-    Ok(Json(CustomerConversation { id: conversation.id, status: conversation.status }))
+    let conversation = state
+        .engine
+        .customer_conversation(parse_id(&id)?, &customer.0)
+        .await?;
+    Ok(Json(CustomerConversation {
+        id: conversation.id,
+        status: conversation.status,
+    }))
 }
 
 /// Write a message as the customer.
@@ -85,7 +91,10 @@ pub async fn post_message(
     customer: CustomerToken,
     ApiJson(req): ApiJson<MessageRequest>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
-    let message = state.engine.customer_message(parse_id(&id)?, &customer.0, &req.text).await?;
+    let message = state
+        .engine
+        .customer_message(parse_id(&id)?, &customer.0, &req.text)
+        .await?;
     Ok((StatusCode::CREATED, Json(message)))
 }
 
@@ -98,6 +107,9 @@ pub async fn messages(
     Path(id): Path<String>,
     customer: CustomerToken,
 ) -> ApiResult<Json<MessageList>> {
-    let messages = state.engine.customer_messages(parse_id(&id)?, &customer.0).await?;
+    let messages = state
+        .engine
+        .customer_messages(parse_id(&id)?, &customer.0)
+        .await?;
     Ok(Json(MessageList { messages }))
 }

@@ -1,0 +1,81 @@
+//! The storage contract: every backend must pass the same cases. SQLite always runs; PostgreSQL
+//! runs when `TANDEM_TEST_POSTGRES_URL` is set (each test in its own fresh database), and a missing
+//! server is a failure when `TANDEM_REQUIRE_SERVICES=1`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod backends;
+mod contract;
+
+/// Declares one test per contract case for each backend.
+macro_rules! contract_tests {
+    ($($case:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let db = crate::backends::sqlite().await;
+                    crate::contract::$case(db.store.as_ref()).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let Some(db) = crate::backends::postgres().await else { return };
+                    crate::contract::$case(db.store.as_ref()).await;
+                    db.drop_database().await;
+                }
+            )+
+        }
+    };
+}
+
+contract_tests!(
+    users_are_created_found_and_unique,
+    user_changes_and_deactivation_end_sessions,
+    password_change_ends_sessions,
+    teams_and_membership,
+    sessions_expire_and_end,
+    conversations_find_their_customer_by_email,
+    messages_update_the_read_model_in_one_transaction,
+    internal_notes_are_hidden_from_customers,
+    message_to_unknown_conversation_stores_nothing,
+    updates_record_one_event_per_real_change,
+    update_with_unknown_references_changes_nothing,
+    list_filters_and_pagination,
+    text_search_is_case_insensitive_and_literal,
+    concurrent_writes_all_land_in_order,
+    event_log_is_append_only,
+);
+
+#[tokio::test]
+async fn sqlite_committed_writes_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tandem.db");
+    let id = {
+        let store = tandem_store::SqliteStore::open(&path, tandem_store::SqliteDurability::Full)
+            .await
+            .unwrap();
+        tandem_store::Store::migrate(&store).await.unwrap();
+        let (conversation, _) =
+            tandem_store::Store::create_conversation(&store, contract::new_conversation("a@x.org"))
+                .await
+                .unwrap();
+        tandem_store::Store::append_message(&store, contract::customer_says(conversation.id, "kept"))
+            .await
+            .unwrap();
+        conversation.id
+    };
+    let store = tandem_store::SqliteStore::open(&path, tandem_store::SqliteDurability::Full)
+        .await
+        .unwrap();
+    tandem_store::Store::migrate(&store).await.unwrap();
+    let messages = tandem_store::Store::list_messages(&store, id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        messages.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(),
+        vec!["kept"]
+    );
+}
