@@ -1,1 +1,245 @@
-//! pii tests
+//! Personal data detection and redaction.
+
+use proptest::prelude::*;
+use tandem_nlu::pii::{self, iban_valid, luhn_valid, Finding, PiiDetector, PiiKind};
+
+fn detector() -> &'static PiiDetector {
+    pii::detector().expect("built-in patterns compile")
+}
+
+fn kinds(text: &str) -> Vec<(PiiKind, String)> {
+    detector()
+        .detect(text)
+        .into_iter()
+        .map(|f| (f.kind, f.text))
+        .collect()
+}
+
+fn redacted(text: &str) -> String {
+    detector().redact(text).text
+}
+
+#[test]
+fn emails_are_found_with_exact_offsets() {
+    let text = "Write to jane.doe+shop@example.co.uk or to Jörg@bücher.de.";
+    let found = detector().detect(text);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].kind, PiiKind::Email);
+    assert_eq!(&text[found[0].start..found[0].end], "jane.doe+shop@example.co.uk");
+    assert_eq!(found[1].text, "Jörg@bücher.de");
+    assert_eq!(redacted(text), "Write to [EMAIL] or to [EMAIL].");
+}
+
+#[test]
+fn phone_numbers_in_international_and_national_formats() {
+    for phone in [
+        "+1 (555) 123-4567",
+        "+44 20 7946 0958",
+        "+33 6 12 34 56 78",
+        "+4915112345678",
+        "0049 30 12345678",
+        "(555) 123-4567",
+        "555-123-4567",
+        "555.123.4567",
+        "06 12 34 56 78",
+        "020 7946 0958",
+        "07700 900123",
+        "0612345678",
+    ] {
+        let text = format!("Call me on {phone}, thanks");
+        assert_eq!(kinds(&text), vec![(PiiKind::Phone, phone.to_string())], "{text}");
+    }
+    // A keyword makes a plain local number a phone number.
+    assert_eq!(
+        kinds("my mobile: 5551234"),
+        vec![(PiiKind::Phone, "5551234".into())]
+    );
+    // After non-ASCII punctuation.
+    assert_eq!(
+        kinds("numéro…0612345678"),
+        vec![(PiiKind::Phone, "0612345678".into())]
+    );
+    // French typography with non-breaking spaces.
+    assert_eq!(kinds("tél 06\u{a0}12\u{a0}34\u{a0}56\u{a0}78").len(), 1);
+}
+
+#[test]
+fn card_numbers_must_pass_luhn() {
+    assert_eq!(
+        kinds("card 4111 1111 1111 1111 exp 12/27"),
+        vec![(PiiKind::Card, "4111 1111 1111 1111".into())]
+    );
+    assert_eq!(
+        kinds("4111-1111-1111-1111"),
+        vec![(PiiKind::Card, "4111-1111-1111-1111".into())]
+    );
+    assert_eq!(
+        kinds("amex 378282246310005."),
+        vec![(PiiKind::Card, "378282246310005".into())]
+    );
+    assert_eq!(
+        kinds("5555555555554444"),
+        vec![(PiiKind::Card, "5555555555554444".into())]
+    );
+    // One digit changed: not a card (and not a phone either).
+    assert!(kinds("card 4111 1111 1111 1112").is_empty());
+    assert!(kinds("4111111111111112").is_empty());
+    assert_eq!(
+        redacted("pay with 4111 1111 1111 1111 now"),
+        "pay with [CARD] now"
+    );
+}
+
+#[test]
+fn ibans_must_pass_mod_97() {
+    for iban in [
+        "DE89 3704 0044 0532 0130 00",
+        "DE89370400440532013000",
+        "GB82 WEST 1234 5698 7654 32",
+        "FR14 2004 1010 0505 0001 3M02 606",
+        "nl91abna0417164300",
+    ] {
+        let text = format!("IBAN: {iban}. Thanks");
+        assert_eq!(kinds(&text), vec![(PiiKind::Iban, iban.to_string())], "{text}");
+    }
+    assert!(kinds("IBAN: DE89 3704 0044 0532 0130 01")
+        .iter()
+        .all(|(k, _)| *k != PiiKind::Iban));
+    assert_eq!(
+        redacted("to DE89 3704 0044 0532 0130 00 please"),
+        "to [IBAN] please"
+    );
+}
+
+#[test]
+fn street_addresses_where_feasible() {
+    for (text, address) in [
+        ("Ship it to 221B Baker Street, London", "221B Baker Street"),
+        ("I live at 1600 Pennsylvania Ave NW", "1600 Pennsylvania Ave"),
+        ("new address: 42 Elm St. Apt 5, Springfield", "42 Elm St. Apt 5"),
+        ("send it to 123 main street please", "123 main street"),
+        ("Livraison au 12 rue de la Paix, Paris", "12 rue de la Paix"),
+        ("Lieferung an Hauptstraße 5, Berlin", "Hauptstraße 5"),
+        ("Indirizzo: Via Roma 10, Milano", "Via Roma 10"),
+        ("Mail it to PO Box 1234", "PO Box 1234"),
+    ] {
+        assert_eq!(
+            kinds(text),
+            vec![(PiiKind::Address, address.to_string())],
+            "{text}"
+        );
+    }
+    assert_eq!(redacted("at 221B Baker Street."), "at [ADDRESS].");
+}
+
+#[test]
+fn no_false_positives_on_everyday_numbers() {
+    for text in [
+        "Where is my order A1001?",
+        "order #100234 and order 5551234567",
+        "Order number 0612345678 has not arrived",
+        "It cost 49.99 and shipping was €120",
+        "They charged me $1,200.00 instead of $1,100.00",
+        "I paid 1 200 000 € last year",
+        "Delivery date 2024-03-15, or 15.03.2024 or 03/15/2024",
+        "Meet at 10:30 on 12/05",
+        "I need 3 items, 2 pizzas on the way, a 5 min drive",
+        "Version 1.2.3 on 192.168.0.1",
+        "my pin is 1234 and the code 987654",
+        "Invoice INV-2024-00042 and ticket 123456789",
+        "call me tomorrow",
+        "12 percent off, 100%",
+        "",
+    ] {
+        assert_eq!(kinds(text), vec![], "false positive in {text:?}");
+    }
+}
+
+#[test]
+fn several_kinds_in_one_text_and_offsets_line_up() {
+    let text = "Hi, I'm at 42 Elm Street, mail me at a.b@c.com or ring +44 20 7946 0958; IBAN GB82WEST12345698765432, card 4111111111111111.";
+    let found = detector().detect(text);
+    let got: Vec<PiiKind> = found.iter().map(|f| f.kind).collect();
+    assert_eq!(
+        got,
+        vec![
+            PiiKind::Address,
+            PiiKind::Email,
+            PiiKind::Phone,
+            PiiKind::Iban,
+            PiiKind::Card
+        ]
+    );
+    for f in &found {
+        assert_eq!(&text[f.start..f.end], f.text);
+    }
+    assert_eq!(
+        detector().redact(text).text,
+        "Hi, I'm at [ADDRESS], mail me at [EMAIL] or ring [PHONE]; IBAN [IBAN], card [CARD]."
+    );
+}
+
+#[test]
+fn an_email_containing_digits_is_one_email() {
+    assert_eq!(
+        kinds("me: 0612345678@sms.example.com"),
+        vec![(PiiKind::Email, "0612345678@sms.example.com".into())]
+    );
+}
+
+#[test]
+fn checksums() {
+    assert!(luhn_valid("4111111111111111"));
+    assert!(!luhn_valid("4111111111111121"));
+    assert!(iban_valid("DE89370400440532013000"));
+    assert!(!iban_valid("DE88370400440532013000"));
+}
+
+#[test]
+fn shared_helpers_agree_with_the_detector() {
+    let text = "jane@example.com";
+    let r = pii::redact(text).unwrap();
+    assert_eq!(r.text, "[EMAIL]");
+    assert_eq!(
+        r.findings,
+        vec![Finding {
+            kind: PiiKind::Email,
+            start: 0,
+            end: 16,
+            text: text.into()
+        }]
+    );
+    assert_eq!(pii::detect(text).unwrap(), r.findings);
+}
+
+#[test]
+fn a_large_text_is_handled() {
+    let mut text = "lorem ipsum 4111 1111 1111 1111 dolor ".repeat(30_000);
+    text.push_str("🙂 end");
+    assert!(text.len() > 1_000_000);
+    let r = detector().redact(&text);
+    assert_eq!(r.findings.len(), 30_000);
+    assert!(!r.text.contains("4111"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_gives_findings_on_char_boundaries(text in "\\PC*|[0-9 +()./@a-zA-Z€$#-]{0,80}") {
+        let r = detector().redact(&text);
+        let mut last = 0;
+        for f in &r.findings {
+            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            prop_assert!(f.start < f.end && f.start >= last);
+            prop_assert_eq!(&text[f.start..f.end], f.text.as_str());
+            last = f.end;
+        }
+    }
+
+    #[test]
+    fn redaction_keeps_everything_else(prefix in "[a-z ]{0,20}", suffix in "[a-z ]{0,20}") {
+        let text = format!("{prefix} 4111 1111 1111 1111 {suffix}");
+        prop_assert_eq!(detector().redact(&text).text, format!("{prefix} [CARD] {suffix}"));
+    }
+}

@@ -1,0 +1,190 @@
+//! Calibration on held-out data: a softmax temperature that turns raw scores into probabilities
+//! (minimum negative log-likelihood), and the out-of-scope threshold on the top probability.
+
+/// `softmax(scores / temperature)` in place.
+pub fn softmax_in_place(scores: &mut [f32], temperature: f32) {
+    let t = if temperature.is_finite() && temperature > 0.0 {
+        temperature
+    } else {
+        1.0
+    };
+    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if !max.is_finite() {
+        let n = scores.len().max(1) as f32;
+        scores.iter_mut().for_each(|s| *s = 1.0 / n);
+        return;
+    }
+    let mut sum = 0.0f32;
+    for s in scores.iter_mut() {
+        *s = ((*s - max) / t).exp();
+        sum += *s;
+    }
+    if sum > 0.0 {
+        scores.iter_mut().for_each(|s| *s /= sum);
+    }
+}
+
+/// Mean negative log-likelihood of the true classes under `softmax(scores / t)`.
+fn nll(scores: &[Vec<f32>], truth: &[usize], t: f64) -> f64 {
+    let mut total = 0.0;
+    for (s, &y) in scores.iter().zip(truth) {
+        let max = s.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+        let log_sum = s
+            .iter()
+            .map(|&v| ((f64::from(v) - max) / t).exp())
+            .sum::<f64>()
+            .ln();
+        let sy = s.get(y).copied().map_or(max, f64::from);
+        total += log_sum - (sy - max) / t;
+    }
+    total / scores.len().max(1) as f64
+}
+
+/// The temperature in [0.001, 100] that minimises the held-out negative log-likelihood
+/// (golden-section search on log t). Returns 1 when there is nothing to fit on.
+pub fn fit_temperature(scores: &[Vec<f32>], truth: &[usize]) -> f32 {
+    if scores.is_empty() {
+        return 1.0;
+    }
+    let (mut lo, mut hi) = ((0.001f64).ln(), (100f64).ln());
+    let phi = (5f64.sqrt() - 1.0) / 2.0;
+    let mut a = hi - phi * (hi - lo);
+    let mut b = lo + phi * (hi - lo);
+    let mut fa = nll(scores, truth, a.exp());
+    let mut fb = nll(scores, truth, b.exp());
+    for _ in 0..60 {
+        if fa < fb {
+            hi = b;
+            b = a;
+            fb = fa;
+            a = hi - phi * (hi - lo);
+            fa = nll(scores, truth, a.exp());
+        } else {
+            lo = a;
+            a = b;
+            fa = fb;
+            b = lo + phi * (hi - lo);
+            fb = nll(scores, truth, b.exp());
+        }
+    }
+    (((lo + hi) / 2.0).exp()) as f32
+}
+
+/// One held-out example seen by the out-of-scope threshold search: the top in-scope probability,
+/// whether the top in-scope intent is right, and whether the example is really out of scope.
+#[derive(Clone, Copy, Debug)]
+pub struct OosSample {
+    pub top_probability: f32,
+    pub top_is_correct: bool,
+    pub is_oos: bool,
+}
+
+/// The threshold on the top probability (reject below it) that maximises the balanced figure
+/// `(in-scope accuracy + out-of-scope recall) / 2` on held-out samples. Among equally good
+/// thresholds the midpoint of the best plateau is chosen. Returns 0 (never reject) when there is
+/// no out-of-scope sample.
+pub fn choose_oos_threshold(samples: &[OosSample]) -> f32 {
+    let n_oos = samples.iter().filter(|s| s.is_oos).count();
+    let n_in = samples.len() - n_oos;
+    if n_oos == 0 || n_in == 0 {
+        return 0.0;
+    }
+    let mut sorted: Vec<OosSample> = samples.to_vec();
+    sorted.sort_by(|a, b| a.top_probability.total_cmp(&b.top_probability));
+    // Threshold just above sorted[k-1]: the first k samples are rejected.
+    let total_correct_in = sorted.iter().filter(|s| !s.is_oos && s.top_is_correct).count();
+    let mut correct_in = total_correct_in;
+    let mut rejected_oos = 0usize;
+    let score = |correct_in: usize, rejected_oos: usize| {
+        0.5 * (correct_in as f64 / n_in as f64) + 0.5 * (rejected_oos as f64 / n_oos as f64)
+    };
+    let mut best = score(correct_in, rejected_oos);
+    let mut best_range = (0usize, 0usize);
+    let mut plateau_open = true;
+    for k in 1..=sorted.len() {
+        let s = sorted[k - 1];
+        if s.is_oos {
+            rejected_oos += 1;
+        } else if s.top_is_correct {
+            correct_in -= 1;
+        }
+        // Only cut between distinct probabilities.
+        if k < sorted.len() && sorted[k].top_probability == s.top_probability {
+            continue;
+        }
+        let v = score(correct_in, rejected_oos);
+        if v > best + 1e-12 {
+            best = v;
+            best_range = (k, k);
+            plateau_open = true;
+        } else if (v - best).abs() <= 1e-12 {
+            if plateau_open {
+                best_range.1 = k;
+            }
+        } else {
+            plateau_open = false;
+        }
+    }
+    let (k_lo, k_hi) = best_range;
+    if k_hi == 0 {
+        return 0.0;
+    }
+    // Between the highest rejected probability of the plateau's ends and the next one up.
+    let cut = |k: usize| {
+        let below = sorted[k - 1].top_probability;
+        let above = sorted.get(k).map_or(1.0, |s| s.top_probability);
+        0.5 * (below + above)
+    };
+    let lo = if k_lo == 0 { 0.0 } else { cut(k_lo) };
+    0.5 * (lo + cut(k_hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temperature_sharpens_underconfident_scores() {
+        // The true class always wins by a small margin: the best temperature is below 1.
+        let scores: Vec<Vec<f32>> = (0..50).map(|_| vec![0.3, 0.0, 0.0]).collect();
+        let truth = vec![0; 50];
+        let t = fit_temperature(&scores, &truth);
+        assert!(t < 0.1, "{t}");
+        // Half the time wrong: a flat distribution is best, so a large temperature.
+        let mixed: Vec<Vec<f32>> = (0..50).map(|_| vec![1.0, 0.0]).collect();
+        let truth: Vec<usize> = (0..50).map(|i| i % 2).collect();
+        assert!(fit_temperature(&mixed, &truth) > 10.0);
+    }
+
+    #[test]
+    fn softmax_sums_to_one() {
+        let mut s = vec![1.0, 2.0, 3.0];
+        softmax_in_place(&mut s, 0.5);
+        assert!((s.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert!(s[2] > s[1] && s[1] > s[0]);
+        let mut bad = vec![f32::NAN, f32::NEG_INFINITY];
+        softmax_in_place(&mut bad, 1.0);
+        assert!(bad.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn threshold_separates_confident_in_scope_from_unsure_oos() {
+        let mut samples = Vec::new();
+        for i in 0..20 {
+            samples.push(OosSample {
+                top_probability: 0.6 + 0.01 * i as f32,
+                top_is_correct: true,
+                is_oos: false,
+            });
+            samples.push(OosSample {
+                top_probability: 0.1 + 0.01 * i as f32,
+                top_is_correct: false,
+                is_oos: true,
+            });
+        }
+        let t = choose_oos_threshold(&samples);
+        assert!(t > 0.29 && t < 0.6, "{t}");
+        let none: Vec<OosSample> = samples.iter().filter(|s| !s.is_oos).copied().collect();
+        assert_eq!(choose_oos_threshold(&none), 0.0);
+    }
+}

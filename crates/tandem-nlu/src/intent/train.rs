@@ -1,0 +1,465 @@
+//! Training: a stratified held-out split picks the regularisation and fits the softmax
+//! temperature, the out-of-scope threshold is tuned on held-out data (labelled out-of-scope
+//! examples, or else a few intents held out and treated as out of scope), and the final model is
+//! trained on every example.
+
+use std::sync::Arc;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::calibrate::{choose_oos_threshold, fit_temperature, softmax_in_place, OosSample};
+use super::features::{FeatureConfig, Scratch, SparseVec, Vectorizer};
+use super::linear::{train_ovr_svm, Csr, LinearWeights, SvmParams};
+use super::model::{add_dense, DenseSpec, IntentModel, ModelBody, TrainSummary};
+use super::IntentError;
+use crate::dense::DenseEncoder;
+
+/// One labelled text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Example {
+    pub text: String,
+    pub label: String,
+}
+
+impl Example {
+    pub fn new(text: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            label: label.into(),
+        }
+    }
+}
+
+/// Training settings. The defaults were chosen by cross-validation on training data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainOptions {
+    /// Examples with this label are out of scope: they are learnt as their own class and tune
+    /// the out-of-scope threshold.
+    pub oos_label: Option<String>,
+    pub features: FeatureConfig,
+    /// Candidate regularisation values; the best on the held-out split is kept.
+    pub c_grid: Vec<f64>,
+    /// Fraction of each intent's examples held out for the choices above.
+    pub holdout_fraction: f64,
+    /// Fraction of intents held out as pretend out-of-scope when no out-of-scope example exists.
+    pub pseudo_oos_fraction: f64,
+    /// Balance positive and negative costs in each one-vs-rest problem.
+    pub balanced: bool,
+    /// Weight of the dense vector next to the sparse blocks (each of norm 1).
+    pub dense_weight: f32,
+    /// Where the dense encoder was loaded from (recorded in the model).
+    pub dense_model_dir: Option<String>,
+    pub seed: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        Self {
+            oos_label: None,
+            features: FeatureConfig::default(),
+            c_grid: vec![0.5, 1.0],
+            holdout_fraction: 0.2,
+            pseudo_oos_fraction: 0.2,
+            balanced: false,
+            dense_weight: 1.0,
+            dense_model_dir: None,
+            seed: 0x7a4d_e3c1,
+        }
+    }
+}
+
+/// Where training is, for progress bars: `step` of `total` done, and what happens now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainProgress {
+    pub step: u64,
+    pub total: u64,
+    pub message: String,
+}
+
+/// Examples turned into indices and (optionally) dense vectors once.
+struct Prepared<'a> {
+    texts: Vec<&'a str>,
+    y: Vec<u32>,
+    dense: Option<Vec<Vec<f32>>>,
+}
+
+/// A model trained on a subset, with what is needed to score other texts.
+struct Fitted {
+    vectorizer: Vectorizer,
+    weights: LinearWeights,
+}
+
+impl Fitted {
+    fn scores(
+        &self,
+        text: &str,
+        dense: Option<&[f32]>,
+        spec: Option<&DenseSpec>,
+        scratch: &mut Scratch,
+    ) -> Vec<f32> {
+        let mut sparse = SparseVec::default();
+        self.vectorizer.transform_into(text, scratch, &mut sparse);
+        let mut scores = Vec::new();
+        self.weights.scores(&sparse.indices, &sparse.values, &mut scores);
+        if let (Some(d), Some(spec)) = (dense, spec) {
+            add_dense(&self.weights, self.vectorizer.len(), spec, d, &mut scores);
+        }
+        scores
+    }
+}
+
+fn fit(
+    prep: &Prepared<'_>,
+    rows: &[usize],
+    labels_of: &dyn Fn(usize) -> u32,
+    n_classes: usize,
+    options: &TrainOptions,
+    spec: Option<&DenseSpec>,
+    c: f64,
+) -> Fitted {
+    let texts: Vec<&str> = rows.iter().map(|&i| prep.texts[i]).collect();
+    let vectorizer = Vectorizer::fit(&options.features, &texts);
+    let x = build_matrix(&vectorizer, prep, rows, spec);
+    let y: Vec<u32> = rows.iter().map(|&i| labels_of(i)).collect();
+    let params = SvmParams {
+        c,
+        balanced: options.balanced,
+        ..SvmParams::default()
+    };
+    let weights = train_ovr_svm(&x, &y, n_classes, &params, options.seed);
+    Fitted { vectorizer, weights }
+}
+
+fn build_matrix(
+    vectorizer: &Vectorizer,
+    prep: &Prepared<'_>,
+    rows: &[usize],
+    spec: Option<&DenseSpec>,
+) -> Csr {
+    let n_dense = spec.map_or(0, |s| s.dim as usize);
+    let offset = vectorizer.len();
+    let vectors: Vec<SparseVec> = rows
+        .par_chunks(256)
+        .flat_map_iter(|chunk| {
+            let mut scratch = Scratch::default();
+            chunk
+                .iter()
+                .map(|&i| {
+                    let mut v = SparseVec::default();
+                    vectorizer.transform_into(prep.texts[i], &mut scratch, &mut v);
+                    v
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut x = Csr::new(offset + n_dense);
+    let mut scaled = Vec::with_capacity(n_dense);
+    for (v, &i) in vectors.iter().zip(rows) {
+        let dense = match (spec, prep.dense.as_ref().and_then(|d| d.get(i))) {
+            (Some(s), Some(d)) => {
+                scaled.clear();
+                scaled.extend(d.iter().take(n_dense).map(|x| x * s.weight));
+                Some((scaled.as_slice(), offset))
+            }
+            _ => None,
+        };
+        x.push(v, dense);
+    }
+    x
+}
+
+/// Stratified split: `(train, held_out)` row indices, each intent keeping at least one example
+/// for training and giving about `fraction` of its examples to the held-out part.
+fn stratified_split(
+    y: &[u32],
+    n_classes: usize,
+    fraction: f64,
+    rng: &mut ChaCha8Rng,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); n_classes];
+    for (i, &c) in y.iter().enumerate() {
+        if let Some(v) = by_class.get_mut(c as usize) {
+            v.push(i);
+        }
+    }
+    let (mut train, mut held) = (Vec::new(), Vec::new());
+    for mut rows in by_class {
+        rows.shuffle(rng);
+        let n_held = ((rows.len() as f64) * fraction).round() as usize;
+        let n_held = n_held.min(rows.len().saturating_sub(1));
+        held.extend_from_slice(&rows[..n_held]);
+        train.extend_from_slice(&rows[n_held..]);
+    }
+    train.sort_unstable();
+    held.sort_unstable();
+    (train, held)
+}
+
+fn argmax(v: &[f32]) -> usize {
+    v.iter()
+        .enumerate()
+        .fold(
+            (0, f32::NEG_INFINITY),
+            |acc, (i, &x)| if x > acc.1 { (i, x) } else { acc },
+        )
+        .0
+}
+
+/// Trains an intent model. `encoder` adds dense features (recorded in the model, which then needs
+/// the same encoder attached to predict). `progress` is told where training is.
+pub fn train(
+    examples: &[Example],
+    options: &TrainOptions,
+    encoder: Option<Arc<dyn DenseEncoder>>,
+    progress: &mut dyn FnMut(TrainProgress),
+) -> Result<IntentModel, IntentError> {
+    if examples.is_empty() {
+        return Err(IntentError::NoExamples);
+    }
+    let mut labels: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
+    labels.sort_unstable();
+    labels.dedup();
+    let n_classes = labels.len();
+    let oos_class = options
+        .oos_label
+        .as_ref()
+        .and_then(|l| labels.binary_search(l).ok());
+    let n_in_scope = n_classes - usize::from(oos_class.is_some());
+    if n_classes < 2 || n_in_scope < 1 {
+        return Err(IntentError::TooFewIntents(n_in_scope));
+    }
+    let y: Vec<u32> = examples
+        .iter()
+        .map(|e| labels.binary_search(&e.label).map_or(0, |c| c as u32))
+        .collect();
+    let c_grid: Vec<f64> = {
+        let mut g: Vec<f64> = options
+            .c_grid
+            .iter()
+            .copied()
+            .filter(|c| c.is_finite() && *c > 0.0)
+            .collect();
+        if g.is_empty() {
+            g.push(1.0);
+        }
+        g
+    };
+    let total = 2 + c_grid.len() as u64 + 1 + u64::from(encoder.is_some());
+    let mut step = 0u64;
+    let mut report = |step: &mut u64, message: &str| {
+        progress(TrainProgress {
+            step: *step,
+            total,
+            message: message.to_string(),
+        });
+        *step += 1;
+    };
+
+    let spec = encoder.as_ref().map(|e| DenseSpec {
+        encoder_id: e.id().to_string(),
+        dim: e.dim() as u32,
+        model_dir: options.dense_model_dir.clone(),
+        weight: options.dense_weight,
+    });
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let dense = match &encoder {
+        Some(enc) => {
+            report(&mut step, "encoding texts with the dense encoder");
+            let vectors = enc.encode_batch(&texts)?;
+            if vectors.len() != texts.len() || vectors.iter().any(|v| v.len() != enc.dim()) {
+                return Err(IntentError::Dense(crate::dense::DenseError::Encode(
+                    "the encoder returned vectors of the wrong number or size".into(),
+                )));
+            }
+            Some(vectors)
+        }
+        None => None,
+    };
+    let prep = Prepared { texts, y, dense };
+    let spec_ref = spec.as_ref();
+
+    // 1. Regularisation and temperature on a stratified held-out split.
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    let (train_rows, held_rows) = stratified_split(&prep.y, n_classes, options.holdout_fraction, &mut rng);
+    let label_of = |i: usize| prep.y[i];
+    let mut best: Option<(f64, f64, Vec<Vec<f32>>)> = None; // (accuracy, c, held-out scores)
+    if !held_rows.is_empty() {
+        for &c in &c_grid {
+            report(&mut step, &format!("choosing the regularisation (C = {c})"));
+            let fitted = fit(&prep, &train_rows, &label_of, n_classes, options, spec_ref, c);
+            let scores = held_scores(&fitted, &prep, &held_rows, spec_ref);
+            let correct = scores
+                .iter()
+                .zip(&held_rows)
+                .filter(|(s, &i)| argmax(s) as u32 == prep.y[i])
+                .count();
+            let accuracy = correct as f64 / held_rows.len() as f64;
+            if best.as_ref().is_none_or(|b| accuracy > b.0 + 1e-9) {
+                best = Some((accuracy, c, scores));
+            }
+        }
+    } else {
+        step += c_grid.len() as u64;
+    }
+    let (holdout_accuracy, c, temperature) = match &best {
+        Some((acc, c, scores)) => {
+            let truth: Vec<usize> = held_rows.iter().map(|&i| prep.y[i] as usize).collect();
+            (Some(*acc), *c, fit_temperature(scores, &truth))
+        }
+        None => (None, c_grid[0], 1.0),
+    };
+
+    // 2. Out-of-scope threshold.
+    report(&mut step, "tuning the out-of-scope threshold");
+    let (oos_threshold, oos_source) = match (oos_class, &best) {
+        (Some(oos), Some((_, _, scores))) => {
+            let samples: Vec<OosSample> = scores
+                .iter()
+                .zip(&held_rows)
+                .map(|(s, &i)| sample(s, temperature, Some(oos), Some(prep.y[i] as usize)))
+                .collect();
+            (choose_oos_threshold(&samples), "labelled")
+        }
+        (None, Some(_)) if n_classes >= 3 => pseudo_oos_threshold(
+            &prep,
+            &train_rows,
+            &held_rows,
+            n_classes,
+            options,
+            spec_ref,
+            c,
+            &mut rng,
+        ),
+        _ => (0.0, "none"),
+    };
+
+    // 3. The final model on every example.
+    report(&mut step, "training the final model on every example");
+    let all: Vec<usize> = (0..prep.texts.len()).collect();
+    let fitted = fit(&prep, &all, &label_of, n_classes, options, spec_ref, c);
+    report(&mut step, "done");
+    let n_features = (fitted.vectorizer.len() + spec_ref.map_or(0, |s| s.dim as usize)) as u64;
+    let summary = TrainSummary {
+        examples: examples.len() as u64,
+        intents: n_in_scope as u32,
+        features: n_features,
+        c,
+        holdout_accuracy,
+        temperature,
+        oos_threshold,
+        oos_source: oos_source.to_string(),
+    };
+    let body = ModelBody {
+        labels,
+        oos_class: oos_class.map(|c| c as u32),
+        oos_label: options.oos_label.clone(),
+        vectorizer: fitted.vectorizer,
+        dense: spec,
+        n_features,
+        row_scale: Vec::new(),
+        quantized: Vec::new(),
+        bias: Vec::new(),
+        temperature,
+        oos_threshold,
+        summary,
+    };
+    let mut model = IntentModel::from_parts(body, &fitted.weights);
+    if let Some(enc) = encoder {
+        model.attach_encoder(enc)?;
+    }
+    Ok(model)
+}
+
+fn held_scores(
+    fitted: &Fitted,
+    prep: &Prepared<'_>,
+    rows: &[usize],
+    spec: Option<&DenseSpec>,
+) -> Vec<Vec<f32>> {
+    rows.par_chunks(256)
+        .flat_map_iter(|chunk| {
+            let mut scratch = Scratch::default();
+            chunk
+                .iter()
+                .map(|&i| {
+                    let d = prep.dense.as_ref().and_then(|d| d.get(i)).map(Vec::as_slice);
+                    fitted.scores(prep.texts[i], d, spec, &mut scratch)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The threshold sample of raw scores: probabilities with the temperature, the out-of-scope class
+/// (if any) forcing a rejection when it wins.
+fn sample(scores: &[f32], temperature: f32, oos: Option<usize>, truth: Option<usize>) -> OosSample {
+    let mut p = scores.to_vec();
+    softmax_in_place(&mut p, temperature);
+    let best = argmax(&p);
+    let forced = oos == Some(best);
+    let best_in = p.iter().enumerate().filter(|&(c, _)| Some(c) != oos).fold(
+        (usize::MAX, f32::NEG_INFINITY),
+        |acc, (c, &v)| if v > acc.1 { (c, v) } else { acc },
+    );
+    let is_oos = truth.is_none() || (oos.is_some() && truth == oos);
+    OosSample {
+        top_probability: if forced { -1.0 } else { best_in.1 },
+        top_is_correct: !forced && truth == Some(best_in.0),
+        is_oos,
+    }
+}
+
+/// No out-of-scope examples: hold some intents out entirely, train on the others, and pick the
+/// threshold that best separates the held-out examples of known intents from the unseen intents.
+#[allow(clippy::too_many_arguments)]
+fn pseudo_oos_threshold(
+    prep: &Prepared<'_>,
+    train_rows: &[usize],
+    held_rows: &[usize],
+    n_classes: usize,
+    options: &TrainOptions,
+    spec: Option<&DenseSpec>,
+    c: f64,
+    rng: &mut ChaCha8Rng,
+) -> (f32, &'static str) {
+    let mut classes: Vec<u32> = (0..n_classes as u32).collect();
+    classes.shuffle(rng);
+    let n_out = ((n_classes as f64 * options.pseudo_oos_fraction).round() as usize).clamp(1, n_classes - 2);
+    let mut out = vec![false; n_classes];
+    for &c in &classes[..n_out] {
+        out[c as usize] = true;
+    }
+    // Known classes re-indexed densely.
+    let mut remap = vec![u32::MAX; n_classes];
+    let mut next = 0u32;
+    for (c, r) in remap.iter_mut().enumerate() {
+        if !out[c] {
+            *r = next;
+            next += 1;
+        }
+    }
+    let is_out = |i: usize| out[prep.y[i] as usize];
+    let rows: Vec<usize> = train_rows.iter().copied().filter(|&i| !is_out(i)).collect();
+    let label_of = |i: usize| remap[prep.y[i] as usize];
+    let fitted = fit(prep, &rows, &label_of, next as usize, options, spec, c);
+    let known_held: Vec<usize> = held_rows.iter().copied().filter(|&i| !is_out(i)).collect();
+    let unseen: Vec<usize> = (0..prep.texts.len()).filter(|&i| is_out(i)).collect();
+    let known_scores = held_scores(&fitted, prep, &known_held, spec);
+    let truth: Vec<usize> = known_held.iter().map(|&i| label_of(i) as usize).collect();
+    let temperature = fit_temperature(&known_scores, &truth);
+    let mut samples: Vec<OosSample> = known_scores
+        .iter()
+        .zip(&truth)
+        .map(|(s, &t)| sample(s, temperature, None, Some(t)))
+        .collect();
+    samples.extend(
+        held_scores(&fitted, prep, &unseen, spec)
+            .iter()
+            .map(|s| sample(s, temperature, None, None)),
+    );
+    (choose_oos_threshold(&samples), "held-out-intents")
+}

@@ -1,1 +1,0 @@
-//! Signal detectors: frustration, wish for a person, urgency, abuse.
