@@ -1,6 +1,7 @@
 //! The `tandem` binary.
 
 mod config;
+mod packs;
 mod serve;
 mod signals;
 mod triage;
@@ -25,6 +26,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Create or update the database schema, then exit.
     Migrate(serve::StoreArgs),
+    /// Check a content pack and import it: trains the intent model and makes the pack active.
+    Import(packs::ImportArgs),
+    /// Write the active content pack to a directory.
+    Export(packs::ExportArgs),
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -60,6 +65,8 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Serve(args) => runtime().and_then(|rt| rt.block_on(serve::serve(args))),
         Command::Migrate(args) => runtime().and_then(|rt| rt.block_on(serve::migrate(args))),
+        Command::Import(args) => runtime().and_then(|rt| rt.block_on(packs::import(args))),
+        Command::Export(args) => runtime().and_then(|rt| rt.block_on(packs::export(args))),
         Command::User { command } => runtime().and_then(|rt| rt.block_on(users::run(command))),
         Command::Train(args) => triage::train(args),
         Command::Eval(args) => triage::eval(args),

@@ -42,7 +42,8 @@ pub async fn open_engine(config: &Config) -> anyhow::Result<Arc<Engine>> {
     }
     let store = tandem_store::open(&config.store_url(), config.sqlite_durability).await?;
     store.migrate().await?;
-    let engine_config = EngineConfig { session_ttl: config.session_ttl, ..EngineConfig::default() };
+    let engine_config =
+        EngineConfig { session_ttl: config.session_ttl, data_dir: config.data_dir.clone(), ..EngineConfig::default() };
     Ok(Arc::new(Engine::new(store, Arc::new(LocalBus::default()), engine_config)))
 }
 
@@ -68,6 +69,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             println!("Created the first admin {email} with the password from TANDEM_ADMIN_PASSWORD.");
         }
     }
+    crate::packs::ensure_pack(&engine, &config.data_dir).await?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;

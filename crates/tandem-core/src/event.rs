@@ -19,6 +19,8 @@ string_enum!(
         TeamChanged => "team_changed",
         Tagged => "tagged",
         Untagged => "untagged",
+        DecisionMade => "decision_made",
+        HandedOff => "handed_off",
     }
 );
 

@@ -1,6 +1,7 @@
 //! Tandem's domain: identifiers, customers, conversations, messages, events, users and roles,
 //! permissions and errors. No I/O.
 
+pub mod decision;
 pub mod error;
 pub mod event;
 pub mod ids;

@@ -108,6 +108,13 @@ pub struct Conversation {
     pub tags: Vec<String>,
     /// The first words of the latest message that is not an internal note.
     pub preview: String,
+    /// Why the bot handed the case to a person, when it did.
+    pub handoff_reason: Option<crate::decision::HandoffReason>,
+    /// For the agent who takes over: what the customer wants, mood, what the bot tried, facts.
+    pub summary: Option<String>,
+    /// The latest triage of a customer message (intent, confidence, signals, entities).
+    #[schema(value_type = Option<Object>)]
+    pub triage: Option<serde_json::Value>,
     pub message_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

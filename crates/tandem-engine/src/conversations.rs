@@ -133,7 +133,14 @@ impl Engine {
             })
             .await?;
         self.publish_message(&message);
-        let conversation = self.existing(id).await?;
+        let mut conversation = self.existing(id).await?;
+        if conversation.status == ConversationStatus::Bot {
+            // The customer's message is committed; a failing bot must not take it back.
+            if let Err(e) = self.bot_turn(&conversation, &message).await {
+                tracing::error!(conversation = %id, error = %e, "the bot could not handle a message");
+            }
+            conversation = self.existing(id).await?;
+        }
         if conversation.status == ConversationStatus::Resolved {
             let reopened = if conversation.assignee_id.is_some() {
                 ConversationStatus::Assigned
@@ -321,6 +328,7 @@ impl Engine {
             team: update.team_id,
             add_tags: parse_tags(&update.add_tags)?,
             remove_tags: parse_tags(&update.remove_tags)?,
+            ..Default::default()
         };
         let assignee_after = change.assignee.unwrap_or(current.assignee_id);
         let status_after = change.status.unwrap_or(current.status);

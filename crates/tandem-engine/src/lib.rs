@@ -2,8 +2,13 @@
 //! input, writes through the store and publishes committed events on the bus.
 
 pub mod auth;
+pub mod bot;
 pub mod bus;
+pub mod connectors;
 pub mod conversations;
+pub mod knowledge;
+pub mod pack;
+mod routing;
 pub mod staff;
 mod throttle;
 
@@ -22,6 +27,8 @@ pub struct EngineConfig {
     /// Failed logins allowed per e-mail address or client address within `login_window`.
     pub login_max_failures: usize,
     pub login_window: Duration,
+    /// Where business databases created from pack seeds live.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Default for EngineConfig {
@@ -30,6 +37,7 @@ impl Default for EngineConfig {
             session_ttl: Duration::from_secs(12 * 3600),
             login_max_failures: 10,
             login_window: Duration::from_secs(10 * 60),
+            data_dir: std::path::PathBuf::from("./tandem-data"),
         }
     }
 }
@@ -40,6 +48,7 @@ pub struct Engine {
     bus: Arc<dyn Bus>,
     config: EngineConfig,
     login_throttle: throttle::Throttle,
+    bot: std::sync::RwLock<Option<Arc<bot::BotRuntime>>>,
 }
 
 impl Engine {
@@ -50,6 +59,7 @@ impl Engine {
             bus,
             config,
             login_throttle,
+            bot: std::sync::RwLock::new(None),
         }
     }
 

@@ -3,6 +3,7 @@
 //! text holds, each with its evidence. Pure computation: no I/O besides (de)serialising models.
 
 pub mod dense;
+pub mod entities;
 pub mod intent;
 pub mod metrics;
 pub mod pii;

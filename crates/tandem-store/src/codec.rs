@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use std::str::FromStr;
+use tandem_core::decision::{Decision, DecisionKind, HandoffReason, IntentScore};
 use tandem_core::event::{Actor, Event, EventKind};
 use tandem_core::model::{
     Author, Conversation, ConversationStatus, Customer, Message, Priority, Role, Source, Team, User,
@@ -119,13 +120,16 @@ pub(crate) struct ConversationRow {
     pub customer_name: String,
     pub customer_email: String,
     pub customer_created_at: i64,
+    pub handoff_reason: Option<String>,
+    pub summary: Option<String>,
+    pub triage: Option<String>,
 }
 
 /// The columns a [`ConversationRow`] is read from (`c` is conversations, `cu` customers).
 pub(crate) const CONVERSATION_COLUMNS: &str = "c.id, c.status, c.priority, c.assignee_id, c.team_id, \
      c.preview, c.message_count, c.created_at, c.updated_at, c.last_message_at, c.customer_id, \
-     cu.name AS customer_name, cu.email AS customer_email, cu.created_at AS customer_created_at \
-     FROM conversations c JOIN customers cu ON cu.id = c.customer_id";
+     cu.name AS customer_name, cu.email AS customer_email, cu.created_at AS customer_created_at, \
+     c.handoff_reason, c.summary, c.triage FROM conversations c JOIN customers cu ON cu.id = c.customer_id";
 
 impl ConversationRow {
     pub(crate) fn into_conversation(self, tags: &[(String, String)]) -> Result<Conversation> {
@@ -149,6 +153,9 @@ impl ConversationRow {
             team_id: self.team_id.as_deref().map(id).transpose()?,
             tags: own,
             preview: self.preview,
+            handoff_reason: self.handoff_reason.as_deref().map(HandoffReason::parse).transpose()?,
+            summary: self.summary,
+            triage: self.triage.as_deref().map(json).transpose()?,
             message_count: self.message_count,
             created_at: time(self.created_at)?,
             updated_at: time(self.updated_at)?,
@@ -223,5 +230,48 @@ pub(crate) fn preview(text: &str) -> String {
         let mut cut: String = flat.chars().take(MAX - 1).collect();
         cut.push('…');
         cut
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DecisionRow {
+    pub conversation_id: String,
+    pub message_id: String,
+    pub kind: String,
+    pub intent: Option<String>,
+    pub confidence: f64,
+    pub handoff_reason: Option<String>,
+    pub slot: Option<String>,
+    pub detail: String,
+    pub created_at: i64,
+}
+
+/// The parts of a decision kept as one JSON document.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct DecisionDetail {
+    pub top_intents: Vec<IntentScore>,
+    pub signals: serde_json::Value,
+    pub reasons: Vec<String>,
+    pub entities: serde_json::Value,
+}
+
+impl TryFrom<DecisionRow> for Decision {
+    type Error = Error;
+    fn try_from(row: DecisionRow) -> Result<Decision> {
+        let detail: DecisionDetail = json(&row.detail)?;
+        Ok(Decision {
+            conversation_id: id(&row.conversation_id)?,
+            message_id: id(&row.message_id)?,
+            kind: DecisionKind::parse(&row.kind)?,
+            intent: row.intent,
+            confidence: row.confidence as f32,
+            top_intents: detail.top_intents,
+            signals: detail.signals,
+            reasons: detail.reasons,
+            handoff_reason: row.handoff_reason.as_deref().map(HandoffReason::parse).transpose()?,
+            slot: row.slot,
+            entities: detail.entities,
+            created_at: time(row.created_at)?,
+        })
     }
 }

@@ -13,8 +13,9 @@ mod types;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use tandem_core::decision::Decision;
 use tandem_core::event::{Actor, Event};
-use tandem_core::ids::{ConversationId, UserId};
+use tandem_core::ids::{ConversationId, TeamId, UserId};
 use tandem_core::model::{Conversation, Message, Team, User};
 use tandem_core::Error;
 
@@ -85,6 +86,42 @@ pub trait Store: Send + Sync + 'static {
         include_internal: bool,
     ) -> Result<Vec<Message>>;
     async fn list_events(&self, conversation: ConversationId) -> Result<Vec<Event>>;
+
+    // --- the bot ---------------------------------------------------------------------------
+    /// Writes a decision, its reply and the conversation change in one transaction, with a
+    /// `decision_made` event.
+    async fn record_bot_turn(&self, turn: BotTurn) -> Result<BotTurnOutcome>;
+    /// The conversation's decisions, oldest first.
+    async fn list_decisions(&self, conversation: ConversationId) -> Result<Vec<Decision>>;
+    /// Stores a content pack (JSON) and makes it the active one.
+    async fn save_pack(&self, name: &str, version: &str, content: &str) -> Result<StoredPack>;
+    async fn active_pack(&self) -> Result<Option<StoredPack>>;
+    /// Stores a trained model for a pack and makes it the pack's active model.
+    async fn save_model(
+        &self,
+        pack_id: &str,
+        bytes: &[u8],
+        metrics: &str,
+        training_set_hash: &str,
+        promoted_by: Option<UserId>,
+    ) -> Result<StoredModel>;
+    async fn active_model(&self, pack_id: &str) -> Result<Option<StoredModel>>;
+
+    // --- routing ---------------------------------------------------------------------------
+    /// Every active staff member with availability and the number of assigned, unresolved cases.
+    async fn agent_loads(&self) -> Result<Vec<AgentLoad>>;
+    async fn set_available(&self, user: UserId, available: bool) -> Result<()>;
+    /// Assigns a queued, unassigned conversation to the user; `None` when someone else already
+    /// holds it (the row is locked while checking, so a case is never assigned twice).
+    async fn assign_if_unassigned(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+        actor: Actor,
+    ) -> Result<Option<(Conversation, Vec<Event>)>>;
+    /// Takes the most urgent, oldest queued case (of one of the teams, or any when `teams` is empty)
+    /// for the user. Concurrent callers never get the same case.
+    async fn claim_next(&self, user: UserId, teams: &[TeamId]) -> Result<Option<(Conversation, Vec<Event>)>>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` (or a plain path) or `postgres://...`.

@@ -41,5 +41,6 @@ store_impl!(
     PgStore,
     sqlx::Postgres,
     backend = Backend::Postgres,
-    for_update = " FOR UPDATE"
+    for_update = " FOR UPDATE",
+    skip_locked = " FOR UPDATE SKIP LOCKED"
 );

@@ -6,16 +6,17 @@
 /// `run_migrations()`. `for_update` is the row-lock clause of the backend (empty for SQLite, whose
 /// single writer connection already serialises writes).
 macro_rules! store_impl {
-    ($store:ty, $db:ty, backend = $backend:expr, for_update = $for_update:literal) => {
+    ($store:ty, $db:ty, backend = $backend:expr, for_update = $for_update:literal, skip_locked = $skip_locked:literal) => {
         use chrono::{DateTime, Utc};
         use sqlx::QueryBuilder;
+        use tandem_core::decision::Decision;
         use tandem_core::event::{Actor, Event, EventKind};
         use tandem_core::ids::{ConversationId, EventId, MessageId, TeamId, UserId};
         use tandem_core::model::{Conversation, Message, Team, User};
         use tandem_core::Error;
         use $crate::codec::{
-            db_error, id, micros, preview, time, to_json, unique_error, ConversationRow, EventRow,
-            MessageRow, TeamRow, UserRow, CONVERSATION_COLUMNS,
+            db_error, id, micros, preview, time, to_json, unique_error, ConversationRow, DecisionDetail,
+            DecisionRow, EventRow, MessageRow, TeamRow, UserRow, CONVERSATION_COLUMNS,
         };
         use $crate::types::*;
         use $crate::{Backend, Result, Store};
@@ -83,6 +84,187 @@ macro_rules! store_impl {
                     data,
                     created_at: time(micros(at))?,
                 })
+            }
+
+            async fn update_conversation_tx<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                key: &str,
+                change: ConversationChange,
+                actor: &Actor,
+                now: DateTime<Utc>,
+            ) -> Result<Vec<Event>> {
+                let current: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(concat!(
+                    "SELECT status, priority, assignee_id, team_id FROM conversations WHERE id = $1",
+                    $for_update
+                ))
+                .bind(key)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(db_error)?;
+                let Some((status, priority, assignee, team)) = current else {
+                    return Err(Error::not_found("conversation"));
+                };
+                let mut events = Vec::new();
+                if let Some(new) = change.status.filter(|s| s.as_str() != status) {
+                    sqlx::query("UPDATE conversations SET status = $1 WHERE id = $2")
+                        .bind(new.as_str())
+                        .bind(key)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                    let data = serde_json::json!({ "from": status, "to": new });
+                    events.push(Self::insert_event(tx, key, EventKind::StatusChanged, actor, data, now).await?);
+                }
+                if let Some(new) = change.priority.filter(|p| p.as_str() != priority) {
+                    sqlx::query("UPDATE conversations SET priority = $1 WHERE id = $2")
+                        .bind(new.as_str())
+                        .bind(key)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                    let data = serde_json::json!({ "from": priority, "to": new });
+                    events.push(Self::insert_event(tx, key, EventKind::PriorityChanged, actor, data, now).await?);
+                }
+                if let Some(new) = change.assignee.map(|a| a.map(|u| u.to_string())).filter(|a| *a != assignee) {
+                    sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2")
+                        .bind(&new)
+                        .bind(key)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                    let data = serde_json::json!({ "from": assignee, "to": new });
+                    events.push(Self::insert_event(tx, key, EventKind::Assigned, actor, data, now).await?);
+                }
+                if let Some(new) = change.team.map(|t| t.map(|t| t.to_string())).filter(|t| *t != team) {
+                    sqlx::query("UPDATE conversations SET team_id = $1 WHERE id = $2")
+                        .bind(&new)
+                        .bind(key)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                    let data = serde_json::json!({ "from": team, "to": new });
+                    events.push(Self::insert_event(tx, key, EventKind::TeamChanged, actor, data, now).await?);
+                }
+                for tag in &change.add_tags {
+                    let added = sqlx::query(
+                        "INSERT INTO conversation_tags (conversation_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(key)
+                    .bind(tag)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_error)?;
+                    if added.rows_affected() > 0 {
+                        let data = serde_json::json!({ "tag": tag });
+                        events.push(Self::insert_event(tx, key, EventKind::Tagged, actor, data, now).await?);
+                    }
+                }
+                for tag in &change.remove_tags {
+                    let removed = sqlx::query("DELETE FROM conversation_tags WHERE conversation_id = $1 AND tag = $2")
+                        .bind(key)
+                        .bind(tag)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                    if removed.rows_affected() > 0 {
+                        let data = serde_json::json!({ "tag": tag });
+                        events.push(Self::insert_event(tx, key, EventKind::Untagged, actor, data, now).await?);
+                    }
+                }
+                if let Some(reason) = change.handoff {
+                    sqlx::query("UPDATE conversations SET handoff_reason = $1 WHERE id = $2")
+                        .bind(reason.as_str())
+                        .bind(key)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                    let data = serde_json::json!({ "reason": reason });
+                    events.push(Self::insert_event(tx, key, EventKind::HandedOff, actor, data, now).await?);
+                }
+                if let Some(summary) = &change.summary {
+                    sqlx::query("UPDATE conversations SET summary = $1 WHERE id = $2")
+                        .bind(summary)
+                        .bind(key)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                }
+                if let Some(triage) = &change.triage {
+                    sqlx::query("UPDATE conversations SET triage = $1 WHERE id = $2")
+                        .bind(to_json(triage)?)
+                        .bind(key)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                }
+                if !events.is_empty() {
+                    sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
+                        .bind(micros(now))
+                        .bind(key)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                }
+                Ok(events)
+            }
+
+            async fn append_message_tx<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                message: NewMessage,
+                now: DateTime<Utc>,
+            ) -> Result<(Message, Event)> {
+                let message_id = MessageId::new();
+                let key = message.conversation_id.to_string();
+                let update = if message.internal {
+                    sqlx::query(
+                        "UPDATE conversations SET message_count = message_count + 1, updated_at = $1 WHERE id = $2",
+                    )
+                    .bind(micros(now))
+                    .bind(&key)
+                } else {
+                    sqlx::query(
+                        "UPDATE conversations SET message_count = message_count + 1, updated_at = $1, \
+                         last_message_at = $1, preview = $2 WHERE id = $3",
+                    )
+                    .bind(micros(now))
+                    .bind(preview(&message.text))
+                    .bind(&key)
+                };
+                if update.execute(&mut **tx).await.map_err(db_error)?.rows_affected() == 0 {
+                    return Err(Error::not_found("conversation"));
+                }
+                sqlx::query(
+                    "INSERT INTO messages (id, conversation_id, author, author_user_id, text, internal, sources, \
+                     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(message_id.to_string())
+                .bind(&key)
+                .bind(message.author.as_str())
+                .bind(message.author_user_id.map(|u| u.to_string()))
+                .bind(&message.text)
+                .bind(message.internal)
+                .bind(to_json(&message.sources)?)
+                .bind(micros(now))
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+                let data = serde_json::json!({
+                    "message_id": message_id,
+                    "author": message.author,
+                    "internal": message.internal,
+                });
+                let event = Self::insert_event(tx, &key, EventKind::MessageAdded, &message.actor, data, now).await?;
+                let stored = Message {
+                    id: message_id,
+                    conversation_id: message.conversation_id,
+                    author: message.author,
+                    author_user_id: message.author_user_id,
+                    text: message.text,
+                    internal: message.internal,
+                    sources: message.sources,
+                    created_at: time(micros(now))?,
+                };
+                Ok((stored, event))
             }
         }
 
@@ -430,156 +612,19 @@ macro_rules! store_impl {
                 change: ConversationChange,
                 actor: Actor,
             ) -> Result<(Conversation, Vec<Event>)> {
-                let now = Utc::now();
-                let key = conversation.to_string();
                 let mut tx = self.writer().begin().await.map_err(db_error)?;
-                let current: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(concat!(
-                    "SELECT status, priority, assignee_id, team_id FROM conversations WHERE id = $1",
-                    $for_update
-                ))
-                .bind(&key)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                let Some((status, priority, assignee, team)) = current else {
-                    return Err(Error::not_found("conversation"));
-                };
-                let mut events = Vec::new();
-                if let Some(new) = change.status.filter(|s| s.as_str() != status) {
-                    sqlx::query("UPDATE conversations SET status = $1 WHERE id = $2")
-                        .bind(new.as_str())
-                        .bind(&key)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    let data = serde_json::json!({ "from": status, "to": new });
-                    events.push(Self::insert_event(&mut tx, &key, EventKind::StatusChanged, &actor, data, now).await?);
-                }
-                if let Some(new) = change.priority.filter(|p| p.as_str() != priority) {
-                    sqlx::query("UPDATE conversations SET priority = $1 WHERE id = $2")
-                        .bind(new.as_str())
-                        .bind(&key)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    let data = serde_json::json!({ "from": priority, "to": new });
-                    events.push(Self::insert_event(&mut tx, &key, EventKind::PriorityChanged, &actor, data, now).await?);
-                }
-                if let Some(new) = change.assignee.map(|a| a.map(|u| u.to_string())).filter(|a| *a != assignee) {
-                    sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2")
-                        .bind(&new)
-                        .bind(&key)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    let data = serde_json::json!({ "from": assignee, "to": new });
-                    events.push(Self::insert_event(&mut tx, &key, EventKind::Assigned, &actor, data, now).await?);
-                }
-                if let Some(new) = change.team.map(|t| t.map(|t| t.to_string())).filter(|t| *t != team) {
-                    sqlx::query("UPDATE conversations SET team_id = $1 WHERE id = $2")
-                        .bind(&new)
-                        .bind(&key)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    let data = serde_json::json!({ "from": team, "to": new });
-                    events.push(Self::insert_event(&mut tx, &key, EventKind::TeamChanged, &actor, data, now).await?);
-                }
-                for tag in &change.add_tags {
-                    let added = sqlx::query(
-                        "INSERT INTO conversation_tags (conversation_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(&key)
-                    .bind(tag)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                    if added.rows_affected() > 0 {
-                        let data = serde_json::json!({ "tag": tag });
-                        events.push(Self::insert_event(&mut tx, &key, EventKind::Tagged, &actor, data, now).await?);
-                    }
-                }
-                for tag in &change.remove_tags {
-                    let removed = sqlx::query("DELETE FROM conversation_tags WHERE conversation_id = $1 AND tag = $2")
-                        .bind(&key)
-                        .bind(tag)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    if removed.rows_affected() > 0 {
-                        let data = serde_json::json!({ "tag": tag });
-                        events.push(Self::insert_event(&mut tx, &key, EventKind::Untagged, &actor, data, now).await?);
-                    }
-                }
-                if !events.is_empty() {
-                    sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
-                        .bind(micros(now))
-                        .bind(&key)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                }
+                let events =
+                    Self::update_conversation_tx(&mut tx, &conversation.to_string(), change, &actor, Utc::now()).await?;
                 tx.commit().await.map_err(db_error)?;
                 let conversation = self.get_conversation(conversation).await?.ok_or_else(|| Error::not_found("conversation"))?;
                 Ok((conversation, events))
             }
 
             async fn append_message(&self, message: NewMessage) -> Result<(Message, Event)> {
-                let now = Utc::now();
-                let message_id = MessageId::new();
-                let key = message.conversation_id.to_string();
                 let mut tx = self.writer().begin().await.map_err(db_error)?;
-                let update = if message.internal {
-                    sqlx::query(
-                        "UPDATE conversations SET message_count = message_count + 1, updated_at = $1 WHERE id = $2",
-                    )
-                    .bind(micros(now))
-                    .bind(&key)
-                } else {
-                    sqlx::query(
-                        "UPDATE conversations SET message_count = message_count + 1, updated_at = $1, \
-                         last_message_at = $1, preview = $2 WHERE id = $3",
-                    )
-                    .bind(micros(now))
-                    .bind(preview(&message.text))
-                    .bind(&key)
-                };
-                if update.execute(&mut *tx).await.map_err(db_error)?.rows_affected() == 0 {
-                    return Err(Error::not_found("conversation"));
-                }
-                sqlx::query(
-                    "INSERT INTO messages (id, conversation_id, author, author_user_id, text, internal, sources, \
-                     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(message_id.to_string())
-                .bind(&key)
-                .bind(message.author.as_str())
-                .bind(message.author_user_id.map(|u| u.to_string()))
-                .bind(&message.text)
-                .bind(message.internal)
-                .bind(to_json(&message.sources)?)
-                .bind(micros(now))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                let data = serde_json::json!({
-                    "message_id": message_id,
-                    "author": message.author,
-                    "internal": message.internal,
-                });
-                let event = Self::insert_event(&mut tx, &key, EventKind::MessageAdded, &message.actor, data, now).await?;
+                let stored = Self::append_message_tx(&mut tx, message, Utc::now()).await?;
                 tx.commit().await.map_err(db_error)?;
-                let stored = Message {
-                    id: message_id,
-                    conversation_id: message.conversation_id,
-                    author: message.author,
-                    author_user_id: message.author_user_id,
-                    text: message.text,
-                    internal: message.internal,
-                    sources: message.sources,
-                    created_at: time(micros(now))?,
-                };
-                Ok((stored, event))
+                Ok(stored)
             }
 
             async fn list_messages(&self, conversation: ConversationId, include_internal: bool) -> Result<Vec<Message>> {
@@ -606,6 +651,275 @@ macro_rules! store_impl {
                 .await
                 .map_err(db_error)?;
                 rows.into_iter().map(Event::try_from).collect()
+            }
+            async fn record_bot_turn(&self, turn: BotTurn) -> Result<BotTurnOutcome> {
+                let now = Utc::now();
+                let key = turn.conversation_id.to_string();
+                let d = &turn.decision;
+                let detail = DecisionDetail {
+                    top_intents: d.top_intents.clone(),
+                    signals: d.signals.clone(),
+                    reasons: d.reasons.clone(),
+                    entities: d.entities.clone(),
+                };
+                let mut tx = self.writer().begin().await.map_err(db_error)?;
+                let mut events = Vec::new();
+                let reply = match turn.reply {
+                    Some(message) => {
+                        let (message, event) = Self::append_message_tx(&mut tx, message, now).await?;
+                        events.push(event);
+                        Some(message)
+                    }
+                    None => None,
+                };
+                sqlx::query(
+                    "INSERT INTO decisions (conversation_id, message_id, kind, intent, confidence, handoff_reason, \
+                     slot, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&key)
+                .bind(d.message_id.to_string())
+                .bind(d.kind.as_str())
+                .bind(d.intent.as_deref())
+                .bind(f64::from(d.confidence))
+                .bind(d.handoff_reason.map(|r| r.as_str()))
+                .bind(d.slot.as_deref())
+                .bind(to_json(&detail)?)
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                let data = serde_json::json!({
+                    "message_id": d.message_id,
+                    "kind": d.kind,
+                    "intent": d.intent,
+                    "handoff_reason": d.handoff_reason,
+                });
+                events.push(Self::insert_event(&mut tx, &key, EventKind::DecisionMade, &Actor::Bot, data, now).await?);
+                events.extend(Self::update_conversation_tx(&mut tx, &key, turn.change, &Actor::Bot, now).await?);
+                tx.commit().await.map_err(db_error)?;
+                let conversation =
+                    self.get_conversation(turn.conversation_id).await?.ok_or_else(|| Error::not_found("conversation"))?;
+                Ok(BotTurnOutcome { reply, conversation, events })
+            }
+
+            async fn list_decisions(&self, conversation: ConversationId) -> Result<Vec<Decision>> {
+                let rows: Vec<DecisionRow> = sqlx::query_as(
+                    "SELECT conversation_id, message_id, kind, intent, confidence, handoff_reason, slot, detail, \
+                     created_at FROM decisions WHERE conversation_id = $1 ORDER BY seq",
+                )
+                .bind(conversation.to_string())
+                .fetch_all(self.reader())
+                .await
+                .map_err(db_error)?;
+                rows.into_iter().map(Decision::try_from).collect()
+            }
+
+            async fn save_pack(&self, name: &str, version: &str, content: &str) -> Result<StoredPack> {
+                let now = Utc::now();
+                let pack_id = uuid::Uuid::now_v7().to_string();
+                let mut tx = self.writer().begin().await.map_err(db_error)?;
+                sqlx::query("UPDATE content_packs SET active = $1")
+                    .bind(false)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                sqlx::query(
+                    "INSERT INTO content_packs (id, name, version, content, imported_at, active) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&pack_id)
+                .bind(name)
+                .bind(version)
+                .bind(content)
+                .bind(micros(now))
+                .bind(true)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                tx.commit().await.map_err(db_error)?;
+                Ok(StoredPack {
+                    id: pack_id,
+                    name: name.to_owned(),
+                    version: version.to_owned(),
+                    content: content.to_owned(),
+                    imported_at: time(micros(now))?,
+                })
+            }
+
+            async fn active_pack(&self) -> Result<Option<StoredPack>> {
+                let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT id, name, version, content, imported_at FROM content_packs WHERE active = $1 \
+                     ORDER BY imported_at DESC LIMIT 1",
+                )
+                .bind(true)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(db_error)?;
+                row.map(|(id, name, version, content, at)| {
+                    Ok(StoredPack { id, name, version, content, imported_at: time(at)? })
+                })
+                .transpose()
+            }
+
+            async fn save_model(
+                &self,
+                pack_id: &str,
+                bytes: &[u8],
+                metrics: &str,
+                training_set_hash: &str,
+                promoted_by: Option<UserId>,
+            ) -> Result<StoredModel> {
+                let now = Utc::now();
+                let model_id = uuid::Uuid::now_v7().to_string();
+                let mut tx = self.writer().begin().await.map_err(db_error)?;
+                sqlx::query("UPDATE models SET active = $1 WHERE pack_id = $2")
+                    .bind(false)
+                    .bind(pack_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                sqlx::query(
+                    "INSERT INTO models (id, pack_id, bytes, metrics, training_set_hash, created_at, promoted_by, \
+                     active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&model_id)
+                .bind(pack_id)
+                .bind(bytes)
+                .bind(metrics)
+                .bind(training_set_hash)
+                .bind(micros(now))
+                .bind(promoted_by.map(|u| u.to_string()))
+                .bind(true)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                tx.commit().await.map_err(db_error)?;
+                Ok(StoredModel {
+                    id: model_id,
+                    pack_id: pack_id.to_owned(),
+                    bytes: bytes.to_vec(),
+                    metrics: metrics.to_owned(),
+                    training_set_hash: training_set_hash.to_owned(),
+                    created_at: time(micros(now))?,
+                })
+            }
+
+            async fn active_model(&self, pack_id: &str) -> Result<Option<StoredModel>> {
+                let row: Option<(String, Vec<u8>, String, String, i64)> = sqlx::query_as(
+                    "SELECT id, bytes, metrics, training_set_hash, created_at FROM models \
+                     WHERE pack_id = $1 AND active = $2 ORDER BY created_at DESC LIMIT 1",
+                )
+                .bind(pack_id)
+                .bind(true)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(db_error)?;
+                row.map(|(id, bytes, metrics, training_set_hash, at)| {
+                    Ok(StoredModel {
+                        id,
+                        pack_id: pack_id.to_owned(),
+                        bytes,
+                        metrics,
+                        training_set_hash,
+                        created_at: time(at)?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn agent_loads(&self) -> Result<Vec<AgentLoad>> {
+                let rows: Vec<(String, bool, i64)> = sqlx::query_as(
+                    "SELECT u.id, u.available, (SELECT COUNT(*) FROM conversations c \
+                     WHERE c.assignee_id = u.id AND c.status = 'assigned') FROM users u WHERE u.active = $1",
+                )
+                .bind(true)
+                .fetch_all(self.reader())
+                .await
+                .map_err(db_error)?;
+                let users = self.list_users().await?;
+                let mut loads = Vec::new();
+                for (user_id, available, open_cases) in rows {
+                    if let Some(user) = users.iter().find(|u| u.id.to_string() == user_id) {
+                        loads.push(AgentLoad { user: user.clone(), available, open_cases });
+                    }
+                }
+                Ok(loads)
+            }
+
+            async fn set_available(&self, user: UserId, available: bool) -> Result<()> {
+                let done = sqlx::query("UPDATE users SET available = $1 WHERE id = $2")
+                    .bind(available)
+                    .bind(user.to_string())
+                    .execute(self.writer())
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 0 {
+                    return Err(Error::not_found("user"));
+                }
+                Ok(())
+            }
+
+            async fn assign_if_unassigned(
+                &self,
+                conversation: ConversationId,
+                user: UserId,
+                actor: Actor,
+            ) -> Result<Option<(Conversation, Vec<Event>)>> {
+                let key = conversation.to_string();
+                let mut tx = self.writer().begin().await.map_err(db_error)?;
+                let row: Option<(Option<String>, String)> = sqlx::query_as(concat!(
+                    "SELECT assignee_id, status FROM conversations WHERE id = $1",
+                    $for_update
+                ))
+                .bind(&key)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                match row {
+                    None => return Err(Error::not_found("conversation")),
+                    Some((None, status)) if status == "queued" => {}
+                    Some(_) => return Ok(None),
+                }
+                let change = ConversationChange {
+                    status: Some(tandem_core::model::ConversationStatus::Assigned),
+                    assignee: Some(Some(user)),
+                    ..Default::default()
+                };
+                let events = Self::update_conversation_tx(&mut tx, &key, change, &actor, Utc::now()).await?;
+                tx.commit().await.map_err(db_error)?;
+                let conversation = self.get_conversation(conversation).await?.ok_or_else(|| Error::not_found("conversation"))?;
+                Ok(Some((conversation, events)))
+            }
+
+            async fn claim_next(&self, user: UserId, teams: &[TeamId]) -> Result<Option<(Conversation, Vec<Event>)>> {
+                let mut tx = self.writer().begin().await.map_err(db_error)?;
+                let mut q = QueryBuilder::<$db>::new(
+                    "SELECT id FROM conversations WHERE status = 'queued' AND assignee_id IS NULL",
+                );
+                if !teams.is_empty() {
+                    q.push(" AND team_id IN (");
+                    let mut list = q.separated(", ");
+                    for team in teams {
+                        list.push_bind(team.to_string());
+                    }
+                    q.push(")");
+                }
+                q.push(
+                    " ORDER BY CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, \
+                     created_at LIMIT 1",
+                );
+                q.push($skip_locked);
+                let row: Option<(String,)> = q.build_query_as().fetch_optional(&mut *tx).await.map_err(db_error)?;
+                let Some((key,)) = row else { return Ok(None) };
+                let change = ConversationChange {
+                    status: Some(tandem_core::model::ConversationStatus::Assigned),
+                    assignee: Some(Some(user)),
+                    ..Default::default()
+                };
+                let events = Self::update_conversation_tx(&mut tx, &key, change, &Actor::User { id: user }, Utc::now()).await?;
+                tx.commit().await.map_err(db_error)?;
+                let conversation = self.get_conversation(id(&key)?).await?.ok_or_else(|| Error::not_found("conversation"))?;
+                Ok(Some((conversation, events)))
             }
         }
     };

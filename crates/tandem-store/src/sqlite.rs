@@ -75,5 +75,6 @@ store_impl!(
     SqliteStore,
     sqlx::Sqlite,
     backend = Backend::Sqlite,
-    for_update = ""
+    for_update = "",
+    skip_locked = ""
 );

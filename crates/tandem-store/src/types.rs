@@ -1,5 +1,6 @@
 //! Inputs and outputs of the [`crate::Store`] methods.
 
+use tandem_core::decision::{DecisionKind, HandoffReason, IntentScore};
 use tandem_core::event::Actor;
 use tandem_core::ids::{ConversationId, TeamId, UserId};
 use tandem_core::model::{Author, Conversation, ConversationStatus, Priority, Role, Source};
@@ -57,6 +58,12 @@ pub struct ConversationChange {
     pub team: Option<Option<TeamId>>,
     pub add_tags: Vec<String>,
     pub remove_tags: Vec<String>,
+    /// Hands the case to people for this reason (records a `handed_off` event).
+    pub handoff: Option<HandoffReason>,
+    /// Replaces the summary for agents.
+    pub summary: Option<String>,
+    /// Replaces the latest triage.
+    pub triage: Option<serde_json::Value>,
 }
 
 /// Whose conversations to list.
@@ -98,4 +105,66 @@ pub struct ConversationPage {
     pub conversations: Vec<Conversation>,
     /// How many conversations match the filter in all.
     pub total: i64,
+}
+
+/// A decision to record; the customer message it is about must exist.
+#[derive(Clone, Debug)]
+pub struct NewDecision {
+    pub message_id: tandem_core::ids::MessageId,
+    pub kind: DecisionKind,
+    pub intent: Option<String>,
+    pub confidence: f32,
+    pub top_intents: Vec<IntentScore>,
+    pub signals: serde_json::Value,
+    pub reasons: Vec<String>,
+    pub handoff_reason: Option<HandoffReason>,
+    pub slot: Option<String>,
+    pub entities: serde_json::Value,
+}
+
+/// Everything the bot does about one customer message, written in one transaction: the decision,
+/// the reply (if any) and the change to the conversation (handoff, priority, summary, triage).
+#[derive(Clone, Debug)]
+pub struct BotTurn {
+    pub conversation_id: ConversationId,
+    pub decision: NewDecision,
+    pub reply: Option<NewMessage>,
+    pub change: ConversationChange,
+}
+
+/// What a bot turn wrote.
+#[derive(Clone, Debug)]
+pub struct BotTurnOutcome {
+    pub reply: Option<tandem_core::model::Message>,
+    pub conversation: Conversation,
+    pub events: Vec<tandem_core::event::Event>,
+}
+
+/// A content pack as stored (the JSON of the engine's pack type).
+#[derive(Clone, Debug)]
+pub struct StoredPack {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub content: String,
+    pub imported_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A trained model as stored.
+#[derive(Clone, Debug)]
+pub struct StoredModel {
+    pub id: String,
+    pub pack_id: String,
+    pub bytes: Vec<u8>,
+    pub metrics: String,
+    pub training_set_hash: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// How many open (assigned, not resolved) cases an agent holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgentLoad {
+    pub user: tandem_core::model::User,
+    pub available: bool,
+    pub open_cases: i64,
 }

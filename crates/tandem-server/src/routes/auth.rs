@@ -62,3 +62,21 @@ pub async fn logout(State(state): State<AppState>, auth: StaffAuth) -> ApiResult
 pub async fn me(auth: StaffAuth) -> Json<User> {
     Json(auth.staff.user)
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct AvailabilityRequest {
+    /// Whether new cases may be routed to you.
+    pub available: bool,
+}
+
+/// Set whether new cases may be routed to you.
+#[utoipa::path(put, path = "/api/v1/auth/me/availability", tag = "auth", request_body = AvailabilityRequest,
+    security(("staff_token" = [])), responses((status = 204), (status = 401)))]
+pub async fn availability(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiJson(req): ApiJson<AvailabilityRequest>,
+) -> ApiResult<StatusCode> {
+    state.engine.set_availability(&auth.staff, req.available).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -4,6 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use tandem_core::decision::Decision;
 use tandem_core::event::Event;
 use tandem_core::model::{Conversation, Message};
 use tandem_engine::conversations::{ConversationQuery, ConversationUpdate};
@@ -125,4 +126,32 @@ pub async fn events(
             .conversation_events(&auth.staff, parse_id(&id)?)
             .await?,
     }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecisionList {
+    pub decisions: Vec<Decision>,
+}
+
+/// The bot's decisions in this conversation, oldest first, each with its inputs and reasons.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/decisions", tag = "conversations",
+    params(("id" = String, Path)), security(("staff_token" = [])),
+    responses((status = 200, body = DecisionList), (status = 404)))]
+pub async fn decisions(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DecisionList>> {
+    Ok(Json(DecisionList { decisions: state.engine.decisions(&auth.staff, parse_id(&id)?).await? }))
+}
+
+/// Take the most urgent, oldest queued case of your teams. 204 when the queue is empty.
+#[utoipa::path(post, path = "/api/v1/conversations/next", tag = "conversations", security(("staff_token" = [])),
+    responses((status = 200, body = Conversation), (status = 204, description = "nothing is waiting")))]
+pub async fn take_next(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    Ok(match state.engine.take_next_case(&auth.staff).await? {
+        Some(conversation) => Json(conversation).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
 }

@@ -8,7 +8,7 @@ pub mod teams;
 pub mod users;
 pub mod widget;
 
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use axum::Router;
 
 use crate::AppState;
@@ -32,6 +32,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/conversations/{id}/messages", post(conversations::post_message))
         .route("/conversations/{id}/events", get(conversations::events))
+        .route("/conversations/{id}/decisions", get(conversations::decisions))
+        .route("/conversations/next", post(conversations::take_next))
+        .route("/auth/me/availability", put(auth::availability))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", patch(users::update))
         .route("/teams", get(teams::list).post(teams::create))

@@ -1,0 +1,196 @@
+//! The policy: one plan per customer message, with its reasons in words. Pure: it sees the triage,
+//! the conversation's earlier decisions, the pack's settings and intents, and nothing else. The
+//! rules are the pack's data (thresholds, intent kinds, slots), not code paths per intent.
+
+use std::collections::BTreeMap;
+
+use tandem_core::decision::{Decision, DecisionKind, HandoffReason};
+use tandem_nlu::entities::EntityKind;
+
+use super::triage::Triage;
+use crate::pack::model::{IntentDef, IntentKind, PolicySettings};
+
+/// What the bot will do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Plan {
+    Handoff { reason: HandoffReason, intent: Option<String> },
+    Acknowledge { intent: String },
+    Answer { intent: String },
+    /// Ask for a missing value (`slot`) or, without a slot, ask the customer to rephrase.
+    Clarify { intent: Option<String>, slot: Option<String> },
+    /// Run the intent's connector with these slot values.
+    Act { intent: String, slots: BTreeMap<String, String> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub plan: Plan,
+    pub reasons: Vec<String>,
+}
+
+pub struct PolicyInput<'a> {
+    pub triage: &'a Triage,
+    /// The conversation's earlier decisions, oldest first.
+    pub history: &'a [Decision],
+    pub settings: &'a PolicySettings,
+    pub intents: &'a BTreeMap<String, IntentDef>,
+}
+
+/// How many decisions in a row, ending with the latest, were failures (the bot had to ask again).
+pub fn failures_in_a_row(history: &[Decision]) -> u32 {
+    history.iter().rev().take_while(|d| d.kind == DecisionKind::Clarify).count() as u32
+}
+
+/// Decides what to do about the message.
+pub fn decide(input: &PolicyInput<'_>) -> Outcome {
+    let t = input.triage;
+    let s = input.settings;
+    let mut reasons = Vec::new();
+    let sig = &t.signals;
+
+    let evidence = |signal: &tandem_nlu::signals::Signal| {
+        let words: Vec<String> = signal.evidence.iter().take(3).map(|e| format!("\"{}\"", e.text)).collect();
+        if words.is_empty() {
+            String::new()
+        } else {
+            format!(" (evidence: {})", words.join(", "))
+        }
+    };
+    if sig.human_request.score >= s.person_request_handoff {
+        reasons.push(format!(
+            "the customer asked for a person: score {:.2} >= {:.2}{}",
+            sig.human_request.score,
+            s.person_request_handoff,
+            evidence(&sig.human_request)
+        ));
+        return handoff(HandoffReason::CustomerRequest, t.intent.clone(), reasons);
+    }
+    if sig.abuse.score >= s.abuse_handoff {
+        reasons.push(format!(
+            "abuse or threat: score {:.2} >= {:.2}{}",
+            sig.abuse.score,
+            s.abuse_handoff,
+            evidence(&sig.abuse)
+        ));
+        return handoff(HandoffReason::Policy, t.intent.clone(), reasons);
+    }
+    if sig.frustration.score >= s.frustration_handoff {
+        reasons.push(format!(
+            "the customer is frustrated: score {:.2} >= {:.2}{}",
+            sig.frustration.score,
+            s.frustration_handoff,
+            evidence(&sig.frustration)
+        ));
+        return handoff(HandoffReason::Frustration, t.intent.clone(), reasons);
+    }
+
+    let failures = failures_in_a_row(input.history);
+    // A value the bot asked for may arrive on its own ("A1001"): continue the pending intent.
+    if let Some(pending) = pending_slot(input) {
+        let (intent, def) = pending;
+        let other = t.intent.as_deref().filter(|i| *i != intent.as_str());
+        let confident_other = other.is_some() && t.confidence >= threshold(def, s);
+        if !confident_other {
+            if let Some(slots) = fill_slots(def, t) {
+                reasons.push(format!("the customer gave the value the bot asked for; continuing `{intent}`"));
+                return Outcome { plan: Plan::Act { intent, slots }, reasons };
+            }
+            if t.intent.is_none() || t.intent.as_deref() == Some(intent.as_str()) {
+                let slot = input.history.last().and_then(|d| d.slot.clone());
+                reasons.push(format!("the value `{}` for `{intent}` is still missing", slot.as_deref().unwrap_or("?")));
+                return failure(HandoffReason::RepeatedFailure, Some(intent), slot, failures, s, reasons);
+            }
+        }
+    }
+
+    let Some(intent) = t.intent.clone() else {
+        let best = t.top_intents.first().map(|i| format!(" (best guess `{}` at {:.2})", i.intent, i.score)).unwrap_or_default();
+        reasons.push(format!("the message is out of scope{best}"));
+        return failure(HandoffReason::OutOfScope, None, None, failures, s, reasons);
+    };
+    let Some(def) = input.intents.get(&intent) else {
+        reasons.push(format!("the model knows `{intent}` but the pack does not"));
+        return failure(HandoffReason::LowConfidence, None, None, failures, s, reasons);
+    };
+    let needed = threshold(def, s);
+    if t.confidence < needed {
+        reasons.push(format!("intent `{intent}` at {:.2} is below its threshold {needed:.2}", t.confidence));
+        return failure(HandoffReason::LowConfidence, None, None, failures, s, reasons);
+    }
+    reasons.push(format!("intent `{intent}` at {:.2} >= threshold {needed:.2}", t.confidence));
+    match def.kind {
+        IntentKind::Human => {
+            let reason = def
+                .handoff_reason
+                .as_deref()
+                .and_then(|r| HandoffReason::parse(r).ok())
+                .unwrap_or(HandoffReason::SensitiveTopic);
+            reasons.push(format!("`{intent}` is handled by people ({reason})"));
+            handoff(reason, Some(intent), reasons)
+        }
+        IntentKind::Acknowledge => Outcome { plan: Plan::Acknowledge { intent }, reasons },
+        IntentKind::Faq => {
+            reasons.push("an FAQ: answer from the knowledge base".into());
+            Outcome { plan: Plan::Answer { intent }, reasons }
+        }
+        IntentKind::Automated => match fill_slots(def, t) {
+            Some(slots) => {
+                reasons.push(format!("all values present; run connector `{}`", def.connector.as_deref().unwrap_or("?")));
+                Outcome { plan: Plan::Act { intent, slots }, reasons }
+            }
+            None => {
+                let missing = def.slots.iter().find(|slot| slot_value(slot.entity.as_str(), t).is_none());
+                let slot = missing.map(|m| m.name.clone());
+                reasons.push(format!("value `{}` is missing", slot.as_deref().unwrap_or("?")));
+                failure(HandoffReason::RepeatedFailure, Some(intent), slot, failures, s, reasons)
+            }
+        },
+    }
+}
+
+fn threshold(def: &IntentDef, s: &PolicySettings) -> f32 {
+    def.threshold.unwrap_or(s.min_confidence)
+}
+
+fn handoff(reason: HandoffReason, intent: Option<String>, reasons: Vec<String>) -> Outcome {
+    Outcome { plan: Plan::Handoff { reason, intent }, reasons }
+}
+
+/// The bot could not act: ask again, or after `max_failed_tries` failures in a row give the case to
+/// a person. Out of scope and low confidence keep their reason; failed slots are `repeated_failure`.
+pub fn failure(
+    reason: HandoffReason,
+    intent: Option<String>,
+    slot: Option<String>,
+    failures: u32,
+    s: &PolicySettings,
+    mut reasons: Vec<String>,
+) -> Outcome {
+    if failures >= s.max_failed_tries {
+        reasons.push(format!("{failures} failed tries in a row (limit {}): a person takes over", s.max_failed_tries));
+        return handoff(reason, intent, reasons);
+    }
+    reasons.push(format!("ask again (failed tries so far: {failures} of {})", s.max_failed_tries));
+    Outcome { plan: Plan::Clarify { intent, slot }, reasons }
+}
+
+/// The intent and its definition when the bot's latest decision asked for a value.
+fn pending_slot<'a>(input: &'a PolicyInput<'_>) -> Option<(String, &'a IntentDef)> {
+    let last = input.history.last()?;
+    if last.kind != DecisionKind::Clarify {
+        return None;
+    }
+    let intent = last.intent.clone()?;
+    let def = input.intents.get(&intent)?;
+    Some((intent, def))
+}
+
+fn slot_value(entity: &str, t: &Triage) -> Option<String> {
+    let kind = EntityKind::parse(entity)?;
+    tandem_nlu::entities::first(&t.entities, kind).map(|e| e.value.clone())
+}
+
+/// The slot values of an intent found in the message; `None` when one is missing.
+fn fill_slots(def: &IntentDef, t: &Triage) -> Option<BTreeMap<String, String>> {
+    def.slots.iter().map(|slot| slot_value(&slot.entity, t).map(|v| (slot.name.clone(), v))).collect()
+}

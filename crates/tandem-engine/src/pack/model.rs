@@ -1,0 +1,261 @@
+//! The content-pack format: what a business gives Tandem so the bot knows its intents, articles,
+//! reply templates, connectors to its own systems, and what to say. See docs/packs.md.
+//!
+//! ```text
+//! PACK/
+//!   pack.toml           PackManifest: name, texts, policy, databases, routing
+//!   intents/*.toml      IntentDef, one per file
+//!   articles/*.md       knowledge articles: front matter (title, tags, url) between `---` lines
+//!   templates/*.j2      minijinja reply templates, named by file stem
+//!   connectors/*.toml   ConnectorDef, one per file
+//!   business/*.sql      optional: a demo business database (SQLite), created at import
+//! ```
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `pack.toml`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PackManifest {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_version")]
+    pub version: String,
+    pub texts: BotTexts,
+    #[serde(default)]
+    pub policy: PolicySettings,
+    /// Business databases the `sql` connectors query, by name.
+    #[serde(default)]
+    pub databases: BTreeMap<String, DatabaseDef>,
+    #[serde(default)]
+    pub routing: RoutingSettings,
+}
+
+fn default_version() -> String {
+    "1".to_owned()
+}
+
+/// What the bot says in situations no intent covers.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BotTexts {
+    /// Prefixed to the bot's first message in a conversation: says that it is a bot.
+    pub disclosure: String,
+    /// Sent when the case goes to a person.
+    pub handoff: String,
+    /// Asked when the message was not understood (first time).
+    pub rephrase: String,
+    /// Said when a record was not found or does not belong to the customer (the same words for
+    /// both, so nothing leaks).
+    pub not_found: String,
+}
+
+/// The rules of the policy, as data. Every threshold is a probability or score in [0, 1].
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PolicySettings {
+    /// Intent confidence below which the bot does not act (an intent may set its own).
+    pub min_confidence: f32,
+    /// Frustration score at or above which the case goes to a person.
+    pub frustration_handoff: f32,
+    /// Wish-for-a-person score at or above which the case goes to a person.
+    pub person_request_handoff: f32,
+    /// Abuse/threat score at or above which the case goes to a person (reason `policy`).
+    pub abuse_handoff: f32,
+    /// Failed tries (missing or wrong slot values, not understood) before a person takes over.
+    pub max_failed_tries: u32,
+    /// Whether account data needs a signed identity from the business's site (HMAC); when false,
+    /// the e-mail address the customer gave is trusted (demo and low-risk data only).
+    pub require_signed_identity: bool,
+}
+
+impl Default for PolicySettings {
+    fn default() -> Self {
+        Self {
+            min_confidence: 0.5,
+            frustration_handoff: 0.7,
+            person_request_handoff: 0.5,
+            abuse_handoff: 0.7,
+            max_failed_tries: 2,
+            require_signed_identity: false,
+        }
+    }
+}
+
+/// A business database, for `sql` connectors.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseDef {
+    /// `sqlite:PATH` (relative paths are inside the data directory), `postgres://...`; or absent
+    /// with `seed` to create a SQLite database from the pack's SQL at import.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// A file under `business/` with SQL that creates and fills the database.
+    #[serde(default)]
+    pub seed: Option<String>,
+}
+
+/// Routing and service levels.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoutingSettings {
+    /// The team handed-over cases go to when the intent names none.
+    pub default_team: Option<String>,
+    /// Teams to create at import, with their skills.
+    pub teams: Vec<TeamDef>,
+    /// Most open cases an agent holds at once.
+    pub agent_capacity: u32,
+    /// First-response and resolution targets per priority, in minutes.
+    pub sla: BTreeMap<String, SlaTarget>,
+}
+
+impl Default for RoutingSettings {
+    fn default() -> Self {
+        let sla = [("urgent", 15, 240), ("high", 60, 480), ("normal", 240, 1440), ("low", 1440, 4320)]
+            .into_iter()
+            .map(|(p, f, r)| (p.to_owned(), SlaTarget { first_response_minutes: f, resolution_minutes: r }))
+            .collect();
+        Self { default_team: None, teams: Vec::new(), agent_capacity: 5, sla }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TeamDef {
+    pub name: String,
+    #[serde(default)]
+    pub skills: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SlaTarget {
+    pub first_response_minutes: u32,
+    pub resolution_minutes: u32,
+}
+
+/// How the bot treats an intent.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IntentKind {
+    /// Resolved by running a connector and rendering a template.
+    Automated,
+    /// Answered from the knowledge base.
+    Faq,
+    /// Always goes to a person.
+    Human,
+    /// Greetings, thanks, goodbyes: a short template reply.
+    Acknowledge,
+}
+
+/// `intents/NAME.toml`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IntentDef {
+    pub name: String,
+    pub description: String,
+    pub kind: IntentKind,
+    /// At least 10 distinct example messages.
+    pub examples: Vec<String>,
+    /// Confidence needed to act on this intent; the policy's `min_confidence` when absent.
+    #[serde(default)]
+    pub threshold: Option<f32>,
+    /// Values the action needs, asked for when missing.
+    #[serde(default)]
+    pub slots: Vec<SlotDef>,
+    /// For `automated`: the connector to run.
+    #[serde(default)]
+    pub connector: Option<String>,
+    /// For `automated` and `acknowledge`: the template to render.
+    #[serde(default)]
+    pub template: Option<String>,
+    /// For `faq`: only articles with one of these tags answer it (all articles when empty).
+    #[serde(default)]
+    pub article_tags: Vec<String>,
+    /// For `human`: the handoff reason (default `sensitive_topic`).
+    #[serde(default)]
+    pub handoff_reason: Option<String>,
+    /// The team that takes the case when it goes to a person.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Priority of the case when it goes to a person (`low`, `normal`, `high`, `urgent`).
+    #[serde(default)]
+    pub priority: Option<String>,
+}
+
+/// A value an intent needs.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SlotDef {
+    pub name: String,
+    /// `order_number`, `invoice_number`, `email`, `amount` or `date`.
+    pub entity: String,
+    /// What the bot asks when the value is missing.
+    pub prompt: String,
+    /// Whether the record this value finds must belong to the customer (compared through the
+    /// connector's `owner_field`).
+    #[serde(default)]
+    pub owned: bool,
+}
+
+/// `connectors/NAME.toml`. (Unknown keys are refused by [`ConnectorSpec`]: serde cannot combine
+/// `deny_unknown_fields` with a flattened field on this struct.)
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ConnectorDef {
+    pub name: String,
+    #[serde(flatten)]
+    pub spec: ConnectorSpec,
+    /// The result field holding the owner's e-mail address; when set, a result that belongs to
+    /// someone else counts as not found.
+    #[serde(default)]
+    pub owner_field: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ConnectorSpec {
+    /// A parameterised query; parameters `$1..$n` take the values named in `params` (slot names, or
+    /// `customer.email`, `customer.name`).
+    Sql { database: String, query: String, #[serde(default)] params: Vec<String> },
+    /// An HTTP call. `url`, header values and `body` are minijinja templates over the slots and
+    /// the customer; `extract` maps result names to JSON pointers (RFC 6901) into the response.
+    Http {
+        #[serde(default = "default_method")]
+        method: String,
+        url: String,
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+        #[serde(default)]
+        body: Option<String>,
+        #[serde(default)]
+        extract: BTreeMap<String, String>,
+        #[serde(default = "default_timeout_ms")]
+        timeout_ms: u64,
+        #[serde(default = "default_retries")]
+        retries: u32,
+    },
+}
+
+fn default_method() -> String {
+    "GET".to_owned()
+}
+fn default_timeout_ms() -> u64 {
+    3000
+}
+fn default_retries() -> u32 {
+    1
+}
+
+/// A knowledge article, parsed from `articles/SLUG.md`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Article {
+    /// The file stem.
+    pub slug: String,
+    pub title: String,
+    pub tags: Vec<String>,
+    pub url: String,
+    /// Markdown body, without the front matter.
+    pub body: String,
+}
