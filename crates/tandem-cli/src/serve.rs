@@ -75,6 +75,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr().context("cannot read the listening address")?;
     println!("Tandem is running at http://{addr}/  (API explorer: http://{addr}/api/v1/docs)");
+    let sla_engine = engine.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            every.tick().await;
+            if let Err(e) = sla_engine.check_sla().await {
+                tracing::error!(error = %e, "the service-level check failed");
+            }
+        }
+    });
     let server_config = tandem_server::ServerConfig { body_limit: config.body_limit_bytes };
     tandem_server::serve(listener, engine, server_config, shutdown_signal()).await.context("the server stopped")?;
     println!("Tandem stopped.");

@@ -21,6 +21,7 @@ string_enum!(
         Untagged => "untagged",
         DecisionMade => "decision_made",
         HandedOff => "handed_off",
+        SlaBreached => "sla_breached",
     }
 );
 

@@ -115,10 +115,23 @@ pub struct Conversation {
     /// The latest triage of a customer message (intent, confidence, signals, entities).
     #[schema(value_type = Option<Object>)]
     pub triage: Option<serde_json::Value>,
+    /// Service-level targets, set when the case goes to people.
+    pub sla: Option<Sla>,
     pub message_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_message_at: DateTime<Utc>,
+}
+
+/// The service-level targets of a case handled by people, and whether they were missed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Sla {
+    pub first_response_due_at: DateTime<Utc>,
+    pub resolution_due_at: DateTime<Utc>,
+    /// When an agent first replied to the customer.
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub first_response_breached: bool,
+    pub resolution_breached: bool,
 }
 
 /// A link to where an answer came from.

@@ -40,6 +40,8 @@ pub struct ConversationQuery {
     pub tag: Option<String>,
     /// Text to find in the customer's name, e-mail or any message.
     pub q: Option<String>,
+    /// `breached`: only open cases that missed a service-level target.
+    pub sla: Option<String>,
     /// Page number, from 1.
     pub page: Option<i64>,
     /// Conversations per page, 1 to 100 (default 50).
@@ -217,7 +219,13 @@ impl Engine {
         if !(1..=1_000_000).contains(&page) {
             return Err(Error::invalid("invalid_page", "page must be a positive number"));
         }
+        let sla_breached = match blank(&query.sla).as_deref() {
+            None => false,
+            Some("breached") => true,
+            Some(_) => return Err(Error::invalid("invalid_sla", "sla must be `breached`")),
+        };
         let filter = ConversationFilter {
+            sla_breached,
             status,
             assignee,
             team,

@@ -51,3 +51,18 @@ impl Engine {
         self.store.set_available(staff.user.id, available).await
     }
 }
+
+impl Engine {
+    /// Records the service-level targets that have passed since the last check (one
+    /// `sla_breached` event per missed target) and tells live clients. Returns how many.
+    pub async fn check_sla(&self) -> Result<usize> {
+        let events = self.store.record_sla_breaches(chrono::Utc::now()).await?;
+        for event in &events {
+            tracing::warn!(conversation = %event.conversation_id, target = %event.data["target"], "service level missed");
+            if let Some(conversation) = self.store.get_conversation(event.conversation_id).await? {
+                self.bus.publish(LiveEvent::ConversationUpdated { conversation });
+            }
+        }
+        Ok(events.len())
+    }
+}

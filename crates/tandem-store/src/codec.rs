@@ -5,7 +5,7 @@ use std::str::FromStr;
 use tandem_core::decision::{Decision, DecisionKind, HandoffReason, IntentScore};
 use tandem_core::event::{Actor, Event, EventKind};
 use tandem_core::model::{
-    Author, Conversation, ConversationStatus, Customer, Message, Priority, Role, Source, Team, User,
+    Author, Conversation, ConversationStatus, Customer, Message, Priority, Role, Sla, Source, Team, User,
 };
 use tandem_core::Error;
 
@@ -123,13 +123,19 @@ pub(crate) struct ConversationRow {
     pub handoff_reason: Option<String>,
     pub summary: Option<String>,
     pub triage: Option<String>,
+    pub first_response_due_at: Option<i64>,
+    pub resolution_due_at: Option<i64>,
+    pub first_response_at: Option<i64>,
+    pub first_response_breached: bool,
+    pub resolution_breached: bool,
 }
 
 /// The columns a [`ConversationRow`] is read from (`c` is conversations, `cu` customers).
 pub(crate) const CONVERSATION_COLUMNS: &str = "c.id, c.status, c.priority, c.assignee_id, c.team_id, \
      c.preview, c.message_count, c.created_at, c.updated_at, c.last_message_at, c.customer_id, \
      cu.name AS customer_name, cu.email AS customer_email, cu.created_at AS customer_created_at, \
-     c.handoff_reason, c.summary, c.triage FROM conversations c JOIN customers cu ON cu.id = c.customer_id";
+     c.handoff_reason, c.summary, c.triage, c.first_response_due_at, c.resolution_due_at, c.first_response_at, \
+     c.first_response_breached, c.resolution_breached FROM conversations c JOIN customers cu ON cu.id = c.customer_id";
 
 impl ConversationRow {
     pub(crate) fn into_conversation(self, tags: &[(String, String)]) -> Result<Conversation> {
@@ -156,6 +162,16 @@ impl ConversationRow {
             handoff_reason: self.handoff_reason.as_deref().map(HandoffReason::parse).transpose()?,
             summary: self.summary,
             triage: self.triage.as_deref().map(json).transpose()?,
+            sla: match (self.first_response_due_at, self.resolution_due_at) {
+                (Some(first), Some(resolution)) => Some(Sla {
+                    first_response_due_at: time(first)?,
+                    resolution_due_at: time(resolution)?,
+                    first_response_at: self.first_response_at.map(time).transpose()?,
+                    first_response_breached: self.first_response_breached,
+                    resolution_breached: self.resolution_breached,
+                }),
+                _ => None,
+            },
             message_count: self.message_count,
             created_at: time(self.created_at)?,
             updated_at: time(self.updated_at)?,

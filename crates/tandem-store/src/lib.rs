@@ -107,6 +107,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<StoredModel>;
     async fn active_model(&self, pack_id: &str) -> Result<Option<StoredModel>>;
 
+    /// Marks open cases whose first-response or resolution target has passed and records one
+    /// `sla_breached` event per missed target (each target is recorded once).
+    async fn record_sla_breaches(&self, now: DateTime<Utc>) -> Result<Vec<Event>>;
+
     // --- routing ---------------------------------------------------------------------------
     /// Every active staff member with availability and the number of assigned, unresolved cases.
     async fn agent_loads(&self) -> Result<Vec<AgentLoad>>;

@@ -189,6 +189,19 @@ macro_rules! store_impl {
                         .await
                         .map_err(db_error)?;
                 }
+                if let Some((first, resolution)) = change.sla_due {
+                    sqlx::query(
+                        "UPDATE conversations SET first_response_due_at = $1, resolution_due_at = $2, \
+                         first_response_breached = $3, resolution_breached = $3 WHERE id = $4",
+                    )
+                    .bind(micros(first))
+                    .bind(micros(resolution))
+                    .bind(false)
+                    .bind(key)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_error)?;
+                }
                 if let Some(triage) = &change.triage {
                     sqlx::query("UPDATE conversations SET triage = $1 WHERE id = $2")
                         .bind(to_json(triage)?)
@@ -232,6 +245,14 @@ macro_rules! store_impl {
                 };
                 if update.execute(&mut **tx).await.map_err(db_error)?.rows_affected() == 0 {
                     return Err(Error::not_found("conversation"));
+                }
+                if message.author == tandem_core::model::Author::Agent && !message.internal {
+                    sqlx::query("UPDATE conversations SET first_response_at = COALESCE(first_response_at, $1) WHERE id = $2")
+                        .bind(micros(now))
+                        .bind(&key)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
                 }
                 sqlx::query(
                     "INSERT INTO messages (id, conversation_id, author, author_user_id, text, internal, sources, \
@@ -580,6 +601,15 @@ macro_rules! store_impl {
                             .push_bind(tag.as_str())
                             .push(")");
                     }
+                    if filter.sla_breached {
+                        q.push(
+                            " AND c.status IN ('queued', 'assigned') AND (c.first_response_breached = ",
+                        )
+                        .push_bind(true)
+                        .push(" OR c.resolution_breached = ")
+                        .push_bind(true)
+                        .push(")");
+                    }
                     if let Some(text) = &filter.text {
                         let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
                         let pattern = format!("%{escaped}%");
@@ -825,6 +855,45 @@ macro_rules! store_impl {
                     })
                 })
                 .transpose()
+            }
+
+            async fn record_sla_breaches(&self, now: DateTime<Utc>) -> Result<Vec<Event>> {
+                let due: Vec<(String, bool)> = sqlx::query_as(
+                    "SELECT id, (first_response_at IS NULL AND first_response_due_at < $1 \
+                     AND first_response_breached = $2) FROM conversations \
+                     WHERE status IN ('queued', 'assigned') AND ((first_response_at IS NULL \
+                     AND first_response_due_at < $1 AND first_response_breached = $2) \
+                     OR (resolution_due_at < $1 AND resolution_breached = $2))",
+                )
+                .bind(micros(now))
+                .bind(false)
+                .fetch_all(self.reader())
+                .await
+                .map_err(db_error)?;
+                let mut events = Vec::new();
+                for (key, first_response) in due {
+                    let mut tx = self.writer().begin().await.map_err(db_error)?;
+                    let (column, target) = if first_response {
+                        ("first_response_breached", "first_response")
+                    } else {
+                        ("resolution_breached", "resolution")
+                    };
+                    let changed = sqlx::query(&format!(
+                        "UPDATE conversations SET {column} = $1 WHERE id = $2 AND {column} = $3"
+                    ))
+                    .bind(true)
+                    .bind(&key)
+                    .bind(false)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    if changed.rows_affected() == 1 {
+                        let data = serde_json::json!({ "target": target });
+                        events.push(Self::insert_event(&mut tx, &key, EventKind::SlaBreached, &Actor::System, data, now).await?);
+                    }
+                    tx.commit().await.map_err(db_error)?;
+                }
+                Ok(events)
             }
 
             async fn agent_loads(&self) -> Result<Vec<AgentLoad>> {

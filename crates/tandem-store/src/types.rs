@@ -64,6 +64,8 @@ pub struct ConversationChange {
     pub summary: Option<String>,
     /// Replaces the latest triage.
     pub triage: Option<serde_json::Value>,
+    /// Sets the service-level targets (first response, resolution).
+    pub sla_due: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
 }
 
 /// Whose conversations to list.
@@ -82,6 +84,8 @@ pub struct ConversationFilter {
     pub tag: Option<String>,
     /// Case-insensitive substring of the customer's name or e-mail, or of any message.
     pub text: Option<String>,
+    /// Only open cases that missed a service-level target.
+    pub sla_breached: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -94,6 +98,7 @@ impl Default for ConversationFilter {
             team: None,
             tag: None,
             text: None,
+            sla_breached: false,
             limit: 50,
             offset: 0,
         }

@@ -362,6 +362,13 @@ impl Engine {
                 intent: def,
                 earlier_conversations: earlier,
             });
+            let target = bot.pack.manifest.routing.sla.get(priority.as_str()).copied();
+            if let Some(target) = target {
+                let now = chrono::Utc::now();
+                let minutes = |m: u32| chrono::Duration::minutes(i64::from(m));
+                change.sla_due =
+                    Some((now + minutes(target.first_response_minutes), now + minutes(target.resolution_minutes)));
+            }
             change.status = Some(ConversationStatus::Queued);
             change.priority = Some(priority);
             change.team = team.map(Some);

@@ -47,6 +47,7 @@ contract_tests!(
     text_search_is_case_insensitive_and_literal,
     concurrent_writes_all_land_in_order,
     event_log_is_append_only,
+    service_levels_are_breached_once_and_filtered,
 );
 
 #[tokio::test]
