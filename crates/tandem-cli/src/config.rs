@@ -44,6 +44,8 @@ pub struct Config {
     pub session_ttl: Duration,
     /// `text` or `json`.
     pub log_format: String,
+    /// The secret the business's site signs customer e-mail addresses with.
+    pub identity_secret: Option<Secret>,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             sqlite_durability: SqliteDurability::Full,
             session_ttl: Duration::from_secs(12 * 3600),
             log_format: "text".to_owned(),
+            identity_secret: None,
         }
     }
 }
@@ -75,6 +78,7 @@ struct FileConfig {
     sqlite_durability: Option<String>,
     session_ttl_hours: Option<u64>,
     log_format: Option<String>,
+    identity_secret: Option<String>,
 }
 
 /// Flags that override everything else.
@@ -124,6 +128,7 @@ impl Config {
                 "sqlite_durability" => file.sqlite_durability.clone(),
                 "session_ttl_hours" => file.session_ttl_hours.map(|v| v.to_string()),
                 "log_format" => file.log_format.clone(),
+                "identity_secret" => file.identity_secret.clone(),
                 _ => None,
             }
         };
@@ -172,6 +177,9 @@ impl Config {
                 .filter(|h| (1..=24 * 90).contains(h))
                 .with_context(|| format!("{} must be a number of hours from 1 to 2160", name("session_ttl_hours")))?;
             self.session_ttl = Duration::from_secs(hours * 3600);
+        }
+        if let Some(v) = get("identity_secret").filter(|v| !v.is_empty()) {
+            self.identity_secret = Some(Secret(v));
         }
         if let Some(v) = get("log_format") {
             if v != "text" && v != "json" {

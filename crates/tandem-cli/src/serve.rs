@@ -42,8 +42,12 @@ pub async fn open_engine(config: &Config) -> anyhow::Result<Arc<Engine>> {
     }
     let store = tandem_store::open(&config.store_url(), config.sqlite_durability).await?;
     store.migrate().await?;
-    let engine_config =
-        EngineConfig { session_ttl: config.session_ttl, data_dir: config.data_dir.clone(), ..EngineConfig::default() };
+    let engine_config = EngineConfig {
+        session_ttl: config.session_ttl,
+        data_dir: config.data_dir.clone(),
+        identity_secret: config.identity_secret.as_ref().map(|s| s.expose().to_owned()),
+        ..EngineConfig::default()
+    };
     Ok(Arc::new(Engine::new(store, Arc::new(LocalBus::default()), engine_config)))
 }
 

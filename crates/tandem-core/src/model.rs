@@ -101,6 +101,8 @@ pub struct Customer {
 pub struct Conversation {
     pub id: ConversationId,
     pub customer: Customer,
+    /// Whether the customer's e-mail address was signed by the business's site (see README).
+    pub customer_verified: bool,
     pub status: ConversationStatus,
     pub priority: Priority,
     pub assignee_id: Option<UserId>,

@@ -103,7 +103,30 @@ pub fn generate_password() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// `hex(HMAC-SHA256(secret, email))`: what the business's site sends to prove who the customer is.
+pub fn identity_signature(secret: &str, email: &str) -> String {
+    use hmac::Mac;
+    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return String::new() };
+    mac.update(email.trim().to_lowercase().as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
 impl Engine {
+    /// Whether `signature` proves the e-mail address. No signature is `Ok(false)`; a wrong one, or
+    /// one sent when no secret is configured, is an error (the site is misconfigured or someone
+    /// is guessing).
+    pub fn verify_identity(&self, email: &str, signature: Option<&str>) -> Result<bool> {
+        let Some(signature) = signature.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(false) };
+        let Some(secret) = self.config.identity_secret.as_deref() else {
+            return Err(Error::invalid("identity_not_configured", "this Tandem has no identity secret configured"));
+        };
+        if same_hash(&identity_signature(secret, email), &signature.to_lowercase()) {
+            Ok(true)
+        } else {
+            Err(Error::Unauthenticated("the identity signature does not match the e-mail address".into()))
+        }
+    }
+
     /// Checks e-mail and password and opens a session. `client` (the caller's address) and the
     /// e-mail each get a limited number of failures per window.
     pub async fn login(&self, email: &str, password: &str, client: &str) -> Result<LoginOutcome> {
@@ -190,6 +213,15 @@ mod tests {
         assert_eq!(token_hash(&a), token_hash(&a));
         assert!(same_hash(&token_hash(&a), &token_hash(&a)));
         assert!(!same_hash(&token_hash(&a), &token_hash(&b)));
+    }
+
+    #[test]
+    fn identity_signatures_are_hmac_sha256_of_the_lowercased_email() {
+        // Reference: python3 -c "import hmac,hashlib;print(hmac.new(b'k',b'ada@example.org',hashlib.sha256).hexdigest())"
+        let reference = "348da1b5be80b40cbd5307f202d2d3a515c75aaf14f48032fed2381125e9d1da";
+        assert_eq!(identity_signature("k", "ada@example.org"), reference);
+        assert_eq!(identity_signature("k", " Ada@Example.ORG "), reference);
+        assert_ne!(identity_signature("other", "ada@example.org"), reference);
     }
 
     #[test]

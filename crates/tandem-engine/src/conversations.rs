@@ -97,9 +97,17 @@ impl Engine {
     // --- customer side ---------------------------------------------------------------------
 
     /// Opens a conversation for a customer writing from the widget.
-    pub async fn start_conversation(&self, name: &str, email: &str) -> Result<StartedConversation> {
+    /// `identity_signature` is the business site's HMAC of the e-mail address (see
+    /// [`crate::auth::identity_signature`]); without it the address is only claimed.
+    pub async fn start_conversation(
+        &self,
+        name: &str,
+        email: &str,
+        identity_signature: Option<&str>,
+    ) -> Result<StartedConversation> {
         let name = DisplayName::parse(name)?;
         let email = Email::parse(email)?;
+        let customer_verified = self.verify_identity(email.as_str(), identity_signature)?;
         let customer_token = new_customer_token();
         let (conversation, _) = self
             .store
@@ -107,6 +115,7 @@ impl Engine {
                 customer_name: name.into_string(),
                 customer_email: email.into_string(),
                 token_hash: token_hash(&customer_token),
+                customer_verified,
                 status: ConversationStatus::Bot,
                 priority: Priority::Normal,
             })

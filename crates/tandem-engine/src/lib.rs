@@ -29,6 +29,8 @@ pub struct EngineConfig {
     pub login_window: Duration,
     /// Where business databases created from pack seeds live.
     pub data_dir: std::path::PathBuf,
+    /// The secret the business's site signs customer e-mail addresses with (HMAC-SHA256).
+    pub identity_secret: Option<String>,
 }
 
 impl Default for EngineConfig {
@@ -38,6 +40,7 @@ impl Default for EngineConfig {
             login_max_failures: 10,
             login_window: Duration::from_secs(10 * 60),
             data_dir: std::path::PathBuf::from("./tandem-data"),
+            identity_secret: None,
         }
     }
 }

@@ -128,6 +128,7 @@ pub(crate) struct ConversationRow {
     pub first_response_at: Option<i64>,
     pub first_response_breached: bool,
     pub resolution_breached: bool,
+    pub customer_verified: bool,
 }
 
 /// The columns a [`ConversationRow`] is read from (`c` is conversations, `cu` customers).
@@ -135,7 +136,7 @@ pub(crate) const CONVERSATION_COLUMNS: &str = "c.id, c.status, c.priority, c.ass
      c.preview, c.message_count, c.created_at, c.updated_at, c.last_message_at, c.customer_id, \
      cu.name AS customer_name, cu.email AS customer_email, cu.created_at AS customer_created_at, \
      c.handoff_reason, c.summary, c.triage, c.first_response_due_at, c.resolution_due_at, c.first_response_at, \
-     c.first_response_breached, c.resolution_breached FROM conversations c JOIN customers cu ON cu.id = c.customer_id";
+     c.first_response_breached, c.resolution_breached, c.customer_verified FROM conversations c JOIN customers cu ON cu.id = c.customer_id";
 
 impl ConversationRow {
     pub(crate) fn into_conversation(self, tags: &[(String, String)]) -> Result<Conversation> {
@@ -153,6 +154,7 @@ impl ConversationRow {
                 email: self.customer_email,
                 created_at: time(self.customer_created_at)?,
             },
+            customer_verified: self.customer_verified,
             status: ConversationStatus::parse(&self.status)?,
             priority: Priority::parse(&self.priority)?,
             assignee_id: self.assignee_id.as_deref().map(id).transpose()?,

@@ -529,7 +529,7 @@ macro_rules! store_impl {
                 .map_err(db_error)?;
                 sqlx::query(
                     "INSERT INTO conversations (id, customer_id, token_hash, status, priority, created_at, \
-                     updated_at, last_message_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     updated_at, last_message_at, customer_verified) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(&key)
                 .bind(&customer_id)
@@ -539,6 +539,7 @@ macro_rules! store_impl {
                 .bind(micros(now))
                 .bind(micros(now))
                 .bind(micros(now))
+                .bind(new.customer_verified)
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;

@@ -33,6 +33,8 @@ pub struct NewConversation {
     pub customer_name: String,
     pub customer_email: String,
     pub token_hash: String,
+    /// The e-mail address was signed by the business's site.
+    pub customer_verified: bool,
     pub status: ConversationStatus,
     pub priority: Priority,
 }

@@ -260,6 +260,10 @@ impl Engine {
                 let Some(def) = bot.intents.get(&intent) else {
                     return Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons);
                 };
+                if settings.require_signed_identity && !conversation.customer_verified {
+                    reasons.push("account data needs a signed identity and this customer's is not signed".into());
+                    return Action::handoff(HandoffReason::Policy, Some(intent), reasons);
+                }
                 let connector = def.connector.clone().unwrap_or_default();
                 let input = ConnectorInput {
                     slots: slots.clone(),

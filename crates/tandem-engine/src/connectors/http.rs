@@ -85,7 +85,11 @@ fn url_formatter(out: &mut String, value: &JinjaValue) {
 }
 
 fn header_formatter(out: &mut String, value: &JinjaValue) {
-    out.extend(value_text(value).chars().map(|c| if c.is_control() { ' ' } else { c }));
+    out.extend(
+        value_text(value)
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c }),
+    );
 }
 
 fn body_formatter(out: &mut String, value: &JinjaValue) {
@@ -114,7 +118,8 @@ fn percent_encode(s: &str, out: &mut String) {
 }
 
 fn compile(env: &mut Environment<'static>, name: String, source: String, what: &str) -> Result<(), String> {
-    env.add_template_owned(name, source).map_err(|e| format!("its {what} template is not valid: {}", template_error(&e)))
+    env.add_template_owned(name, source)
+        .map_err(|e| format!("its {what} template is not valid: {}", template_error(&e)))
 }
 
 /// A template error without the rendered values.
@@ -171,7 +176,9 @@ impl HttpConnector {
         let mut extract = Vec::new();
         for (name, pointer) in spec.extract {
             if !(pointer.is_empty() || pointer.starts_with('/')) {
-                return Err(format!("`extract.{name}` must be a JSON pointer such as `/order/status`"));
+                return Err(format!(
+                    "`extract.{name}` must be a JSON pointer such as `/order/status`"
+                ));
             }
             extract.push((name, pointer));
         }
@@ -200,7 +207,10 @@ impl HttpConnector {
                 _ => input.value(var).is_none(),
             };
             if missing {
-                return Err(ConnectorError::MissingValue { connector: connector.to_owned(), name: var.clone() });
+                return Err(ConnectorError::MissingValue {
+                    connector: connector.to_owned(),
+                    name: var.clone(),
+                });
             }
         }
         let mut ctx: BTreeMap<String, JinjaValue> = BTreeMap::new();
@@ -216,7 +226,10 @@ impl HttpConnector {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         ctx.insert("slots".to_owned(), JinjaValue::from_serialize(&slots));
-        let customer = BTreeMap::from([("email", input.customer_email.as_str()), ("name", input.customer_name.as_str())]);
+        let customer = BTreeMap::from([
+            ("email", input.customer_email.as_str()),
+            ("name", input.customer_name.as_str()),
+        ]);
         ctx.insert("customer".to_owned(), JinjaValue::from_serialize(&customer));
         Ok(JinjaValue::from_serialize(&ctx))
     }
@@ -229,7 +242,10 @@ impl HttpConnector {
         what: &str,
     ) -> Result<String, ConnectorError> {
         env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| {
-            ConnectorError::config(connector_subject(connector), format!("its {what} template failed: {}", template_error(&e)))
+            ConnectorError::config(
+                connector_subject(connector),
+                format!("its {what} template failed: {}", template_error(&e)),
+            )
         })
     }
 
@@ -242,11 +258,18 @@ impl HttpConnector {
         let subject = connector_subject(connector);
         let ctx = self.context(connector, input)?;
         let url = Self::render(&self.url_env, "url", &ctx, connector, "URL")?;
-        let url = reqwest::Url::parse(url.trim())
-            .map_err(|e| ConnectorError::config(&subject, format!("its URL is not valid once filled in: {e}")))?;
+        let url = reqwest::Url::parse(url.trim()).map_err(|e| {
+            ConnectorError::config(&subject, format!("its URL is not valid once filled in: {e}"))
+        })?;
         let mut headers = reqwest::header::HeaderMap::new();
         for (i, name) in self.headers.iter().enumerate() {
-            let value = Self::render(&self.header_env, &i.to_string(), &ctx, connector, &format!("`{name}` header"))?;
+            let value = Self::render(
+                &self.header_env,
+                &i.to_string(),
+                &ctx,
+                connector,
+                &format!("`{name}` header"),
+            )?;
             let mut value = HeaderValue::from_str(value.trim()).map_err(|_| {
                 // Never the value itself: headers carry secrets.
                 ConnectorError::config(&subject, format!("the `{name}` header's value is not valid"))
@@ -259,7 +282,11 @@ impl HttpConnector {
             let json: Value = serde_json::from_str(&text).map_err(|e| {
                 ConnectorError::config(
                     &subject,
-                    format!("its body is not valid JSON once filled in (line {}, column {})", e.line(), e.column()),
+                    format!(
+                        "its body is not valid JSON once filled in (line {}, column {})",
+                        e.line(),
+                        e.column()
+                    ),
                 )
             })?;
             Some(json)
@@ -269,7 +296,10 @@ impl HttpConnector {
 
         let mut attempt = 0u32;
         loop {
-            let mut request = client.request(self.method.clone(), url.clone()).headers(headers.clone()).timeout(self.timeout);
+            let mut request = client
+                .request(self.method.clone(), url.clone())
+                .headers(headers.clone())
+                .timeout(self.timeout);
             if let Some(body) = &body {
                 request = request.json(body);
             }
@@ -283,9 +313,14 @@ impl HttpConnector {
                     if status.is_server_error() && retry {
                         tracing::debug!(connector, %status, attempt, "http connector: retrying");
                     } else if !status.is_success() {
-                        return Err(ConnectorError::failed(subject, format!("the system answered HTTP {status}")));
+                        return Err(ConnectorError::failed(
+                            subject,
+                            format!("the system answered HTTP {status}"),
+                        ));
                     } else {
-                        let bytes = read_body(response).await.map_err(|e| self.transport_error(&subject, &e))?;
+                        let bytes = read_body(response)
+                            .await
+                            .map_err(|e| self.transport_error(&subject, &e))?;
                         let Some(bytes) = bytes else {
                             return Err(ConnectorError::failed(
                                 subject,
@@ -305,7 +340,9 @@ impl HttpConnector {
                 }
                 Err(e) => return Err(self.transport_error(&subject, &e)),
             }
-            let backoff = BACKOFF_START.saturating_mul(2u32.saturating_pow(attempt)).min(BACKOFF_MAX);
+            let backoff = BACKOFF_START
+                .saturating_mul(2u32.saturating_pow(attempt))
+                .min(BACKOFF_MAX);
             tokio::time::sleep(backoff).await;
             attempt += 1;
         }
@@ -313,7 +350,10 @@ impl HttpConnector {
 
     fn transport_error(&self, subject: &str, e: &reqwest::Error) -> ConnectorError {
         if e.is_timeout() {
-            ConnectorError::Timeout { subject: subject.to_owned(), millis: self.timeout.as_millis() as u64 }
+            ConnectorError::Timeout {
+                subject: subject.to_owned(),
+                millis: self.timeout.as_millis() as u64,
+            }
         } else if e.is_builder() {
             ConnectorError::config(subject, format!("the request cannot be built: {}", describe(e)))
         } else {
@@ -354,7 +394,10 @@ impl HttpConnector {
 
 /// The body, or `None` when it is larger than `MAX_BODY_BYTES`.
 async fn read_body(mut response: reqwest::Response) -> Result<Option<Vec<u8>>, reqwest::Error> {
-    if response.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
         return Ok(None);
     }
     let mut body = Vec::new();

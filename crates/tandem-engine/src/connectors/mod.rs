@@ -107,7 +107,10 @@ impl ConnectorError {
 
     /// Whether the business's system failed or timed out (it may work again later).
     pub fn is_system_failure(&self) -> bool {
-        matches!(self.kind(), ConnectorErrorKind::Failed | ConnectorErrorKind::Timeout)
+        matches!(
+            self.kind(),
+            ConnectorErrorKind::Failed | ConnectorErrorKind::Timeout
+        )
     }
 
     /// A stable snake_case code for APIs and decision records.
@@ -121,11 +124,17 @@ impl ConnectorError {
     }
 
     pub(crate) fn config(subject: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Config { subject: subject.into(), message: message.into() }
+        Self::Config {
+            subject: subject.into(),
+            message: message.into(),
+        }
     }
 
     pub(crate) fn failed(subject: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Failed { subject: subject.into(), message: message.into() }
+        Self::Failed {
+            subject: subject.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -138,7 +147,11 @@ fn database_subject(name: &str) -> String {
 }
 
 enum Kind {
-    Sql { database: String, query: String, params: Vec<String> },
+    Sql {
+        database: String,
+        query: String,
+        params: Vec<String>,
+    },
     Http(Box<http::HttpConnector>),
 }
 
@@ -189,27 +202,61 @@ impl Connectors {
                 return Err(ConnectorError::config(subject, "`owner_field` is empty"));
             }
             let kind = match def.spec {
-                ConnectorSpec::Sql { database, query, params } => {
+                ConnectorSpec::Sql {
+                    database,
+                    query,
+                    params,
+                } => {
                     if !databases.contains_key(&database) {
                         return Err(ConnectorError::config(
                             subject,
                             format!("it queries the database `{database}`, which the pack does not define"),
                         ));
                     }
-                    sql::check_query(&query, params.len()).map_err(|m| ConnectorError::config(&subject, m))?;
+                    sql::check_query(&query, params.len())
+                        .map_err(|m| ConnectorError::config(&subject, m))?;
                     if let Some(p) = params.iter().find(|p| p.trim().is_empty()) {
-                        return Err(ConnectorError::config(subject, format!("parameter `{p}` has no name")));
+                        return Err(ConnectorError::config(
+                            subject,
+                            format!("parameter `{p}` has no name"),
+                        ));
                     }
-                    Kind::Sql { database, query, params }
+                    Kind::Sql {
+                        database,
+                        query,
+                        params,
+                    }
                 }
-                ConnectorSpec::Http { method, url, headers, body, extract, timeout_ms, retries } => {
-                    let spec = http::HttpSpec { method, url, headers, body, extract, timeout_ms, retries };
+                ConnectorSpec::Http {
+                    method,
+                    url,
+                    headers,
+                    body,
+                    extract,
+                    timeout_ms,
+                    retries,
+                } => {
+                    let spec = http::HttpSpec {
+                        method,
+                        url,
+                        headers,
+                        body,
+                        extract,
+                        timeout_ms,
+                        retries,
+                    };
                     Kind::Http(Box::new(
                         http::HttpConnector::new(spec).map_err(|m| ConnectorError::config(&subject, m))?,
                     ))
                 }
             };
-            entries.insert(def.name, Entry { owner_field: def.owner_field, kind });
+            entries.insert(
+                def.name,
+                Entry {
+                    owner_field: def.owner_field,
+                    kind,
+                },
+            );
         }
 
         let mut opened = BTreeMap::new();
@@ -224,7 +271,11 @@ impl Connectors {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ConnectorError::failed("the HTTP client", http::describe(&e)))?;
-        Ok(Self { entries, databases: opened, client })
+        Ok(Self {
+            entries,
+            databases: opened,
+            client,
+        })
     }
 
     /// Whether a connector of that name exists.
@@ -239,9 +290,16 @@ impl Connectors {
 
     /// Runs a connector: finds the records, then drops those that belong to someone else.
     pub async fn run(&self, name: &str, input: &ConnectorInput) -> Result<ConnectorOutput, ConnectorError> {
-        let entry = self.entries.get(name).ok_or_else(|| ConnectorError::Unknown(name.to_owned()))?;
+        let entry = self
+            .entries
+            .get(name)
+            .ok_or_else(|| ConnectorError::Unknown(name.to_owned()))?;
         let rows = match &entry.kind {
-            Kind::Sql { database, query, params } => {
+            Kind::Sql {
+                database,
+                query,
+                params,
+            } => {
                 let mut values = Vec::with_capacity(params.len());
                 for p in params {
                     let v = input.value(p).ok_or_else(|| ConnectorError::MissingValue {
@@ -251,7 +309,10 @@ impl Connectors {
                     values.push(v.to_owned());
                 }
                 let db = self.databases.get(database).ok_or_else(|| {
-                    ConnectorError::config(connector_subject(name), format!("database `{database}` is not open"))
+                    ConnectorError::config(
+                        connector_subject(name),
+                        format!("database `{database}` is not open"),
+                    )
                 })?;
                 db.query(name, query, &values).await?
             }
@@ -261,7 +322,12 @@ impl Connectors {
             Some(field) => owner_check(name, field, rows, &input.customer_email)?,
             None => ConnectorOutput { rows, withheld: 0 },
         };
-        tracing::debug!(connector = name, rows = output.rows.len(), withheld = output.withheld, "connector ran");
+        tracing::debug!(
+            connector = name,
+            rows = output.rows.len(),
+            withheld = output.withheld,
+            "connector ran"
+        );
         Ok(output)
     }
 
@@ -274,7 +340,12 @@ impl Connectors {
 }
 
 /// Keeps the rows whose `field` is the customer's e-mail address (case-insensitive).
-fn owner_check(connector: &str, field: &str, rows: Vec<Row>, email: &str) -> Result<ConnectorOutput, ConnectorError> {
+fn owner_check(
+    connector: &str,
+    field: &str,
+    rows: Vec<Row>,
+    email: &str,
+) -> Result<ConnectorOutput, ConnectorError> {
     let email = email.trim().to_lowercase();
     let mut out = ConnectorOutput::default();
     for row in rows {

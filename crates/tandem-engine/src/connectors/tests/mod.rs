@@ -7,7 +7,10 @@ mod sqlite;
 
 fn input(slots: &[(&str, &str)], email: &str) -> ConnectorInput {
     ConnectorInput {
-        slots: slots.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        slots: slots
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
         customer_email: email.to_owned(),
         customer_name: "Ann Example".to_owned(),
     }
@@ -38,7 +41,8 @@ fn input_values_resolve_slots_and_customer_fields() {
 
 #[test]
 fn owner_check_drops_and_counts_rows_of_others() {
-    let row = |owner: serde_json::Value| Row::from_iter([("id".to_owned(), 1.into()), ("owner".to_owned(), owner)]);
+    let row =
+        |owner: serde_json::Value| Row::from_iter([("id".to_owned(), 1.into()), ("owner".to_owned(), owner)]);
     let rows = vec![
         row("Ann@Example.com ".into()),
         row("bob@example.com".into()),
@@ -60,11 +64,20 @@ fn owner_check_drops_and_counts_rows_of_others() {
 #[test]
 fn error_kinds_and_codes() {
     let e = ConnectorError::Unknown("x".into());
-    assert_eq!((e.kind(), e.code()), (ConnectorErrorKind::Config, "connector_config"));
-    let e = ConnectorError::MissingValue { connector: "c".into(), name: "n".into() };
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ConnectorErrorKind::Config, "connector_config")
+    );
+    let e = ConnectorError::MissingValue {
+        connector: "c".into(),
+        name: "n".into(),
+    };
     assert_eq!(e.kind(), ConnectorErrorKind::MissingValue);
     assert!(!e.is_config() && !e.is_system_failure());
-    let e = ConnectorError::Timeout { subject: "connector `c`".into(), millis: 5 };
+    let e = ConnectorError::Timeout {
+        subject: "connector `c`".into(),
+        millis: 5,
+    };
     assert!(e.is_system_failure());
     assert_eq!(e.to_string(), "connector `c` did not answer within 5 ms");
     assert_eq!(ConnectorError::failed("s", "m").code(), "connector_failed");

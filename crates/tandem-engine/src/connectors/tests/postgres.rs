@@ -15,14 +15,20 @@ fn required() -> bool {
 /// A connection to the test server, or `None` with a notice.
 async fn server() -> Option<(String, sqlx::PgConnection)> {
     let Ok(url) = std::env::var("TANDEM_TEST_POSTGRES_URL") else {
-        assert!(!required(), "TANDEM_REQUIRE_SERVICES=1 but TANDEM_TEST_POSTGRES_URL is not set");
+        assert!(
+            !required(),
+            "TANDEM_REQUIRE_SERVICES=1 but TANDEM_TEST_POSTGRES_URL is not set"
+        );
         eprintln!("skipping the PostgreSQL connector test: TANDEM_TEST_POSTGRES_URL is not set");
         return None;
     };
     match sqlx::PgConnection::connect(&url).await {
         Ok(conn) => Some((url, conn)),
         Err(e) => {
-            assert!(!required(), "cannot reach PostgreSQL at TANDEM_TEST_POSTGRES_URL: {e}");
+            assert!(
+                !required(),
+                "cannot reach PostgreSQL at TANDEM_TEST_POSTGRES_URL: {e}"
+            );
             eprintln!("skipping the PostgreSQL connector test: cannot connect ({e})");
             None
         }
@@ -53,9 +59,21 @@ async fn postgres_connector_reads_types_checks_owners_and_cannot_write() {
     .unwrap();
 
     let dir = tempfile::tempdir().unwrap();
-    let dbs = BTreeMap::from([("pg".to_owned(), DatabaseDef { url: Some(url.clone()), seed: None })]);
+    let dbs = BTreeMap::from([(
+        "pg".to_owned(),
+        DatabaseDef {
+            url: Some(url.clone()),
+            seed: None,
+        },
+    )]);
     let defs = vec![
-        sql_def("order", "pg", &format!("SELECT * FROM {table} WHERE id = $1"), &["order_number"], Some("email")),
+        sql_def(
+            "order",
+            "pg",
+            &format!("SELECT * FROM {table} WHERE id = $1"),
+            &["order_number"],
+            Some("email"),
+        ),
         sql_def(
             "since",
             "pg",
@@ -70,11 +88,22 @@ async fn postgres_connector_reads_types_checks_owners_and_cannot_write() {
             &["order_number"],
             None,
         ),
-        sql_def("broken", "pg", &format!("SELECT nope FROM {table} WHERE id = $1"), &["order_number"], None),
+        sql_def(
+            "broken",
+            "pg",
+            &format!("SELECT nope FROM {table} WHERE id = $1"),
+            &["order_number"],
+            None,
+        ),
     ];
-    let c = Connectors::open(defs, &dbs, &BTreeMap::new(), dir.path()).await.unwrap();
+    let c = Connectors::open(defs, &dbs, &BTreeMap::new(), dir.path())
+        .await
+        .unwrap();
 
-    let out = c.run("order", &input(&[("order_number", "1001")], "ann@example.COM")).await.unwrap();
+    let out = c
+        .run("order", &input(&[("order_number", "1001")], "ann@example.COM"))
+        .await
+        .unwrap();
     assert_eq!(out.withheld, 0);
     assert_eq!(
         serde_json::Value::Object(out.rows[0].clone()),
@@ -85,33 +114,66 @@ async fn postgres_connector_reads_types_checks_owners_and_cannot_write() {
             "big": 9007199254740993i64, "small": -3, "tags": ["blue", null]
         })
     );
-    let out = c.run("order", &input(&[("order_number", "1002")], "ann@example.com")).await.unwrap();
-    assert_eq!(out, ConnectorOutput { rows: vec![], withheld: 1 });
-    let out = c.run("order", &input(&[("order_number", "1002")], "bob@example.com")).await.unwrap();
+    let out = c
+        .run("order", &input(&[("order_number", "1002")], "ann@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        ConnectorOutput {
+            rows: vec![],
+            withheld: 1
+        }
+    );
+    let out = c
+        .run("order", &input(&[("order_number", "1002")], "bob@example.com"))
+        .await
+        .unwrap();
     assert_eq!(out.rows[0]["total"], json!(-1234567.5));
 
     // Parameters take the types PostgreSQL infers; a value that cannot have it finds nothing.
-    let out = c.run("order", &input(&[("order_number", "A-17")], "ann@example.com")).await.unwrap();
+    let out = c
+        .run("order", &input(&[("order_number", "A-17")], "ann@example.com"))
+        .await
+        .unwrap();
     assert_eq!(out, ConnectorOutput::default());
-    let out = c.run("since", &input(&[("since", "2024-03-01T12:00:00Z"), ("paid", "false")], "")).await.unwrap();
+    let out = c
+        .run(
+            "since",
+            &input(&[("since", "2024-03-01T12:00:00Z"), ("paid", "false")], ""),
+        )
+        .await
+        .unwrap();
     assert_eq!(out.rows, vec![Row::from_iter([("id".to_owned(), json!(1002))])]);
 
     let e = c.run("order", &input(&[], "ann@example.com")).await.unwrap_err();
     assert_eq!(e.kind(), ConnectorErrorKind::MissingValue);
 
     // Writing is impossible: the transaction is read-only (and rolled back).
-    let e = c.run("sneaky", &input(&[("order_number", "1001")], "")).await.unwrap_err();
+    let e = c
+        .run("sneaky", &input(&[("order_number", "1001")], ""))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ConnectorErrorKind::Failed, "{e}");
     assert!(e.to_string().contains("read-only"), "{e}");
-    let out = c.run("order", &input(&[("order_number", "1001")], "ann@example.com")).await.unwrap();
+    let out = c
+        .run("order", &input(&[("order_number", "1001")], "ann@example.com"))
+        .await
+        .unwrap();
     assert_eq!(out.rows.len(), 1, "the row is still there");
 
-    let e = c.run("broken", &input(&[("order_number", "1001")], "")).await.unwrap_err();
+    let e = c
+        .run("broken", &input(&[("order_number", "1001")], ""))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ConnectorErrorKind::Failed, "{e}");
     assert!(e.to_string().contains("nope"), "{e}");
     assert!(!e.to_string().contains(&url), "{e}");
 
     c.close().await;
-    sqlx::raw_sql(&format!("DROP TABLE {table}")).execute(&mut admin).await.unwrap();
+    sqlx::raw_sql(&format!("DROP TABLE {table}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     admin.close().await.unwrap();
 }

@@ -24,7 +24,13 @@ INSERT INTO orders VALUES (1003, 'ann@example.com', 'delivered', NULL, 1, 'left 
 ";
 
 fn databases() -> BTreeMap<String, DatabaseDef> {
-    BTreeMap::from([("shop".to_owned(), DatabaseDef { url: None, seed: Some("shop.sql".to_owned()) })])
+    BTreeMap::from([(
+        "shop".to_owned(),
+        DatabaseDef {
+            url: None,
+            seed: Some("shop.sql".to_owned()),
+        },
+    )])
 }
 
 fn seeds() -> BTreeMap<String, String> {
@@ -68,21 +74,51 @@ async fn owner_check_against_a_seeded_database() {
     assert!(dir.path().join("business/shop.db").is_file());
 
     // Ann's own order, whatever the case of her address.
-    let out = c.run("order_status", &input(&[("order_number", "1001")], "ANN@example.com")).await.unwrap();
+    let out = c
+        .run(
+            "order_status",
+            &input(&[("order_number", "1001")], "ANN@example.com"),
+        )
+        .await
+        .unwrap();
     assert_eq!(out.withheld, 0);
     assert_eq!(out.rows.len(), 1);
     assert_eq!(out.rows[0]["status"], "shipped");
 
     // Bob's order is not found for Ann, and counted.
-    let out = c.run("order_status", &input(&[("order_number", "1002")], "ann@example.com")).await.unwrap();
-    assert_eq!(out, ConnectorOutput { rows: vec![], withheld: 1 });
+    let out = c
+        .run(
+            "order_status",
+            &input(&[("order_number", "1002")], "ann@example.com"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        ConnectorOutput {
+            rows: vec![],
+            withheld: 1
+        }
+    );
 
     // No such order: nothing, nothing withheld.
-    let out = c.run("order_status", &input(&[("order_number", "9999")], "ann@example.com")).await.unwrap();
+    let out = c
+        .run(
+            "order_status",
+            &input(&[("order_number", "9999")], "ann@example.com"),
+        )
+        .await
+        .unwrap();
     assert_eq!(out, ConnectorOutput::default());
 
     // A value that cannot be an order number finds nothing.
-    let out = c.run("order_status", &input(&[("order_number", "abc' OR 1=1 --")], "ann@example.com")).await.unwrap();
+    let out = c
+        .run(
+            "order_status",
+            &input(&[("order_number", "abc' OR 1=1 --")], "ann@example.com"),
+        )
+        .await
+        .unwrap();
     assert_eq!(out, ConnectorOutput::default());
 
     // The customer's e-mail as a parameter.
@@ -96,7 +132,13 @@ async fn owner_check_against_a_seeded_database() {
 async fn column_types_become_json() {
     let dir = tempfile::tempdir().unwrap();
     let c = open(dir.path(), defs()).await.unwrap();
-    let out = c.run("order_status", &input(&[("order_number", "1001")], "ann@example.com")).await.unwrap();
+    let out = c
+        .run(
+            "order_status",
+            &input(&[("order_number", "1001")], "ann@example.com"),
+        )
+        .await
+        .unwrap();
     assert_eq!(
         serde_json::Value::Object(out.rows[0].clone()),
         json!({
@@ -104,7 +146,13 @@ async fn column_types_become_json() {
             "paid": true, "note": null, "receipt": "AQI="
         })
     );
-    let out = c.run("order_status", &input(&[("order_number", "1002")], "bob@example.com")).await.unwrap();
+    let out = c
+        .run(
+            "order_status",
+            &input(&[("order_number", "1002")], "bob@example.com"),
+        )
+        .await
+        .unwrap();
     assert_eq!(out.rows[0]["total"], json!(12.0));
     assert_eq!(out.rows[0]["paid"], json!(false));
     assert_eq!(out.rows[0]["receipt"], json!(null));
@@ -120,15 +168,25 @@ async fn column_types_become_json() {
 async fn missing_values_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let c = open(dir.path(), defs()).await.unwrap();
-    for slots in [&[][..], &[("order_number", "")][..], &[("order_number", "  ")][..]] {
-        let e = c.run("order_status", &input(slots, "ann@example.com")).await.unwrap_err();
+    for slots in [
+        &[][..],
+        &[("order_number", "")][..],
+        &[("order_number", "  ")][..],
+    ] {
+        let e = c
+            .run("order_status", &input(slots, "ann@example.com"))
+            .await
+            .unwrap_err();
         assert!(
             matches!(&e, ConnectorError::MissingValue { connector, name } if connector == "order_status" && name == "order_number"),
             "{e:?}"
         );
     }
     let e = c.run("my_orders", &input(&[], "")).await.unwrap_err();
-    assert!(matches!(&e, ConnectorError::MissingValue { name, .. } if name == "customer.email"), "{e:?}");
+    assert!(
+        matches!(&e, ConnectorError::MissingValue { name, .. } if name == "customer.email"),
+        "{e:?}"
+    );
     let e = c.run("nope", &input(&[], "")).await.unwrap_err();
     assert!(matches!(&e, ConnectorError::Unknown(n) if n == "nope"));
     assert!(e.is_config());
@@ -143,11 +201,19 @@ async fn statements_that_write_are_refused() {
         "INSERT INTO orders (id) VALUES ($1)",
         "SELECT 1 WHERE 1 = $1; DELETE FROM orders",
     ] {
-        let e = open(dir.path(), vec![sql_def("bad", "shop", query, &["order_number"], None)]).await.unwrap_err();
+        let e = open(
+            dir.path(),
+            vec![sql_def("bad", "shop", query, &["order_number"], None)],
+        )
+        .await
+        .unwrap_err();
         assert!(e.is_config(), "{query}: {e}");
         let text = e.to_string();
         assert!(text.contains("connector `bad`"), "{text}");
-        assert!(text.contains("SELECT or WITH") || text.contains("more than one statement"), "{text}");
+        assert!(
+            text.contains("SELECT or WITH") || text.contains("more than one statement"),
+            "{text}"
+        );
     }
 
     // A WITH that writes passes the first check but cannot write: the connection is query-only
@@ -162,9 +228,18 @@ async fn statements_that_write_are_refused() {
     let mut all = defs();
     all.push(sneaky);
     let c = open(dir.path(), all).await.unwrap();
-    let e = c.run("sneaky", &input(&[("order_number", "1001")], "")).await.unwrap_err();
+    let e = c
+        .run("sneaky", &input(&[("order_number", "1001")], ""))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ConnectorErrorKind::Failed, "{e}");
-    let out = c.run("order_status", &input(&[("order_number", "1001")], "ann@example.com")).await.unwrap();
+    let out = c
+        .run(
+            "order_status",
+            &input(&[("order_number", "1001")], "ann@example.com"),
+        )
+        .await
+        .unwrap();
     assert_eq!(out.rows.len(), 1, "the order is still there");
 }
 
@@ -175,12 +250,23 @@ async fn the_seed_runs_only_when_the_file_does_not_exist() {
     c.close().await;
     // The business changes its data.
     let path = dir.path().join("business/shop.db");
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite:{}", path.display())).await.unwrap();
-    sqlx::query("UPDATE orders SET status = 'returned' WHERE id = 1001").execute(&mut conn).await.unwrap();
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE orders SET status = 'returned' WHERE id = 1001")
+        .execute(&mut conn)
+        .await
+        .unwrap();
     conn.close().await.unwrap();
 
     let c = open(dir.path(), defs()).await.unwrap();
-    let out = c.run("order_status", &input(&[("order_number", "1001")], "ann@example.com")).await.unwrap();
+    let out = c
+        .run(
+            "order_status",
+            &input(&[("order_number", "1001")], "ann@example.com"),
+        )
+        .await
+        .unwrap();
     assert_eq!(out.rows[0]["status"], "returned");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("business"))
         .unwrap()
@@ -197,39 +283,85 @@ async fn database_configuration_errors() {
     let only = |name: &str, def: DatabaseDef| BTreeMap::from([(name.to_owned(), def)]);
 
     // A connector on a database the pack does not define.
-    let e = open(d, vec![sql_def("c", "elsewhere", "SELECT 1", &[], None)]).await.unwrap_err();
+    let e = open(d, vec![sql_def("c", "elsewhere", "SELECT 1", &[], None)])
+        .await
+        .unwrap_err();
     assert!(e.is_config() && e.to_string().contains("elsewhere"), "{e}");
 
     // Neither url nor seed; an unknown seed; a missing SQLite file; an unknown scheme.
     let cases = [
-        DatabaseDef { url: None, seed: None },
-        DatabaseDef { url: None, seed: Some("missing.sql".into()) },
-        DatabaseDef { url: Some("sqlite:nope/none.db".into()), seed: None },
-        DatabaseDef { url: Some("mysql://u:secretpw@h/db".into()), seed: None },
-        DatabaseDef { url: Some("postgres://u:secretpw@h:notaport/db".into()), seed: None },
+        DatabaseDef {
+            url: None,
+            seed: None,
+        },
+        DatabaseDef {
+            url: None,
+            seed: Some("missing.sql".into()),
+        },
+        DatabaseDef {
+            url: Some("sqlite:nope/none.db".into()),
+            seed: None,
+        },
+        DatabaseDef {
+            url: Some("mysql://u:secretpw@h/db".into()),
+            seed: None,
+        },
+        DatabaseDef {
+            url: Some("postgres://u:secretpw@h:notaport/db".into()),
+            seed: None,
+        },
     ];
     for def in cases {
-        let e = Connectors::open(vec![], &only("db", def.clone()), &seeds(), d).await.unwrap_err();
+        let e = Connectors::open(vec![], &only("db", def.clone()), &seeds(), d)
+            .await
+            .unwrap_err();
         assert!(e.is_config(), "{def:?}: {e}");
         assert!(!e.to_string().contains("secretpw"), "{e}");
     }
 
     // Seed SQL that fails leaves no file behind, so the next start tries again.
-    let bad = BTreeMap::from([("bad.sql".to_owned(), "CREATE TABLE t (x); INSERT INTO nope VALUES (1);".to_owned())]);
-    let e = Connectors::open(vec![], &only("broken", DatabaseDef { url: None, seed: Some("bad.sql".into()) }), &bad, d)
-        .await
-        .unwrap_err();
+    let bad = BTreeMap::from([(
+        "bad.sql".to_owned(),
+        "CREATE TABLE t (x); INSERT INTO nope VALUES (1);".to_owned(),
+    )]);
+    let e = Connectors::open(
+        vec![],
+        &only(
+            "broken",
+            DatabaseDef {
+                url: None,
+                seed: Some("bad.sql".into()),
+            },
+        ),
+        &bad,
+        d,
+    )
+    .await
+    .unwrap_err();
     assert!(e.is_config() && e.to_string().contains("seed"), "{e}");
     assert_eq!(std::fs::read_dir(d.join("business")).unwrap().count(), 0);
 
     // Names that would leave the business directory are refused.
-    let e = Connectors::open(vec![], &only("../x", DatabaseDef { url: None, seed: Some("shop.sql".into()) }), &seeds(), d)
-        .await
-        .unwrap_err();
+    let e = Connectors::open(
+        vec![],
+        &only(
+            "../x",
+            DatabaseDef {
+                url: None,
+                seed: Some("shop.sql".into()),
+            },
+        ),
+        &seeds(),
+        d,
+    )
+    .await
+    .unwrap_err();
     assert!(e.is_config(), "{e}");
 
     // A duplicate connector name.
-    let e = open(d, vec![defs()[0].clone(), defs()[0].clone()]).await.unwrap_err();
+    let e = open(d, vec![defs()[0].clone(), defs()[0].clone()])
+        .await
+        .unwrap_err();
     assert!(e.is_config() && e.to_string().contains("twice"), "{e}");
 }
 
@@ -238,9 +370,14 @@ async fn sqlite_urls_are_relative_to_the_data_dir_and_seeded_when_missing() {
     let dir = tempfile::tempdir().unwrap();
     let dbs = BTreeMap::from([(
         "shop".to_owned(),
-        DatabaseDef { url: Some("sqlite:other/place.db".into()), seed: Some("business/shop.sql".into()) },
+        DatabaseDef {
+            url: Some("sqlite:other/place.db".into()),
+            seed: Some("business/shop.sql".into()),
+        },
     )]);
-    let c = Connectors::open(defs(), &dbs, &seeds(), dir.path()).await.unwrap();
+    let c = Connectors::open(defs(), &dbs, &seeds(), dir.path())
+        .await
+        .unwrap();
     assert!(dir.path().join("other/place.db").is_file());
     let out = c.run("my_orders", &input(&[], "bob@example.com")).await.unwrap();
     assert_eq!(out.rows.len(), 1);
@@ -256,11 +393,19 @@ async fn an_unreachable_postgres_is_a_system_failure_not_a_start_failure() {
     };
     let dbs = BTreeMap::from([(
         "pg".to_owned(),
-        DatabaseDef { url: Some(format!("postgres://tandem:secretpw@127.0.0.1:{port}/none")), seed: None },
+        DatabaseDef {
+            url: Some(format!("postgres://tandem:secretpw@127.0.0.1:{port}/none")),
+            seed: None,
+        },
     )]);
-    let c = Connectors::open(vec![sql_def("c", "pg", "SELECT 1", &[], None)], &dbs, &seeds(), dir.path())
-        .await
-        .unwrap();
+    let c = Connectors::open(
+        vec![sql_def("c", "pg", "SELECT 1", &[], None)],
+        &dbs,
+        &seeds(),
+        dir.path(),
+    )
+    .await
+    .unwrap();
     let e = c.run("c", &input(&[], "")).await.unwrap_err();
     assert!(e.is_system_failure(), "{e}");
     assert!(!e.to_string().contains("secretpw"), "{e}");
