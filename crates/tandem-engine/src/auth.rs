@@ -132,7 +132,8 @@ impl Engine {
     pub async fn login(&self, email: &str, password: &str, client: &str) -> Result<LoginOutcome> {
         let email_key = format!("email:{}", email.trim().to_lowercase());
         let client_key = format!("client:{client}");
-        if let Some(retry_after_secs) = self.login_throttle.blocked(&[&email_key, &client_key]) {
+        let blocked = [self.login_throttle.blocked(&[&email_key]), self.client_throttle.blocked(&[&client_key])];
+        if let Some(retry_after_secs) = blocked.into_iter().flatten().max() {
             return Err(Error::RateLimited { retry_after_secs });
         }
         let wrong = || Error::Unauthenticated("the e-mail address or the password is wrong".into());
@@ -144,12 +145,14 @@ impl Engine {
             Some((user, hash)) if user.active => (user, hash),
             _ => {
                 verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
-                self.login_throttle.fail(&[&email_key, &client_key]);
+                self.login_throttle.fail(&[&email_key]);
+                self.client_throttle.fail(&[&client_key]);
                 return Err(wrong());
             }
         };
         if !verify_password(password.to_owned(), hash).await {
-            self.login_throttle.fail(&[&email_key, &client_key]);
+            self.login_throttle.fail(&[&email_key]);
+            self.client_throttle.fail(&[&client_key]);
             return Err(wrong());
         }
         self.login_throttle.clear(&email_key);
@@ -169,7 +172,12 @@ impl Engine {
 
     /// Ends the session of this token.
     pub async fn logout(&self, token: &str) -> Result<()> {
-        self.store.delete_session(&token_hash(token)).await
+        let user = self.store.session_user(&token_hash(token), Utc::now()).await?;
+        self.store.delete_session(&token_hash(token)).await?;
+        if let Some(user) = user {
+            self.bus.publish(crate::bus::LiveEvent::StaffSessionsChanged { user_id: user.id });
+        }
+        Ok(())
     }
 
     /// The staff member behind a session token.

@@ -3,7 +3,7 @@
 //! bus that also forwards between instances.
 
 use serde::Serialize;
-use tandem_core::ids::ConversationId;
+use tandem_core::ids::{ConversationId, UserId};
 use tandem_core::model::{Conversation, Message};
 use tokio::sync::broadcast;
 
@@ -18,13 +18,18 @@ pub enum LiveEvent {
     },
     /// A conversation was created or changed (status, assignee, tags...).
     ConversationUpdated { conversation: Conversation },
+    /// A staff member's sessions may have ended (logout, deactivation, new password): their open
+    /// sockets check their session again. Never sent to clients.
+    StaffSessionsChanged { user_id: UserId },
 }
 
 impl LiveEvent {
-    pub fn conversation_id(&self) -> ConversationId {
+    /// The conversation the event is about, if any.
+    pub fn conversation_id(&self) -> Option<ConversationId> {
         match self {
-            Self::MessageCreated { conversation_id, .. } => *conversation_id,
-            Self::ConversationUpdated { conversation } => conversation.id,
+            Self::MessageCreated { conversation_id, .. } => Some(*conversation_id),
+            Self::ConversationUpdated { conversation } => Some(conversation.id),
+            Self::StaffSessionsChanged { .. } => None,
         }
     }
 }

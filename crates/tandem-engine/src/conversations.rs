@@ -347,8 +347,7 @@ impl Engine {
             remove_tags: parse_tags(&update.remove_tags)?,
             ..Default::default()
         };
-        let assignee_after = change.assignee.unwrap_or(current.assignee_id);
-        let status_after = change.status.unwrap_or(current.status);
+        let assignee_before = change.assignee.unwrap_or(current.assignee_id);
         match (change.assignee, change.status) {
             (Some(Some(_)), None) if current.status != ConversationStatus::Resolved => {
                 change.status = Some(ConversationStatus::Assigned);
@@ -356,15 +355,24 @@ impl Engine {
             (Some(None), None) if current.status == ConversationStatus::Assigned => {
                 change.status = Some(ConversationStatus::Queued);
             }
-            (None, Some(ConversationStatus::Assigned)) if assignee_after.is_none() => {
+            (None, Some(ConversationStatus::Assigned)) if assignee_before.is_none() => {
                 change.assignee = Some(Some(staff.user.id));
+            }
+            // Back to the queue (or to the bot) releases the case.
+            (None, Some(ConversationStatus::Queued | ConversationStatus::Bot)) if current.assignee_id.is_some() => {
+                change.assignee = Some(None);
             }
             _ => {}
         }
-        if status_after == ConversationStatus::Assigned && change.assignee == Some(None) {
+        let status_after = change.status.unwrap_or(current.status);
+        let assignee_after = change.assignee.unwrap_or(current.assignee_id);
+        if status_after == ConversationStatus::Assigned && assignee_after.is_none() {
+            return Err(Error::invalid("invalid_update", "an assigned conversation needs an assignee"));
+        }
+        if matches!(status_after, ConversationStatus::Queued | ConversationStatus::Bot) && assignee_after.is_some() {
             return Err(Error::invalid(
                 "invalid_update",
-                "an assigned conversation needs an assignee",
+                "a queued conversation has no assignee: assign it (status assigned) or clear the assignee",
             ));
         }
         let (conversation, events) = self

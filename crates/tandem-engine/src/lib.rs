@@ -51,17 +51,21 @@ pub struct Engine {
     bus: Arc<dyn Bus>,
     config: EngineConfig,
     login_throttle: throttle::Throttle,
+    client_throttle: throttle::Throttle,
     bot: std::sync::RwLock<Option<Arc<bot::BotRuntime>>>,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, bus: Arc<dyn Bus>, config: EngineConfig) -> Self {
         let login_throttle = throttle::Throttle::new(config.login_max_failures, config.login_window);
+        // Many people may share one address (an office): it gets more room than one account.
+        let client_throttle = throttle::Throttle::new(config.login_max_failures * 5, config.login_window);
         Self {
             store,
             bus,
             config,
             login_throttle,
+            client_throttle,
             bot: std::sync::RwLock::new(None),
         }
     }

@@ -75,7 +75,7 @@ mod tests {
         }
         assert_eq!(t.blocked(&["a"]), None);
         t.fail(&["a"]);
-        assert!(t.blocked(&["a"]).is_some_and(|s| s >= 1 && s <= 60));
+        assert!(t.blocked(&["a"]).is_some_and(|s| (1..=60).contains(&s)));
         assert_eq!(t.blocked(&["ip"]), None);
         t.clear("a");
         assert_eq!(t.blocked(&["a"]), None);

@@ -1,6 +1,6 @@
 //! Request extractors: JSON bodies with clear errors, staff and customer credentials, ids.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -55,8 +55,43 @@ fn json_error(rejection: JsonRejection) -> ApiError {
     }
 }
 
-/// The bearer token of the request: the `Authorization: Bearer` header, or for WebSocket
-/// connections (browsers cannot set headers there) the `token` query parameter.
+/// Query parameters; a malformed query string is 400 with the usual error body.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(query_error(rejection)),
+        }
+    }
+}
+
+fn query_error(rejection: QueryRejection) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", rejection.body_text())
+}
+
+/// A WebSocket upgrade; a plain HTTP request to a live route is 400 with the usual error body.
+pub struct Upgrade(pub axum::extract::WebSocketUpgrade);
+
+impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::WebSocketUpgrade::from_request_parts(parts, state).await.map(Self).map_err(|r| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "websocket_required",
+                format!("this route is a WebSocket: {}", r.body_text()),
+            )
+        })
+    }
+}
+
+/// The bearer token of the request: the `Authorization: Bearer` header, or, on the live
+/// (WebSocket) routes only, where browsers cannot set headers, the `token` query parameter.
 pub fn bearer_token(parts: &Parts) -> Option<String> {
     if let Some(value) = parts
         .headers
@@ -69,6 +104,9 @@ pub fn bearer_token(parts: &Parts) -> Option<String> {
                 return Some(token.trim().to_owned());
             }
         }
+    }
+    if !parts.uri.path().ends_with("/live") {
+        return None;
     }
     parts.uri.query().and_then(|q| {
         q.split('&')

@@ -45,6 +45,8 @@ pub struct AppState {
 
 /// The whole application as an axum router.
 pub fn router(state: AppState) -> Router {
+    // Install the metrics recorder now, so requests before the first scrape are counted.
+    middleware::metrics_handle();
     let body_limit = state.config.body_limit;
     let app = routes::router(state.clone())
         .merge(openapi::explorer())

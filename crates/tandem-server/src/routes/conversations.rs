@@ -1,6 +1,6 @@
 //! The agent side of conversations: inbox, detail, replies and notes, changes, event log.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,7 @@ use tandem_engine::conversations::{ConversationQuery, ConversationUpdate};
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
-use crate::extract::{parse_id, ApiJson, StaffAuth};
+use crate::extract::{parse_id, ApiJson, ApiQuery, StaffAuth};
 use crate::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -50,7 +50,7 @@ pub struct EventList {
 pub async fn list(
     State(state): State<AppState>,
     auth: StaffAuth,
-    Query(query): Query<ConversationQuery>,
+    ApiQuery(query): ApiQuery<ConversationQuery>,
 ) -> ApiResult<Json<ConversationList>> {
     let page = state.engine.list_conversations(&auth.staff, &query).await?;
     Ok(Json(ConversationList {

@@ -8,50 +8,45 @@ pub mod teams;
 pub mod users;
 pub mod widget;
 
+use axum::http::StatusCode;
 use axum::routing::{get, patch, post, put};
 use axum::Router;
 
-use crate::AppState;
+use crate::{ApiError, AppState};
 
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/widget/conversations", post(widget::start))
-        .route("/widget/conversations/{id}", get(widget::show))
-        .route(
-            "/widget/conversations/{id}/messages",
-            post(widget::post_message).get(widget::messages),
-        )
-        .route("/widget/conversations/{id}/live", get(live::customer))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/me", get(auth::me))
-        .route("/conversations", get(conversations::list))
-        .route(
-            "/conversations/{id}",
-            get(conversations::show).patch(conversations::update),
-        )
-        .route("/conversations/{id}/messages", post(conversations::post_message))
-        .route("/conversations/{id}/events", get(conversations::events))
-        .route("/conversations/{id}/decisions", get(conversations::decisions))
-        .route("/conversations/next", post(conversations::take_next))
-        .route("/auth/me/availability", put(auth::availability))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/{id}", patch(users::update))
-        .route("/teams", get(teams::list).post(teams::create))
-        .route("/live", get(live::staff))
-        .fallback(not_found);
+    // One flat router (no `nest`), so the JSON fallbacks below cover every route.
     Router::new()
-        .nest("/api/v1", api)
+        .route("/api/v1/widget/conversations", post(widget::start))
+        .route("/api/v1/widget/conversations/{id}", get(widget::show))
+        .route("/api/v1/widget/conversations/{id}/messages", post(widget::post_message).get(widget::messages))
+        .route("/api/v1/widget/conversations/{id}/live", get(live::customer))
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/auth/me", get(auth::me))
+        .route("/api/v1/auth/me/availability", put(auth::availability))
+        .route("/api/v1/conversations", get(conversations::list))
+        .route("/api/v1/conversations/next", post(conversations::take_next))
+        .route("/api/v1/conversations/{id}", get(conversations::show).patch(conversations::update))
+        .route("/api/v1/conversations/{id}/messages", post(conversations::post_message))
+        .route("/api/v1/conversations/{id}/events", get(conversations::events))
+        .route("/api/v1/conversations/{id}/decisions", get(conversations::decisions))
+        .route("/api/v1/users", get(users::list).post(users::create))
+        .route("/api/v1/users/{id}", patch(users::update))
+        .route("/api/v1/teams", get(teams::list).post(teams::create))
+        .route("/api/v1/live", get(live::staff))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }
 
-async fn not_found() -> crate::ApiError {
-    crate::ApiError::new(
-        axum::http::StatusCode::NOT_FOUND,
-        "not_found",
-        "there is no such API route",
-    )
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take this method")
 }

@@ -1,0 +1,12 @@
+//! Integration tests of the HTTP server: a real server on a loopback port over a temporary SQLite
+//! file, driven over HTTP and WebSocket as clients would.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod admin;
+mod agent;
+mod errors;
+mod live;
+mod openapi;
+mod shutdown;
+mod support;
+mod widget;

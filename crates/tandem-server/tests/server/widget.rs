@@ -1,0 +1,250 @@
+//! The customer side: start a conversation, write, read, and see only what is theirs.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::support::{body, error, spawn_app};
+
+#[tokio::test]
+async fn starting_a_conversation_returns_201_with_its_id_token_and_status() {
+    let app = spawn_app().await;
+    let response = app
+        .post("/api/v1/widget/conversations")
+        .json(&json!({ "name": "Ada Example", "email": " Ada@Example.org " }))
+        .send()
+        .await
+        .unwrap();
+    let started = body(response, StatusCode::CREATED).await;
+    let id = started["conversation_id"].as_str().expect("conversation_id");
+    assert!(id.parse::<uuid::Uuid>().is_ok(), "not a UUID: {id}");
+    assert!(started["customer_token"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("tdc_") && t.len() > 40));
+    assert_eq!(started["status"], "bot");
+
+    // Staff see it with the normalised customer.
+    let detail = app.detail(id).await;
+    assert_eq!(detail["customer"]["name"], "Ada Example");
+    assert_eq!(detail["customer"]["email"], "ada@example.org");
+    assert_eq!(detail["status"], "bot");
+    assert_eq!(detail["messages"], json!([]));
+
+    // The customer sees its status.
+    let shown = app
+        .get(&format!("/api/v1/widget/conversations/{id}"))
+        .bearer_auth(started["customer_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        body(shown, StatusCode::OK).await,
+        json!({ "id": id, "status": "bot" })
+    );
+}
+
+#[tokio::test]
+async fn starting_a_conversation_with_a_bad_email_or_name_is_400() {
+    let app = spawn_app().await;
+    for (name, email, code) in [
+        ("Ada", "not-an-email", "invalid_email"),
+        ("   ", "ada@example.org", "invalid_name"),
+    ] {
+        let response = app
+            .post("/api/v1/widget/conversations")
+            .json(&json!({ "name": name, "email": email }))
+            .send()
+            .await
+            .unwrap();
+        error(response, StatusCode::BAD_REQUEST, code).await;
+    }
+}
+
+#[tokio::test]
+async fn a_customer_posts_messages_and_reads_them_back_in_order() {
+    let app = spawn_app().await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    let first = app.customer_says(&ada, "  Hello, my parcel is late.  ").await;
+    assert_eq!(first["author"], "customer");
+    assert_eq!(first["text"], "Hello, my parcel is late.", "the text is trimmed");
+    assert_eq!(first["internal"], false);
+    assert_eq!(first["conversation_id"], ada.conversation_id.as_str());
+    assert!(first["author_user_id"].is_null());
+    let second = app.customer_says(&ada, "Order 1234.").await;
+
+    let messages = app.customer_messages(&ada).await;
+    let texts: Vec<_> = messages.iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Hello, my parcel is late.", "Order 1234."]);
+    assert_eq!(messages[0]["id"], first["id"]);
+    assert_eq!(messages[1]["id"], second["id"]);
+    assert_eq!(app.detail(&ada.conversation_id).await["message_count"], 2);
+}
+
+#[tokio::test]
+async fn a_customer_token_opens_only_its_own_conversation() {
+    let app = spawn_app().await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    let eve = app.start_conversation("Eve", "eve@example.org").await;
+    app.customer_says(&ada, "private to Ada").await;
+    let ada_conv = &ada.conversation_id;
+
+    // Eve's token on Ada's conversation: refused on every customer route.
+    for path in [
+        format!("/api/v1/widget/conversations/{ada_conv}"),
+        format!("/api/v1/widget/conversations/{ada_conv}/messages"),
+    ] {
+        let response = app.get(&path).bearer_auth(&eve.token).send().await.unwrap();
+        let status = response.status();
+        assert!(
+            status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+            "{path}: {status}"
+        );
+        let value: serde_json::Value = response.json().await.unwrap();
+        assert!(!value.to_string().contains("private to Ada"), "leaked: {value}");
+        crate::support::assert_error_shape(&value);
+    }
+    let write = app
+        .post(&format!("/api/v1/widget/conversations/{ada_conv}/messages"))
+        .bearer_auth(&eve.token)
+        .json(&json!({ "text": "Eve writes into Ada's conversation" }))
+        .send()
+        .await
+        .unwrap();
+    error(write, StatusCode::FORBIDDEN, "forbidden").await;
+
+    // A garbage token and no token at all: 401. A well-formed customer token that opens nothing
+    // gets the same answer as another customer's token, so nothing leaks about conversations.
+    let messages_path = format!("/api/v1/widget/conversations/{ada_conv}/messages");
+    let response = app
+        .get(&messages_path)
+        .bearer_auth("garbage")
+        .send()
+        .await
+        .unwrap();
+    error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let response = app.get(&messages_path).send().await.unwrap();
+    error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let response = app
+        .get(&messages_path)
+        .bearer_auth("tdc_garbage")
+        .send()
+        .await
+        .unwrap();
+    error(response, StatusCode::FORBIDDEN, "forbidden").await;
+    // An unknown conversation answers like someone else's.
+    let unknown = format!("/api/v1/widget/conversations/{}/messages", uuid::Uuid::now_v7());
+    let response = app.get(&unknown).bearer_auth(&ada.token).send().await.unwrap();
+    error(response, StatusCode::FORBIDDEN, "forbidden").await;
+    // A staff token is not a customer token.
+    let response = app
+        .get(&format!("/api/v1/widget/conversations/{ada_conv}/messages"))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    // And a customer token does not open the agent side.
+    let response = app
+        .get("/api/v1/conversations")
+        .bearer_auth(&ada.token)
+        .send()
+        .await
+        .unwrap();
+    error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+
+    // Nothing was written by the refused request.
+    let texts: Vec<_> = app
+        .customer_messages(&ada)
+        .await
+        .iter()
+        .map(|m| m["text"].clone())
+        .collect();
+    assert_eq!(texts, [json!("private to Ada")]);
+    assert!(app.customer_messages(&eve).await.is_empty());
+}
+
+#[tokio::test]
+async fn customers_never_see_internal_notes() {
+    let app = spawn_app().await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    app.customer_says(&ada, "Where is my refund?").await;
+    app.staff_says(
+        &app.admin_token,
+        &ada.conversation_id,
+        "NOTE: customer is on the fraud watchlist",
+        true,
+    )
+    .await;
+    app.staff_says(
+        &app.admin_token,
+        &ada.conversation_id,
+        "Your refund is on its way.",
+        false,
+    )
+    .await;
+
+    let seen = app.customer_messages(&ada).await;
+    let texts: Vec<_> = seen.iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Where is my refund?", "Your refund is on its way."]);
+    assert!(seen.iter().all(|m| m["internal"] == false));
+
+    // Staff see the note, in its place.
+    let detail = app.detail(&ada.conversation_id).await;
+    let staff_texts: Vec<_> = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        staff_texts,
+        [
+            "Where is my refund?",
+            "NOTE: customer is on the fraud watchlist",
+            "Your refund is on its way."
+        ]
+    );
+    assert_eq!(detail["messages"][1]["internal"], true);
+    // The inbox preview is the latest message that is not a note.
+    assert_eq!(detail["preview"], "Your refund is on its way.");
+
+    // The customer's status view does not carry anything else.
+    let shown = app
+        .get(&format!("/api/v1/widget/conversations/{}", ada.conversation_id))
+        .bearer_auth(&ada.token)
+        .send()
+        .await
+        .unwrap();
+    let shown = body(shown, StatusCode::OK).await;
+    assert!(!shown.to_string().contains("watchlist"));
+}
+
+#[tokio::test]
+async fn a_customer_message_reopens_a_resolved_conversation() {
+    let app = spawn_app().await;
+    let held = app.start_conversation("Ada", "ada@example.org").await;
+    let unheld = app.start_conversation("Bob", "bob@example.org").await;
+    app.staff_says(&app.admin_token, &held.conversation_id, "Hi Ada", false)
+        .await;
+    for conversation in [&held, &unheld] {
+        let response = app
+            .update(
+                &app.admin_token,
+                &conversation.conversation_id,
+                json!({ "status": "resolved" }),
+            )
+            .await;
+        assert_eq!(body(response, StatusCode::OK).await["status"], "resolved");
+    }
+
+    app.customer_says(&held, "One more thing").await;
+    app.customer_says(&unheld, "Hello again").await;
+
+    let held_now = app.detail(&held.conversation_id).await;
+    assert_eq!(held_now["status"], "assigned", "back to the agent who held it");
+    assert_eq!(held_now["assignee_id"], app.admin_id.as_str());
+    assert_eq!(
+        app.detail(&unheld.conversation_id).await["status"],
+        "queued",
+        "nobody held it: back to the queue"
+    );
+}
