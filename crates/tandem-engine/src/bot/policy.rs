@@ -56,32 +56,17 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
             format!(" (evidence: {})", words.join(", "))
         }
     };
-    if sig.human_request.score >= s.person_request_handoff {
-        reasons.push(format!(
-            "the customer asked for a person: score {:.2} >= {:.2}{}",
-            sig.human_request.score,
-            s.person_request_handoff,
-            evidence(&sig.human_request)
-        ));
-        return handoff(HandoffReason::CustomerRequest, t.intent.clone(), reasons);
-    }
-    if sig.abuse.score >= s.abuse_handoff {
-        reasons.push(format!(
-            "abuse or threat: score {:.2} >= {:.2}{}",
-            sig.abuse.score,
-            s.abuse_handoff,
-            evidence(&sig.abuse)
-        ));
-        return handoff(HandoffReason::Policy, t.intent.clone(), reasons);
-    }
-    if sig.frustration.score >= s.frustration_handoff {
-        reasons.push(format!(
-            "the customer is frustrated: score {:.2} >= {:.2}{}",
-            sig.frustration.score,
-            s.frustration_handoff,
-            evidence(&sig.frustration)
-        ));
-        return handoff(HandoffReason::Frustration, t.intent.clone(), reasons);
+    // Signals first: a person asked for, abuse, frustration. Each hands the case over.
+    let signal_rules = [
+        (&sig.human_request, s.person_request_handoff, HandoffReason::CustomerRequest, "the customer asked for a person"),
+        (&sig.abuse, s.abuse_handoff, HandoffReason::Policy, "abuse or threat"),
+        (&sig.frustration, s.frustration_handoff, HandoffReason::Frustration, "the customer is frustrated"),
+    ];
+    for (signal, threshold, reason, what) in signal_rules {
+        if signal.score >= threshold {
+            reasons.push(format!("{what}: score {:.2} >= {threshold:.2}{}", signal.score, evidence(signal)));
+            return handoff(reason, t.intent.clone(), reasons);
+        }
     }
 
     let failures = failures_in_a_row(input.history);
