@@ -82,9 +82,14 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
 });
 
 fn month_number(name: &str) -> u32 {
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     let lower = name.to_lowercase();
-    MONTHS.iter().position(|m| lower.starts_with(m)).map_or(0, |i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map_or(0, |i| i as u32 + 1)
 }
 
 fn valid_date(year: u32, month: u32, day: u32) -> bool {
@@ -104,24 +109,49 @@ fn overlaps(found: &[Entity], start: usize, end: usize) -> bool {
 
 /// Every entity in the text, in order of position. Never panics; spans are on char boundaries.
 pub fn extract(text: &str) -> Vec<Entity> {
-    let Some(p) = PATTERNS.as_ref() else { return Vec::new() };
+    let Some(p) = PATTERNS.as_ref() else {
+        return Vec::new();
+    };
     let mut found: Vec<Entity> = Vec::new();
     let push = |found: &mut Vec<Entity>, kind, value: String, start, end| {
         if !overlaps(found, start, end) {
-            found.push(Entity { kind, value, start, end });
+            found.push(Entity {
+                kind,
+                value,
+                start,
+                end,
+            });
         }
     };
     for m in p.email.find_iter(text) {
-        push(&mut found, EntityKind::Email, m.as_str().to_lowercase(), m.start(), m.end());
+        push(
+            &mut found,
+            EntityKind::Email,
+            m.as_str().to_lowercase(),
+            m.start(),
+            m.end(),
+        );
     }
     for c in p.invoice.captures_iter(text) {
         if let Some(m) = c.get(1) {
-            push(&mut found, EntityKind::InvoiceNumber, m.as_str().to_uppercase(), m.start(), m.end());
+            push(
+                &mut found,
+                EntityKind::InvoiceNumber,
+                m.as_str().to_uppercase(),
+                m.start(),
+                m.end(),
+            );
         }
     }
     for c in p.order.captures_iter(text) {
         if let Some(m) = c.get(1) {
-            push(&mut found, EntityKind::OrderNumber, m.as_str().to_uppercase(), m.start(), m.end());
+            push(
+                &mut found,
+                EntityKind::OrderNumber,
+                m.as_str().to_uppercase(),
+                m.start(),
+                m.end(),
+            );
         }
     }
     for c in p.iso_date.captures_iter(text) {
@@ -174,7 +204,13 @@ pub fn extract(text: &str) -> Vec<Entity> {
             "$" | "usd" | "dollar" | "dollars" => "USD",
             _ => "GBP",
         };
-        push(&mut found, EntityKind::Amount, format!("{} {code}", normalise_number(number)), m.start(), m.end());
+        push(
+            &mut found,
+            EntityKind::Amount,
+            format!("{} {code}", normalise_number(number)),
+            m.start(),
+            m.end(),
+        );
     }
     found.sort_by_key(|e| e.start);
     found
@@ -208,22 +244,52 @@ mod tests {
 
     #[test]
     fn finds_order_and_invoice_numbers_and_emails() {
-        assert_eq!(values("Where is my order a1001?"), vec![(EntityKind::OrderNumber, "A1001".into())]);
-        assert_eq!(values("order #B20931 please"), vec![(EntityKind::OrderNumber, "B20931".into())]);
-        assert_eq!(values("invoice INV-2024-0042"), vec![(EntityKind::InvoiceNumber, "INV-2024-0042".into())]);
-        assert_eq!(values("mail Maria.Rossi@Example.com"), vec![(EntityKind::Email, "maria.rossi@example.com".into())]);
+        assert_eq!(
+            values("Where is my order a1001?"),
+            vec![(EntityKind::OrderNumber, "A1001".into())]
+        );
+        assert_eq!(
+            values("order #B20931 please"),
+            vec![(EntityKind::OrderNumber, "B20931".into())]
+        );
+        assert_eq!(
+            values("invoice INV-2024-0042"),
+            vec![(EntityKind::InvoiceNumber, "INV-2024-0042".into())]
+        );
+        assert_eq!(
+            values("mail Maria.Rossi@Example.com"),
+            vec![(EntityKind::Email, "maria.rossi@example.com".into())]
+        );
         assert!(values("I have 2 items and 3 questions").is_empty());
     }
 
     #[test]
     fn finds_amounts_and_dates() {
-        assert_eq!(values("charged €49,99 twice"), vec![(EntityKind::Amount, "49.99 EUR".into())]);
-        assert_eq!(values("it cost $1,200.00"), vec![(EntityKind::Amount, "1200.00 USD".into())]);
+        assert_eq!(
+            values("charged €49,99 twice"),
+            vec![(EntityKind::Amount, "49.99 EUR".into())]
+        );
+        assert_eq!(
+            values("it cost $1,200.00"),
+            vec![(EntityKind::Amount, "1200.00 USD".into())]
+        );
         assert_eq!(values("120 euros"), vec![(EntityKind::Amount, "120 EUR".into())]);
-        assert_eq!(values("on 2024-03-15"), vec![(EntityKind::Date, "2024-03-15".into())]);
-        assert_eq!(values("on 15/03/2024"), vec![(EntityKind::Date, "2024-03-15".into())]);
-        assert_eq!(values("since March 3rd"), vec![(EntityKind::Date, "--03-03".into())]);
-        assert_eq!(values("ordered 3 May 2024"), vec![(EntityKind::Date, "2024-05-03".into())]);
+        assert_eq!(
+            values("on 2024-03-15"),
+            vec![(EntityKind::Date, "2024-03-15".into())]
+        );
+        assert_eq!(
+            values("on 15/03/2024"),
+            vec![(EntityKind::Date, "2024-03-15".into())]
+        );
+        assert_eq!(
+            values("since March 3rd"),
+            vec![(EntityKind::Date, "--03-03".into())]
+        );
+        assert_eq!(
+            values("ordered 3 May 2024"),
+            vec![(EntityKind::Date, "2024-05-03".into())]
+        );
         assert!(values("on 2024-02-30").is_empty());
     }
 

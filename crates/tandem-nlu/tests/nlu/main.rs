@@ -3,4 +3,6 @@
 
 mod intent;
 mod pii;
+#[cfg(feature = "semantic")]
+mod semantic;
 mod signals;

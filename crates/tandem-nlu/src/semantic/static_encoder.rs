@@ -1,0 +1,288 @@
+//! [`StaticEncoder`]: a table of static vectors distilled from a sentence-embedding model; a text
+//! is the weighted mean of the vectors of its words (whole corpus words when known, else their
+//! WordPiece pieces), L2-normalised.
+//!
+//! On-disk format (version 1): the 8 bytes [`STATIC_MAGIC`], the format version as a little-endian
+//! `u32`, then a postcard-encoded table (vocabulary, tokenizer settings, and one int8 vector with
+//! an f32 scale per row). A reader refuses any other magic or version.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::wordpiece::{for_each_word, BasicConfig, FastMap, WordPiece};
+use super::{cut, fnv1a64, l2_normalise, read_file};
+use crate::dense::{DenseEncoder, DenseError};
+
+/// The first bytes of a static table file.
+pub const STATIC_MAGIC: &[u8; 8] = b"TNDMSTAT";
+/// The version of the static table format this build reads and writes.
+pub const STATIC_FORMAT_VERSION: u32 = 1;
+
+/// Texts longer than this (in bytes) are cut before tokenising (as for the sentence encoder).
+const MAX_INPUT_BYTES: usize = super::sentence::MAX_INPUT_BYTES;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct TableV1 {
+    /// The id of the encoder it was distilled from.
+    pub teacher_id: String,
+    /// How it was distilled, for people (settings and figures).
+    pub notes: String,
+    pub dim: u32,
+    pub basic: BasicConfig,
+    pub subword_prefix: String,
+    pub max_chars_per_word: u32,
+    /// Row `i < pieces.len()` is the vector of WordPiece piece `pieces[i]`.
+    pub pieces: Vec<String>,
+    /// Row `pieces.len() + j` is the vector of the whole word `words[j]`.
+    pub words: Vec<String>,
+    /// The (normalised) vector of a text without any known piece.
+    pub fallback: Vec<f32>,
+    /// Per-row scale: value = scale * q as f32.
+    pub scales: Vec<f32>,
+    pub values: Vec<i8>,
+}
+
+impl TableV1 {
+    /// Quantises `rows` (each of `dim` values) to int8 with one scale per row.
+    pub(crate) fn quantise(rows: &[f32], dim: usize) -> (Vec<f32>, Vec<i8>) {
+        let mut scales = Vec::with_capacity(rows.len() / dim.max(1));
+        let mut values = Vec::with_capacity(rows.len());
+        for row in rows.chunks_exact(dim.max(1)) {
+            let max = row.iter().fold(0f32, |m, x| m.max(x.abs()));
+            let scale = if max > 0.0 && max.is_finite() {
+                max / 127.0
+            } else {
+                0.0
+            };
+            scales.push(scale);
+            for &x in row {
+                let q = if scale > 0.0 {
+                    (x / scale).round().clamp(-127.0, 127.0)
+                } else {
+                    0.0
+                };
+                values.push(q as i8);
+            }
+        }
+        (scales, values)
+    }
+}
+
+/// A distilled static encoder. Cheap to clone behind an `Arc`; immutable once built.
+#[derive(Clone)]
+pub struct StaticEncoder {
+    id: String,
+    dim: usize,
+    table: TableV1,
+    wordpiece: WordPiece,
+    words: FastMap<u32>,
+    /// The unit vector of a text without any known piece.
+    fallback: Vec<f32>,
+}
+
+impl std::fmt::Debug for StaticEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaticEncoder")
+            .field("id", &self.id)
+            .field("dim", &self.dim)
+            .field("pieces", &self.table.pieces.len())
+            .field("words", &self.table.words.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn invalid(what: &str) -> String {
+    format!("invalid static table: {what}")
+}
+
+impl StaticEncoder {
+    pub(crate) fn from_table(table: TableV1) -> Result<Self, String> {
+        let dim = table.dim as usize;
+        let rows = table.pieces.len() + table.words.len();
+        if dim == 0 {
+            return Err(invalid("dimension 0"));
+        }
+        if table.scales.len() != rows || Some(table.values.len()) != rows.checked_mul(dim) {
+            return Err(invalid("vector count does not match the vocabulary"));
+        }
+        if table.fallback.len() != dim {
+            return Err(invalid("fallback vector has the wrong length"));
+        }
+        if table.scales.iter().chain(&table.fallback).any(|x| !x.is_finite()) {
+            return Err(invalid("non-finite number"));
+        }
+        let mut vocab = HashMap::with_capacity(table.pieces.len());
+        for (i, p) in table.pieces.iter().enumerate() {
+            vocab.insert(p.clone(), i as u32);
+        }
+        let mut words = FastMap::default();
+        for (j, w) in table.words.iter().enumerate() {
+            words.insert(w.clone(), (table.pieces.len() + j) as u32);
+        }
+        let wordpiece = WordPiece::new(
+            vocab,
+            table.subword_prefix.clone(),
+            table.max_chars_per_word as usize,
+        );
+        let mut fallback = table.fallback.clone();
+        l2_normalise(&mut fallback);
+        if fallback.iter().map(|x| x * x).sum::<f32>() < 0.5 {
+            // A degenerate (zero) fallback: any fixed unit vector keeps the output normalised.
+            fallback = vec![0.0; dim];
+            fallback[0] = 1.0;
+        }
+        let payload = postcard::to_stdvec(&table).map_err(|e| e.to_string())?;
+        let id = format!("static:{dim}:{:016x}", fnv1a64(&payload));
+        Ok(Self {
+            id,
+            dim,
+            table,
+            wordpiece,
+            words,
+            fallback,
+        })
+    }
+
+    /// Reads a static table written by [`StaticEncoder::save`].
+    pub fn load(path: &Path) -> Result<Self, DenseError> {
+        let bytes = read_file(path)?;
+        Self::from_bytes(&bytes).map_err(|reason| DenseError::Load {
+            path: path.display().to_string(),
+            reason,
+        })
+    }
+
+    /// Parses the bytes of a static table file (for tables stored elsewhere than in a file).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        let Some(rest) = bytes.strip_prefix(STATIC_MAGIC.as_slice()) else {
+            return Err("not a Tandem static table (bad magic bytes)".into());
+        };
+        let (version, payload) = match rest.split_first_chunk::<4>() {
+            Some((v, p)) => (u32::from_le_bytes(*v), p),
+            None => return Err("truncated static table".into()),
+        };
+        if version != STATIC_FORMAT_VERSION {
+            return Err(format!(
+                "static table format version {version}, this build reads version {STATIC_FORMAT_VERSION}"
+            ));
+        }
+        let table: TableV1 =
+            postcard::from_bytes(payload).map_err(|e| invalid(&format!("cannot decode: {e}")))?;
+        Self::from_table(table)
+    }
+
+    /// The bytes of the static table file.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.table.values.len() + 1024);
+        out.extend_from_slice(STATIC_MAGIC);
+        out.extend_from_slice(&STATIC_FORMAT_VERSION.to_le_bytes());
+        // Serialising owned strings and numbers into a Vec cannot fail.
+        if let Ok(payload) = postcard::to_stdvec(&self.table) {
+            out.extend_from_slice(&payload);
+        }
+        out
+    }
+
+    /// Writes the static table to `path` (atomically: a temporary file, then a rename).
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let tmp = path.with_extension("tmp-static");
+        std::fs::write(&tmp, self.to_bytes())?;
+        std::fs::rename(&tmp, path)
+    }
+
+    /// The id of the encoder this table was distilled from.
+    pub fn teacher_id(&self) -> &str {
+        &self.table.teacher_id
+    }
+
+    /// How the table was distilled.
+    pub fn notes(&self) -> &str {
+        &self.table.notes
+    }
+
+    /// Number of WordPiece pieces and of whole words with a vector.
+    pub fn vocab_sizes(&self) -> (usize, usize) {
+        (self.table.pieces.len(), self.table.words.len())
+    }
+
+    /// Calls `f` with the row of every known word or piece of `text`, in order.
+    fn for_each_row(&self, text: &str, mut f: impl FnMut(usize)) {
+        let text = cut(text, MAX_INPUT_BYTES);
+        let mut scratch = String::new();
+        let mut ids = Vec::new();
+        for_each_word(text, self.table.basic, |word| {
+            if let Some(&row) = self.words.get(word) {
+                f(row as usize);
+                return;
+            }
+            ids.clear();
+            if self.wordpiece.pieces(word, &mut scratch, &mut ids) {
+                for &row in &ids {
+                    f(row as usize);
+                }
+            }
+        });
+    }
+
+    /// The table entries (whole words, or WordPiece pieces such as `##less`) a text is made of,
+    /// in order; unknown words are left out. For explaining what the encoder saw.
+    pub fn tokens(&self, text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let n = self.table.pieces.len();
+        self.for_each_row(text, |r| {
+            let name = if r < n {
+                self.table.pieces.get(r)
+            } else {
+                self.table.words.get(r - n)
+            };
+            if let Some(name) = name {
+                out.push(name.as_str());
+            }
+        });
+        out
+    }
+
+    /// The unnormalised sum of the vectors of `text` and how many rows it summed.
+    fn sum(&self, text: &str) -> (Vec<f32>, usize) {
+        let mut acc = vec![0f32; self.dim];
+        let mut count = 0;
+        self.for_each_row(text, |row| {
+            let start = row * self.dim;
+            // Rows stay int8 in memory (a quarter of the f32 size); dequantised on the fly.
+            if let (Some(q), Some(&scale)) = (
+                self.table.values.get(start..start + self.dim),
+                self.table.scales.get(row),
+            ) {
+                for (a, &x) in acc.iter_mut().zip(q) {
+                    *a += scale * f32::from(x);
+                }
+                count += 1;
+            }
+        });
+        (acc, count)
+    }
+}
+
+impl DenseEncoder for StaticEncoder {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn dim(&self) -> usize {
+        self.dim
+    }
+
+    fn encode(&self, text: &str) -> Result<Vec<f32>, DenseError> {
+        let (mut v, count) = self.sum(text);
+        if count == 0 {
+            return Ok(self.fallback.clone());
+        }
+        l2_normalise(&mut v);
+        if v.iter().all(|x| *x == 0.0) {
+            return Ok(self.fallback.clone());
+        }
+        Ok(v)
+    }
+}
