@@ -106,7 +106,9 @@ pub fn generate_password() -> String {
 /// `hex(HMAC-SHA256(secret, email))`: what the business's site sends to prove who the customer is.
 pub fn identity_signature(secret: &str, email: &str) -> String {
     use hmac::Mac;
-    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return String::new() };
+    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+        return String::new();
+    };
     mac.update(email.trim().to_lowercase().as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
@@ -116,14 +118,21 @@ impl Engine {
     /// one sent when no secret is configured, is an error (the site is misconfigured or someone
     /// is guessing).
     pub fn verify_identity(&self, email: &str, signature: Option<&str>) -> Result<bool> {
-        let Some(signature) = signature.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(false) };
+        let Some(signature) = signature.map(str::trim).filter(|s| !s.is_empty()) else {
+            return Ok(false);
+        };
         let Some(secret) = self.config.identity_secret.as_deref() else {
-            return Err(Error::invalid("identity_not_configured", "this Tandem has no identity secret configured"));
+            return Err(Error::invalid(
+                "identity_not_configured",
+                "this Tandem has no identity secret configured",
+            ));
         };
         if same_hash(&identity_signature(secret, email), &signature.to_lowercase()) {
             Ok(true)
         } else {
-            Err(Error::Unauthenticated("the identity signature does not match the e-mail address".into()))
+            Err(Error::Unauthenticated(
+                "the identity signature does not match the e-mail address".into(),
+            ))
         }
     }
 
@@ -132,7 +141,10 @@ impl Engine {
     pub async fn login(&self, email: &str, password: &str, client: &str) -> Result<LoginOutcome> {
         let email_key = format!("email:{}", email.trim().to_lowercase());
         let client_key = format!("client:{client}");
-        let blocked = [self.login_throttle.blocked(&[&email_key]), self.client_throttle.blocked(&[&client_key])];
+        let blocked = [
+            self.login_throttle.blocked(&[&email_key]),
+            self.client_throttle.blocked(&[&client_key]),
+        ];
         if let Some(retry_after_secs) = blocked.into_iter().flatten().max() {
             return Err(Error::RateLimited { retry_after_secs });
         }
@@ -175,7 +187,8 @@ impl Engine {
         let user = self.store.session_user(&token_hash(token), Utc::now()).await?;
         self.store.delete_session(&token_hash(token)).await?;
         if let Some(user) = user {
-            self.bus.publish(crate::bus::LiveEvent::StaffSessionsChanged { user_id: user.id });
+            self.bus
+                .publish(crate::bus::LiveEvent::StaffSessionsChanged { user_id: user.id });
         }
         Ok(())
     }

@@ -359,7 +359,9 @@ impl Engine {
                 change.assignee = Some(Some(staff.user.id));
             }
             // Back to the queue (or to the bot) releases the case.
-            (None, Some(ConversationStatus::Queued | ConversationStatus::Bot)) if current.assignee_id.is_some() => {
+            (None, Some(ConversationStatus::Queued | ConversationStatus::Bot))
+                if current.assignee_id.is_some() =>
+            {
                 change.assignee = Some(None);
             }
             _ => {}
@@ -367,9 +369,14 @@ impl Engine {
         let status_after = change.status.unwrap_or(current.status);
         let assignee_after = change.assignee.unwrap_or(current.assignee_id);
         if status_after == ConversationStatus::Assigned && assignee_after.is_none() {
-            return Err(Error::invalid("invalid_update", "an assigned conversation needs an assignee"));
+            return Err(Error::invalid(
+                "invalid_update",
+                "an assigned conversation needs an assignee",
+            ));
         }
-        if matches!(status_after, ConversationStatus::Queued | ConversationStatus::Bot) && assignee_after.is_some() {
+        if matches!(status_after, ConversationStatus::Queued | ConversationStatus::Bot)
+            && assignee_after.is_some()
+        {
             return Err(Error::invalid(
                 "invalid_update",
                 "a queued conversation has no assignee: assign it (status assigned) or clear the assignee",

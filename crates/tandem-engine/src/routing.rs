@@ -13,7 +13,11 @@ use crate::{Engine, Result};
 impl Engine {
     /// Assigns a queued case to the least-loaded available agent of its team (agents with fewer
     /// than `capacity` open cases). Leaves it queued when nobody fits.
-    pub(crate) async fn route(&self, conversation: &Conversation, capacity: u32) -> Result<Option<Conversation>> {
+    pub(crate) async fn route(
+        &self,
+        conversation: &Conversation,
+        capacity: u32,
+    ) -> Result<Option<Conversation>> {
         if conversation.status != ConversationStatus::Queued || conversation.assignee_id.is_some() {
             return Ok(None);
         }
@@ -22,13 +26,23 @@ impl Engine {
             .iter()
             .filter(|l| l.available && l.user.active && l.user.role == Role::Agent)
             .filter(|l| l.open_cases < i64::from(capacity))
-            .filter(|l| conversation.team_id.is_none_or(|team| l.user.team_ids.contains(&team)))
+            .filter(|l| {
+                conversation
+                    .team_id
+                    .is_none_or(|team| l.user.team_ids.contains(&team))
+            })
             .min_by_key(|l| (l.open_cases, l.user.id));
         let Some(best) = best else { return Ok(None) };
-        match self.store.assign_if_unassigned(conversation.id, best.user.id, Actor::System).await? {
+        match self
+            .store
+            .assign_if_unassigned(conversation.id, best.user.id, Actor::System)
+            .await?
+        {
             Some((assigned, _)) => {
                 tracing::info!(conversation = %assigned.id, agent = %best.user.id, "case routed");
-                self.bus.publish(LiveEvent::ConversationUpdated { conversation: assigned.clone() });
+                self.bus.publish(LiveEvent::ConversationUpdated {
+                    conversation: assigned.clone(),
+                });
                 Ok(Some(assigned))
             }
             None => Ok(None),
@@ -41,7 +55,9 @@ impl Engine {
         staff.require(Permission::ManageConversations)?;
         let claimed = self.store.claim_next(staff.user.id, &staff.user.team_ids).await?;
         if let Some((conversation, _)) = &claimed {
-            self.bus.publish(LiveEvent::ConversationUpdated { conversation: conversation.clone() });
+            self.bus.publish(LiveEvent::ConversationUpdated {
+                conversation: conversation.clone(),
+            });
         }
         Ok(claimed.map(|(c, _)| c))
     }

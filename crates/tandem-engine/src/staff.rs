@@ -156,7 +156,8 @@ impl Engine {
             team_ids: update.team_ids,
         };
         let user = self.store.update_user(id, change).await?;
-        self.bus.publish(crate::bus::LiveEvent::StaffSessionsChanged { user_id: user.id });
+        self.bus
+            .publish(crate::bus::LiveEvent::StaffSessionsChanged { user_id: user.id });
         tracing::info!(by = %staff.user.id, user = %user.id, "staff account changed");
         Ok(user)
     }

@@ -161,7 +161,11 @@ impl ConversationRow {
             team_id: self.team_id.as_deref().map(id).transpose()?,
             tags: own,
             preview: self.preview,
-            handoff_reason: self.handoff_reason.as_deref().map(HandoffReason::parse).transpose()?,
+            handoff_reason: self
+                .handoff_reason
+                .as_deref()
+                .map(HandoffReason::parse)
+                .transpose()?,
             summary: self.summary,
             triage: self.triage.as_deref().map(json).transpose()?,
             sla: match (self.first_response_due_at, self.resolution_due_at) {
@@ -286,7 +290,11 @@ impl TryFrom<DecisionRow> for Decision {
             top_intents: detail.top_intents,
             signals: detail.signals,
             reasons: detail.reasons,
-            handoff_reason: row.handoff_reason.as_deref().map(HandoffReason::parse).transpose()?,
+            handoff_reason: row
+                .handoff_reason
+                .as_deref()
+                .map(HandoffReason::parse)
+                .transpose()?,
             slot: row.slot,
             entities: detail.entities,
             created_at: time(row.created_at)?,

@@ -89,8 +89,9 @@ pub trait Store: Send + Sync + 'static {
 
     // --- the bot ---------------------------------------------------------------------------
     /// Writes a decision, its reply and the conversation change in one transaction, with a
-    /// `decision_made` event.
-    async fn record_bot_turn(&self, turn: BotTurn) -> Result<BotTurnOutcome>;
+    /// `decision_made` event — only while the conversation is still with the bot (checked under a
+    /// row lock); otherwise writes nothing and returns `None`.
+    async fn record_bot_turn(&self, turn: BotTurn) -> Result<Option<BotTurnOutcome>>;
     /// The conversation's decisions, oldest first.
     async fn list_decisions(&self, conversation: ConversationId) -> Result<Vec<Decision>>;
     /// Stores a content pack (JSON) and makes it the active one.

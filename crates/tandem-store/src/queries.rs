@@ -683,7 +683,7 @@ macro_rules! store_impl {
                 .map_err(db_error)?;
                 rows.into_iter().map(Event::try_from).collect()
             }
-            async fn record_bot_turn(&self, turn: BotTurn) -> Result<BotTurnOutcome> {
+            async fn record_bot_turn(&self, turn: BotTurn) -> Result<Option<BotTurnOutcome>> {
                 let now = Utc::now();
                 let key = turn.conversation_id.to_string();
                 let d = &turn.decision;
@@ -694,6 +694,21 @@ macro_rules! store_impl {
                     entities: d.entities.clone(),
                 };
                 let mut tx = self.writer().begin().await.map_err(db_error)?;
+                // Only a conversation still with the bot takes a bot turn: a turn that lost the
+                // race to another (which handed the case over) writes nothing.
+                let status: Option<(String,)> = sqlx::query_as(concat!(
+                    "SELECT status FROM conversations WHERE id = $1",
+                    $for_update
+                ))
+                .bind(&key)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                match status {
+                    None => return Err(Error::not_found("conversation")),
+                    Some((status,)) if status != "bot" => return Ok(None),
+                    Some(_) => {}
+                }
                 let mut events = Vec::new();
                 let reply = match turn.reply {
                     Some(message) => {
@@ -730,7 +745,7 @@ macro_rules! store_impl {
                 tx.commit().await.map_err(db_error)?;
                 let conversation =
                     self.get_conversation(turn.conversation_id).await?.ok_or_else(|| Error::not_found("conversation"))?;
-                Ok(BotTurnOutcome { reply, conversation, events })
+                Ok(Some(BotTurnOutcome { reply, conversation, events }))
             }
 
             async fn list_decisions(&self, conversation: ConversationId) -> Result<Vec<Decision>> {

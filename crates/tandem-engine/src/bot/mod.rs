@@ -51,7 +51,11 @@ pub struct Imported {
 fn training_examples(pack: &Pack) -> Vec<tandem_nlu::intent::Example> {
     pack.intents
         .iter()
-        .flat_map(|i| i.examples.iter().map(move |e| tandem_nlu::intent::Example::new(e.clone(), i.name.clone())))
+        .flat_map(|i| {
+            i.examples
+                .iter()
+                .map(move |e| tandem_nlu::intent::Example::new(e.clone(), i.name.clone()))
+        })
         .collect()
 }
 
@@ -66,20 +70,40 @@ fn training_set_hash(examples: &[tandem_nlu::intent::Example]) -> String {
     hex::encode(hasher.finalize())
 }
 
-async fn build_runtime(pack_id: String, pack: Pack, model: IntentModel, data_dir: &Path) -> Result<BotRuntime> {
-    let knowledge =
-        KnowledgeBase::build(&pack.articles).map_err(|e| Error::internal(format!("cannot index the articles: {e}")))?;
-    let connectors = Connectors::open(pack.connectors.clone(), &pack.manifest.databases, &pack.seeds, data_dir)
-        .await
-        .map_err(|e| Error::invalid("invalid_pack", format!("the pack's connectors cannot start: {e}")))?;
+async fn build_runtime(
+    pack_id: String,
+    pack: Pack,
+    model: IntentModel,
+    data_dir: &Path,
+) -> Result<BotRuntime> {
+    let knowledge = KnowledgeBase::build(&pack.articles)
+        .map_err(|e| Error::internal(format!("cannot index the articles: {e}")))?;
+    let connectors = Connectors::open(
+        pack.connectors.clone(),
+        &pack.manifest.databases,
+        &pack.seeds,
+        data_dir,
+    )
+    .await
+    .map_err(|e| Error::invalid("invalid_pack", format!("the pack's connectors cannot start: {e}")))?;
     let mut templates = minijinja::Environment::new();
     for (name, source) in &pack.templates {
         templates
             .add_template_owned(name.clone(), source.clone())
-            .map_err(|e| Error::invalid("invalid_pack", format!("template `{name}` does not compile: {e}")))?;
+            .map_err(|e| {
+                Error::invalid("invalid_pack", format!("template `{name}` does not compile: {e}"))
+            })?;
     }
     let intents = pack.intents.iter().map(|i| (i.name.clone(), i.clone())).collect();
-    Ok(BotRuntime { pack_id, pack, intents, model, knowledge, connectors, templates })
+    Ok(BotRuntime {
+        pack_id,
+        pack,
+        intents,
+        model,
+        knowledge,
+        connectors,
+        templates,
+    })
 }
 
 impl Engine {
@@ -97,7 +121,11 @@ impl Engine {
     pub async fn import_pack(&self, pack: Pack) -> Result<Imported> {
         let problems = crate::pack::validate(&pack);
         if !problems.is_empty() {
-            let text = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+            let text = problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ");
             return Err(Error::invalid("invalid_pack", text));
         }
         let examples = training_examples(&pack);
@@ -109,21 +137,32 @@ impl Engine {
         .await
         .map_err(|e| Error::internal(format!("training stopped: {e}")))?
         .map_err(|e| Error::invalid("invalid_pack", format!("cannot train the intent model: {e}")))?;
-        let bytes = model.to_bytes().map_err(|e| Error::internal(format!("cannot encode the model: {e}")))?;
-        let content =
-            serde_json::to_string(&pack).map_err(|e| Error::internal(format!("cannot encode the pack: {e}")))?;
+        let bytes = model
+            .to_bytes()
+            .map_err(|e| Error::internal(format!("cannot encode the model: {e}")))?;
+        let content = serde_json::to_string(&pack)
+            .map_err(|e| Error::internal(format!("cannot encode the pack: {e}")))?;
         // Build the runtime before storing, so a pack whose connectors cannot start is refused.
         let runtime = build_runtime(String::new(), pack.clone(), model, &self.config.data_dir).await?;
         let known = self.store.list_teams().await?;
         for team in &pack.manifest.routing.teams {
             if !known.iter().any(|t| t.name == team.name) {
-                let new = tandem_store::NewTeam { name: team.name.clone(), skills: team.skills.clone() };
+                let new = tandem_store::NewTeam {
+                    name: team.name.clone(),
+                    skills: team.skills.clone(),
+                };
                 self.store.create_team(new).await?;
             }
         }
-        let stored = self.store.save_pack(&pack.manifest.name, &pack.manifest.version, &content).await?;
-        let metrics = serde_json::json!({ "examples": examples.len(), "intents": pack.intents.len() }).to_string();
-        self.store.save_model(&stored.id, &bytes, &metrics, &hash, None).await?;
+        let stored = self
+            .store
+            .save_pack(&pack.manifest.name, &pack.manifest.version, &content)
+            .await?;
+        let metrics =
+            serde_json::json!({ "examples": examples.len(), "intents": pack.intents.len() }).to_string();
+        self.store
+            .save_model(&stored.id, &bytes, &metrics, &hash, None)
+            .await?;
         let imported = Imported {
             pack_id: stored.id.clone(),
             intents: pack.intents.len(),
@@ -131,20 +170,29 @@ impl Engine {
             articles: pack.articles.len(),
             training_set_hash: hash,
         };
-        self.set_bot(BotRuntime { pack_id: stored.id, ..runtime });
+        self.set_bot(BotRuntime {
+            pack_id: stored.id,
+            ..runtime
+        });
         tracing::info!(pack = %pack.manifest.name, intents = imported.intents, "content pack imported");
         Ok(imported)
     }
 
     /// Loads the active pack and model from the database. `false` when there is none.
     pub async fn load_active_pack(&self) -> Result<bool> {
-        let Some(stored) = self.store.active_pack().await? else { return Ok(false) };
+        let Some(stored) = self.store.active_pack().await? else {
+            return Ok(false);
+        };
         let pack: Pack = serde_json::from_str(&stored.content)
             .map_err(|e| Error::internal(format!("the stored pack cannot be read: {e}")))?;
         let model = match self.store.active_model(&stored.id).await? {
             Some(m) => IntentModel::from_bytes(&m.bytes)
                 .map_err(|e| Error::internal(format!("the stored model cannot be read: {e}")))?,
-            None => return Err(Error::internal("the active pack has no trained model; import it again")),
+            None => {
+                return Err(Error::internal(
+                    "the active pack has no trained model; import it again",
+                ))
+            }
         };
         self.set_bot(build_runtime(stored.id, pack, model, &self.config.data_dir).await?);
         Ok(true)
@@ -162,7 +210,10 @@ impl Engine {
         conversation: ConversationId,
     ) -> Result<Vec<Decision>> {
         staff.require(tandem_core::permission::Permission::ViewConversations)?;
-        self.store.get_conversation(conversation).await?.ok_or_else(|| Error::not_found("conversation"))?;
+        self.store
+            .get_conversation(conversation)
+            .await?
+            .ok_or_else(|| Error::not_found("conversation"))?;
         self.store.list_decisions(conversation).await
     }
 
@@ -175,7 +226,13 @@ impl Engine {
         }
         let messages = self.store.list_messages(conversation.id, false).await?;
         let history = self.store.list_decisions(conversation.id).await?;
-        let bot_texts: Vec<&str> = messages.iter().rev().filter(|m| m.author == Author::Bot).take(2).map(|m| m.text.as_str()).collect();
+        let bot_texts: Vec<&str> = messages
+            .iter()
+            .rev()
+            .filter(|m| m.author == Author::Bot)
+            .take(2)
+            .map(|m| m.text.as_str())
+            .collect();
         let earlier: Vec<&str> = messages
             .iter()
             .filter(|m| m.author == Author::Customer && m.id != message.id)
@@ -196,8 +253,20 @@ impl Engine {
             intents: &bot.intents,
         });
         let first_bot_message = !messages.iter().any(|m| m.author == Author::Bot);
-        let act = self.carry_out(&bot, conversation, &message.text, &history, outcome).await;
-        self.record(&bot, conversation, message, &messages, &history, &triage, act, first_bot_message).await
+        let act = self
+            .carry_out(&bot, conversation, &message.text, &history, outcome)
+            .await;
+        self.record(
+            &bot,
+            conversation,
+            message,
+            &messages,
+            &history,
+            &triage,
+            act,
+            first_bot_message,
+        )
+        .await
     }
 
     /// Runs the plan's action: the knowledge base for answers, the connector for actions. Turns
@@ -218,7 +287,11 @@ impl Engine {
             Plan::Handoff { reason, intent } => Action::handoff(reason, intent, reasons),
             Plan::Acknowledge { intent } => {
                 let context = template_context(conversation, &BTreeMap::new(), &[]);
-                let template = bot.intents.get(&intent).and_then(|d| d.template.clone()).unwrap_or_default();
+                let template = bot
+                    .intents
+                    .get(&intent)
+                    .and_then(|d| d.template.clone())
+                    .unwrap_or_default();
                 match render(bot, &template, &context) {
                     Ok(text) => Action::reply(DecisionKind::Acknowledge, Some(intent), text, reasons),
                     Err(e) => {
@@ -228,7 +301,11 @@ impl Engine {
                 }
             }
             Plan::Answer { intent } => {
-                let tags = bot.intents.get(&intent).map(|d| d.article_tags.clone()).unwrap_or_default();
+                let tags = bot
+                    .intents
+                    .get(&intent)
+                    .map(|d| d.article_tags.clone())
+                    .unwrap_or_default();
                 match bot.knowledge.answer(question, &tags) {
                     Some(passage) => {
                         reasons.push(format!(
@@ -237,7 +314,10 @@ impl Engine {
                         ));
                         let text = format!("{}\n\n(From our help centre: {})", passage.text, passage.title);
                         let mut action = Action::reply(DecisionKind::Answer, Some(intent), text, reasons);
-                        action.sources = vec![Source { title: passage.title, url: passage.url }];
+                        action.sources = vec![Source {
+                            title: passage.title,
+                            url: passage.url,
+                        }];
                         action
                     }
                     None => {
@@ -249,7 +329,12 @@ impl Engine {
             Plan::Clarify { intent, slot } => {
                 let prompt = slot
                     .as_ref()
-                    .and_then(|s| intent.as_ref().and_then(|i| bot.intents.get(i)).and_then(|d| d.slots.iter().find(|x| &x.name == s)))
+                    .and_then(|s| {
+                        intent
+                            .as_ref()
+                            .and_then(|i| bot.intents.get(i))
+                            .and_then(|d| d.slots.iter().find(|x| &x.name == s))
+                    })
                     .map(|s| s.prompt.clone())
                     .unwrap_or_else(|| texts.rephrase.clone());
                 let mut action = Action::reply(DecisionKind::Clarify, intent, prompt, reasons);
@@ -261,7 +346,9 @@ impl Engine {
                     return Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons);
                 };
                 if settings.require_signed_identity && !conversation.customer_verified {
-                    reasons.push("account data needs a signed identity and this customer's is not signed".into());
+                    reasons.push(
+                        "account data needs a signed identity and this customer's is not signed".into(),
+                    );
                     return Action::handoff(HandoffReason::Policy, Some(intent), reasons);
                 }
                 let connector = def.connector.clone().unwrap_or_default();
@@ -277,16 +364,29 @@ impl Engine {
                     }
                     Ok(output) if output.rows.is_empty() => {
                         if output.withheld > 0 {
-                            reasons.push("the record belongs to another customer: treated as not found".into());
+                            reasons
+                                .push("the record belongs to another customer: treated as not found".into());
                         } else {
                             reasons.push("no record found".into());
                         }
                         let slot = def.slots.first().map(|s| s.name.clone());
-                        let out = policy::failure(HandoffReason::RepeatedFailure, Some(intent.clone()), slot.clone(), failures, settings, reasons);
+                        let out = policy::failure(
+                            HandoffReason::RepeatedFailure,
+                            Some(intent.clone()),
+                            slot.clone(),
+                            failures,
+                            settings,
+                            reasons,
+                        );
                         match out.plan {
                             Plan::Handoff { reason, intent } => Action::handoff(reason, intent, out.reasons),
                             _ => {
-                                let mut action = Action::reply(DecisionKind::Clarify, Some(intent), texts.not_found.clone(), out.reasons);
+                                let mut action = Action::reply(
+                                    DecisionKind::Clarify,
+                                    Some(intent),
+                                    texts.not_found.clone(),
+                                    out.reasons,
+                                );
                                 action.slot = slot;
                                 action
                             }
@@ -297,8 +397,12 @@ impl Engine {
                         let template = def.template.clone().unwrap_or_default();
                         match render(bot, &template, &context) {
                             Ok(text) => {
-                                reasons.push(format!("connector `{connector}` returned {} record(s)", output.rows.len()));
-                                let mut action = Action::reply(DecisionKind::Resolve, Some(intent), text, reasons);
+                                reasons.push(format!(
+                                    "connector `{connector}` returned {} record(s)",
+                                    output.rows.len()
+                                ));
+                                let mut action =
+                                    Action::reply(DecisionKind::Resolve, Some(intent), text, reasons);
                                 action.slots = slots;
                                 action
                             }
@@ -333,12 +437,23 @@ impl Engine {
         let mut text = action.text.clone();
         if let Some(reason) = action.handoff {
             let def = action.intent.as_ref().and_then(|i| bot.intents.get(i));
-            let team_name = def.and_then(|d| d.team.clone()).or_else(|| bot.pack.manifest.routing.default_team.clone());
+            let team_name = def
+                .and_then(|d| d.team.clone())
+                .or_else(|| bot.pack.manifest.routing.default_team.clone());
             let team = match team_name {
-                Some(name) => self.store.list_teams().await?.into_iter().find(|t| t.name == name).map(|t| t.id),
+                Some(name) => self
+                    .store
+                    .list_teams()
+                    .await?
+                    .into_iter()
+                    .find(|t| t.name == name)
+                    .map(|t| t.id),
                 None => None,
             };
-            let mut priority = def.and_then(|d| d.priority.as_deref()).and_then(|p| Priority::parse(p).ok()).unwrap_or(Priority::Normal);
+            let mut priority = def
+                .and_then(|d| d.priority.as_deref())
+                .and_then(|p| Priority::parse(p).ok())
+                .unwrap_or(Priority::Normal);
             // Frustration and urgency raise the priority.
             let s = &triage.signals;
             if s.frustration.score >= bot.pack.manifest.policy.frustration_handoff || s.urgency.score >= 0.7 {
@@ -370,8 +485,10 @@ impl Engine {
             if let Some(target) = target {
                 let now = chrono::Utc::now();
                 let minutes = |m: u32| chrono::Duration::minutes(i64::from(m));
-                change.sla_due =
-                    Some((now + minutes(target.first_response_minutes), now + minutes(target.resolution_minutes)));
+                change.sla_due = Some((
+                    now + minutes(target.first_response_minutes),
+                    now + minutes(target.resolution_minutes),
+                ));
             }
             change.status = Some(ConversationStatus::Queued);
             change.priority = Some(priority);
@@ -385,8 +502,12 @@ impl Engine {
         }
         let decision = NewDecision {
             message_id: message.id,
-            kind: if action.handoff.is_some() { DecisionKind::Handoff } else { action.kind },
-            intent: action.intent.clone().or_else(|| triage.intent.clone()),
+            kind: if action.handoff.is_some() {
+                DecisionKind::Handoff
+            } else {
+                action.kind
+            },
+            intent: action.intent.clone(),
             confidence: triage.confidence,
             top_intents: triage.top_intents.clone(),
             signals: serde_json::to_value(&triage.signals).unwrap_or_default(),
@@ -404,16 +525,31 @@ impl Engine {
             sources: action.sources.clone(),
             actor: Actor::Bot,
         };
-        let outcome = self
+        let Some(outcome) = self
             .store
-            .record_bot_turn(BotTurn { conversation_id: conversation.id, decision, reply: Some(reply), change })
-            .await?;
+            .record_bot_turn(BotTurn {
+                conversation_id: conversation.id,
+                decision,
+                reply: Some(reply),
+                change,
+            })
+            .await?
+        else {
+            tracing::debug!(conversation = %conversation.id, "another bot turn handed the case over first");
+            return Ok(());
+        };
         if let Some(reply) = &outcome.reply {
-            self.bus.publish(LiveEvent::MessageCreated { conversation_id: reply.conversation_id, message: reply.clone() });
+            self.bus.publish(LiveEvent::MessageCreated {
+                conversation_id: reply.conversation_id,
+                message: reply.clone(),
+            });
         }
-        self.bus.publish(LiveEvent::ConversationUpdated { conversation: outcome.conversation.clone() });
+        self.bus.publish(LiveEvent::ConversationUpdated {
+            conversation: outcome.conversation.clone(),
+        });
         if action.handoff.is_some() {
-            self.route(&outcome.conversation, bot.pack.manifest.routing.agent_capacity).await?;
+            self.route(&outcome.conversation, bot.pack.manifest.routing.agent_capacity)
+                .await?;
         }
         Ok(())
     }
@@ -432,9 +568,18 @@ fn template_context(
     })
 }
 
-fn render(bot: &BotRuntime, template: &str, context: &serde_json::Value) -> std::result::Result<String, String> {
-    let t = bot.templates.get_template(template).map_err(|e| format!("template `{template}` is missing: {e}"))?;
-    let text = t.render(context).map_err(|e| format!("template `{template}` failed: {e}"))?;
+fn render(
+    bot: &BotRuntime,
+    template: &str,
+    context: &serde_json::Value,
+) -> std::result::Result<String, String> {
+    let t = bot
+        .templates
+        .get_template(template)
+        .map_err(|e| format!("template `{template}` is missing: {e}"))?;
+    let text = t
+        .render(context)
+        .map_err(|e| format!("template `{template}` failed: {e}"))?;
     let text = text.trim().to_owned();
     if text.is_empty() {
         return Err(format!("template `{template}` rendered nothing"));
@@ -456,7 +601,16 @@ struct Action {
 
 impl Action {
     fn reply(kind: DecisionKind, intent: Option<String>, text: String, reasons: Vec<String>) -> Self {
-        Self { kind, intent, text, reasons, handoff: None, slot: None, slots: BTreeMap::new(), sources: Vec::new() }
+        Self {
+            kind,
+            intent,
+            text,
+            reasons,
+            handoff: None,
+            slot: None,
+            slots: BTreeMap::new(),
+            sources: Vec::new(),
+        }
     }
 
     fn handoff(reason: HandoffReason, intent: Option<String>, reasons: Vec<String>) -> Self {

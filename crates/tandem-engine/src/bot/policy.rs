@@ -13,13 +13,26 @@ use crate::pack::model::{IntentDef, IntentKind, PolicySettings};
 /// What the bot will do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Plan {
-    Handoff { reason: HandoffReason, intent: Option<String> },
-    Acknowledge { intent: String },
-    Answer { intent: String },
+    Handoff {
+        reason: HandoffReason,
+        intent: Option<String>,
+    },
+    Acknowledge {
+        intent: String,
+    },
+    Answer {
+        intent: String,
+    },
     /// Ask for a missing value (`slot`) or, without a slot, ask the customer to rephrase.
-    Clarify { intent: Option<String>, slot: Option<String> },
+    Clarify {
+        intent: Option<String>,
+        slot: Option<String>,
+    },
     /// Run the intent's connector with these slot values.
-    Act { intent: String, slots: BTreeMap<String, String> },
+    Act {
+        intent: String,
+        slots: BTreeMap<String, String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -38,7 +51,11 @@ pub struct PolicyInput<'a> {
 
 /// How many decisions in a row, ending with the latest, were failures (the bot had to ask again).
 pub fn failures_in_a_row(history: &[Decision]) -> u32 {
-    history.iter().rev().take_while(|d| d.kind == DecisionKind::Clarify).count() as u32
+    history
+        .iter()
+        .rev()
+        .take_while(|d| d.kind == DecisionKind::Clarify)
+        .count() as u32
 }
 
 /// Decides what to do about the message.
@@ -49,7 +66,12 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
     let sig = &t.signals;
 
     let evidence = |signal: &tandem_nlu::signals::Signal| {
-        let words: Vec<String> = signal.evidence.iter().take(3).map(|e| format!("\"{}\"", e.text)).collect();
+        let words: Vec<String> = signal
+            .evidence
+            .iter()
+            .take(3)
+            .map(|e| format!("\"{}\"", e.text))
+            .collect();
         if words.is_empty() {
             String::new()
         } else {
@@ -58,14 +80,40 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
     };
     // Signals first: a person asked for, abuse, frustration. Each hands the case over.
     let signal_rules = [
-        (&sig.human_request, s.person_request_handoff, HandoffReason::CustomerRequest, "the customer asked for a person"),
-        (&sig.abuse, s.abuse_handoff, HandoffReason::Policy, "abuse or threat"),
-        (&sig.frustration, s.frustration_handoff, HandoffReason::Frustration, "the customer is frustrated"),
+        (
+            &sig.human_request,
+            s.person_request_handoff,
+            HandoffReason::CustomerRequest,
+            "the customer asked for a person",
+        ),
+        (
+            &sig.abuse,
+            s.abuse_handoff,
+            HandoffReason::Policy,
+            "abuse or threat",
+        ),
+        (
+            &sig.frustration,
+            s.frustration_handoff,
+            HandoffReason::Frustration,
+            "the customer is frustrated",
+        ),
     ];
+    // The intent goes with the handoff (it picks the team) only when the model is sure of it.
+    let confident_intent = t.intent.clone().filter(|i| {
+        input
+            .intents
+            .get(i)
+            .is_some_and(|def| t.confidence >= threshold(def, s))
+    });
     for (signal, threshold, reason, what) in signal_rules {
         if signal.score >= threshold {
-            reasons.push(format!("{what}: score {:.2} >= {threshold:.2}{}", signal.score, evidence(signal)));
-            return handoff(reason, t.intent.clone(), reasons);
+            reasons.push(format!(
+                "{what}: score {:.2} >= {threshold:.2}{}",
+                signal.score,
+                evidence(signal)
+            ));
+            return handoff(reason, confident_intent, reasons);
         }
     }
 
@@ -77,19 +125,38 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
         let confident_other = other.is_some() && t.confidence >= threshold(def, s);
         if !confident_other {
             if let Some(slots) = fill_slots(def, t) {
-                reasons.push(format!("the customer gave the value the bot asked for; continuing `{intent}`"));
-                return Outcome { plan: Plan::Act { intent, slots }, reasons };
+                reasons.push(format!(
+                    "the customer gave the value the bot asked for; continuing `{intent}`"
+                ));
+                return Outcome {
+                    plan: Plan::Act { intent, slots },
+                    reasons,
+                };
             }
             if t.intent.is_none() || t.intent.as_deref() == Some(intent.as_str()) {
                 let slot = input.history.last().and_then(|d| d.slot.clone());
-                reasons.push(format!("the value `{}` for `{intent}` is still missing", slot.as_deref().unwrap_or("?")));
-                return failure(HandoffReason::RepeatedFailure, Some(intent), slot, failures, s, reasons);
+                reasons.push(format!(
+                    "the value `{}` for `{intent}` is still missing",
+                    slot.as_deref().unwrap_or("?")
+                ));
+                return failure(
+                    HandoffReason::RepeatedFailure,
+                    Some(intent),
+                    slot,
+                    failures,
+                    s,
+                    reasons,
+                );
             }
         }
     }
 
     let Some(intent) = t.intent.clone() else {
-        let best = t.top_intents.first().map(|i| format!(" (best guess `{}` at {:.2})", i.intent, i.score)).unwrap_or_default();
+        let best = t
+            .top_intents
+            .first()
+            .map(|i| format!(" (best guess `{}` at {:.2})", i.intent, i.score))
+            .unwrap_or_default();
         reasons.push(format!("the message is out of scope{best}"));
         return failure(HandoffReason::OutOfScope, None, None, failures, s, reasons);
     };
@@ -98,11 +165,28 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
         return failure(HandoffReason::LowConfidence, None, None, failures, s, reasons);
     };
     let needed = threshold(def, s);
+    // The model's out-of-scope verdict stands unless the message also carries a value the intent
+    // needs (an order number for order tracking): that is evidence the model's threshold, tuned
+    // on held-out intents, is too strict for this message.
+    let slot_evidence = def.slots.iter().any(|slot| slot_value(&slot.entity, t).is_some());
+    if t.out_of_scope && !(slot_evidence && t.confidence >= needed) {
+        reasons.push(format!(
+            "the message is out of scope (best guess `{intent}` at {:.2}, threshold {needed:.2})",
+            t.confidence
+        ));
+        return failure(HandoffReason::OutOfScope, None, None, failures, s, reasons);
+    }
     if t.confidence < needed {
-        reasons.push(format!("intent `{intent}` at {:.2} is below its threshold {needed:.2}", t.confidence));
+        reasons.push(format!(
+            "intent `{intent}` at {:.2} is below its threshold {needed:.2}",
+            t.confidence
+        ));
         return failure(HandoffReason::LowConfidence, None, None, failures, s, reasons);
     }
-    reasons.push(format!("intent `{intent}` at {:.2} >= threshold {needed:.2}", t.confidence));
+    reasons.push(format!(
+        "intent `{intent}` at {:.2} >= threshold {needed:.2}",
+        t.confidence
+    ));
     match def.kind {
         IntentKind::Human => {
             let reason = def
@@ -113,21 +197,43 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
             reasons.push(format!("`{intent}` is handled by people ({reason})"));
             handoff(reason, Some(intent), reasons)
         }
-        IntentKind::Acknowledge => Outcome { plan: Plan::Acknowledge { intent }, reasons },
+        IntentKind::Acknowledge => Outcome {
+            plan: Plan::Acknowledge { intent },
+            reasons,
+        },
         IntentKind::Faq => {
             reasons.push("an FAQ: answer from the knowledge base".into());
-            Outcome { plan: Plan::Answer { intent }, reasons }
+            Outcome {
+                plan: Plan::Answer { intent },
+                reasons,
+            }
         }
         IntentKind::Automated => match fill_slots(def, t) {
             Some(slots) => {
-                reasons.push(format!("all values present; run connector `{}`", def.connector.as_deref().unwrap_or("?")));
-                Outcome { plan: Plan::Act { intent, slots }, reasons }
+                reasons.push(format!(
+                    "all values present; run connector `{}`",
+                    def.connector.as_deref().unwrap_or("?")
+                ));
+                Outcome {
+                    plan: Plan::Act { intent, slots },
+                    reasons,
+                }
             }
             None => {
-                let missing = def.slots.iter().find(|slot| slot_value(slot.entity.as_str(), t).is_none());
+                let missing = def
+                    .slots
+                    .iter()
+                    .find(|slot| slot_value(slot.entity.as_str(), t).is_none());
                 let slot = missing.map(|m| m.name.clone());
                 reasons.push(format!("value `{}` is missing", slot.as_deref().unwrap_or("?")));
-                failure(HandoffReason::RepeatedFailure, Some(intent), slot, failures, s, reasons)
+                failure(
+                    HandoffReason::RepeatedFailure,
+                    Some(intent),
+                    slot,
+                    failures,
+                    s,
+                    reasons,
+                )
             }
         },
     }
@@ -138,7 +244,10 @@ fn threshold(def: &IntentDef, s: &PolicySettings) -> f32 {
 }
 
 fn handoff(reason: HandoffReason, intent: Option<String>, reasons: Vec<String>) -> Outcome {
-    Outcome { plan: Plan::Handoff { reason, intent }, reasons }
+    Outcome {
+        plan: Plan::Handoff { reason, intent },
+        reasons,
+    }
 }
 
 /// The bot could not act: ask again, or after `max_failed_tries` failures in a row give the case to
@@ -152,11 +261,20 @@ pub fn failure(
     mut reasons: Vec<String>,
 ) -> Outcome {
     if failures >= s.max_failed_tries {
-        reasons.push(format!("{failures} failed tries in a row (limit {}): a person takes over", s.max_failed_tries));
+        reasons.push(format!(
+            "{failures} failed tries in a row (limit {}): a person takes over",
+            s.max_failed_tries
+        ));
         return handoff(reason, intent, reasons);
     }
-    reasons.push(format!("ask again (failed tries so far: {failures} of {})", s.max_failed_tries));
-    Outcome { plan: Plan::Clarify { intent, slot }, reasons }
+    reasons.push(format!(
+        "ask again (failed tries so far: {failures} of {})",
+        s.max_failed_tries
+    ));
+    Outcome {
+        plan: Plan::Clarify { intent, slot },
+        reasons,
+    }
 }
 
 /// The intent and its definition when the bot's latest decision asked for a value.
@@ -177,5 +295,8 @@ fn slot_value(entity: &str, t: &Triage) -> Option<String> {
 
 /// The slot values of an intent found in the message; `None` when one is missing.
 fn fill_slots(def: &IntentDef, t: &Triage) -> Option<BTreeMap<String, String>> {
-    def.slots.iter().map(|slot| slot_value(&slot.entity, t).map(|v| (slot.name.clone(), v))).collect()
+    def.slots
+        .iter()
+        .map(|slot| slot_value(&slot.entity, t).map(|v| (slot.name.clone(), v)))
+        .collect()
 }

@@ -41,9 +41,18 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
     let t = input.triage;
     let mut lines = Vec::new();
     let wants = match (input.intent, &t.intent) {
-        (Some(def), _) => format!("Wants: {} (intent `{}`, confidence {:.0}%).", def.description, def.name, t.confidence * 100.0),
+        (Some(def), _) => format!(
+            "Wants: {} (intent `{}`, confidence {:.0}%).",
+            def.description,
+            def.name,
+            t.confidence * 100.0
+        ),
         (None, _) => match t.top_intents.first() {
-            Some(best) => format!("Wants: unclear; closest intent `{}` at {:.0}%.", best.intent, best.score * 100.0),
+            Some(best) => format!(
+                "Wants: unclear; closest intent `{}` at {:.0}%.",
+                best.intent,
+                best.score * 100.0
+            ),
             None => "Wants: unclear.".to_owned(),
         },
     };
@@ -55,7 +64,11 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
     let first = input
         .history
         .iter()
-        .find_map(|d| d.signals.pointer("/frustration/score").and_then(serde_json::Value::as_f64))
+        .find_map(|d| {
+            d.signals
+                .pointer("/frustration/score")
+                .and_then(serde_json::Value::as_f64)
+        })
         .map(|v| v as f32);
     let trend = match first {
         Some(f) if now > f + 0.15 => format!(", rising from {f:.2}"),
@@ -63,9 +76,23 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
         Some(_) => ", steady".to_owned(),
         None => String::new(),
     };
-    let cues: Vec<String> = t.signals.frustration.evidence.iter().take(4).map(|e| format!("\"{}\"", e.text)).collect();
-    let cues = if cues.is_empty() { String::new() } else { format!("; cues: {}", cues.join(", ")) };
-    lines.push(format!("Mood: {} (frustration {now:.2}{trend}{cues}).", mood(now)));
+    let cues: Vec<String> = t
+        .signals
+        .frustration
+        .evidence
+        .iter()
+        .take(4)
+        .map(|e| format!("\"{}\"", e.text))
+        .collect();
+    let cues = if cues.is_empty() {
+        String::new()
+    } else {
+        format!("; cues: {}", cues.join(", "))
+    };
+    lines.push(format!(
+        "Mood: {} (frustration {now:.2}{trend}{cues}).",
+        mood(now)
+    ));
     let tried: Vec<String> = input
         .history
         .iter()
@@ -73,14 +100,24 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
         .map(|d| match (&d.kind, &d.intent) {
             (DecisionKind::Resolve, Some(i)) => format!("resolved `{i}`"),
             (DecisionKind::Answer, Some(i)) => format!("answered `{i}` from the knowledge base"),
-            (DecisionKind::Clarify, Some(i)) => format!("asked for {} for `{i}`", d.slot.as_deref().unwrap_or("details")),
+            (DecisionKind::Clarify, Some(i)) => {
+                format!("asked for {} for `{i}`", d.slot.as_deref().unwrap_or("details"))
+            }
             (DecisionKind::Clarify, None) => "asked the customer to rephrase".to_owned(),
             (DecisionKind::Acknowledge, _) => "greeted / acknowledged".to_owned(),
             (kind, _) => kind.to_string(),
         })
         .collect();
-    lines.push(if tried.is_empty() { "Bot tried: nothing yet.".to_owned() } else { format!("Bot tried: {}.", tried.join("; ")) });
-    let facts: Vec<String> = t.entities.iter().map(|e| format!("{} {}", e.kind.as_str().replace('_', " "), e.value)).collect();
+    lines.push(if tried.is_empty() {
+        "Bot tried: nothing yet.".to_owned()
+    } else {
+        format!("Bot tried: {}.", tried.join("; "))
+    });
+    let facts: Vec<String> = t
+        .entities
+        .iter()
+        .map(|e| format!("{} {}", e.kind.as_str().replace('_', " "), e.value))
+        .collect();
     if !facts.is_empty() {
         lines.push(format!("Facts: {}.", facts.join(", ")));
     }
@@ -91,6 +128,9 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
         n => format!("{n} earlier conversations"),
     };
     lines.push(format!("Customer: {} <{}>, {history}.", c.name, c.email));
-    lines.push(format!("Handed over because: {}.", input.reason.as_str().replace('_', " ")));
+    lines.push(format!(
+        "Handed over because: {}.",
+        input.reason.as_str().replace('_', " ")
+    ));
     lines.join("\n")
 }

@@ -12,7 +12,7 @@ const TOP_K: usize = 5;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Triage {
-    /// The best in-scope intent, `None` when the message is out of scope.
+    /// The best in-scope intent, `None` when the model knows none.
     pub intent: Option<String>,
     pub confidence: f32,
     pub out_of_scope: bool,
@@ -27,16 +27,33 @@ pub fn triage(model: &IntentModel, text: &str, context: &Context<'_>) -> Triage 
     let entities = tandem_nlu::entities::extract(text);
     match model.predict_top(text, TOP_K) {
         Ok(p) => Triage {
-            intent: if p.out_of_scope { None } else { p.intent.map(str::to_owned) },
+            // The best in-scope intent even when the model's own out-of-scope threshold (tuned on
+            // held-out intents, strict for small packs) was not met: the pack's confidence
+            // thresholds decide, and `out_of_scope` keeps the model's view for the record.
+            intent: p.best_in_scope(model.oos_label()).map(str::to_owned),
             confidence: p.confidence,
             out_of_scope: p.out_of_scope,
-            top_intents: p.top.iter().map(|s| IntentScore { intent: s.intent.to_owned(), score: s.probability }).collect(),
+            top_intents: p
+                .top
+                .iter()
+                .map(|s| IntentScore {
+                    intent: s.intent.to_owned(),
+                    score: s.probability,
+                })
+                .collect(),
             signals,
             entities,
         },
         Err(e) => {
             tracing::warn!(error = %e, "the intent model could not read a message; treating it as out of scope");
-            Triage { intent: None, confidence: 0.0, out_of_scope: true, top_intents: Vec::new(), signals, entities }
+            Triage {
+                intent: None,
+                confidence: 0.0,
+                out_of_scope: true,
+                top_intents: Vec::new(),
+                signals,
+                entities,
+            }
         }
     }
 }

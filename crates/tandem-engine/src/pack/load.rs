@@ -74,7 +74,11 @@ struct Loader {
 
 impl Loader {
     fn problem(&mut self, file: &str, line: Option<usize>, message: impl Into<String>) {
-        self.problems.push(PackProblem { file: file.to_owned(), line, message: message.into() });
+        self.problems.push(PackProblem {
+            file: file.to_owned(),
+            line,
+            message: message.into(),
+        });
     }
 
     fn read(&mut self, rel: &str) -> Option<String> {
@@ -90,7 +94,9 @@ impl Loader {
     /// The files of a sub-directory with the extension, sorted, as paths relative to the root.
     fn files(&mut self, dir: &str, ext: &str) -> Vec<String> {
         let path = self.root.join(dir);
-        let Ok(entries) = std::fs::read_dir(&path) else { return Vec::new() };
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            return Vec::new();
+        };
         let mut files: Vec<String> = entries
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -119,12 +125,18 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 fn stem(rel: &str) -> String {
-    Path::new(rel).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    Path::new(rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Reads and checks the pack in `dir`.
 pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
-    let mut l = Loader { root: dir.to_path_buf(), problems: Vec::new() };
+    let mut l = Loader {
+        root: dir.to_path_buf(),
+        problems: Vec::new(),
+    };
     if !dir.is_dir() {
         return Err(PackErrors(vec![PackProblem {
             file: dir.display().to_string(),
@@ -166,7 +178,9 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
             seeds.insert(rel.trim_start_matches("business/").to_owned(), sql);
         }
     }
-    let Some(manifest) = manifest else { return Err(PackErrors(l.problems)) };
+    let Some(manifest) = manifest else {
+        return Err(PackErrors(l.problems));
+    };
     let pack = Pack {
         manifest,
         intents: intents.iter().map(|(_, i)| i.clone()).collect(),
@@ -178,7 +192,11 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
     let files: BTreeMap<String, String> = intents
         .iter()
         .map(|(rel, i)| (format!("intent:{}", i.name), rel.clone()))
-        .chain(connectors.iter().map(|(rel, c)| (format!("connector:{}", c.name), rel.clone())))
+        .chain(
+            connectors
+                .iter()
+                .map(|(rel, c)| (format!("connector:{}", c.name), rel.clone())),
+        )
         .collect();
     l.problems.extend(validate_with_files(&pack, &files));
     if l.problems.is_empty() {
@@ -194,7 +212,12 @@ pub fn parse_article(slug: &str, text: &str) -> Result<Article, (usize, String)>
     let mut lines = text.lines().enumerate();
     match lines.next() {
         Some((_, first)) if first.trim() == "---" => {}
-        _ => return Err((1, "an article starts with front matter between `---` lines".into())),
+        _ => {
+            return Err((
+                1,
+                "an article starts with front matter between `---` lines".into(),
+            ))
+        }
     }
     let (mut title, mut url, mut tags) = (None, None, Vec::new());
     let mut body_start = None;
@@ -222,17 +245,40 @@ pub fn parse_article(slug: &str, text: &str) -> Result<Article, (usize, String)>
                     .filter(|t| !t.is_empty())
                     .collect();
             }
-            other => return Err((i + 1, format!("unknown front-matter key `{other}` (title, tags, url)"))),
+            other => {
+                return Err((
+                    i + 1,
+                    format!("unknown front-matter key `{other}` (title, tags, url)"),
+                ))
+            }
         }
     }
-    let Some(start) = body_start else { return Err((1, "the front matter is not closed with `---`".into())) };
-    let title = title.filter(|t| !t.is_empty()).ok_or((1, "the front matter needs a `title`".to_owned()))?;
-    let url = url.filter(|u| !u.is_empty()).ok_or((1, "the front matter needs a `url`".to_owned()))?;
-    let body: String = text.lines().skip(start).collect::<Vec<_>>().join("\n").trim().to_owned();
+    let Some(start) = body_start else {
+        return Err((1, "the front matter is not closed with `---`".into()));
+    };
+    let title = title
+        .filter(|t| !t.is_empty())
+        .ok_or((1, "the front matter needs a `title`".to_owned()))?;
+    let url = url
+        .filter(|u| !u.is_empty())
+        .ok_or((1, "the front matter needs a `url`".to_owned()))?;
+    let body: String = text
+        .lines()
+        .skip(start)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned();
     if body.is_empty() {
         return Err((start + 1, "the article has no body".into()));
     }
-    Ok(Article { slug: slug.to_owned(), title, tags, url, body })
+    Ok(Article {
+        slug: slug.to_owned(),
+        title,
+        tags,
+        url,
+        body,
+    })
 }
 
 /// Checks the cross-references and values of a pack (for packs that did not come from files, the
@@ -245,7 +291,11 @@ fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<Pac
     let mut problems = Vec::new();
     let mut report = |key: String, message: String| {
         let file = files.get(&key).cloned().unwrap_or(key);
-        problems.push(PackProblem { file, line: None, message });
+        problems.push(PackProblem {
+            file,
+            line: None,
+            message,
+        });
     };
     let m = &pack.manifest;
     let unit = |v: f32| (0.0..=1.0).contains(&v);
@@ -257,31 +307,45 @@ fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<Pac
         ("abuse_handoff", p.abuse_handoff),
     ] {
         if !unit(v) {
-            report("pack.toml".into(), format!("policy.{name} must be between 0 and 1"));
+            report(
+                "pack.toml".into(),
+                format!("policy.{name} must be between 0 and 1"),
+            );
         }
     }
     for (name, db) in &m.databases {
         match (&db.url, &db.seed) {
-            (None, None) => report("pack.toml".into(), format!("databases.{name} needs a `url` or a `seed`")),
-            (None, Some(seed)) if !pack.seeds.contains_key(seed) => {
-                report("pack.toml".into(), format!("databases.{name}.seed names business/{seed}, which does not exist"))
-            }
+            (None, None) => report(
+                "pack.toml".into(),
+                format!("databases.{name} needs a `url` or a `seed`"),
+            ),
+            (None, Some(seed)) if !pack.seeds.contains_key(seed) => report(
+                "pack.toml".into(),
+                format!("databases.{name}.seed names business/{seed}, which does not exist"),
+            ),
             _ => {}
         }
     }
     let teams: BTreeSet<&str> = m.routing.teams.iter().map(|t| t.name.as_str()).collect();
     if let Some(team) = &m.routing.default_team {
         if !teams.contains(team.as_str()) {
-            report("pack.toml".into(), format!("routing.default_team `{team}` is not one of routing.teams"));
+            report(
+                "pack.toml".into(),
+                format!("routing.default_team `{team}` is not one of routing.teams"),
+            );
         }
     }
     for priority in m.routing.sla.keys() {
         if tandem_core::model::Priority::parse(priority).is_err() {
-            report("pack.toml".into(), format!("routing.sla has unknown priority `{priority}`"));
+            report(
+                "pack.toml".into(),
+                format!("routing.sla has unknown priority `{priority}`"),
+            );
         }
     }
 
-    let connectors: BTreeMap<&str, &ConnectorDef> = pack.connectors.iter().map(|c| (c.name.as_str(), c)).collect();
+    let connectors: BTreeMap<&str, &ConnectorDef> =
+        pack.connectors.iter().map(|c| (c.name.as_str(), c)).collect();
     if connectors.len() != pack.connectors.len() {
         report("connectors".into(), "two connectors have the same name".into());
     }
@@ -297,18 +361,34 @@ fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<Pac
     for intent in &pack.intents {
         let key = format!("intent:{}", intent.name);
         let name_ok = !intent.name.is_empty()
-            && intent.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            && intent
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !name_ok {
-            report(key.clone(), "the intent name must be lower-case letters, digits and `_`".into());
+            report(
+                key.clone(),
+                "the intent name must be lower-case letters, digits and `_`".into(),
+            );
         }
         if !seen.insert(intent.name.as_str()) {
-            report(key.clone(), format!("the intent `{}` is defined twice", intent.name));
+            report(
+                key.clone(),
+                format!("the intent `{}` is defined twice", intent.name),
+            );
         }
-        let distinct: BTreeSet<String> = intent.examples.iter().map(|e| tandem_nlu::text::normalize(e)).collect();
+        let distinct: BTreeSet<String> = intent
+            .examples
+            .iter()
+            .map(|e| tandem_nlu::text::normalize(e))
+            .collect();
         if distinct.len() < MIN_EXAMPLES {
             report(
                 key.clone(),
-                format!("needs at least {MIN_EXAMPLES} distinct examples, has {}", distinct.len()),
+                format!(
+                    "needs at least {MIN_EXAMPLES} distinct examples, has {}",
+                    distinct.len()
+                ),
             );
         }
         if intent.threshold.is_some_and(|t| !unit(t)) {
@@ -316,12 +396,18 @@ fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<Pac
         }
         if let Some(p) = &intent.priority {
             if tandem_core::model::Priority::parse(p).is_err() {
-                report(key.clone(), format!("priority `{p}` is not low, normal, high or urgent"));
+                report(
+                    key.clone(),
+                    format!("priority `{p}` is not low, normal, high or urgent"),
+                );
             }
         }
         if let Some(team) = &intent.team {
             if !teams.contains(team.as_str()) {
-                report(key.clone(), format!("team `{team}` is not one of pack.toml's routing.teams"));
+                report(
+                    key.clone(),
+                    format!("team `{team}` is not one of pack.toml's routing.teams"),
+                );
             }
         }
         for slot in &intent.slots {
@@ -338,15 +424,21 @@ fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<Pac
         let needs_template = matches!(intent.kind, IntentKind::Automated | IntentKind::Acknowledge);
         match (&intent.template, needs_template) {
             (None, true) => report(key.clone(), "needs a `template`".into()),
-            (Some(t), _) if !pack.templates.contains_key(t) => {
-                report(key.clone(), format!("template `{t}` does not exist in templates/"))
-            }
+            (Some(t), _) if !pack.templates.contains_key(t) => report(
+                key.clone(),
+                format!("template `{t}` does not exist in templates/"),
+            ),
             _ => {}
         }
         match (intent.kind, &intent.connector) {
-            (IntentKind::Automated, None) => report(key.clone(), "an automated intent needs a `connector`".into()),
+            (IntentKind::Automated, None) => {
+                report(key.clone(), "an automated intent needs a `connector`".into())
+            }
             (_, Some(c)) => match connectors.get(c.as_str()) {
-                None => report(key.clone(), format!("connector `{c}` does not exist in connectors/")),
+                None => report(
+                    key.clone(),
+                    format!("connector `{c}` does not exist in connectors/"),
+                ),
                 Some(def) => {
                     let slots = used_connector_params.entry(def.name.as_str()).or_default();
                     slots.extend(intent.slots.iter().map(|s| s.name.as_str()));
@@ -356,11 +448,20 @@ fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<Pac
         }
         if let Some(reason) = &intent.handoff_reason {
             if !HANDOFF_REASONS.contains(&reason.as_str()) {
-                report(key.clone(), format!("handoff_reason `{reason}` is not one of {}", HANDOFF_REASONS.join(", ")));
+                report(
+                    key.clone(),
+                    format!(
+                        "handoff_reason `{reason}` is not one of {}",
+                        HANDOFF_REASONS.join(", ")
+                    ),
+                );
             }
         }
         if intent.kind == IntentKind::Faq && !intent.article_tags.is_empty() {
-            let known = pack.articles.iter().any(|a| a.tags.iter().any(|t| intent.article_tags.contains(t)));
+            let known = pack
+                .articles
+                .iter()
+                .any(|a| a.tags.iter().any(|t| intent.article_tags.contains(t)));
             if !known {
                 report(key.clone(), "no article has any of its article_tags".into());
             }
@@ -369,17 +470,28 @@ fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<Pac
     for c in &pack.connectors {
         let key = format!("connector:{}", c.name);
         match &c.spec {
-            ConnectorSpec::Sql { database, params, query } => {
+            ConnectorSpec::Sql {
+                database,
+                params,
+                query,
+            } => {
                 if !m.databases.contains_key(database) {
-                    report(key.clone(), format!("database `{database}` is not defined in pack.toml [databases]"));
+                    report(
+                        key.clone(),
+                        format!("database `{database}` is not defined in pack.toml [databases]"),
+                    );
                 }
                 let first_word = query.split_whitespace().next().unwrap_or("").to_lowercase();
                 if first_word != "select" && first_word != "with" {
-                    report(key.clone(), "a sql connector runs a SELECT (or WITH ... SELECT) query".into());
+                    report(
+                        key.clone(),
+                        "a sql connector runs a SELECT (or WITH ... SELECT) query".into(),
+                    );
                 }
                 let slots = used_connector_params.get(c.name.as_str());
                 for param in params {
-                    let known = param.starts_with("customer.") || slots.is_some_and(|s| s.contains(param.as_str()));
+                    let known =
+                        param.starts_with("customer.") || slots.is_some_and(|s| s.contains(param.as_str()));
                     if !known {
                         report(
                             key.clone(),
@@ -401,9 +513,17 @@ fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<Pac
     problems
 }
 
-fn problems_push_template(report: &mut impl FnMut(String, String), name: &str, line: Option<usize>, message: &str) {
+fn problems_push_template(
+    report: &mut impl FnMut(String, String),
+    name: &str,
+    line: Option<usize>,
+    message: &str,
+) {
     let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
-    report(format!("templates/{name}.j2"), format!("the template does not compile{at}: {message}"));
+    report(
+        format!("templates/{name}.j2"),
+        format!("the template does not compile{at}: {message}"),
+    );
 }
 
 /// Writes the pack as a directory (the inverse of [`load_dir`]).
@@ -414,17 +534,26 @@ pub fn write_dir(pack: &Pack, dir: &Path) -> std::io::Result<()> {
     }
     std::fs::write(dir.join("pack.toml"), toml_text(&pack.manifest)?)?;
     for intent in &pack.intents {
-        std::fs::write(dir.join("intents").join(format!("{}.toml", intent.name)), toml_text(intent)?)?;
+        std::fs::write(
+            dir.join("intents").join(format!("{}.toml", intent.name)),
+            toml_text(intent)?,
+        )?;
     }
     for c in &pack.connectors {
-        std::fs::write(dir.join("connectors").join(format!("{}.toml", c.name)), toml_text(c)?)?;
+        std::fs::write(
+            dir.join("connectors").join(format!("{}.toml", c.name)),
+            toml_text(c)?,
+        )?;
     }
     for (name, source) in &pack.templates {
         std::fs::write(dir.join("templates").join(format!("{name}.j2")), source)?;
     }
     for a in &pack.articles {
         let tags = a.tags.join(", ");
-        let text = format!("---\ntitle: {}\ntags: [{tags}]\nurl: {}\n---\n\n{}\n", a.title, a.url, a.body);
+        let text = format!(
+            "---\ntitle: {}\ntags: [{tags}]\nurl: {}\n---\n\n{}\n",
+            a.title, a.url, a.body
+        );
         std::fs::write(dir.join("articles").join(format!("{}.md", a.slug)), text)?;
     }
     for (name, sql) in &pack.seeds {

@@ -113,11 +113,29 @@ pub struct RoutingSettings {
 
 impl Default for RoutingSettings {
     fn default() -> Self {
-        let sla = [("urgent", 15, 240), ("high", 60, 480), ("normal", 240, 1440), ("low", 1440, 4320)]
-            .into_iter()
-            .map(|(p, f, r)| (p.to_owned(), SlaTarget { first_response_minutes: f, resolution_minutes: r }))
-            .collect();
-        Self { default_team: None, teams: Vec::new(), agent_capacity: 5, sla }
+        let sla = [
+            ("urgent", 15, 240),
+            ("high", 60, 480),
+            ("normal", 240, 1440),
+            ("low", 1440, 4320),
+        ]
+        .into_iter()
+        .map(|(p, f, r)| {
+            (
+                p.to_owned(),
+                SlaTarget {
+                    first_response_minutes: f,
+                    resolution_minutes: r,
+                },
+            )
+        })
+        .collect();
+        Self {
+            default_team: None,
+            teams: Vec::new(),
+            agent_capacity: 5,
+            sla,
+        }
     }
 }
 
@@ -218,7 +236,12 @@ pub struct ConnectorDef {
 pub enum ConnectorSpec {
     /// A parameterised query; parameters `$1..$n` take the values named in `params` (slot names, or
     /// `customer.email`, `customer.name`).
-    Sql { database: String, query: String, #[serde(default)] params: Vec<String> },
+    Sql {
+        database: String,
+        query: String,
+        #[serde(default)]
+        params: Vec<String>,
+    },
     /// An HTTP call. `url`, header values and `body` are minijinja templates over the slots and
     /// the customer; `extract` maps result names to JSON pointers (RFC 6901) into the response.
     Http {

@@ -677,26 +677,68 @@ pub async fn event_log_is_append_only(store: &dyn Store) {
 }
 
 pub async fn service_levels_are_breached_once_and_filtered(store: &dyn Store) {
-    let (late, _) = store.create_conversation(new_conversation("p@x.org")).await.unwrap();
-    let (fine, _) = store.create_conversation(new_conversation("q@x.org")).await.unwrap();
+    let (late, _) = store
+        .create_conversation(new_conversation("p@x.org"))
+        .await
+        .unwrap();
+    let (fine, _) = store
+        .create_conversation(new_conversation("q@x.org"))
+        .await
+        .unwrap();
     let now = Utc::now();
     let handoff = |first: Duration, resolution: Duration| ConversationChange {
         status: Some(ConversationStatus::Queued),
         sla_due: Some((now + first, now + resolution)),
         ..Default::default()
     };
-    store.update_conversation(late.id, handoff(Duration::minutes(-5), Duration::minutes(60)), Actor::Bot).await.unwrap();
-    store.update_conversation(fine.id, handoff(Duration::minutes(30), Duration::minutes(60)), Actor::Bot).await.unwrap();
+    store
+        .update_conversation(
+            late.id,
+            handoff(Duration::minutes(-5), Duration::minutes(60)),
+            Actor::Bot,
+        )
+        .await
+        .unwrap();
+    store
+        .update_conversation(
+            fine.id,
+            handoff(Duration::minutes(30), Duration::minutes(60)),
+            Actor::Bot,
+        )
+        .await
+        .unwrap();
 
     let events = store.record_sla_breaches(now).await.unwrap();
     assert_eq!(events.len(), 1);
-    assert_eq!((events[0].conversation_id, events[0].kind), (late.id, EventKind::SlaBreached));
+    assert_eq!(
+        (events[0].conversation_id, events[0].kind),
+        (late.id, EventKind::SlaBreached)
+    );
     assert_eq!(events[0].data["target"], "first_response");
-    assert!(store.record_sla_breaches(now).await.unwrap().is_empty(), "a breach is recorded once");
-    let sla = store.get_conversation(late.id).await.unwrap().unwrap().sla.unwrap();
+    assert!(
+        store.record_sla_breaches(now).await.unwrap().is_empty(),
+        "a breach is recorded once"
+    );
+    let sla = store
+        .get_conversation(late.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .sla
+        .unwrap();
     assert!(sla.first_response_breached && !sla.resolution_breached && sla.first_response_at.is_none());
-    let breaching = ConversationFilter { sla_breached: true, ..Default::default() };
-    let ids: Vec<_> = store.list_conversations(&breaching).await.unwrap().conversations.into_iter().map(|c| c.id).collect();
+    let breaching = ConversationFilter {
+        sla_breached: true,
+        ..Default::default()
+    };
+    let ids: Vec<_> = store
+        .list_conversations(&breaching)
+        .await
+        .unwrap()
+        .conversations
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     assert_eq!(ids, vec![late.id]);
 
     // An agent's reply is the first response; notes are not.
@@ -711,12 +753,40 @@ pub async fn service_levels_are_breached_once_and_filtered(store: &dyn Store) {
         actor: Actor::User { id: agent.id },
     };
     store.append_message(reply(true)).await.unwrap();
-    assert!(store.get_conversation(fine.id).await.unwrap().unwrap().sla.unwrap().first_response_at.is_none());
+    assert!(store
+        .get_conversation(fine.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .sla
+        .unwrap()
+        .first_response_at
+        .is_none());
     store.append_message(reply(false)).await.unwrap();
-    let answered = store.get_conversation(fine.id).await.unwrap().unwrap().sla.unwrap();
+    let answered = store
+        .get_conversation(fine.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .sla
+        .unwrap();
     assert!(answered.first_response_at.is_some());
-    assert!(store.record_sla_breaches(now + Duration::minutes(45)).await.unwrap().is_empty(), "answered in time");
-    let late_resolution = store.record_sla_breaches(now + Duration::minutes(61)).await.unwrap();
-    assert_eq!(late_resolution.len(), 2, "both cases are still open after their resolution target");
+    assert!(
+        store
+            .record_sla_breaches(now + Duration::minutes(45))
+            .await
+            .unwrap()
+            .is_empty(),
+        "answered in time"
+    );
+    let late_resolution = store
+        .record_sla_breaches(now + Duration::minutes(61))
+        .await
+        .unwrap();
+    assert_eq!(
+        late_resolution.len(),
+        2,
+        "both cases are still open after their resolution target"
+    );
     assert!(late_resolution.iter().all(|e| e.data["target"] == "resolution"));
 }

@@ -1,0 +1,8 @@
+//! Integration tests of the engine: the hybrid loop (policy, pipeline, packs, routing).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod packs;
+mod pipeline;
+mod policy;
+mod routing;
+mod support;

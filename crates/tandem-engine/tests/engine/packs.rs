@@ -1,0 +1,327 @@
+//! Content packs: loading, validation problems that name their file and line, export round trip.
+
+use std::path::Path;
+
+use tandem_engine::pack::{load_dir, validate, write_dir, PackErrors, PackProblem};
+
+use crate::support::{demo_dir, demo_pack, engine, rule_pack};
+
+/// Ten distinct examples, as a TOML array.
+const TEN_EXAMPLES: &str = r#"[
+    "When are you open?", "what are your opening hours", "Are you open on Sunday?",
+    "what time do you close today", "What time does the bakery open?", "open on holidays?",
+    "hours on saturday?", "Until when can I come by?", "open late on fridays?", "opening times please",
+]"#;
+
+/// The rule pack written to a fresh directory, changed by `edit`, then loaded: its problems.
+fn problems_after(edit: impl FnOnce(&Path)) -> PackErrors {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(&rule_pack(5), dir.path()).unwrap();
+    load_dir(dir.path()).unwrap_or_else(|e| panic!("the untouched rule pack must load: {e}"));
+    edit(dir.path());
+    match load_dir(dir.path()) {
+        Ok(_) => panic!("the broken pack loaded"),
+        Err(e) => e,
+    }
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    std::fs::write(dir.join(rel), text).unwrap();
+}
+
+/// The one problem of a pack with one problem.
+fn only(errors: &PackErrors) -> &PackProblem {
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    &errors.0[0]
+}
+
+#[test]
+fn the_demo_pack_loads_and_is_valid() {
+    let pack = load_dir(&demo_dir()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pack.manifest.name, "acme-outfitters");
+    for name in [
+        "track_order",
+        "resend_invoice",
+        "reset_password",
+        "account_balance",
+        "return_policy",
+        "shipping_times",
+        "billing_dispute",
+        "product_defect",
+        "complaint",
+    ] {
+        assert!(pack.intents.iter().any(|i| i.name == name), "intent {name}");
+    }
+    assert!(
+        pack.articles
+            .iter()
+            .any(|a| a.tags.iter().any(|t| t == "returns")),
+        "a return policy article"
+    );
+    assert!(pack
+        .seeds
+        .values()
+        .any(|sql| sql.contains("maria.rossi@example.com") && sql.contains("A1001")));
+    assert!(pack.intents.iter().all(|i| i.examples.len() >= 10));
+    assert_eq!(validate(&pack), Vec::new());
+}
+
+#[test]
+fn write_dir_then_load_dir_gives_the_same_pack() {
+    let pack = demo_pack();
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(&pack, dir.path()).unwrap();
+    assert!(dir.path().join("pack.toml").is_file());
+    assert!(dir.path().join("intents/track_order.toml").is_file());
+    let again = load_dir(dir.path()).unwrap_or_else(|e| panic!("the exported pack does not load: {e}"));
+    assert_eq!(again.manifest, pack.manifest);
+    assert_eq!(again.intents, pack.intents);
+    assert_eq!(again.connectors, pack.connectors);
+    assert_eq!(again.templates, pack.templates);
+    assert_eq!(again.seeds, pack.seeds);
+    assert_eq!(again.articles, pack.articles);
+    assert_eq!(again, pack);
+
+    // The in-code rule pack round-trips too.
+    let rules = rule_pack(3);
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(&rules, dir.path()).unwrap();
+    assert_eq!(load_dir(dir.path()).unwrap_or_else(|e| panic!("{e}")), rules);
+}
+
+#[test]
+fn a_toml_syntax_error_names_the_file_and_line() {
+    let errors = problems_after(|dir| {
+        let text =
+            format!("name = \"x\"\ndescription = \"an intent\"\nkind = faq\nexamples = {TEN_EXAMPLES}\n");
+        write(dir, "intents/x.toml", &text);
+    });
+    let p = only(&errors);
+    assert_eq!((p.file.as_str(), p.line), ("intents/x.toml", Some(3)), "{p}");
+    assert!(errors.to_string().contains("intents/x.toml line 3:"), "{errors}");
+
+    // In pack.toml too.
+    let errors = problems_after(|dir| {
+        let text = std::fs::read_to_string(dir.join("pack.toml")).unwrap();
+        write(
+            dir,
+            "pack.toml",
+            &format!("{text}\n[policy\nmin_confidence = 0.4\n"),
+        );
+    });
+    assert!(
+        errors.0.iter().any(|p| p.file == "pack.toml" && p.line.is_some()),
+        "{errors}"
+    );
+}
+
+#[test]
+fn an_unknown_key_is_refused_with_file_and_line() {
+    let errors = problems_after(|dir| {
+        let text = format!(
+            "name = \"opening_hours\"\ndescription = \"hours\"\nkind = \"faq\"\nexmples = {TEN_EXAMPLES}\n"
+        );
+        write(dir, "intents/opening_hours.toml", &text);
+    });
+    let text = errors.to_string();
+    assert!(text.contains("intents/opening_hours.toml line 4:"), "{text}");
+    assert!(text.contains("unknown field `exmples`"), "{text}");
+
+    // Unknown keys in pack.toml and in connectors are refused as well.
+    let errors = problems_after(|dir| {
+        let text = std::fs::read_to_string(dir.join("pack.toml")).unwrap();
+        write(dir, "pack.toml", &format!("colour = \"blue\"\n{text}"));
+    });
+    let p = only(&errors);
+    assert_eq!((p.file.as_str(), p.line), ("pack.toml", Some(1)), "{p}");
+    assert!(p.message.contains("colour"), "{p}");
+    let errors = problems_after(|dir| {
+        let text = std::fs::read_to_string(dir.join("connectors/order_lookup.toml")).unwrap();
+        write(
+            dir,
+            "connectors/order_lookup.toml",
+            &format!("{text}\ntimeout = 5\n"),
+        );
+    });
+    assert!(
+        errors
+            .0
+            .iter()
+            .any(|p| p.file == "connectors/order_lookup.toml" && p.message.contains("timeout")),
+        "{errors}"
+    );
+}
+
+#[test]
+fn an_automated_intent_needs_a_connector() {
+    let errors = problems_after(|dir| {
+        let text = format!(
+            "name = \"pickup\"\ndescription = \"pick up\"\nkind = \"automated\"\ntemplate = \"order_status\"\n\
+             examples = {TEN_EXAMPLES}\n"
+        );
+        write(dir, "intents/pickup.toml", &text);
+    });
+    let p = only(&errors);
+    assert_eq!(p.file, "intents/pickup.toml", "{p}");
+    assert!(p.message.contains("needs a `connector`"), "{p}");
+
+    // A connector that does not exist is named.
+    let errors = problems_after(|dir| {
+        let text = format!(
+            "name = \"pickup\"\ndescription = \"pick up\"\nkind = \"automated\"\ntemplate = \"order_status\"\n\
+             connector = \"oven\"\nexamples = {TEN_EXAMPLES}\n"
+        );
+        write(dir, "intents/pickup.toml", &text);
+    });
+    assert!(
+        errors
+            .to_string()
+            .contains("intents/pickup.toml: connector `oven` does not exist"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_template_that_does_not_compile_is_named() {
+    let errors = problems_after(|dir| {
+        write(
+            dir,
+            "templates/order_status.j2",
+            "Your order\n{% if row.status %}\nis {{ row.status }}\n",
+        );
+    });
+    let p = only(&errors);
+    assert_eq!(p.file, "templates/order_status.j2", "{p}");
+    assert!(p.message.contains("does not compile"), "{p}");
+    assert!(p.message.contains("(line "), "the line in the template: {p}");
+}
+
+#[test]
+fn an_article_without_front_matter_is_refused() {
+    let errors = problems_after(|dir| {
+        write(
+            dir,
+            "articles/hours.md",
+            "# Opening hours\n\nWe are open every day.\n",
+        );
+    });
+    let text = errors.to_string();
+    assert!(text.contains("articles/hours.md line 1:"), "{text}");
+    assert!(text.contains("front matter"), "{text}");
+
+    // A front matter without a title, and an unknown key on its line.
+    let errors = problems_after(|dir| {
+        write(
+            dir,
+            "articles/hours.md",
+            "---\nurl: https://x.example\ntags: [hours]\n---\nOpen daily.\n",
+        );
+    });
+    assert!(
+        errors
+            .to_string()
+            .contains("articles/hours.md line 1: the front matter needs a `title`"),
+        "{errors}"
+    );
+    let errors = problems_after(|dir| {
+        write(
+            dir,
+            "articles/hours.md",
+            "---\ntitle: Hours\nauthor: me\nurl: https://x.example\n---\nOpen.\n",
+        );
+    });
+    assert!(
+        errors.to_string().contains("articles/hours.md line 3:"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn fewer_than_ten_distinct_examples_are_refused() {
+    let errors = problems_after(|dir| {
+        let text = "name = \"opening_hours\"\ndescription = \"hours\"\nkind = \"faq\"\n\
+                    examples = [\"When are you open?\", \"opening hours\", \"are you open sunday\"]\n";
+        write(dir, "intents/opening_hours.toml", text);
+    });
+    let p = only(&errors);
+    assert_eq!(p.file, "intents/opening_hours.toml");
+    assert!(p.message.contains("at least 10 distinct examples, has 3"), "{p}");
+
+    // Ten lines that differ only in case and punctuation are one example.
+    let errors = problems_after(|dir| {
+        let same: Vec<String> = [
+            "open?", "Open", "OPEN!", "open.", "open", "Open?!", "open ", " open", "OPEN", "oPeN",
+        ]
+        .iter()
+        .map(|e| format!("{e:?}"))
+        .collect();
+        let text = format!(
+            "name = \"opening_hours\"\ndescription = \"hours\"\nkind = \"faq\"\nexamples = [{}]\n",
+            same.join(", ")
+        );
+        write(dir, "intents/opening_hours.toml", &text);
+    });
+    assert!(only(&errors).message.contains("has 1"), "{errors}");
+}
+
+#[test]
+fn an_unknown_team_is_refused() {
+    let errors = problems_after(|dir| {
+        let text = format!(
+            "name = \"opening_hours\"\ndescription = \"hours\"\nkind = \"faq\"\nteam = \"suport\"\n\
+             examples = {TEN_EXAMPLES}\n"
+        );
+        write(dir, "intents/opening_hours.toml", &text);
+    });
+    let p = only(&errors);
+    assert_eq!(p.file, "intents/opening_hours.toml");
+    assert!(
+        p.message
+            .contains("team `suport` is not one of pack.toml's routing.teams"),
+        "{p}"
+    );
+}
+
+#[tokio::test]
+async fn every_problem_is_reported_at_once_and_import_refuses_an_invalid_pack() {
+    let errors = problems_after(|dir| {
+        write(dir, "articles/extra.md", "no front matter\n");
+        write(dir, "templates/hello.j2", "{{ unclosed\n");
+        let text = "name = \"few\"\ndescription = \"few\"\nkind = \"faq\"\nexamples = [\"a b\", \"c d\"]\n";
+        write(dir, "intents/few.toml", text);
+    });
+    let text = errors.to_string();
+    assert!(text.starts_with("the pack has 3 problem(s)"), "{text}");
+    for file in ["articles/extra.md", "templates/hello.j2", "intents/few.toml"] {
+        assert!(errors.0.iter().any(|p| p.file == file), "{file} in {text}");
+    }
+
+    // A pack built in code names its parts; importing it is refused before any training.
+    let mut pack = rule_pack(5);
+    for intent in &mut pack.intents {
+        match intent.name.as_str() {
+            "order_status" => intent.team = Some("nobody".into()),
+            "opening_hours" => intent.examples.truncate(4),
+            _ => {}
+        }
+    }
+    let problems = validate(&pack);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.file == "intent:order_status" && p.message.contains("nobody")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.file == "intent:opening_hours" && p.message.contains("has 4")),
+        "{problems:?}"
+    );
+    let t = engine().await;
+    let err = t.engine.import_pack(pack).await.unwrap_err();
+    assert_eq!(err.code(), "invalid_pack", "{err}");
+    assert!(err.to_string().contains("nobody"), "{err}");
+    assert!(t.engine.active_pack().is_none());
+    assert!(t.store.active_pack().await.unwrap().is_none());
+}

@@ -1,0 +1,456 @@
+//! The pure policy (`bot::policy::decide`) on hand-made triage results: no model, no store.
+
+use std::collections::BTreeMap;
+
+use tandem_core::decision::{Decision, DecisionKind, HandoffReason, IntentScore};
+use tandem_core::ids::{ConversationId, MessageId};
+use tandem_engine::bot::policy::{decide, failure, failures_in_a_row, Outcome, Plan, PolicyInput};
+use tandem_engine::bot::triage::Triage;
+use tandem_engine::pack::model::{IntentDef, PolicySettings};
+use tandem_nlu::signals::{Signal, Signals};
+
+use crate::support::{intents_by_name, rule_pack};
+
+/// A message the model put in `intent` with `confidence`, with no signal and no entity.
+fn triage(intent: Option<&str>, confidence: f32) -> Triage {
+    let top_intents = intent
+        .map(|i| {
+            vec![IntentScore {
+                intent: i.to_owned(),
+                score: confidence,
+            }]
+        })
+        .unwrap_or_else(|| {
+            vec![IntentScore {
+                intent: "order_status".to_owned(),
+                score: confidence,
+            }]
+        });
+    Triage {
+        intent: intent.map(str::to_owned),
+        confidence,
+        out_of_scope: intent.is_none(),
+        top_intents,
+        signals: Signals::default(),
+        entities: Vec::new(),
+    }
+}
+
+/// The same triage with the entities found in `text` (e.g. the order number `B1001`).
+fn with_entities(mut t: Triage, text: &str) -> Triage {
+    t.entities = tandem_nlu::entities::extract(text);
+    assert!(!t.entities.is_empty(), "no entity in {text:?}");
+    t
+}
+
+fn signal(score: f32) -> Signal {
+    Signal {
+        score,
+        evidence: Vec::new(),
+    }
+}
+
+/// An earlier decision of the conversation.
+fn earlier(kind: DecisionKind, intent: Option<&str>, slot: Option<&str>) -> Decision {
+    Decision {
+        conversation_id: ConversationId::new(),
+        message_id: MessageId::new(),
+        kind,
+        intent: intent.map(str::to_owned),
+        confidence: 0.9,
+        top_intents: Vec::new(),
+        signals: serde_json::json!({}),
+        reasons: vec!["earlier".into()],
+        handoff_reason: None,
+        slot: slot.map(str::to_owned),
+        entities: serde_json::json!({}),
+        created_at: chrono::Utc::now(),
+    }
+}
+
+fn asked_for_order() -> Decision {
+    earlier(DecisionKind::Clarify, Some("order_status"), Some("order_id"))
+}
+
+fn rephrase() -> Decision {
+    earlier(DecisionKind::Clarify, None, None)
+}
+
+struct Rules {
+    settings: PolicySettings,
+    intents: BTreeMap<String, IntentDef>,
+}
+
+impl Rules {
+    fn new() -> Self {
+        Self {
+            settings: PolicySettings::default(),
+            intents: intents_by_name(&rule_pack(5)),
+        }
+    }
+
+    fn decide(&self, t: &Triage, history: &[Decision]) -> Outcome {
+        let out = decide(&PolicyInput {
+            triage: t,
+            history,
+            settings: &self.settings,
+            intents: &self.intents,
+        });
+        assert!(!out.reasons.is_empty(), "a decision without reasons: {out:?}");
+        assert!(
+            out.reasons.iter().all(|r| !r.trim().is_empty()),
+            "an empty reason: {out:?}"
+        );
+        out
+    }
+}
+
+fn handoff(reason: HandoffReason, intent: Option<&str>) -> Plan {
+    Plan::Handoff {
+        reason,
+        intent: intent.map(str::to_owned),
+    }
+}
+
+fn act(intent: &str, slot: &str, value: &str) -> Plan {
+    Plan::Act {
+        intent: intent.to_owned(),
+        slots: BTreeMap::from([(slot.to_owned(), value.to_owned())]),
+    }
+}
+
+fn clarify(intent: Option<&str>, slot: Option<&str>) -> Plan {
+    Plan::Clarify {
+        intent: intent.map(str::to_owned),
+        slot: slot.map(str::to_owned),
+    }
+}
+
+fn mentions(out: &Outcome, text: &str) -> bool {
+    out.reasons.iter().any(|r| r.contains(text))
+}
+
+#[test]
+fn a_wish_for_a_person_over_the_threshold_hands_over_as_customer_request() {
+    let rules = Rules::new();
+    let mut t = with_entities(
+        triage(Some("order_status"), 0.95),
+        "Is B1001 ready? I want a person",
+    );
+    t.signals.human_request = signal(0.8);
+    let out = rules.decide(&t, &[]);
+    assert_eq!(
+        out.plan,
+        handoff(HandoffReason::CustomerRequest, Some("order_status"))
+    );
+    assert!(
+        mentions(&out, "0.80") && mentions(&out, "0.50"),
+        "score and threshold: {:?}",
+        out.reasons
+    );
+
+    // It works at any point, also while the bot waits for an order number.
+    let out = rules.decide(&t, &[asked_for_order()]);
+    assert_eq!(
+        out.plan,
+        handoff(HandoffReason::CustomerRequest, Some("order_status"))
+    );
+
+    // Exactly at the threshold counts; below it the bot carries on.
+    t.signals.human_request = signal(0.5);
+    assert!(matches!(
+        rules.decide(&t, &[]).plan,
+        Plan::Handoff {
+            reason: HandoffReason::CustomerRequest,
+            ..
+        }
+    ));
+    t.signals.human_request = signal(0.49);
+    assert_eq!(
+        rules.decide(&t, &[]).plan,
+        act("order_status", "order_id", "B1001")
+    );
+}
+
+#[test]
+fn frustration_over_the_threshold_hands_over() {
+    let rules = Rules::new();
+    let mut t = triage(Some("opening_hours"), 0.9);
+    t.signals.frustration = signal(0.75);
+    let out = rules.decide(&t, &[]);
+    assert_eq!(
+        out.plan,
+        handoff(HandoffReason::Frustration, Some("opening_hours"))
+    );
+    assert!(
+        mentions(&out, "frustrated") && mentions(&out, "0.70"),
+        "{:?}",
+        out.reasons
+    );
+
+    t.signals.frustration = signal(0.69);
+    assert_eq!(
+        rules.decide(&t, &[]).plan,
+        Plan::Answer {
+            intent: "opening_hours".into()
+        }
+    );
+}
+
+#[test]
+fn abuse_hands_over_for_policy() {
+    let rules = Rules::new();
+    let mut t = triage(Some("opening_hours"), 0.9);
+    t.signals.abuse = signal(0.9);
+    let out = rules.decide(&t, &[]);
+    assert_eq!(out.plan, handoff(HandoffReason::Policy, Some("opening_hours")));
+    assert!(
+        mentions(&out, "abuse") && mentions(&out, "0.70"),
+        "{:?}",
+        out.reasons
+    );
+
+    t.signals.abuse = signal(0.3);
+    assert_eq!(
+        rules.decide(&t, &[]).plan,
+        Plan::Answer {
+            intent: "opening_hours".into()
+        }
+    );
+}
+
+#[test]
+fn a_human_intent_hands_over_as_a_sensitive_topic_or_its_own_reason() {
+    let mut rules = Rules::new();
+    let t = triage(Some("refund_dispute"), 0.9);
+    let out = rules.decide(&t, &[]);
+    assert_eq!(
+        out.plan,
+        handoff(HandoffReason::SensitiveTopic, Some("refund_dispute"))
+    );
+    assert!(mentions(&out, "threshold 0.50"), "{:?}", out.reasons);
+
+    // The pack may name another reason for a human intent.
+    rules.intents.get_mut("refund_dispute").unwrap().handoff_reason = Some("policy".into());
+    assert_eq!(
+        rules.decide(&t, &[]).plan,
+        handoff(HandoffReason::Policy, Some("refund_dispute"))
+    );
+
+    // Below its threshold a human intent is not trusted either: ask again first.
+    let out = rules.decide(&triage(Some("refund_dispute"), 0.2), &[]);
+    assert_eq!(out.plan, clarify(None, None));
+}
+
+#[test]
+fn out_of_scope_asks_again_then_hands_over_after_the_limit() {
+    let rules = Rules::new();
+    let t = triage(None, 0.1);
+    let first = rules.decide(&t, &[]);
+    assert_eq!(first.plan, clarify(None, None));
+    assert!(mentions(&first, "out of scope"), "{:?}", first.reasons);
+
+    assert_eq!(rules.decide(&t, &[rephrase()]).plan, clarify(None, None));
+
+    let out = rules.decide(&t, &[rephrase(), rephrase()]);
+    assert_eq!(out.plan, handoff(HandoffReason::OutOfScope, None));
+    assert!(mentions(&out, "limit 2"), "{:?}", out.reasons);
+
+    // Failures count only in a row: an answer in between starts the count again.
+    let history = [
+        rephrase(),
+        earlier(DecisionKind::Answer, Some("opening_hours"), None),
+        rephrase(),
+    ];
+    assert_eq!(rules.decide(&t, &history).plan, clarify(None, None));
+}
+
+#[test]
+fn low_confidence_uses_the_intents_own_threshold_asks_first_then_hands_over() {
+    let mut rules = Rules::new();
+    rules.intents.get_mut("opening_hours").unwrap().threshold = Some(0.8);
+    // 0.7 is over the pack's min_confidence (0.5) but under the intent's own threshold (0.8).
+    let t = triage(Some("opening_hours"), 0.7);
+    let out = rules.decide(&t, &[]);
+    assert_eq!(out.plan, clarify(None, None));
+    assert!(
+        mentions(&out, "0.70") && mentions(&out, "threshold 0.80"),
+        "{:?}",
+        out.reasons
+    );
+
+    assert_eq!(rules.decide(&t, &[rephrase()]).plan, clarify(None, None));
+    let out = rules.decide(&t, &[rephrase(), rephrase()]);
+    assert_eq!(out.plan, handoff(HandoffReason::LowConfidence, None));
+
+    // Over its own threshold it is answered.
+    let out = rules.decide(&triage(Some("opening_hours"), 0.85), &[]);
+    assert_eq!(
+        out.plan,
+        Plan::Answer {
+            intent: "opening_hours".into()
+        }
+    );
+    assert!(mentions(&out, "threshold 0.80"), "{:?}", out.reasons);
+
+    // Without its own threshold, the pack's min_confidence applies.
+    let out = rules.decide(&triage(Some("hello"), 0.45), &[]);
+    assert_eq!(out.plan, clarify(None, None));
+    assert!(mentions(&out, "threshold 0.50"), "{:?}", out.reasons);
+}
+
+#[test]
+fn an_intent_the_pack_does_not_know_is_not_acted_on() {
+    let rules = Rules::new();
+    let out = rules.decide(&triage(Some("teleport_cake"), 0.99), &[]);
+    assert_eq!(out.plan, clarify(None, None));
+    assert!(mentions(&out, "teleport_cake"), "{:?}", out.reasons);
+}
+
+#[test]
+fn a_missing_value_is_asked_for_and_after_two_tries_a_person_takes_over() {
+    let rules = Rules::new();
+    let t = triage(Some("order_status"), 0.9);
+    let first = rules.decide(&t, &[]);
+    assert_eq!(first.plan, clarify(Some("order_status"), Some("order_id")));
+    assert!(mentions(&first, "order_id"), "{:?}", first.reasons);
+
+    // Asked once: the customer still gives no number (same intent, or nothing recognisable).
+    let second = rules.decide(&t, &[asked_for_order()]);
+    assert_eq!(second.plan, clarify(Some("order_status"), Some("order_id")));
+    let second = rules.decide(&triage(None, 0.1), &[asked_for_order()]);
+    assert_eq!(second.plan, clarify(Some("order_status"), Some("order_id")));
+
+    // Asked twice: a person takes over.
+    let third = rules.decide(&triage(None, 0.1), &[asked_for_order(), asked_for_order()]);
+    assert_eq!(
+        third.plan,
+        handoff(HandoffReason::RepeatedFailure, Some("order_status"))
+    );
+    assert!(mentions(&third, "2 failed tries"), "{:?}", third.reasons);
+}
+
+#[test]
+fn a_value_given_alone_continues_the_pending_intent() {
+    let rules = Rules::new();
+    // "B1001" on its own: no intent, but the value the bot asked for.
+    let t = with_entities(triage(None, 0.05), "B1001");
+    let out = rules.decide(&t, &[asked_for_order()]);
+    assert_eq!(out.plan, act("order_status", "order_id", "B1001"));
+    assert!(mentions(&out, "order_status"), "{:?}", out.reasons);
+
+    // Without the pending question the same message is out of scope.
+    assert_eq!(rules.decide(&t, &[]).plan, clarify(None, None));
+    // A pending question answered earlier (the last decision resolved it) is not pending any more.
+    let resolved = earlier(DecisionKind::Resolve, Some("order_status"), None);
+    assert_eq!(
+        rules.decide(&t, &[asked_for_order(), resolved]).plan,
+        clarify(None, None)
+    );
+
+    // A weak guess at another intent does not derail the pending one.
+    let weak = with_entities(triage(Some("opening_hours"), 0.3), "B1001");
+    assert_eq!(
+        rules.decide(&weak, &[asked_for_order()]).plan,
+        act("order_status", "order_id", "B1001")
+    );
+}
+
+#[test]
+fn a_confident_other_intent_while_a_value_is_pending_is_followed() {
+    let rules = Rules::new();
+    let t = triage(Some("opening_hours"), 0.9);
+    let out = rules.decide(&t, &[asked_for_order()]);
+    assert_eq!(
+        out.plan,
+        Plan::Answer {
+            intent: "opening_hours".into()
+        }
+    );
+
+    // Even with an order number in it, a confident other intent wins.
+    let t = with_entities(triage(Some("refund_dispute"), 0.9), "I paid twice for B1001");
+    let out = rules.decide(&t, &[asked_for_order()]);
+    assert_eq!(
+        out.plan,
+        handoff(HandoffReason::SensitiveTopic, Some("refund_dispute"))
+    );
+}
+
+#[test]
+fn automated_with_its_value_acts_faq_answers_acknowledge_acknowledges() {
+    let rules = Rules::new();
+    let t = with_entities(triage(Some("order_status"), 0.9), "is b1001 ready?");
+    let out = rules.decide(&t, &[]);
+    assert_eq!(out.plan, act("order_status", "order_id", "B1001"));
+    assert!(
+        mentions(&out, "order_lookup"),
+        "the connector to run: {:?}",
+        out.reasons
+    );
+    assert!(mentions(&out, "0.90 >= threshold 0.50"), "{:?}", out.reasons);
+
+    let out = rules.decide(&triage(Some("opening_hours"), 0.9), &[]);
+    assert_eq!(
+        out.plan,
+        Plan::Answer {
+            intent: "opening_hours".into()
+        }
+    );
+    assert!(mentions(&out, "knowledge base"), "{:?}", out.reasons);
+
+    let out = rules.decide(&triage(Some("hello"), 0.9), &[]);
+    assert_eq!(
+        out.plan,
+        Plan::Acknowledge {
+            intent: "hello".into()
+        }
+    );
+    assert!(mentions(&out, "threshold 0.50"), "{:?}", out.reasons);
+}
+
+#[test]
+fn failures_are_counted_in_a_row_and_failure_keeps_its_reason() {
+    let history = [
+        rephrase(),
+        earlier(DecisionKind::Resolve, Some("order_status"), None),
+        rephrase(),
+        asked_for_order(),
+    ];
+    assert_eq!(failures_in_a_row(&history), 2);
+    assert_eq!(failures_in_a_row(&history[..2]), 0);
+    assert_eq!(failures_in_a_row(&[]), 0);
+
+    let settings = PolicySettings {
+        max_failed_tries: 3,
+        ..PolicySettings::default()
+    };
+    let ask = failure(
+        HandoffReason::ActionFailed,
+        Some("x".into()),
+        Some("y".into()),
+        2,
+        &settings,
+        vec!["r".into()],
+    );
+    assert_eq!(ask.plan, clarify(Some("x"), Some("y")));
+    assert!(
+        ask.reasons.len() == 2 && ask.reasons[1].contains("2 of 3"),
+        "{:?}",
+        ask.reasons
+    );
+    let give_up = failure(
+        HandoffReason::ActionFailed,
+        Some("x".into()),
+        None,
+        3,
+        &settings,
+        Vec::new(),
+    );
+    assert_eq!(give_up.plan, handoff(HandoffReason::ActionFailed, Some("x")));
+    assert!(
+        give_up.reasons.iter().any(|r| r.contains("limit 3")),
+        "{:?}",
+        give_up.reasons
+    );
+}
