@@ -115,8 +115,8 @@ impl Config {
     fn apply_file(&mut self, path: &Path) -> anyhow::Result<()> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
-        let file: FileConfig =
-            toml::from_str(&text).with_context(|| format!("the configuration file {} is not valid", path.display()))?;
+        let file: FileConfig = toml::from_str(&text)
+            .with_context(|| format!("the configuration file {} is not valid", path.display()))?;
         let get = |key: &str| -> Option<String> {
             match key {
                 "data_dir" => file.data_dir.as_ref().map(|p| p.display().to_string()),
@@ -157,11 +157,12 @@ impl Config {
             self.admin_password = Some(Secret(v));
         }
         if let Some(v) = get("body_limit_bytes") {
-            self.body_limit_bytes = v
-                .parse()
-                .ok()
-                .filter(|n| *n >= 1024)
-                .with_context(|| format!("{} must be a number of bytes of at least 1024", name("body_limit_bytes")))?;
+            self.body_limit_bytes = v.parse().ok().filter(|n| *n >= 1024).with_context(|| {
+                format!(
+                    "{} must be a number of bytes of at least 1024",
+                    name("body_limit_bytes")
+                )
+            })?;
         }
         if let Some(v) = get("sqlite_durability") {
             self.sqlite_durability = match v.as_str() {
@@ -175,7 +176,12 @@ impl Config {
                 .parse()
                 .ok()
                 .filter(|h| (1..=24 * 90).contains(h))
-                .with_context(|| format!("{} must be a number of hours from 1 to 2160", name("session_ttl_hours")))?;
+                .with_context(|| {
+                    format!(
+                        "{} must be a number of hours from 1 to 2160",
+                        name("session_ttl_hours")
+                    )
+                })?;
             self.session_ttl = Duration::from_secs(hours * 3600);
         }
         if let Some(v) = get("identity_secret").filter(|v| !v.is_empty()) {
@@ -210,7 +216,9 @@ enum Source<'a> {
 }
 
 fn parse_addr(value: &str, what: &str) -> anyhow::Result<SocketAddr> {
-    value.parse().with_context(|| format!("{what} must be HOST:PORT with an IP address, e.g. 127.0.0.1:8080, not {value:?}"))
+    value.parse().with_context(|| {
+        format!("{what} must be HOST:PORT with an IP address, e.g. 127.0.0.1:8080, not {value:?}")
+    })
 }
 
 #[cfg(test)]
@@ -227,8 +235,15 @@ mod tests {
     fn defaults_then_file_then_env_then_flags() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("tandem.toml");
-        std::fs::write(&file, "addr = \"127.0.0.1:9000\"\ndata_dir = \"/from/file\"\nlog_format = \"json\"\n").unwrap();
-        let overrides = Overrides { config_file: Some(file.clone()), ..Default::default() };
+        std::fs::write(
+            &file,
+            "addr = \"127.0.0.1:9000\"\ndata_dir = \"/from/file\"\nlog_format = \"json\"\n",
+        )
+        .unwrap();
+        let overrides = Overrides {
+            config_file: Some(file.clone()),
+            ..Default::default()
+        };
 
         let c = Config::load(&overrides, &env(&[])).unwrap();
         assert_eq!(c.addr.port(), 9000);
@@ -236,13 +251,23 @@ mod tests {
         assert_eq!(c.log_format, "json");
         assert_eq!(c.body_limit_bytes, 1024 * 1024);
 
-        let c = Config::load(&overrides, &env(&[("TANDEM_ADDR", "127.0.0.1:9100"), ("TANDEM_DATABASE_URL", "postgres://x/y")]))
-            .unwrap();
+        let c = Config::load(
+            &overrides,
+            &env(&[
+                ("TANDEM_ADDR", "127.0.0.1:9100"),
+                ("TANDEM_DATABASE_URL", "postgres://x/y"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(c.addr.port(), 9100);
         assert!(c.uses_postgres());
         assert_eq!(format!("{:?}", c.database_url), "Some(<redacted>)");
 
-        let flags = Overrides { addr: Some("127.0.0.1:9200".into()), data_dir: Some("/flag".into()), ..overrides };
+        let flags = Overrides {
+            addr: Some("127.0.0.1:9200".into()),
+            data_dir: Some("/flag".into()),
+            ..overrides
+        };
         let c = Config::load(&flags, &env(&[("TANDEM_ADDR", "127.0.0.1:9100")])).unwrap();
         assert_eq!(c.addr.port(), 9200);
         assert_eq!(c.data_dir, PathBuf::from("/flag"));
@@ -256,7 +281,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("tandem.toml");
         std::fs::write(&file, "colour = \"blue\"\n").unwrap();
-        let err = Config::load(&Overrides { config_file: Some(file), ..Default::default() }, &env(&[])).unwrap_err();
+        let err = Config::load(
+            &Overrides {
+                config_file: Some(file),
+                ..Default::default()
+            },
+            &env(&[]),
+        )
+        .unwrap_err();
         assert!(format!("{err:#}").contains("unknown field"), "{err:#}");
     }
 }

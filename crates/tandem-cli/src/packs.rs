@@ -37,7 +37,11 @@ fn load(dir: &Path) -> anyhow::Result<tandem_engine::pack::Pack> {
         for problem in &errors.0 {
             eprintln!("  {problem}");
         }
-        anyhow::anyhow!("the pack in {} has {} problem(s); nothing was imported", dir.display(), errors.0.len())
+        anyhow::anyhow!(
+            "the pack in {} has {} problem(s); nothing was imported",
+            dir.display(),
+            errors.0.len()
+        )
     })
 }
 
@@ -74,7 +78,11 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
 }
 
 pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
-    if args.out.exists() && std::fs::read_dir(&args.out).map(|mut d| d.next().is_some()).unwrap_or(true) {
+    if args.out.exists()
+        && std::fs::read_dir(&args.out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
         bail!("{} is not empty; export into a new directory", args.out.display());
     }
     let config = load_config(&args.store, None)?;
@@ -85,7 +93,11 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let pack = engine.active_pack().context("no content pack is active")?;
     tandem_engine::pack::write_dir(&pack, &args.out)
         .with_context(|| format!("cannot write the pack to {}", args.out.display()))?;
-    println!("Exported the pack `{}` to {}.", pack.manifest.name, args.out.display());
+    println!(
+        "Exported the pack `{}` to {}.",
+        pack.manifest.name,
+        args.out.display()
+    );
     Ok(())
 }
 
@@ -98,10 +110,15 @@ pub async fn ensure_pack(engine: &Engine, data_dir: &Path) -> anyhow::Result<()>
     let dir = data_dir.join("packs").join("demo");
     if !dir.join("pack.toml").exists() {
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        DEMO_PACK.extract(&dir).with_context(|| format!("cannot write the demo pack to {}", dir.display()))?;
+        DEMO_PACK
+            .extract(&dir)
+            .with_context(|| format!("cannot write the demo pack to {}", dir.display()))?;
     }
     let pack = load(&dir)?;
     let imported = engine.import_pack(pack).await?;
-    println!("Imported the demo pack (Acme Outfitters): {} intents, {} articles.", imported.intents, imported.articles);
+    println!(
+        "Imported the demo pack (Acme Outfitters): {} intents, {} articles.",
+        imported.intents, imported.articles
+    );
     Ok(())
 }

@@ -30,7 +30,11 @@ pub struct ServeArgs {
 }
 
 pub fn load_config(store: &StoreArgs, addr: Option<String>) -> anyhow::Result<Config> {
-    let overrides = Overrides { config_file: store.config.clone(), data_dir: store.data_dir.clone(), addr };
+    let overrides = Overrides {
+        config_file: store.config.clone(),
+        data_dir: store.data_dir.clone(),
+        addr,
+    };
     Config::load(&overrides, &|key| std::env::var(key).ok())
 }
 
@@ -48,13 +52,24 @@ pub async fn open_engine(config: &Config) -> anyhow::Result<Arc<Engine>> {
         identity_secret: config.identity_secret.as_ref().map(|s| s.expose().to_owned()),
         ..EngineConfig::default()
     };
-    Ok(Arc::new(Engine::new(store, Arc::new(LocalBus::default()), engine_config)))
+    Ok(Arc::new(Engine::new(
+        store,
+        Arc::new(LocalBus::default()),
+        engine_config,
+    )))
 }
 
 pub async fn migrate(args: StoreArgs) -> anyhow::Result<()> {
     let config = load_config(&args, None)?;
     open_engine(&config).await?;
-    println!("The database is migrated ({}).", if config.uses_postgres() { "PostgreSQL" } else { "SQLite" });
+    println!(
+        "The database is migrated ({}).",
+        if config.uses_postgres() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
     Ok(())
 }
 
@@ -65,11 +80,17 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let password = config.admin_password.as_ref().map(|p| p.expose());
     match engine.bootstrap_admin(&config.admin_email, password).await? {
         Bootstrap::AlreadyDone => {}
-        Bootstrap::Created { email, generated_password: Some(password) } => {
+        Bootstrap::Created {
+            email,
+            generated_password: Some(password),
+        } => {
             println!("Created the first admin {email} with the password {password}");
             println!("Write it down now: it is not shown again (change it with `tandem user set-password`).");
         }
-        Bootstrap::Created { email, generated_password: None } => {
+        Bootstrap::Created {
+            email,
+            generated_password: None,
+        } => {
             println!("Created the first admin {email} with the password from TANDEM_ADMIN_PASSWORD.");
         }
     }
@@ -77,7 +98,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
-    let addr = listener.local_addr().context("cannot read the listening address")?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
     println!("Tandem is running at http://{addr}/  (API explorer: http://{addr}/api/v1/docs)");
     let sla_engine = engine.clone();
     tokio::spawn(async move {
@@ -89,8 +112,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             }
         }
     });
-    let server_config = tandem_server::ServerConfig { body_limit: config.body_limit_bytes };
-    tandem_server::serve(listener, engine, server_config, shutdown_signal()).await.context("the server stopped")?;
+    let server_config = tandem_server::ServerConfig {
+        body_limit: config.body_limit_bytes,
+    };
+    tandem_server::serve(listener, engine, server_config, shutdown_signal())
+        .await
+        .context("the server stopped")?;
     println!("Tandem stopped.");
     Ok(())
 }

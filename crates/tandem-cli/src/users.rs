@@ -64,7 +64,12 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Add(args) => {
             let engine = open_engine(&load_config(&args.store, None)?).await?;
-            let new = NewStaff { email: args.email, name: args.name, role: args.role, password: args.password };
+            let new = NewStaff {
+                email: args.email,
+                name: args.name,
+                role: args.role,
+                password: args.password,
+            };
             let (user, generated) = engine.create_user_unchecked(new).await?;
             println!("Created {} <{}> as {}.", user.name, user.email, user.role);
             if let Some(password) = generated {
@@ -78,7 +83,10 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
                 None => (tandem_engine::auth::generate_password(), true),
             };
             let user = engine.set_password_unchecked(&args.email, &password).await?;
-            println!("The password of {} is changed; their sessions are ended.", user.email);
+            println!(
+                "The password of {} is changed; their sessions are ended.",
+                user.email
+            );
             if generated {
                 println!("Password: {password}   (shown once)");
             }
@@ -89,9 +97,19 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             if args.json {
                 println!("{}", serde_json::json!({ "users": users }));
             } else {
-                println!("{:<36}  {:<32}  {:<10}  {:<6}  NAME", "ID", "E-MAIL", "ROLE", "ACTIVE");
+                println!(
+                    "{:<36}  {:<32}  {:<10}  {:<6}  NAME",
+                    "ID", "E-MAIL", "ROLE", "ACTIVE"
+                );
                 for u in users {
-                    println!("{:<36}  {:<32}  {:<10}  {:<6}  {}", u.id, u.email, u.role, if u.active { "yes" } else { "no" }, u.name);
+                    println!(
+                        "{:<36}  {:<32}  {:<10}  {:<6}  {}",
+                        u.id,
+                        u.email,
+                        u.role,
+                        if u.active { "yes" } else { "no" },
+                        u.name
+                    );
                 }
             }
         }

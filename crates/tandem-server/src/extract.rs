@@ -80,13 +80,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::WebSocketUpgrade::from_request_parts(parts, state).await.map(Self).map_err(|r| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "websocket_required",
-                format!("this route is a WebSocket: {}", r.body_text()),
-            )
-        })
+        axum::extract::WebSocketUpgrade::from_request_parts(parts, state)
+            .await
+            .map(Self)
+            .map_err(|r| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "websocket_required",
+                    format!("this route is a WebSocket: {}", r.body_text()),
+                )
+            })
     }
 }
 

@@ -142,13 +142,18 @@ pub async fn decisions(
     auth: StaffAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<DecisionList>> {
-    Ok(Json(DecisionList { decisions: state.engine.decisions(&auth.staff, parse_id(&id)?).await? }))
+    Ok(Json(DecisionList {
+        decisions: state.engine.decisions(&auth.staff, parse_id(&id)?).await?,
+    }))
 }
 
 /// Take the most urgent, oldest queued case of your teams. 204 when the queue is empty.
 #[utoipa::path(post, path = "/api/v1/conversations/next", tag = "conversations", security(("staff_token" = [])),
     responses((status = 200, body = Conversation), (status = 204, description = "nothing is waiting")))]
-pub async fn take_next(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<axum::response::Response> {
+pub async fn take_next(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
     Ok(match state.engine.take_next_case(&auth.staff).await? {
         Some(conversation) => Json(conversation).into_response(),

@@ -51,7 +51,14 @@ impl Audience {
 pub async fn staff(State(state): State<AppState>, auth: StaffAuth, ws: Upgrade) -> Response {
     // Subscribe before answering 101, so no event between the upgrade and the pump is lost.
     let events = state.engine.bus().subscribe();
-    ws.0.on_upgrade(move |socket| pump(socket, state, events, Audience::Staff(auth.staff.user.id, auth.token)))
+    ws.0.on_upgrade(move |socket| {
+        pump(
+            socket,
+            state,
+            events,
+            Audience::Staff(auth.staff.user.id, auth.token),
+        )
+    })
 }
 
 /// A customer's live feed of their conversation (token in `Authorization` or `?token=`).
@@ -67,7 +74,9 @@ pub async fn customer(
     let id: ConversationId = parse_id(&id)?;
     state.engine.authenticate_customer(id, &customer.0).await?;
     let events = state.engine.bus().subscribe();
-    Ok(ws.0.on_upgrade(move |socket| pump(socket, state, events, Audience::Customer(id))))
+    Ok(ws
+        .0
+        .on_upgrade(move |socket| pump(socket, state, events, Audience::Customer(id))))
 }
 
 async fn pump(

@@ -19,7 +19,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/widget/conversations", post(widget::start))
         .route("/api/v1/widget/conversations/{id}", get(widget::show))
-        .route("/api/v1/widget/conversations/{id}/messages", post(widget::post_message).get(widget::messages))
+        .route(
+            "/api/v1/widget/conversations/{id}/messages",
+            post(widget::post_message).get(widget::messages),
+        )
         .route("/api/v1/widget/conversations/{id}/live", get(live::customer))
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
@@ -27,10 +30,19 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/me/availability", put(auth::availability))
         .route("/api/v1/conversations", get(conversations::list))
         .route("/api/v1/conversations/next", post(conversations::take_next))
-        .route("/api/v1/conversations/{id}", get(conversations::show).patch(conversations::update))
-        .route("/api/v1/conversations/{id}/messages", post(conversations::post_message))
+        .route(
+            "/api/v1/conversations/{id}",
+            get(conversations::show).patch(conversations::update),
+        )
+        .route(
+            "/api/v1/conversations/{id}/messages",
+            post(conversations::post_message),
+        )
         .route("/api/v1/conversations/{id}/events", get(conversations::events))
-        .route("/api/v1/conversations/{id}/decisions", get(conversations::decisions))
+        .route(
+            "/api/v1/conversations/{id}/decisions",
+            get(conversations::decisions),
+        )
         .route("/api/v1/users", get(users::list).post(users::create))
         .route("/api/v1/users/{id}", patch(users::update))
         .route("/api/v1/teams", get(teams::list).post(teams::create))
@@ -48,5 +60,9 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take this method")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take this method",
+    )
 }

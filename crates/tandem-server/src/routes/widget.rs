@@ -55,7 +55,10 @@ pub async fn start(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<StartRequest>,
 ) -> ApiResult<(StatusCode, Json<StartResponse>)> {
-    let started = state.engine.start_conversation(&req.name, &req.email, req.identity_signature.as_deref()).await?;
+    let started = state
+        .engine
+        .start_conversation(&req.name, &req.email, req.identity_signature.as_deref())
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(StartResponse {

@@ -22,7 +22,9 @@ fn api_routes() -> BTreeSet<(String, String)> {
     let mut routes = BTreeSet::new();
     for piece in ROUTES_SOURCE[start..end].split(".route(").skip(1) {
         let path = piece.split('"').nth(1).expect("a quoted path");
-        let Some(path) = path.strip_prefix("/api/v1") else { continue };
+        let Some(path) = path.strip_prefix("/api/v1") else {
+            continue;
+        };
         let handlers = &piece[piece.find(',').expect("handlers after the path")..];
         let mut found = false;
         for method in METHODS {
