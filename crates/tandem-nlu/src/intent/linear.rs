@@ -188,6 +188,19 @@ pub fn train_ovr(
     }
 }
 
+/// The cost of an error on a positive and on a negative example: `C` each, or with `balanced`
+/// scaled so that both classes weigh the same in total.
+fn class_costs(y: &[f64], params: &SvmParams) -> (f64, f64) {
+    let l = y.len() as f64;
+    let n_pos = y.iter().filter(|&&v| v > 0.0).count().max(1) as f64;
+    let n_neg = (l - n_pos).max(1.0);
+    if params.balanced {
+        (params.c * l / (2.0 * n_pos), params.c * l / (2.0 * n_neg))
+    } else {
+        (params.c, params.c)
+    }
+}
+
 /// Dual coordinate descent for `min 0.5 |w|^2 + sum_i C_i max(0, 1 - y_i w.x_i)^2`, with shrinking.
 fn binary_l2svm_dual(x: &Csr, y: &[f64], sq_norms: &[f64], params: &SvmParams, seed: u64) -> (Vec<f64>, f64) {
     let l = y.len();
@@ -196,16 +209,7 @@ fn binary_l2svm_dual(x: &Csr, y: &[f64], sq_norms: &[f64], params: &SvmParams, s
     if l == 0 {
         return (w, b);
     }
-    let n_pos = y.iter().filter(|&&v| v > 0.0).count().max(1) as f64;
-    let n_neg = (l as f64 - n_pos).max(1.0);
-    let (c_pos, c_neg) = if params.balanced {
-        (
-            params.c * l as f64 / (2.0 * n_pos),
-            params.c * l as f64 / (2.0 * n_neg),
-        )
-    } else {
-        (params.c, params.c)
-    };
+    let (c_pos, c_neg) = class_costs(y, params);
     let diag: Vec<f64> = y
         .iter()
         .map(|&v| 0.5 / if v > 0.0 { c_pos } else { c_neg })
@@ -288,16 +292,7 @@ fn binary_logistic_dual(
     if l == 0 {
         return (w, b);
     }
-    let n_pos = y.iter().filter(|&&v| v > 0.0).count().max(1) as f64;
-    let n_neg = (l as f64 - n_pos).max(1.0);
-    let (c_pos, c_neg) = if params.balanced {
-        (
-            params.c * l as f64 / (2.0 * n_pos),
-            params.c * l as f64 / (2.0 * n_neg),
-        )
-    } else {
-        (params.c, params.c)
-    };
+    let (c_pos, c_neg) = class_costs(y, params);
     let upper: Vec<f64> = y.iter().map(|&v| if v > 0.0 { c_pos } else { c_neg }).collect();
     // alpha[2i] is a_i, alpha[2i + 1] is C_i - a_i.
     let mut alpha = vec![0f64; 2 * l];
