@@ -101,7 +101,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener
         .local_addr()
         .context("cannot read the listening address")?;
-    println!("Tandem is running at http://{addr}/  (API explorer: http://{addr}/api/v1/docs)");
+    println!("Tandem is running at http://{addr}/  (the API explorer: http://{addr}/api/v1/docs/)");
     let sla_engine = engine.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(30));

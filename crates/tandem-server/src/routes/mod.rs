@@ -47,6 +47,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/users/{id}", patch(users::update))
         .route("/api/v1/teams", get(teams::list).post(teams::create))
         .route("/api/v1/live", get(live::staff))
+        // Until the web UI lands, the root leads to the API explorer.
+        .route(
+            "/",
+            get(|| async { axum::response::Redirect::temporary("/api/v1/docs/") }),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

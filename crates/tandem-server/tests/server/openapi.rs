@@ -260,3 +260,11 @@ async fn responses_carry_security_headers() {
         assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"), "{url}");
     }
 }
+
+#[tokio::test]
+async fn the_root_leads_to_the_api_explorer() {
+    let app = spawn_app().await;
+    let response = app.get("/").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.url().path(), "/api/v1/docs/");
+}
