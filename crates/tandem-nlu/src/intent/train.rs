@@ -49,8 +49,12 @@ pub struct TrainOptions {
     pub pseudo_oos_fraction: f64,
     /// Balance positive and negative costs in each one-vs-rest problem.
     pub balanced: bool,
-    /// Weight of the dense vector next to the sparse blocks (each of norm 1).
+    /// Weight of the dense vector next to the sparse blocks (each of norm 1), when
+    /// `dense_weight_grid` is empty.
     pub dense_weight: f32,
+    /// Candidate weights of the dense vector; with an encoder, the best on the held-out split is
+    /// kept (chosen together with the regularisation).
+    pub dense_weight_grid: Vec<f32>,
     /// Where the dense encoder was loaded from (recorded in the model).
     pub dense_model_dir: Option<String>,
     pub seed: u64,
@@ -66,6 +70,7 @@ impl Default for TrainOptions {
             pseudo_oos_fraction: 0.2,
             balanced: false,
             dense_weight: 1.0,
+            dense_weight_grid: vec![1.0, 2.0, 3.0],
             dense_model_dir: None,
             seed: 0x7a4d_e3c1,
         }
@@ -248,7 +253,20 @@ pub fn train(
         }
         g
     };
-    let total = 2 + c_grid.len() as u64 + 1 + u64::from(encoder.is_some());
+    let weight_grid: Vec<f32> = {
+        let mut g: Vec<f32> = options
+            .dense_weight_grid
+            .iter()
+            .copied()
+            .filter(|w| w.is_finite() && *w > 0.0)
+            .collect();
+        if encoder.is_none() || g.is_empty() {
+            g = vec![options.dense_weight];
+        }
+        g
+    };
+    let candidates = c_grid.len() * weight_grid.len();
+    let total = 2 + candidates as u64 + 1 + u64::from(encoder.is_some());
     let mut step = 0u64;
     let mut report = |step: &mut u64, message: &str| {
         progress(TrainProgress {
@@ -259,7 +277,7 @@ pub fn train(
         *step += 1;
     };
 
-    let spec = encoder.as_ref().map(|e| DenseSpec {
+    let mut spec = encoder.as_ref().map(|e| DenseSpec {
         encoder_id: e.id().to_string(),
         dim: e.dim() as u32,
         model_dir: options.dense_model_dir.clone(),
@@ -280,31 +298,51 @@ pub fn train(
         None => None,
     };
     let prep = Prepared { texts, y, dense };
-    let spec_ref = spec.as_ref();
 
     // 1. Regularisation and temperature on a stratified held-out split.
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let (train_rows, held_rows) = stratified_split(&prep.y, n_classes, options.holdout_fraction, &mut rng);
     let label_of = |i: usize| prep.y[i];
     let mut best: Option<(f64, f64, Vec<Vec<f32>>)> = None; // (accuracy, c, held-out scores)
+    let mut best_weight = weight_grid[0];
     if !held_rows.is_empty() {
-        for &c in &c_grid {
-            report(&mut step, &format!("choosing the regularisation (C = {c})"));
-            let fitted = fit(&prep, &train_rows, &label_of, n_classes, options, spec_ref, c);
-            let scores = held_scores(&fitted, &prep, &held_rows, spec_ref);
-            let correct = scores
-                .iter()
-                .zip(&held_rows)
-                .filter(|(s, &i)| argmax(s) as u32 == prep.y[i])
-                .count();
-            let accuracy = correct as f64 / held_rows.len() as f64;
-            if best.as_ref().is_none_or(|b| accuracy > b.0 + 1e-9) {
-                best = Some((accuracy, c, scores));
+        for &weight in &weight_grid {
+            let candidate = spec.clone().map(|s| DenseSpec { weight, ..s });
+            for &c in &c_grid {
+                let what = match &candidate {
+                    Some(_) => format!("choosing the regularisation (C = {c}, dense weight {weight})"),
+                    None => format!("choosing the regularisation (C = {c})"),
+                };
+                report(&mut step, &what);
+                let fitted = fit(
+                    &prep,
+                    &train_rows,
+                    &label_of,
+                    n_classes,
+                    options,
+                    candidate.as_ref(),
+                    c,
+                );
+                let scores = held_scores(&fitted, &prep, &held_rows, candidate.as_ref());
+                let correct = scores
+                    .iter()
+                    .zip(&held_rows)
+                    .filter(|(s, &i)| argmax(s) as u32 == prep.y[i])
+                    .count();
+                let accuracy = correct as f64 / held_rows.len() as f64;
+                if best.as_ref().is_none_or(|b| accuracy > b.0 + 1e-9) {
+                    best = Some((accuracy, c, scores));
+                    best_weight = weight;
+                }
             }
         }
     } else {
-        step += c_grid.len() as u64;
+        step += candidates as u64;
     }
+    if let Some(s) = spec.as_mut() {
+        s.weight = best_weight;
+    }
+    let spec_ref = spec.as_ref();
     let (holdout_accuracy, c, temperature) = match &best {
         Some((acc, c, scores)) => {
             let truth: Vec<usize> = held_rows.iter().map(|&i| prep.y[i] as usize).collect();

@@ -347,6 +347,22 @@ fn dense_features_join_and_the_encoder_is_recorded() {
     let spec = model.dense_spec().unwrap();
     assert_eq!((spec.encoder_id.as_str(), spec.dim), ("test-letters-26", 26));
     assert_eq!(spec.model_dir.as_deref(), Some("/models/letters"));
+    assert!(
+        options.dense_weight_grid.contains(&spec.weight),
+        "the weight comes from the grid: {}",
+        spec.weight
+    );
+    let fixed = TrainOptions {
+        dense_weight_grid: vec![],
+        dense_weight: 0.7,
+        ..options.clone()
+    };
+    let fixed_model = train(&data, &fixed, Some(Arc::new(Letters)), &mut |_| {}).unwrap();
+    assert_eq!(
+        fixed_model.dense_spec().unwrap().weight,
+        0.7,
+        "an empty grid keeps dense_weight"
+    );
     let with = model.predict("where is my new card").unwrap();
     assert_eq!(with.top[0].intent, "card_arrival");
 
