@@ -700,14 +700,13 @@ fn date_shaped(run: &Run) -> bool {
 
 fn classify(text: &str, run: &Run, out: &mut Vec<(PiiKind, usize, usize)>) {
     let bytes = text.as_bytes();
-    if run.groups.is_empty()
-        || preceded_by_money_or_ref(text, run.start)
-        || followed_by_money_or_unit(text, run.end)
-    {
+    if run.groups.is_empty() {
         return;
     }
     // Cards: the longest Luhn-valid window of whole groups, spaces or dashes only between them
-    // (a leading "+" or a parenthesis makes it a phone number).
+    // (a leading "+" or a parenthesis makes it a phone number). A card stays a card next to a
+    // currency or a reference word ("4111 1111 1111 1111 kr"): no amount or reference has 13 to
+    // 19 digits that pass Luhn, and missing a card costs more than hiding a number.
     let phone_marks = run.plus || run.seps.contains(&b'(');
     if let Some((a, b)) = if phone_marks {
         None
@@ -715,6 +714,9 @@ fn classify(text: &str, run: &Run, out: &mut Vec<(PiiKind, usize, usize)>) {
         card_window(bytes, run)
     } {
         out.push((PiiKind::Card, run.groups[a].0, run.groups[b].1));
+        return;
+    }
+    if preceded_by_money_or_ref(text, run.start) || followed_by_money_or_unit(text, run.end) {
         return;
     }
     let digits = digit_count(&run.groups);

@@ -222,6 +222,23 @@ fn a_large_text_is_handled() {
     assert!(!r.text.contains("4111"));
 }
 
+#[test]
+fn a_card_next_to_a_currency_or_reference_word_is_still_a_card() {
+    // Found by the proptest below: "kr" after the number made it look like an amount.
+    for text in [
+        "4111 1111 1111 1111 kr",
+        "€4111 1111 1111 1111",
+        "order #4111111111111111",
+    ] {
+        let r = detector().redact(text);
+        assert!(
+            r.text.contains("[CARD]") && !r.text.contains("4111"),
+            "{text:?} -> {:?}",
+            r.text
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
 
