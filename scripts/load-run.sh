@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
-# A small load run against a running Tandem: customers posting through the widget API.
-#   scripts/load-run.sh URL [MODE] [DURATION]
-# MODE `human` (default) posts to conversations already handed to people (the bot stays quiet:
-# ingest only); MODE `bot` posts to conversations the bot handles (message in -> bot reply
-# committed, the response returns after both). Needs wrk (apt-get install wrk).
+# A small load run against a running Tandem: customers posting through the widget API to
+# conversations already handed to people (the bot stays quiet: ingest only).
+#   scripts/load-run.sh URL [DURATION]
+# Needs wrk (apt-get install wrk). For bot turns under load (message in -> bot reply committed)
+# use scripts/load/bot_turns.py: repeating one message to the bot would soon read as frustration.
 set -euo pipefail
-url=${1:?usage: scripts/load-run.sh URL [human|bot] [DURATION]}
-mode=${2:-human}
-duration=${3:-20s}
-pairs=$(python3 - "$url" "$mode" <<'PY'
+url=${1:?usage: scripts/load-run.sh URL [DURATION]}
+duration=${2:-20s}
+pairs=$(python3 - "$url" <<'PY'
 import json, sys, urllib.request
-url, mode = sys.argv[1], sys.argv[2]
+url = sys.argv[1]
 def call(method, path, body=None, token=None):
     req = urllib.request.Request(url + path, data=json.dumps(body).encode() if body else None, method=method)
     req.add_header("Content-Type", "application/json")
@@ -21,8 +20,7 @@ def call(method, path, body=None, token=None):
 out = []
 for i in range(32):
     c = call("POST", "/api/v1/widget/conversations", {"name": f"Load {i}", "email": "maria.rossi@example.com"})
-    if mode == "human":
-        call("POST", f"/api/v1/widget/conversations/{c['conversation_id']}/messages", {"text": "a person, please"}, c["customer_token"])
+    call("POST", f"/api/v1/widget/conversations/{c['conversation_id']}/messages", {"text": "a person, please"}, c["customer_token"])
     out.append(f"{c['conversation_id']}:{c['customer_token']}")
 print(",".join(out))
 PY
