@@ -22,7 +22,6 @@
 mod markdown;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::{Arc, RwLock};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -302,8 +301,8 @@ struct StoredPassage {
     words: Words,
 }
 
-/// The articles, split into passages and indexed. Immutable: build a new one when articles change
-/// (see [`SharedKnowledgeBase`]).
+/// The articles, split into passages and indexed. Immutable: a new one is built when the articles
+/// change (the engine swaps its whole bot runtime, this index included, on a pack import).
 pub struct KnowledgeBase {
     _reader: IndexReader,
     searcher: Searcher,
@@ -654,41 +653,6 @@ impl KnowledgeBase {
             .into_iter()
             .next()
             .filter(|p| p.score >= self.threshold)
-    }
-}
-
-/// The current knowledge base of a process, replaced whole when the articles change. Searches in
-/// flight keep the one they started with.
-#[derive(Debug)]
-pub struct SharedKnowledgeBase {
-    current: RwLock<Arc<KnowledgeBase>>,
-}
-
-impl SharedKnowledgeBase {
-    pub fn new(kb: KnowledgeBase) -> Self {
-        Self {
-            current: RwLock::new(Arc::new(kb)),
-        }
-    }
-
-    /// The knowledge base in force.
-    pub fn get(&self) -> Arc<KnowledgeBase> {
-        match self.current.read() {
-            Ok(guard) => Arc::clone(&guard),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
-    }
-
-    /// Builds a knowledge base from the new articles (keeping the current threshold) and puts it in
-    /// force; on error the current one stays.
-    pub fn rebuild(&self, articles: &[Article]) -> Result<(), KnowledgeError> {
-        let threshold = self.get().threshold();
-        let kb = Arc::new(KnowledgeBase::build(articles)?.with_threshold(threshold));
-        match self.current.write() {
-            Ok(mut guard) => *guard = kb,
-            Err(poisoned) => *poisoned.into_inner() = kb,
-        }
-        Ok(())
     }
 }
 

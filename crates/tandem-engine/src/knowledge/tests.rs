@@ -316,51 +316,10 @@ fn threshold_can_be_changed() {
 }
 
 #[test]
-fn shared_knowledge_base_is_rebuilt_when_articles_change() {
-    let shared = SharedKnowledgeBase::new(kb().with_threshold(0.6));
-    let before = shared.get();
-    assert_eq!(
-        shared.get().answer("Can I pay with PayPal?", &[]).map(|p| p.slug),
-        Some("payment".to_owned())
-    );
-
-    let mut articles = corpus();
-    articles.retain(|a| a.slug != "payment");
-    articles.push(article(
-        "pizza",
-        "Our pizza dough recipe",
-        &[],
-        "Mix flour, water, yeast and salt; let it rest.",
-    ));
-    shared.rebuild(&articles).unwrap();
-
-    let now = shared.get();
-    assert_eq!(now.threshold(), 0.6);
-    assert_eq!(now.answer("Can I pay with PayPal?", &[]), None);
-    assert_eq!(
-        now.answer("Can you recommend a good recipe for pizza dough?", &[])
-            .map(|p| p.slug),
-        Some("pizza".to_owned())
-    );
-    // The old one still answers for whoever holds it.
-    assert_eq!(
-        before.answer("Can I pay with PayPal?", &[]).map(|p| p.slug),
-        Some("payment".to_owned())
-    );
-
-    // A failed rebuild keeps the current one.
-    let mut dup = articles.clone();
-    dup.push(articles[0].clone());
-    assert!(shared.rebuild(&dup).is_err());
-    assert_eq!(shared.get().article_count(), articles.len());
-}
-
-#[test]
 fn the_knowledge_base_can_be_shared_between_threads() {
     fn shareable<T: Send + Sync>(_: &T) {}
-    let shared = SharedKnowledgeBase::new(kb());
-    shareable(&shared);
-    let kb = shared.get();
+    let kb = std::sync::Arc::new(kb());
+    shareable(&*kb);
     let answer = std::thread::spawn(move || kb.answer("What is your return policy?", &[]).map(|p| p.slug))
         .join()
         .unwrap();
