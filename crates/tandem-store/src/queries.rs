@@ -337,17 +337,13 @@ macro_rules! store_impl {
             }
 
             async fn user_credentials(&self, email: &str) -> Result<Option<(User, String)>> {
-                let row: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-                    .bind(email)
-                    .fetch_optional(self.reader())
-                    .await
-                    .map_err(db_error)?;
-                let Some((key,)) = row else { return Ok(None) };
-                let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
-                    .bind(&key)
-                    .fetch_one(self.reader())
-                    .await
-                    .map_err(db_error)?;
+                let row: Option<(String, String)> =
+                    sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+                        .bind(email)
+                        .fetch_optional(self.reader())
+                        .await
+                        .map_err(db_error)?;
+                let Some((key, hash)) = row else { return Ok(None) };
                 Ok(self.get_user(id(&key)?).await?.map(|u| (u, hash)))
             }
 
