@@ -336,28 +336,18 @@ impl PiiDetector {
     }
 
     fn addresses(&self, text: &str, out: &mut Vec<(PiiKind, usize, usize)>) {
-        for caps in self.address_en.captures_iter(text) {
-            let (Some(m), Some(name)) = (caps.get(0), caps.get(1)) else {
-                continue;
-            };
-            if boundary_before(text, m.start()) && street_name_ok(name.as_str()) {
-                out.push((
-                    PiiKind::Address,
-                    m.start(),
-                    trim_end_dot(text, m.start(), m.end()),
-                ));
-            }
-        }
-        for caps in self.address_en_lower.captures_iter(text) {
-            let (Some(m), Some(name)) = (caps.get(0), caps.get(1)) else {
-                continue;
-            };
-            if boundary_before(text, m.start()) && street_name_ok(name.as_str()) {
-                out.push((
-                    PiiKind::Address,
-                    m.start(),
-                    trim_end_dot(text, m.start(), m.end()),
-                ));
+        for pattern in [&self.address_en, &self.address_en_lower] {
+            for caps in pattern.captures_iter(text) {
+                let (Some(m), Some(name)) = (caps.get(0), caps.get(1)) else {
+                    continue;
+                };
+                if boundary_before(text, m.start()) && street_name_ok(name.as_str()) {
+                    out.push((
+                        PiiKind::Address,
+                        m.start(),
+                        trim_end_dot(text, m.start(), m.end()),
+                    ));
+                }
             }
         }
         for re in &self.address_other {
