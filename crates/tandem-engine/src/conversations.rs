@@ -234,6 +234,7 @@ impl Engine {
             Some(_) => return Err(Error::invalid("invalid_sla", "sla must be `breached`")),
         };
         let filter = ConversationFilter {
+            customer: None,
             sla_breached,
             status,
             assignee,

@@ -590,6 +590,9 @@ macro_rules! store_impl {
                         }
                         None => {}
                     }
+                    if let Some(customer) = filter.customer {
+                        q.push(" AND c.customer_id = ").push_bind(customer.to_string());
+                    }
                     if let Some(team) = filter.team {
                         q.push(" AND c.team_id = ").push_bind(team.to_string());
                     }

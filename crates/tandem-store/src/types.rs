@@ -88,6 +88,8 @@ pub struct ConversationFilter {
     pub text: Option<String>,
     /// Only open cases that missed a service-level target.
     pub sla_breached: bool,
+    /// Only this customer's conversations.
+    pub customer: Option<tandem_core::ids::CustomerId>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -101,6 +103,7 @@ impl Default for ConversationFilter {
             tag: None,
             text: None,
             sla_breached: false,
+            customer: None,
             limit: 50,
             offset: 0,
         }

@@ -465,7 +465,7 @@ impl Engine {
             let earlier = self
                 .store
                 .list_conversations(&tandem_store::ConversationFilter {
-                    text: Some(conversation.customer.email.clone()),
+                    customer: Some(conversation.customer.id),
                     limit: 1,
                     ..Default::default()
                 })

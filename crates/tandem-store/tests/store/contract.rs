@@ -229,6 +229,30 @@ pub async fn conversations_find_their_customer_by_email(store: &dyn Store) {
     let (second, _) = store.create_conversation(again).await.unwrap();
     assert_ne!(first.id, second.id);
     assert_eq!(first.customer.id, second.customer.id);
+    let (other, _) = store
+        .create_conversation(new_conversation("g2@x.org"))
+        .await
+        .unwrap();
+    let of = |customer| ConversationFilter {
+        customer: Some(customer),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_conversations(&of(first.customer.id))
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+    assert_eq!(
+        store
+            .list_conversations(&of(other.customer.id))
+            .await
+            .unwrap()
+            .total,
+        1
+    );
     assert_eq!(
         second.customer.name, "Customer g@x.org",
         "a later conversation does not rename the customer"
