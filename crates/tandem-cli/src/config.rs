@@ -46,6 +46,10 @@ pub struct Config {
     pub log_format: String,
     /// The secret the business's site signs customer e-mail addresses with.
     pub identity_secret: Option<Secret>,
+    /// The inbox key in the web widget's `<script>` tag.
+    pub widget_key: String,
+    /// Which sites may show the web widget (CSP `frame-ancestors` sources), `*` for any.
+    pub widget_origins: String,
 }
 
 impl Default for Config {
@@ -61,6 +65,8 @@ impl Default for Config {
             session_ttl: Duration::from_secs(12 * 3600),
             log_format: "text".to_owned(),
             identity_secret: None,
+            widget_key: "default".to_owned(),
+            widget_origins: "*".to_owned(),
         }
     }
 }
@@ -79,6 +85,8 @@ struct FileConfig {
     session_ttl_hours: Option<u64>,
     log_format: Option<String>,
     identity_secret: Option<String>,
+    widget_key: Option<String>,
+    widget_origins: Option<String>,
 }
 
 /// Flags that override everything else.
@@ -129,6 +137,8 @@ impl Config {
                 "session_ttl_hours" => file.session_ttl_hours.map(|v| v.to_string()),
                 "log_format" => file.log_format.clone(),
                 "identity_secret" => file.identity_secret.clone(),
+                "widget_key" => file.widget_key.clone(),
+                "widget_origins" => file.widget_origins.clone(),
                 _ => None,
             }
         };
@@ -186,6 +196,36 @@ impl Config {
         }
         if let Some(v) = get("identity_secret").filter(|v| !v.is_empty()) {
             self.identity_secret = Some(Secret(v));
+        }
+        if let Some(v) = get("widget_key") {
+            let ok = (1..=64).contains(&v.len())
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                bail!(
+                    "{} must be 1 to 64 letters, digits, `-` or `_`",
+                    name("widget_key")
+                );
+            }
+            self.widget_key = v;
+        }
+        if let Some(v) = get("widget_origins") {
+            let ok = !v.trim().is_empty()
+                && v.split_whitespace().all(|origin| {
+                    origin == "*"
+                        || origin == "'self'"
+                        || ((origin.starts_with("https://") || origin.starts_with("http://"))
+                            && origin
+                                .chars()
+                                .all(|c| c.is_ascii_graphic() && c != ';' && c != ','))
+                });
+            if !ok {
+                bail!(
+                    "{} must be `*` or origins separated by spaces, such as `https://shop.example.com`",
+                    name("widget_origins")
+                );
+            }
+            self.widget_origins = v.split_whitespace().collect::<Vec<_>>().join(" ");
         }
         if let Some(v) = get("log_format") {
             if v != "text" && v != "json" {
@@ -290,5 +330,31 @@ mod tests {
         )
         .unwrap_err();
         assert!(format!("{err:#}").contains("unknown field"), "{err:#}");
+    }
+
+    #[test]
+    fn widget_settings_are_checked() {
+        let c = Config::load(
+            &Overrides::default(),
+            &env(&[
+                ("TANDEM_WIDGET_KEY", "acme-shop_1"),
+                (
+                    "TANDEM_WIDGET_ORIGINS",
+                    "https://acme.example  https://www.acme.example",
+                ),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.widget_key, "acme-shop_1");
+        assert_eq!(c.widget_origins, "https://acme.example https://www.acme.example");
+        for (key, value) in [
+            ("TANDEM_WIDGET_KEY", "has space"),
+            ("TANDEM_WIDGET_KEY", ""),
+            ("TANDEM_WIDGET_ORIGINS", "acme.example"),
+            ("TANDEM_WIDGET_ORIGINS", "https://a.example; script-src *"),
+        ] {
+            let err = Config::load(&Overrides::default(), &env(&[(key, value)])).unwrap_err();
+            assert!(err.to_string().contains(key), "{key}={value:?}: {err}");
+        }
     }
 }

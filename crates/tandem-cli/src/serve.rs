@@ -101,7 +101,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener
         .local_addr()
         .context("cannot read the listening address")?;
-    println!("Tandem is running at http://{addr}/  (the API explorer: http://{addr}/api/v1/docs/)");
+    println!("Tandem is running at http://{addr}/");
+    println!("  agent inbox and admin: http://{addr}/app/inbox");
+    println!("  demo shop with the chat widget: http://{addr}/demo");
+    println!("  API explorer: http://{addr}/api/v1/docs/");
     let sla_engine = engine.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
@@ -114,6 +117,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     });
     let server_config = tandem_server::ServerConfig {
         body_limit: config.body_limit_bytes,
+        widget_key: config.widget_key.clone(),
+        widget_origins: config.widget_origins.clone(),
     };
     tandem_server::serve(listener, engine, server_config, shutdown_signal())
         .await

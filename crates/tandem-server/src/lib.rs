@@ -7,6 +7,7 @@ mod extract;
 mod middleware;
 mod openapi;
 mod routes;
+mod ui;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,12 +25,18 @@ pub use openapi::ApiDoc;
 pub struct ServerConfig {
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The key in the widget's `<script>` tag; the chat window opens only with it.
+    pub widget_key: String,
+    /// Which sites may show the widget (the CSP `frame-ancestors` source list), `*` for any.
+    pub widget_origins: String,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             body_limit: 1024 * 1024,
+            widget_key: "default".to_owned(),
+            widget_origins: "*".to_owned(),
         }
     }
 }
@@ -49,6 +56,7 @@ pub fn router(state: AppState) -> Router {
     middleware::metrics_handle();
     let body_limit = state.config.body_limit;
     let app = routes::router(state.clone())
+        .merge(ui::router().with_state(state.clone()))
         .merge(openapi::explorer())
         .layer(axum::middleware::from_fn(middleware::metrics))
         .layer(axum::middleware::from_fn_with_state(

@@ -6,7 +6,6 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
 
@@ -48,19 +47,33 @@ pub async fn metrics(req: Request, next: Next) -> Response {
     response
 }
 
-/// Adds headers that keep browsers from sniffing, framing or leaking.
+/// Adds headers that keep browsers from sniffing, framing or leaking. A response that says who may
+/// frame it (a `Content-Security-Policy` with `frame-ancestors`, as the customer widget's frame
+/// does) keeps that policy instead of `X-Frame-Options: DENY`.
 pub fn with_security_headers(router: axum::Router) -> axum::Router {
-    let headers = [
+    router.layer(axum::middleware::from_fn(security_headers))
+}
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let framing_policy = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|csp| csp.contains("frame-ancestors"));
+    let defaults = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
     ];
-    headers.into_iter().fold(router, |router, (name, value)| {
-        router.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ))
-    })
+    for (name, value) in defaults {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    if !framing_policy {
+        headers
+            .entry(header::X_FRAME_OPTIONS)
+            .or_insert(HeaderValue::from_static("DENY"));
+    }
+    response
 }
 
 /// A panic in a handler becomes a 500 with the usual error body (and is logged), never a dropped

@@ -8,7 +8,7 @@ use tandem_core::ids::ConversationId;
 use tandem_core::model::{ConversationStatus, Message};
 use utoipa::ToSchema;
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiJson, CustomerToken};
 use crate::AppState;
 
@@ -22,6 +22,10 @@ pub struct StartRequest {
     /// site for a signed-in customer. Without it the e-mail address is only claimed.
     #[serde(default)]
     pub identity_signature: Option<String>,
+    /// The inbox key of the widget's `<script>` tag. API clients may leave it out; when given it
+    /// must be this installation's key.
+    #[serde(default)]
+    pub inbox_key: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -50,11 +54,22 @@ pub struct CustomerConversation {
 
 /// Start a conversation.
 #[utoipa::path(post, path = "/api/v1/widget/conversations", tag = "widget", request_body = StartRequest,
-    responses((status = 201, body = StartResponse), (status = 400, description = "invalid name or e-mail")))]
+    responses((status = 201, body = StartResponse), (status = 400, description = "invalid name or e-mail"), (status = 404, description = "unknown inbox key")))]
 pub async fn start(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<StartRequest>,
 ) -> ApiResult<(StatusCode, Json<StartResponse>)> {
+    if req
+        .inbox_key
+        .as_deref()
+        .is_some_and(|key| key != state.config.widget_key)
+    {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_inbox",
+            "no inbox has this key; copy the script tag from the Widget page",
+        ));
+    }
     let started = state
         .engine
         .start_conversation(&req.name, &req.email, req.identity_signature.as_deref())

@@ -13,7 +13,10 @@ use crate::support::{
 };
 
 fn small_limit() -> ServerConfig {
-    ServerConfig { body_limit: 1024 }
+    ServerConfig {
+        body_limit: 1024,
+        ..ServerConfig::default()
+    }
 }
 
 /// A JSON message body of exactly `len` bytes.

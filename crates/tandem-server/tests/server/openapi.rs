@@ -262,9 +262,17 @@ async fn responses_carry_security_headers() {
 }
 
 #[tokio::test]
-async fn the_root_leads_to_the_api_explorer() {
+async fn the_root_leads_to_the_agent_inbox() {
     let app = spawn_app().await;
     let response = app.get("/").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.url().path(), "/api/v1/docs/");
+    assert_eq!(response.url().path(), "/app/inbox");
+    let csp = response
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .unwrap_or_default();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
 }

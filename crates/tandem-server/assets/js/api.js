@@ -1,0 +1,158 @@
+// Talking to Tandem's /api/v1 from staff pages: the bearer token, JSON calls with clear errors,
+// the live WebSocket with reconnection, and a small safe DOM builder (text is never parsed as HTML).
+
+const TOKEN_KEY = 'tandem.staff_token';
+
+export const token = () => localStorage.getItem(TOKEN_KEY);
+export const setToken = (t) => (t ? localStorage.setItem(TOKEN_KEY, t) : localStorage.removeItem(TOKEN_KEY));
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function toLogin() {
+  const back = location.pathname + location.search;
+  location.assign('/app/login?next=' + encodeURIComponent(back));
+}
+
+/** Calls the API; resolves to the parsed JSON (or text for non-JSON), rejects with ApiError. */
+export async function api(method, path, body, { auth = true, raw = false } = {}) {
+  const headers = {};
+  if (auth) {
+    const t = token();
+    if (!t) {
+      toLogin();
+      throw new ApiError(401, 'unauthenticated', 'Please log in.');
+    }
+    headers.Authorization = 'Bearer ' + t;
+  }
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch('/api/v1' + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', 'Tandem could not be reached. Check the connection and try again.');
+  }
+  if (response.status === 401 && auth) {
+    setToken(null);
+    toLogin();
+    throw new ApiError(401, 'unauthenticated', 'Your session has ended. Please log in again.');
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get('content-type') || '';
+  const payload = type.includes('json') ? await response.json().catch(() => null) : await response.text();
+  if (!response.ok) {
+    const err = payload && payload.error ? payload.error : { code: 'http_' + response.status, message: response.statusText };
+    throw new ApiError(response.status, err.code, err.message);
+  }
+  return raw ? response : payload;
+}
+
+/** Builds an element: el('li', {class: 'x', onclick: f, dataset: {id}}, 'text', child). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
+    else if (k === 'text') node.textContent = v;
+    else if (v === true) node.setAttribute(k, '');
+    else node.setAttribute(k, v);
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function clear(node) {
+  while (node.firstChild) node.firstChild.remove();
+  return node;
+}
+
+let flashTimer;
+/** A short message in the status line at the top of the page. */
+export function flash(message, kind = 'info') {
+  const box = document.getElementById('flash');
+  if (!box) return;
+  box.textContent = message;
+  box.className = 'flash show ' + kind;
+  clearTimeout(flashTimer);
+  flashTimer = setTimeout(() => (box.className = 'flash'), kind === 'error' ? 8000 : 3500);
+}
+
+/** Runs an action and reports its failure in the flash line instead of throwing. */
+export async function attempt(action, success) {
+  try {
+    const result = await action();
+    if (success) flash(success, 'ok');
+    return result;
+  } catch (e) {
+    if (e.status !== 401) flash(e.message || String(e), 'error');
+    return undefined;
+  }
+}
+
+/**
+ * Opens a live WebSocket at `path` (under /api/v1) and keeps it open: reconnects with backoff,
+ * and calls onEvent(frame) for each JSON frame, onState('live'|'reconnecting') on changes.
+ */
+export function live(path, onEvent, onState = () => {}, tokenValue = token()) {
+  let delay = 500;
+  let closed = false;
+  let socket;
+  const connect = () => {
+    const url = new URL('/api/v1' + path, location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('token', tokenValue);
+    socket = new WebSocket(url);
+    socket.onopen = () => {
+      delay = 500;
+      onState('live');
+    };
+    socket.onmessage = (m) => {
+      try {
+        onEvent(JSON.parse(m.data));
+      } catch (e) {
+        console.error('live frame', e);
+      }
+    };
+    socket.onclose = () => {
+      if (closed) return;
+      onState('reconnecting');
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 15000);
+      // After a gap, the page must reload what it missed.
+      onEvent({ type: 'resync' });
+    };
+  };
+  connect();
+  return { close: () => { closed = true; socket && socket.close(); } };
+}
+
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+/** "3 minutes ago", "in 2 hours". */
+export function relative(iso) {
+  const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
+  const abs = Math.abs(seconds);
+  if (abs < 45) return seconds < 0 ? 'just now' : 'in a moment';
+  const units = [['day', 86400], ['hour', 3600], ['minute', 60]];
+  for (const [unit, size] of units) {
+    if (abs >= size) return rtf.format(Math.round(seconds / size), unit);
+  }
+  return rtf.format(Math.round(seconds), 'second');
+}
+
+export const when = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export const label = (snake) => (snake || '').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());

@@ -1,0 +1,640 @@
+// The agent workspace: views with live counts, the conversation list, one conversation with its
+// timeline and composer, and the context panel (handoff summary, intent, signals with evidence,
+// the bot's decision trace, the customer's history, suggested articles and canned replies).
+import { api, attempt, clear, el, flash, label, live, relative, when } from './api.js';
+import { staffShell } from './shell.js';
+
+const $ = (id) => document.getElementById(id);
+
+const VIEWS = {
+  mine: { title: 'Mine', query: (s) => ({ assignee: 'me', status: 'open' }) },
+  unassigned: { title: 'Unassigned', query: () => ({ status: 'queued', assignee: 'none' }) },
+  open: { title: 'All open', query: () => ({ status: 'open' }) },
+  breached: { title: 'Breaching SLA', query: () => ({ sla: 'breached' }) },
+  bot: { title: 'With the bot', query: () => ({ status: 'bot' }) },
+  resolved: { title: 'Resolved', query: () => ({ status: 'resolved' }) },
+};
+const COUNTED = ['mine', 'unassigned', 'open', 'breached', 'bot'];
+const SIGNAL_NAMES = { frustration: 'Frustration', human_request: 'Wants a person', urgency: 'Urgency', abuse: 'Abuse or threat' };
+
+const state = {
+  me: null,
+  users: new Map(),
+  teams: new Map(),
+  view: 'mine',
+  team: null,
+  q: '',
+  list: [],
+  selected: 0,
+  open: null, // the open conversation's detail
+  messageIds: new Set(),
+  canned: [],
+};
+
+function qs(params) {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') search.set(k, v);
+  return search.toString();
+}
+
+function viewQuery() {
+  if (state.team) return { team: state.team, status: 'open' };
+  return VIEWS[state.view].query(state);
+}
+
+function syncUrl() {
+  const params = state.team ? { team: state.team } : { view: state.view };
+  if (state.q) params.q = state.q;
+  if (state.open) params.c = state.open.id;
+  history.replaceState(null, '', '?' + qs(params));
+}
+
+// --- the list -----------------------------------------------------------------------------------
+
+async function loadList() {
+  const page = await api('GET', '/conversations?' + qs({ ...viewQuery(), q: state.q, per_page: 100 }));
+  state.list = page.conversations;
+  state.selected = Math.min(state.selected, Math.max(0, state.list.length - 1));
+  renderList();
+}
+
+function priorityBadge(p) {
+  return p && p !== 'normal' ? el('span', { class: 'badge prio-' + p, text: label(p) }) : null;
+}
+
+function slaBadge(c) {
+  if (!c.sla || c.status === 'resolved' || c.status === 'bot') return null;
+  if (c.sla.first_response_breached || c.sla.resolution_breached) return el('span', { class: 'badge breach', text: 'SLA breached' });
+  const due = c.sla.first_response_at ? c.sla.resolution_due_at : c.sla.first_response_due_at;
+  return el('span', { class: 'badge due', title: 'Service-level target ' + when(due), text: 'due ' + relative(due) });
+}
+
+function renderList() {
+  const list = clear($('conv-list'));
+  $('list-title').textContent = state.team ? 'Team ' + (state.teams.get(state.team)?.name || '') : VIEWS[state.view].title;
+  $('list-empty').hidden = state.list.length > 0;
+  state.list.forEach((c, i) => {
+    const selected = i === state.selected;
+    const current = state.open && state.open.id === c.id;
+    const item = el(
+      'li',
+      { class: 'conv-item' + (selected ? ' selected' : '') + (current ? ' current' : ''), dataset: { id: c.id } },
+      el(
+        'a',
+        {
+          href: '?' + qs({ ...(state.team ? { team: state.team } : { view: state.view }), c: c.id }),
+          'aria-current': current ? 'true' : null,
+          onclick: (e) => {
+            e.preventDefault();
+            state.selected = i;
+            openConversation(c.id);
+          },
+        },
+        el('span', { class: 'conv-line' }, el('strong', { class: 'conv-name', text: c.customer.name }), el('time', { datetime: c.last_message_at, text: relative(c.last_message_at) })),
+        el('span', { class: 'conv-preview', text: c.preview }),
+        el(
+          'span',
+          { class: 'conv-badges' },
+          el('span', { class: 'badge status-' + c.status, text: label(c.status) }),
+          priorityBadge(c.priority),
+          c.handoff_reason ? el('span', { class: 'badge reason', text: label(c.handoff_reason) }) : null,
+          slaBadge(c),
+          c.assignee_id ? el('span', { class: 'badge who', text: state.users.get(c.assignee_id)?.name || 'assigned' }) : null,
+        ),
+      ),
+    );
+    list.append(item);
+  });
+  const sel = list.children[state.selected];
+  if (sel) sel.scrollIntoView({ block: 'nearest' });
+}
+
+async function loadCounts() {
+  await Promise.all(
+    COUNTED.map(async (view) => {
+      const page = await api('GET', '/conversations?' + qs({ ...VIEWS[view].query(state), per_page: 1 })).catch(() => null);
+      const badge = document.querySelector(`[data-count="${view}"]`);
+      if (badge && page) {
+        badge.textContent = page.total ? String(page.total) : '';
+        badge.setAttribute('aria-label', page.total + ' conversations');
+      }
+    }),
+  );
+  await Promise.all(
+    [...state.teams.values()].map(async (team) => {
+      const page = await api('GET', '/conversations?' + qs({ team: team.id, status: 'open', per_page: 1 })).catch(() => null);
+      const badge = document.querySelector(`[data-team-count="${team.id}"]`);
+      if (badge && page) badge.textContent = page.total ? String(page.total) : '';
+    }),
+  );
+}
+
+function renderViews() {
+  for (const a of document.querySelectorAll('[data-view]')) {
+    const current = !state.team && a.dataset.view === state.view;
+    a.setAttribute('aria-current', current ? 'page' : 'false');
+    a.onclick = (e) => {
+      e.preventDefault();
+      selectView(a.dataset.view, null);
+    };
+  }
+  const teams = clear($('team-views'));
+  for (const team of state.teams.values()) {
+    teams.append(
+      el(
+        'li',
+        {},
+        el(
+          'a',
+          {
+            href: '?team=' + team.id,
+            'aria-current': state.team === team.id ? 'page' : 'false',
+            onclick: (e) => {
+              e.preventDefault();
+              selectView(null, team.id);
+            },
+          },
+          label(team.name) + ' ',
+          el('span', { class: 'count', dataset: { teamCount: team.id } }),
+        ),
+      ),
+    );
+  }
+}
+
+function selectView(view, team) {
+  state.view = view || state.view;
+  state.team = team;
+  state.selected = 0;
+  renderViews();
+  syncUrl();
+  attempt(async () => {
+    await loadList();
+    await loadCounts();
+  });
+}
+
+// --- one conversation -----------------------------------------------------------------------
+
+const AUTHOR = { customer: 'Customer', bot: 'Bot', agent: 'Agent', system: 'System' };
+
+/** The string index of each UTF-8 byte offset (evidence offsets are bytes). */
+function byteToIndex(text, byteOffset) {
+  const encoder = new TextEncoder();
+  let bytes = 0;
+  let i = 0;
+  for (const ch of text) {
+    if (bytes >= byteOffset) return i;
+    bytes += encoder.encode(ch).length;
+    i += ch.length;
+  }
+  return text.length;
+}
+
+/** The message's text, with the evidence spans the signals found marked. */
+function markedText(text, spans) {
+  const p = el('p', { class: 'msg-text' });
+  const ranges = spans
+    .map((e) => ({ start: byteToIndex(text, e.start), end: byteToIndex(text, e.end), title: label(e.signal) + ': ' + label(e.cue) }))
+    .filter((r) => r.end > r.start)
+    .sort((a, b) => a.start - b.start);
+  let at = 0;
+  for (const r of ranges) {
+    if (r.start < at) continue;
+    p.append(text.slice(at, r.start), el('mark', { title: r.title, text: text.slice(r.start, r.end) }));
+    at = r.end;
+  }
+  p.append(text.slice(at));
+  return p;
+}
+
+function messageItem(m, evidenceByMessage) {
+  const kind = m.internal ? 'note' : m.author;
+  const who = m.internal
+    ? 'Internal note · ' + (state.users.get(m.author_user_id)?.name || 'staff')
+    : m.author === 'agent'
+      ? state.users.get(m.author_user_id)?.name || 'Agent'
+      : AUTHOR[m.author] || m.author;
+  const spans = evidenceByMessage.get(m.id) || [];
+  return el(
+    'li',
+    { class: 'msg msg-' + kind, dataset: { id: m.id, author: m.author } },
+    el('div', { class: 'msg-head' }, el('span', { class: 'msg-who', text: who }), m.author === 'bot' ? el('span', { class: 'badge bot', text: 'bot' }) : null, el('time', { datetime: m.created_at, title: when(m.created_at), text: relative(m.created_at) })),
+    spans.length ? markedText(m.text, spans) : el('p', { class: 'msg-text', text: m.text }),
+    m.sources && m.sources.length
+      ? el('p', { class: 'msg-sources' }, 'Sources: ', ...m.sources.map((s, i) => [i ? ', ' : '', el('a', { href: s.url, target: '_blank', rel: 'noopener', text: s.title })]))
+      : null,
+  );
+}
+
+function evidenceIndex(decisions) {
+  const byMessage = new Map();
+  for (const d of decisions) {
+    for (const [signal, s] of Object.entries(d.signals || {})) {
+      for (const e of (s && s.evidence) || []) {
+        if (e.source && e.source.in === 'message' && e.weight > 0) {
+          if (!byMessage.has(d.message_id)) byMessage.set(d.message_id, []);
+          byMessage.get(d.message_id).push({ ...e, signal });
+        }
+      }
+    }
+  }
+  return byMessage;
+}
+
+async function openConversation(id) {
+  const [detail, decisions] = await Promise.all([
+    api('GET', '/conversations/' + id),
+    api('GET', '/conversations/' + id + '/decisions').then((r) => r.decisions || []).catch(() => []),
+  ]).catch((e) => {
+    flash(e.message, 'error');
+    return [null, []];
+  });
+  if (!detail) return;
+  state.open = detail;
+  state.decisions = decisions;
+  state.messageIds = new Set(detail.messages.map((m) => m.id));
+  $('conversation').hidden = false;
+  $('context').hidden = false;
+  $('no-conversation').hidden = true;
+  renderHeader();
+  renderTimeline();
+  renderContext();
+  renderList();
+  syncUrl();
+  loadHistory(detail);
+  loadSuggestions(detail);
+}
+
+function renderHeader() {
+  const c = state.open;
+  $('conv-title').textContent = c.customer.name;
+  const team = c.team_id ? state.teams.get(c.team_id)?.name : null;
+  $('conv-meta').textContent = [
+    c.customer.email + (c.customer_verified ? ' (verified)' : ' (not verified)'),
+    label(c.status),
+    team ? 'team ' + label(team) : null,
+    c.handoff_reason ? 'handed over: ' + label(c.handoff_reason) : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const assignee = clear($('assignee'));
+  assignee.append(el('option', { value: '', text: 'Unassigned' }));
+  for (const u of state.users.values()) {
+    if (!u.active) continue;
+    assignee.append(el('option', { value: u.id, text: u.name + (u.id === state.me.id ? ' (me)' : ''), selected: c.assignee_id === u.id }));
+  }
+  $('priority').value = c.priority;
+  $('assign-me').disabled = c.assignee_id === state.me.id;
+  $('assign-me').textContent = c.assignee_id === state.me.id ? 'Assigned to you' : 'Assign to me';
+  $('resolve').textContent = c.status === 'resolved' ? 'Reopen' : 'Resolve';
+  const tags = clear($('tags'));
+  for (const t of c.tags) {
+    tags.append(el('li', { class: 'tag' }, t, el('button', { type: 'button', class: 'tag-x', 'aria-label': 'Remove tag ' + t, onclick: () => update({ remove_tags: [t] }), text: '×' })));
+  }
+}
+
+function renderTimeline() {
+  const timeline = clear($('timeline'));
+  const evidence = evidenceIndex(state.decisions || []);
+  for (const m of state.open.messages) timeline.append(messageItem(m, evidence));
+  timeline.scrollTop = timeline.scrollHeight;
+}
+
+function signalRow(name, s) {
+  const score = s ? s.score : 0;
+  const evidence = ((s && s.evidence) || []).filter((e) => e.weight > 0).slice(0, 6);
+  return el(
+    'li',
+    { class: 'signal' + (score >= 0.5 ? ' present' : ''), dataset: { signal: name } },
+    el('span', { class: 'signal-name', text: SIGNAL_NAMES[name] || label(name) }),
+    el('meter', { min: 0, max: 1, low: 0.35, high: 0.6, optimum: 0, value: score.toFixed(2), 'aria-label': (SIGNAL_NAMES[name] || name) + ' score' }),
+    el('span', { class: 'signal-score', text: Math.round(score * 100) + '%' }),
+    evidence.length
+      ? el('ul', { class: 'evidence' }, ...evidence.map((e) => el('li', {}, el('q', { text: e.text }), ' ', el('span', { class: 'muted', text: label(e.cue) + ' +' + e.weight.toFixed(2) }))))
+      : null,
+  );
+}
+
+/** A small SVG line of the frustration score over the customer's messages. */
+function moodSparkline(points) {
+  if (points.length < 2) return null;
+  const w = 160;
+  const h = 32;
+  const step = w / (points.length - 1);
+  const path = points.map((p, i) => (i ? 'L' : 'M') + (i * step).toFixed(1) + ' ' + (h - p * (h - 4) - 2).toFixed(1)).join(' ');
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+  svg.setAttribute('class', 'sparkline');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'Frustration over the conversation: ' + points.map((p) => Math.round(p * 100) + '%').join(', '));
+  const line = document.createElementNS(ns, 'path');
+  line.setAttribute('d', path);
+  svg.append(line);
+  return svg;
+}
+
+function renderContext() {
+  const c = state.open;
+  const decisions = state.decisions || [];
+  const summary = clear($('summary'));
+  if (c.summary) {
+    for (const line of c.summary.split('\n').filter((l) => l.trim())) summary.append(el('p', { text: line }));
+  } else {
+    summary.append(el('p', { class: 'muted', text: c.status === 'bot' ? 'The bot is still handling this conversation.' : 'No handoff summary.' }));
+  }
+
+  const triage = c.triage || (decisions.length ? decisions[decisions.length - 1] : null);
+  const intent = clear($('intent'));
+  // What the customer wants: the confident intents of the conversation, not only of its last
+  // message ("a person, please" says how they feel, not what they need).
+  const wants = new Map();
+  for (const d of decisions) {
+    if (d.intent && (!wants.has(d.intent) || wants.get(d.intent) < d.confidence)) wants.set(d.intent, d.confidence);
+  }
+  if (wants.size) {
+    intent.append(el('p', { class: 'wants' }, 'Wants: ', ...[...wants].map(([name, conf], i) => [i ? ', ' : '', el('strong', { text: label(name) }), ' ', el('span', { class: 'muted', text: Math.round(conf * 100) + '%' })])));
+  }
+  if (triage) {
+    const top = triage.top_intents || [];
+    const recognised = triage.intent && !triage.out_of_scope;
+    intent.append(
+      el('p', { class: 'small' }, 'Last message: ', recognised ? el('strong', { text: label(triage.intent) }) : el('span', { text: 'not a known intent' }), ' ', el('span', { class: 'muted', text: recognised ? 'confidence ' + Math.round((triage.confidence || 0) * 100) + '%' : top.length ? '(closest: ' + label(top[0].intent) + ' ' + Math.round(top[0].score * 100) + '%)' : '' })),
+    );
+  } else if (!wants.size) {
+    intent.append(el('p', { class: 'muted', text: 'No triage yet.' }));
+  }
+  const signals = clear($('signals'));
+  const latest = (triage && triage.signals) || {};
+  for (const name of Object.keys(SIGNAL_NAMES)) signals.append(signalRow(name, latest[name]));
+  const mood = decisions.map((d) => (d.signals && d.signals.frustration ? d.signals.frustration.score : 0));
+  const spark = moodSparkline(mood);
+  if (spark) signals.append(el('li', { class: 'mood' }, el('span', { class: 'signal-name', text: 'Mood over time' }), spark));
+
+  const list = clear($('decisions'));
+  if (!decisions.length) list.append(el('li', { class: 'muted', text: 'The bot made no decisions here.' }));
+  for (const d of decisions) {
+    list.append(
+      el(
+        'li',
+        { class: 'decision decision-' + d.kind },
+        el('div', {}, el('strong', { text: label(d.kind) }), d.handoff_reason ? ' · ' + label(d.handoff_reason) : '', d.intent ? ' · ' + label(d.intent) + ' ' + Math.round(d.confidence * 100) + '%' : '', ' ', el('time', { class: 'muted', datetime: d.created_at, text: relative(d.created_at) })),
+        d.reasons && d.reasons.length ? el('ul', { class: 'reasons' }, ...d.reasons.map((r) => el('li', { text: r }))) : null,
+      ),
+    );
+  }
+}
+
+async function loadHistory(c) {
+  const box = clear($('customer'));
+  box.append(el('p', {}, el('strong', { text: c.customer.name })), el('p', { class: 'muted', text: c.customer.email }), el('p', { class: 'muted small', text: 'Customer since ' + when(c.customer.created_at) }));
+  const history = clear($('history'));
+  const page = await api('GET', '/conversations?' + qs({ customer: c.customer.id, per_page: 10 })).catch(() => null);
+  if (!page) return;
+  const others = page.conversations.filter((x) => x.id !== c.id);
+  box.append(el('p', { class: 'small', text: page.total + ' conversation' + (page.total === 1 ? '' : 's') + ' with us' }));
+  for (const o of others) {
+    history.append(el('li', {}, el('a', { href: '?c=' + o.id, onclick: (e) => { e.preventDefault(); openConversation(o.id); } }, relative(o.last_message_at) + ' · ' + label(o.status)), el('span', { class: 'muted small', text: ' ' + o.preview })));
+  }
+}
+
+async function loadSuggestions(c) {
+  const box = clear($('suggestions'));
+  const s = await api('GET', '/conversations/' + c.id + '/suggestions').catch(() => null);
+  if (!s) {
+    box.append(el('li', { class: 'muted', text: 'No suggestions.' }));
+    return;
+  }
+  if (!s.articles.length) box.append(el('li', { class: 'muted', text: 'No article matches this conversation.' }));
+  for (const a of s.articles) {
+    box.append(
+      el(
+        'li',
+        {},
+        el('a', { href: a.url, target: '_blank', rel: 'noopener', text: a.title }),
+        el('p', { class: 'muted small', text: a.snippet }),
+        el('button', { type: 'button', class: 'link', onclick: () => insert(a.title + ': ' + a.url), text: 'Insert link' }),
+      ),
+    );
+  }
+  if (s.replies && s.replies.length) state.suggestedReplies = s.replies;
+}
+
+function insert(text) {
+  const box = $('reply-text');
+  box.value = box.value ? box.value.replace(/\s*$/, '\n') + text : text;
+  box.focus();
+}
+
+async function update(change) {
+  if (!state.open) return;
+  const updated = await attempt(() => api('PATCH', '/conversations/' + state.open.id, change));
+  if (updated) {
+    Object.assign(state.open, updated);
+    renderHeader();
+    renderContext();
+    loadList().catch(() => {});
+  }
+}
+
+// --- live updates -----------------------------------------------------------------------------
+
+let refreshTimer;
+function refreshSoon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => attempt(async () => {
+    await loadList();
+    await loadCounts();
+  }), 250);
+}
+
+function onLive(frame) {
+  if (frame.type === 'message_created') {
+    if (state.open && frame.conversation_id === state.open.id && !state.messageIds.has(frame.message.id)) {
+      state.messageIds.add(frame.message.id);
+      state.open.messages.push(frame.message);
+      $('timeline').append(messageItem(frame.message, new Map()));
+      $('timeline').scrollTop = $('timeline').scrollHeight;
+      if (frame.message.author === 'customer' || frame.message.author === 'bot') {
+        // A new customer message brings new signals and decisions.
+        api('GET', '/conversations/' + state.open.id + '/decisions')
+          .then((r) => {
+            state.decisions = r.decisions || [];
+            renderTimeline();
+            renderContext();
+          })
+          .catch(() => {});
+      }
+    }
+    refreshSoon();
+  } else if (frame.type === 'conversation_updated') {
+    if (state.open && frame.conversation.id === state.open.id) {
+      Object.assign(state.open, frame.conversation);
+      renderHeader();
+      renderContext();
+    }
+    refreshSoon();
+  } else if (frame.type === 'resync') {
+    refreshSoon();
+    if (state.open) openConversation(state.open.id);
+  }
+}
+
+// --- keyboard ---------------------------------------------------------------------------------
+
+let pendingG = false;
+function onKey(e) {
+  const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName);
+  if (e.key === 'Escape' && typing) {
+    document.activeElement.blur();
+    return;
+  }
+  if (typing || e.metaKey || e.ctrlKey || e.altKey) return;
+  if (pendingG) {
+    pendingG = false;
+    const go = { m: 'mine', u: 'unassigned', b: 'breached', o: 'open' }[e.key];
+    if (go) {
+      e.preventDefault();
+      selectView(go, null);
+    }
+    return;
+  }
+  const actions = {
+    j: () => move(1),
+    k: () => move(-1),
+    o: () => openSelected(),
+    Enter: () => openSelected(),
+    r: () => focusComposer('reply'),
+    n: () => focusComposer('note'),
+    a: () => state.open && update({ assignee_id: state.me.id }),
+    e: () => state.open && update({ status: state.open.status === 'resolved' ? 'queued' : 'resolved' }),
+    t: () => state.open && $('tag-input').focus(),
+    N: () => takeNext(),
+    '/': () => $('search').focus(),
+    '?': () => $('help').showModal(),
+    g: () => (pendingG = true),
+  };
+  const action = actions[e.key];
+  if (action) {
+    e.preventDefault();
+    action();
+  }
+}
+
+function move(delta) {
+  if (!state.list.length) return;
+  state.selected = Math.max(0, Math.min(state.list.length - 1, state.selected + delta));
+  renderList();
+}
+
+function openSelected() {
+  const c = state.list[state.selected];
+  if (c) openConversation(c.id);
+}
+
+function focusComposer(kind) {
+  if (!state.open) return;
+  document.querySelector(`input[name="kind"][value="${kind}"]`).checked = true;
+  composerMode();
+  $('reply-text').focus();
+}
+
+function composerMode() {
+  const note = document.querySelector('input[name="kind"]:checked').value === 'note';
+  $('composer').classList.toggle('note-mode', note);
+  $('reply-text').placeholder = note ? 'Write an internal note (only staff see it)… (Ctrl+Enter saves)' : 'Write a reply to the customer… (Ctrl+Enter sends)';
+  $('send').textContent = note ? 'Add note' : 'Send';
+}
+
+async function takeNext() {
+  const taken = await attempt(() => api('POST', '/conversations/next'));
+  if (taken && taken.id) {
+    flash('You took the case of ' + taken.customer.name + '.', 'ok');
+    selectView('mine', null);
+    openConversation(taken.id);
+  } else if (taken === null || (taken && !taken.id)) {
+    flash('No case is waiting for you.', 'info');
+  }
+}
+
+// --- start ------------------------------------------------------------------------------------
+
+async function start() {
+  state.me = await staffShell();
+  const [users, teams] = await Promise.all([api('GET', '/users').catch(() => ({ users: [] })), api('GET', '/teams').catch(() => ({ teams: [] }))]);
+  for (const u of users.users || users) state.users.set(u.id, u);
+  state.users.set(state.me.id, { ...state.me, ...(state.users.get(state.me.id) || {}) });
+  for (const t of teams.teams || teams) state.teams.set(t.id, t);
+  const canned = await api('GET', '/canned-replies').catch(() => null);
+  state.canned = (canned && canned.canned_replies) || [];
+  const cannedSelect = $('canned');
+  for (const [i, c] of state.canned.entries()) cannedSelect.append(el('option', { value: String(i), text: c.title }));
+  cannedSelect.addEventListener('change', () => {
+    const c = state.canned[Number(cannedSelect.value)];
+    if (c) insert(c.text);
+    cannedSelect.value = '';
+  });
+
+  const params = new URLSearchParams(location.search);
+  state.team = params.get('team');
+  state.view = VIEWS[params.get('view')] ? params.get('view') : 'mine';
+  state.q = params.get('q') || '';
+  $('search').value = state.q;
+  renderViews();
+
+  $('search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    state.q = $('search').value.trim();
+    selectView(state.view, state.team);
+  });
+  $('take-next').addEventListener('click', takeNext);
+  $('assign-me').addEventListener('click', () => update({ assignee_id: state.me.id }));
+  $('assignee').addEventListener('change', (e) => update({ assignee_id: e.target.value || null }));
+  $('priority').addEventListener('change', (e) => update({ priority: e.target.value }));
+  $('resolve').addEventListener('click', () => update({ status: state.open.status === 'resolved' ? 'queued' : 'resolved' }));
+  $('tag-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const tag = $('tag-input').value.trim();
+    if (tag) update({ add_tags: [tag] });
+    $('tag-input').value = '';
+  });
+  for (const r of document.querySelectorAll('input[name="kind"]')) r.addEventListener('change', composerMode);
+  $('composer').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = $('reply-text').value.trim();
+    if (!text || !state.open) return;
+    const internal = document.querySelector('input[name="kind"]:checked').value === 'note';
+    $('send').disabled = true;
+    const message = await attempt(() => api('POST', '/conversations/' + state.open.id + '/messages', { text, internal }), internal ? 'Note added.' : 'Reply sent.');
+    $('send').disabled = false;
+    if (message) {
+      $('reply-text').value = '';
+      if (!state.messageIds.has(message.id)) {
+        state.messageIds.add(message.id);
+        state.open.messages.push(message);
+        $('timeline').append(messageItem(message, new Map()));
+        $('timeline').scrollTop = $('timeline').scrollHeight;
+      }
+    }
+  });
+  $('reply-text').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      $('composer').requestSubmit();
+    }
+  });
+  document.addEventListener('keydown', onKey);
+
+  live('/live', onLive, (s) => {
+    $('live-state').textContent = s === 'live' ? 'Live' : 'Reconnecting…';
+    $('live-state').className = 'live-state ' + s;
+  });
+  await loadList();
+  loadCounts();
+  const c = params.get('c');
+  if (c) openConversation(c);
+  setInterval(() => renderList(), 60000); // keep "5 minutes ago" true
+}
+
+start().catch((e) => flash(e.message || String(e), 'error'));

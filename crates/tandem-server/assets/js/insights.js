@@ -1,0 +1,41 @@
+// Insights: automation and handoffs at a glance, with server-rendered SVG charts.
+import { api, attempt, clear, el, label, token } from './api.js';
+import { staffShell } from './shell.js';
+
+const $ = (id) => document.getElementById(id);
+
+async function chart(holder, days) {
+  const url = holder.dataset.src + '?days=' + days;
+  const response = await fetch('/api/v1' + url.replace(/^\/api\/v1/, ''), { headers: { Authorization: 'Bearer ' + token() } });
+  if (!response.ok) throw new Error('A chart could not be loaded (' + response.status + ').');
+  const svg = new DOMParser().parseFromString(await response.text(), 'image/svg+xml').documentElement;
+  if (svg.nodeName !== 'svg') throw new Error('A chart could not be read.');
+  clear(holder).append(document.importNode(svg, true));
+}
+
+async function load() {
+  const days = $('days').value;
+  const s = await api('GET', '/insights/summary?days=' + days);
+  const kpis = clear($('kpis'));
+  const kpi = (name, value) => el('div', { class: 'kpi' }, el('span', { class: 'muted', text: name }), el('strong', { text: value }));
+  const handoffs = Object.values(s.handoffs || {}).reduce((a, b) => a + b, 0);
+  const open = (s.queues.by_status.queued || 0) + (s.queues.by_status.assigned || 0);
+  kpis.append(
+    kpi('Conversations', String(s.conversations)),
+    kpi('Automation rate', Math.round((s.automation_rate || 0) * 100) + '%'),
+    kpi('Handoffs to people', String(handoffs)),
+    kpi('Open cases now', String(open)),
+  );
+  const body = clear($('reasons').querySelector('tbody'));
+  const reasons = Object.entries(s.handoffs || {}).sort((a, b) => b[1] - a[1]);
+  for (const [reason, n] of reasons) body.append(el('tr', {}, el('td', { text: label(reason) }), el('td', { text: String(n) })));
+  if (!reasons.length) body.append(el('tr', {}, el('td', { colspan: 2, class: 'muted', text: 'No handoffs in this period.' })));
+  await Promise.all([...document.querySelectorAll('.svg-holder')].map((h) => chart(h, days)));
+}
+
+staffShell()
+  .then(() => {
+    $('days').addEventListener('change', () => attempt(load));
+    return attempt(load);
+  })
+  .catch(() => {});

@@ -1,0 +1,208 @@
+// The customer's chat window (inside the iframe that widget.js puts on the business's site).
+// It keeps the conversation across page loads in this origin's local storage, shows live
+// messages, labels the bot as a bot, and always offers a person.
+
+const $ = (id) => document.getElementById(id);
+const key = document.body.dataset.key;
+const STORE = 'tandem.widget.' + key;
+
+const state = { conversation: null, token: null, seen: new Set(), socket: null, status: 'bot' };
+
+function saved() {
+  try {
+    return JSON.parse(localStorage.getItem(STORE) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+async function call(method, path, body) {
+  const headers = {};
+  if (state.token) headers.Authorization = 'Bearer ' + state.token;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch('/api/v1/widget' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new Error('We could not reach the chat. Please check your connection and try again.');
+  }
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = new Error((payload && payload.error && payload.error.message) || 'Something went wrong. Please try again.');
+    error.status = response.status;
+    throw error;
+  }
+  return payload;
+}
+
+function node(tag, cls, text) {
+  const n = document.createElement(tag);
+  if (cls) n.className = cls;
+  if (text !== undefined) n.textContent = text;
+  return n;
+}
+
+const WHO = { customer: 'You', bot: 'Assistant', agent: 'Support team', system: '' };
+
+function addMessage(m) {
+  if (state.seen.has(m.id)) return;
+  state.seen.add(m.id);
+  const item = node('li', 'msg msg-' + m.author);
+  item.dataset.author = m.author;
+  if (m.author !== 'system') {
+    const head = node('div', 'msg-head');
+    head.append(node('span', 'who', WHO[m.author] || ''));
+    if (m.author === 'bot') head.append(node('span', 'bot-badge', 'Bot'));
+    item.append(head);
+  }
+  item.append(node('p', 'msg-text', m.text));
+  if (m.sources && m.sources.length) {
+    const sources = node('p', 'sources', 'Source: ');
+    m.sources.forEach((s, i) => {
+      if (i) sources.append(', ');
+      const a = node('a', '', s.title);
+      a.href = s.url;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      sources.append(a);
+    });
+    item.append(sources);
+  }
+  $('messages').append(item);
+  $('messages').scrollTop = $('messages').scrollHeight;
+  if (m.author !== 'customer') $('typing').hidden = true;
+}
+
+function setStatus(status) {
+  state.status = status;
+  const withPerson = status === 'queued' || status === 'assigned';
+  $('status-line').textContent =
+    status === 'assigned' ? 'A member of our team is with you.' : status === 'queued' ? 'A person will be with you shortly.' : status === 'resolved' ? 'This conversation is closed. Write to open it again.' : 'Our assistant (a bot) answers at once.';
+  $('ask-person').hidden = withPerson;
+}
+
+function connect() {
+  const url = new URL('/api/v1/widget/conversations/' + state.conversation + '/live', location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('token', state.token);
+  let delay = 500;
+  const open = () => {
+    const socket = new WebSocket(url);
+    state.socket = socket;
+    socket.onopen = () => (delay = 500);
+    socket.onmessage = (event) => {
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (frame.type === 'message_created' && frame.message) addMessage(frame.message);
+      else if (frame.type === 'status_changed' && frame.status) setStatus(frame.status);
+      else if (frame.type === 'resync') reload();
+    };
+    socket.onclose = () => {
+      setTimeout(() => {
+        reload();
+        open();
+      }, delay);
+      delay = Math.min(delay * 2, 15000);
+    };
+  };
+  open();
+}
+
+async function reload() {
+  const [list, conversation] = await Promise.all([call('GET', '/conversations/' + state.conversation + '/messages'), call('GET', '/conversations/' + state.conversation)]);
+  for (const m of list.messages) addMessage(m);
+  setStatus(conversation.status);
+}
+
+function showChat() {
+  $('start-form').hidden = true;
+  $('messages').hidden = false;
+  $('chat-foot').hidden = false;
+  $('text').focus();
+}
+
+async function begin(name, email, signature) {
+  const started = await call('POST', '/conversations', { name, email, identity_signature: signature || undefined, inbox_key: key });
+  state.conversation = started.conversation_id;
+  state.token = started.customer_token;
+  localStorage.setItem(STORE, JSON.stringify({ conversation: state.conversation, token: state.token }));
+  showChat();
+  setStatus(started.status);
+  connect();
+}
+
+async function send(text) {
+  $('send-error').textContent = '';
+  $('typing').hidden = state.status !== 'bot';
+  try {
+    const message = await call('POST', '/conversations/' + state.conversation + '/messages', { text });
+    addMessage(message);
+  } catch (e) {
+    $('typing').hidden = true;
+    $('send-error').textContent = e.message;
+    throw e;
+  }
+}
+
+$('start-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('start-error').textContent = '';
+  const name = $('start-name').value.trim();
+  const email = $('start-email').value.trim();
+  if (!name || !email) {
+    $('start-error').textContent = 'Please tell us your name and e-mail address.';
+    return;
+  }
+  try {
+    await begin(name, email);
+  } catch (e) {
+    $('start-error').textContent = e.message;
+  }
+});
+
+$('send-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = $('text').value.trim();
+  if (!text) return;
+  $('text').value = '';
+  await send(text).catch(() => ($('text').value = text));
+});
+
+$('text').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey) {
+    event.preventDefault();
+    $('send-form').requestSubmit();
+  }
+});
+
+$('ask-person').addEventListener('click', () => send('I would like to talk to a person, please.').catch(() => {}));
+$('close').addEventListener('click', () => parent.postMessage({ tandem: 'close' }, '*'));
+
+// The loader passes a signed-in customer's identity after the frame loads (never in the URL).
+window.addEventListener('message', (event) => {
+  const data = event.data;
+  if (!data || data.tandem !== 'identity' || state.conversation) return;
+  if (data.name && data.email) begin(data.name, data.email, data.signature).catch((e) => ($('start-error').textContent = e.message));
+});
+
+const previous = saved();
+if (previous && previous.conversation && previous.token) {
+  state.conversation = previous.conversation;
+  state.token = previous.token;
+  showChat();
+  reload()
+    .then(connect)
+    .catch(() => {
+      // The conversation is gone or the token no longer opens it: start afresh.
+      localStorage.removeItem(STORE);
+      state.conversation = state.token = null;
+      $('start-form').hidden = false;
+      $('messages').hidden = true;
+      $('chat-foot').hidden = true;
+    });
+}
+parent.postMessage({ tandem: 'ready' }, '*');

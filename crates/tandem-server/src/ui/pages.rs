@@ -1,0 +1,220 @@
+//! Page shells, one askama template each (templates/), sharing `base.html`.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{html, STAFF_CSP};
+use crate::{ApiError, AppState};
+
+/// A section of the staff navigation: (path segment, label, who sees it).
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub key: &'static str,
+    /// Shown only to these roles (empty: everyone). The server checks permissions on every API
+    /// call; this only keeps the menu short.
+    pub roles: &'static str,
+}
+
+const fn nav(href: &'static str, label: &'static str, key: &'static str, roles: &'static str) -> NavItem {
+    NavItem {
+        href,
+        label,
+        key,
+        roles,
+    }
+}
+
+const NAV: &[NavItem] = &[
+    nav("/app/inbox", "Inbox", "inbox", ""),
+    nav("/app/insights", "Insights", "insights", ""),
+    nav("/app/admin/intents", "Intents", "intents", ""),
+    nav("/app/admin/articles", "Articles", "articles", ""),
+    nav("/app/admin/templates", "Templates", "templates", ""),
+    nav("/app/admin/connectors", "Connectors", "connectors", ""),
+    nav("/app/admin/texts", "Bot texts", "texts", ""),
+    nav("/app/admin/users", "Users", "users", "admin"),
+    nav("/app/admin/teams", "Teams", "teams", ""),
+    nav("/app/admin/widget", "Widget", "widget", "admin"),
+];
+
+/// The admin and trainer pages: key, title, one-line purpose.
+const ADMIN_PAGES: &[(&str, &str, &str)] = &[
+    (
+        "intents",
+        "Intents",
+        "What customers ask for, with the examples the bot learns from, their kind and confidence threshold.",
+    ),
+    (
+        "articles",
+        "Articles",
+        "The knowledge base the bot quotes from, with its sources.",
+    ),
+    (
+        "templates",
+        "Reply templates",
+        "The bot's replies for automated intents, filled from the business's data.",
+    ),
+    (
+        "connectors",
+        "Connectors",
+        "How the bot reads the business's own systems. Test one against the real data.",
+    ),
+    (
+        "texts",
+        "Bot texts",
+        "What the bot says about itself, when it hands over, and when it did not understand.",
+    ),
+    (
+        "users",
+        "Users and roles",
+        "Who works in Tandem and what they may do.",
+    ),
+    (
+        "teams",
+        "Teams and skills",
+        "Where cases are routed, and the skills each team brings.",
+    ),
+    (
+        "widget",
+        "Web widget",
+        "The chat window for the business's site: one script tag.",
+    ),
+];
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage;
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    nav: &'static [NavItem],
+    active: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "insights.html")]
+struct InsightsPage {
+    nav: &'static [NavItem],
+    active: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    nav: &'static [NavItem],
+    active: &'static str,
+    title: &'static str,
+    purpose: &'static str,
+    widget_key: String,
+}
+
+#[derive(Template)]
+#[template(path = "widget_frame.html")]
+struct WidgetFrame {
+    key: String,
+}
+
+#[derive(Template)]
+#[template(path = "demo.html")]
+struct DemoShop {
+    key: String,
+}
+
+fn render(page: &impl Template, csp: &str) -> Response {
+    match page.render() {
+        Ok(body) => html(body, csp),
+        Err(e) => {
+            tracing::error!(error = %e, "a page template failed to render");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the page could not be rendered",
+            )
+            .into_response()
+        }
+    }
+}
+
+pub async fn root() -> Redirect {
+    Redirect::temporary("/app/inbox")
+}
+
+pub async fn login() -> Response {
+    render(&LoginPage, STAFF_CSP)
+}
+
+pub async fn inbox() -> Response {
+    render(
+        &InboxPage {
+            nav: NAV,
+            active: "inbox",
+        },
+        STAFF_CSP,
+    )
+}
+
+pub async fn insights() -> Response {
+    render(
+        &InsightsPage {
+            nav: NAV,
+            active: "insights",
+        },
+        STAFF_CSP,
+    )
+}
+
+pub async fn admin(State(state): State<AppState>, Path(page): Path<String>) -> Response {
+    let Some(&(key, title, purpose)) = ADMIN_PAGES.iter().find(|(key, ..)| *key == page) else {
+        return ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is no such page").into_response();
+    };
+    render(
+        &AdminPage {
+            nav: NAV,
+            active: key,
+            title,
+            purpose,
+            widget_key: state.config.widget_key.clone(),
+        },
+        STAFF_CSP,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct FrameQuery {
+    #[serde(default)]
+    key: String,
+}
+
+/// The chat window inside the business's page (an iframe of this origin).
+pub async fn widget_frame(State(state): State<AppState>, Query(q): Query<FrameQuery>) -> Response {
+    if q.key != state.config.widget_key {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_inbox",
+            "no inbox has this key; copy the script tag from the Widget page",
+        )
+        .into_response();
+    }
+    let csp = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+         frame-ancestors {}; base-uri 'none'; form-action 'self'",
+        state.config.widget_origins
+    );
+    render(&WidgetFrame { key: q.key }, &csp)
+}
+
+/// A small demo shop page with the widget on it, as a business's site would have it.
+pub async fn demo_shop(State(state): State<AppState>) -> Response {
+    render(
+        &DemoShop {
+            key: state.config.widget_key.clone(),
+        },
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+         frame-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    )
+}

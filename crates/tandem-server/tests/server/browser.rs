@@ -1,0 +1,303 @@
+//! The web UI in a real browser (Debian's headless Chromium through chromedriver): a customer
+//! writes in the widget on a shop page, the bot answers with its disclosure, the customer asks for
+//! a person, the case appears live in the agent's inbox, the agent reads the summary and signals
+//! and answers, and the customer sees the answer live; an admin adds an intent example and an
+//! article through the pages. Screenshots are saved for people to look at.
+//!
+//! Skips with a notice when chromedriver or Chromium is missing, unless TANDEM_REQUIRE_SERVICES=1.
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+use tandem_engine::EngineConfig;
+use tandem_server::ServerConfig;
+
+use crate::support::*;
+use crate::webdriver::{browser_binaries, Browser, Driver};
+
+fn binaries_or_skip() -> Option<(PathBuf, PathBuf)> {
+    match browser_binaries() {
+        Ok(found) => Some(found),
+        Err(reason) if std::env::var("TANDEM_REQUIRE_SERVICES").as_deref() == Ok("1") => {
+            panic!("browser tests are required (TANDEM_REQUIRE_SERVICES=1) but {reason}")
+        }
+        Err(reason) => {
+            eprintln!("skipping the browser test: {reason}");
+            None
+        }
+    }
+}
+
+fn screenshot_dir() -> PathBuf {
+    std::env::var_os("TANDEM_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"))
+}
+
+async fn log_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
+    browser.goto(&app.url("/app/inbox")).await;
+    // Without a session the inbox sends the browser to the login page.
+    browser.find("#login-form").await;
+    browser.type_into("#email", email).await;
+    browser.type_into("#password", password).await;
+    browser.click("#login-form button[type=submit]").await;
+    browser.find_with_text("#live-state", "Live").await;
+}
+
+async fn import_demo_pack(app: &TestApp) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/demo");
+    let pack = tandem_engine::pack::load_dir(&dir).expect("the demo pack loads");
+    app.engine.import_pack(pack).await.expect("the demo pack imports");
+}
+
+async fn content(app: &TestApp) -> Value {
+    body(
+        app.get("/api/v1/content")
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap(),
+        reqwest::StatusCode::OK,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_reaches_a_person_through_the_widget_and_an_admin_shapes_the_bot() {
+    let Some((driver_path, chromium)) = binaries_or_skip() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let app = spawn_app_with(
+        ServerConfig::default(),
+        EngineConfig {
+            data_dir: data.path().to_path_buf(),
+            ..EngineConfig::default()
+        },
+    )
+    .await;
+    import_demo_pack(&app).await;
+    let teams = body(
+        app.get("/api/v1/teams")
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap(),
+        reqwest::StatusCode::OK,
+    )
+    .await;
+    let support = teams["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "support")
+        .expect("the demo pack creates the support team")["id"]
+        .clone();
+    let agent = app.create_staff("sam.agent@example.org", "agent").await;
+    let response = app
+        .patch(&format!("/api/v1/users/{}", agent.id))
+        .bearer_auth(&app.admin_token)
+        .json(&json!({ "team_ids": [support] }))
+        .send()
+        .await
+        .unwrap();
+    body(response, reqwest::StatusCode::OK).await;
+
+    let shots = screenshot_dir();
+    let driver = Driver::start(&driver_path, &chromium).await;
+
+    // The agent opens the inbox (through the login page).
+    let staff = driver.session(1440, 900).await;
+    log_in(&staff, &app, &agent.email, &agent.password).await;
+    assert!(staff.current_url().await.ends_with("/app/inbox"));
+
+    // A customer on the shop's page, on a phone-sized screen, opens the widget.
+    let customer = driver.session(390, 844).await;
+    customer.goto(&app.url("/demo")).await;
+    customer.click("#tandem-launcher").await;
+    customer.enter_frame("#tandem-frame").await;
+    customer.type_into("#start-name", "Maria Rossi").await;
+    customer
+        .type_into("#start-email", "maria.rossi@example.com")
+        .await;
+    customer.click("#start-form button[type=submit]").await;
+    customer.type_into("#text", "Where is my order A1001?").await;
+    customer.keys("#text", "\u{E007}").await;
+
+    // The bot answers from the shop's data and says that it is a bot, labelled as one.
+    let answer = customer.find_with_text(".msg-bot", "A1001").await;
+    let _ = answer;
+    let first_bot = customer.text(".msg-bot .msg-text").await;
+    assert!(
+        first_bot.to_lowercase().contains("bot"),
+        "the disclosure: {first_bot}"
+    );
+    assert_eq!(customer.text(".msg-bot .bot-badge").await, "Bot");
+    customer.leave_frame().await;
+    let widget_shot = customer.screenshot(&shots, "widget").await;
+    customer.enter_frame("#tandem-frame").await;
+
+    // "A person, please" is one visible button.
+    customer.click("#ask-person").await;
+    customer
+        .find_with_text(".msg-bot", "passing you to a member")
+        .await;
+    customer
+        .wait_for(
+            "the status to say a person has it",
+            "return document.querySelector('#ask-person').hidden && /team|person/.test(document.querySelector('#status-line').innerText);",
+        )
+        .await;
+
+    // The case appears live in the agent's queue; the agent opens it.
+    let item = staff.find_with_text("#conv-list .conv-item", "Maria Rossi").await;
+    staff
+        .find_with_text("#conv-list .conv-item", "Customer request")
+        .await;
+    let inbox_shot = staff.screenshot(&shots, "inbox").await;
+    staff.click_element(&item).await;
+    staff.find_with_text("#conv-title", "Maria Rossi").await;
+    // The summary, the signals with their evidence, and the bot's decisions are there.
+    staff
+        .wait_for(
+            "the handoff summary",
+            "return document.querySelector('#summary').innerText.length > 20",
+        )
+        .await;
+    staff
+        .wait_for(
+            "the wish for a person, with its evidence",
+            "const s = document.querySelector('[data-signal=human_request]'); \
+             return !!s && s.classList.contains('present') && !!s.querySelector('.evidence q');",
+        )
+        .await;
+    staff.find_with_text("#decisions", "Handoff").await;
+    staff.find_with_text("#decisions", "Track order").await;
+    staff.find_with_text("#intent", "Wants: Track order").await;
+    staff.find_with_text("#timeline .msg-bot", "A1001").await;
+    // The agent answers.
+    let reply = "Hi Maria, this is Sam. Your jacket is with the carrier and arrives tomorrow.";
+    staff.click("#reply-text").await;
+    staff.type_into("#reply-text", reply).await;
+    staff.click("#send").await;
+    staff.find_with_text("#timeline .msg-agent", "this is Sam").await;
+    let conversation_shot = staff.screenshot(&shots, "conversation").await;
+
+    // The customer sees the answer live, from a person.
+    customer.find_with_text(".msg-agent", "this is Sam").await;
+    customer.leave_frame().await;
+    customer.screenshot(&shots, "widget-answered").await;
+
+    // An admin adds an intent example and an article through the pages.
+    let admin = driver.session(1440, 900).await;
+    log_in(&admin, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    admin
+        .goto(&app.url("/app/admin/intents?intent=track_order"))
+        .await;
+    admin.find_with_text("#intent-name", "track_order").await;
+    let example = "has my parcel left your warehouse yet";
+    admin.type_into("#example-text", example).await;
+    admin.click("#add-example").await;
+    admin.find_with_text("#examples li", example).await;
+    let stored = content(&app).await;
+    let track = stored["intents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "track_order")
+        .unwrap();
+    assert!(track["examples"].as_array().unwrap().iter().any(|e| e == example));
+    let admin_shot = admin.screenshot(&shots, "admin-intents").await;
+
+    admin.goto(&app.url("/app/admin/articles")).await;
+    admin.find("#article-list li").await;
+    admin.click("#new-article").await;
+    admin.type_into("#article-slug", "gift-wrapping").await;
+    admin.type_into("#article-title", "Gift wrapping").await;
+    admin.type_into("#article-tags", "gifts, orders").await;
+    admin
+        .type_into("#article-url", "https://acme.example/help/gift-wrapping")
+        .await;
+    admin
+        .type_into(
+            "#article-body",
+            "We gift-wrap any order for $5 in recycled paper with a handwritten card. Choose gift wrapping at checkout.",
+        )
+        .await;
+    admin.click("#save-article").await;
+    admin
+        .find_with_text("#article-list button", "Gift wrapping")
+        .await;
+    let stored = content(&app).await;
+    let article = stored["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == "gift-wrapping")
+        .expect("the article was saved");
+    assert_eq!(article["title"], "Gift wrapping");
+    assert!(article["body"].as_str().unwrap().contains("handwritten card"));
+    admin.screenshot(&shots, "admin-articles").await;
+
+    for shot in [widget_shot, inbox_shot, conversation_shot, admin_shot] {
+        eprintln!("screenshot: {}", shot.display());
+    }
+    staff.quit().await;
+    customer.quit().await;
+    admin.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_works_from_the_keyboard() {
+    let Some((driver_path, chromium)) = binaries_or_skip() else {
+        return;
+    };
+    let app = spawn_app().await;
+    let customer = app.start_conversation("Kim Lee", "kim@example.org").await;
+    app.customer_says(&customer, "Hello, my parcel is late").await;
+    // Without a content pack there is no bot: a supervisor puts the case in the queue.
+    let response = app
+        .update(
+            &app.admin_token,
+            &customer.conversation_id,
+            json!({ "status": "queued" }),
+        )
+        .await;
+    body(response, reqwest::StatusCode::OK).await;
+    let driver = Driver::start(&driver_path, &chromium).await;
+    let staff = driver.session(1440, 900).await;
+    log_in(&staff, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    // g then o: all open conversations; j selects, Enter opens, r focuses the reply box.
+    staff.press(&["g", "o"]).await;
+    staff.find_with_text("#list-title", "All open").await;
+    staff.find_with_text("#conv-list .conv-item", "Kim Lee").await;
+    staff.press(&["j", "\u{E007}"]).await;
+    staff.find_with_text("#conv-title", "Kim Lee").await;
+    staff.press(&["n"]).await;
+    staff
+        .wait_for(
+            "the note box to have focus",
+            "return document.activeElement && document.activeElement.id === 'reply-text' \
+             && document.querySelector('#composer').classList.contains('note-mode');",
+        )
+        .await;
+    staff.keys("#reply-text", "Checked with the carrier.").await;
+    staff.chord("\u{E009}", "\u{E007}").await;
+    staff
+        .find_with_text("#timeline .msg-note", "Checked with the carrier.")
+        .await;
+    // The customer never sees the note.
+    let messages = app.customer_messages(&customer).await;
+    assert!(messages.iter().all(|m| m["text"] != "Checked with the carrier."));
+    // Esc leaves the text box; a assigns to me, e resolves.
+    staff.press(&["\u{E00C}", "a"]).await;
+    staff
+        .wait_for(
+            "assigned to me",
+            "return document.querySelector('#assign-me').disabled",
+        )
+        .await;
+    staff.press(&["e"]).await;
+    staff.find_with_text("#resolve", "Reopen").await;
+    staff.quit().await;
+}
