@@ -48,8 +48,8 @@ pub async fn metrics(req: Request, next: Next) -> Response {
 }
 
 /// Adds headers that keep browsers from sniffing, framing or leaking. A response that says who may
-/// frame it (a `Content-Security-Policy` with `frame-ancestors`, as the customer widget's frame
-/// does) keeps that policy instead of `X-Frame-Options: DENY`.
+/// frame it (a `Content-Security-Policy` allowing some `frame-ancestors`, as the customer widget's
+/// frame does) keeps that policy instead of `X-Frame-Options: DENY`.
 pub fn with_security_headers(router: axum::Router) -> axum::Router {
     router.layer(axum::middleware::from_fn(security_headers))
 }
@@ -60,7 +60,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
     let framing_policy = headers
         .get(header::CONTENT_SECURITY_POLICY)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|csp| csp.contains("frame-ancestors"));
+        .is_some_and(|csp| csp.contains("frame-ancestors") && !csp.contains("frame-ancestors 'none'"));
     let defaults = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
