@@ -62,6 +62,17 @@ impl Engine {
         Ok(claimed.map(|(c, _)| c))
     }
 
+    /// Whether new cases may be routed to the calling staff member.
+    pub async fn availability(&self, staff: &Staff) -> Result<bool> {
+        Ok(self
+            .store
+            .agent_loads()
+            .await?
+            .into_iter()
+            .find(|l| l.user.id == staff.user.id)
+            .is_none_or(|l| l.available))
+    }
+
     /// Marks the calling staff member as available (or not) for new cases.
     pub async fn set_availability(&self, staff: &Staff, available: bool) -> Result<()> {
         self.store.set_available(staff.user.id, available).await

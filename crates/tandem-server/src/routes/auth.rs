@@ -56,11 +56,23 @@ pub async fn logout(State(state): State<AppState>, auth: StaffAuth) -> ApiResult
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    #[serde(flatten)]
+    pub user: User,
+    /// Whether new cases may be routed to you.
+    pub available: bool,
+}
+
 /// Who is logged in.
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("staff_token" = [])),
-    responses((status = 200, body = User), (status = 401)))]
-pub async fn me(auth: StaffAuth) -> Json<User> {
-    Json(auth.staff.user)
+    responses((status = 200, body = Me), (status = 401)))]
+pub async fn me(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<Me>> {
+    let available = state.engine.availability(&auth.staff).await?;
+    Ok(Json(Me {
+        user: auth.staff.user,
+        available,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

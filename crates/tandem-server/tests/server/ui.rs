@@ -179,3 +179,34 @@ async fn the_inbox_can_list_open_cases_and_one_customers_conversations() {
         .unwrap();
     error(bad, StatusCode::BAD_REQUEST, "invalid_customer").await;
 }
+
+#[tokio::test]
+async fn me_says_whether_new_cases_are_routed_to_me() {
+    let app = spawn_app().await;
+    let agent = app.create_staff("avail@example.org", "agent").await;
+    let me = |token: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .get("/api/v1/auth/me")
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            body(response, StatusCode::OK).await
+        }
+    };
+    let before = me(agent.token.clone()).await;
+    assert_eq!(before["available"], true);
+    assert_eq!(before["email"], "avail@example.org");
+    let response = app
+        .client
+        .put(app.url("/api/v1/auth/me/availability"))
+        .bearer_auth(&agent.token)
+        .json(&json!({"available": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(me(agent.token.clone()).await["available"], false);
+}
