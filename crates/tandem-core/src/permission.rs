@@ -16,6 +16,14 @@ pub enum Permission {
     ViewStaff,
     /// Create users, change roles, deactivate, manage teams.
     ManageStaff,
+    /// See the bot's content: intents, articles, templates, connectors, texts, canned replies.
+    ViewContent,
+    /// Change intents, examples, articles, templates and canned replies; test connectors.
+    ManageContent,
+    /// Change what the bot says in every conversation (disclosure, handoff texts).
+    ManageBotTexts,
+    /// See insights: automation rate, handoff reasons, queue sizes.
+    ViewInsights,
 }
 
 impl Role {
@@ -23,8 +31,10 @@ impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         use Permission::*;
         match permission {
-            ViewConversations | ReplyToConversations | ManageConversations | ViewStaff => true,
-            ManageStaff => matches!(self, Role::Admin),
+            ViewConversations | ReplyToConversations | ManageConversations | ViewStaff | ViewContent
+            | ViewInsights => true,
+            ManageStaff | ManageBotTexts => matches!(self, Role::Admin),
+            ManageContent => matches!(self, Role::Trainer | Role::Supervisor | Role::Admin),
         }
     }
 
@@ -54,6 +64,22 @@ mod tests {
                 role.require(Permission::ManageStaff).unwrap_err().code(),
                 "forbidden"
             );
+        }
+    }
+
+    #[test]
+    fn content_permissions_follow_the_roles() {
+        for role in [Role::Agent, Role::Trainer, Role::Supervisor, Role::Admin] {
+            assert!(role.allows(Permission::ViewContent), "{role}");
+            assert!(role.allows(Permission::ViewInsights), "{role}");
+        }
+        assert!(!Role::Agent.allows(Permission::ManageContent));
+        for role in [Role::Trainer, Role::Supervisor, Role::Admin] {
+            assert!(role.allows(Permission::ManageContent), "{role}");
+        }
+        assert!(Role::Admin.allows(Permission::ManageBotTexts));
+        for role in [Role::Agent, Role::Trainer, Role::Supervisor] {
+            assert!(!role.allows(Permission::ManageBotTexts), "{role}");
         }
     }
 }

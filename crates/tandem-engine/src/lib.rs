@@ -5,7 +5,9 @@ pub mod auth;
 pub mod bot;
 pub mod bus;
 pub mod connectors;
+pub mod content;
 pub mod conversations;
+pub mod insights;
 pub mod knowledge;
 pub mod pack;
 mod routing;
@@ -53,6 +55,8 @@ pub struct Engine {
     login_throttle: throttle::Throttle,
     client_throttle: throttle::Throttle,
     bot: std::sync::RwLock<Option<Arc<bot::BotRuntime>>>,
+    /// Held while content is edited, so two edits of the pack never lose one another.
+    content_lock: tokio::sync::Mutex<()>,
 }
 
 impl Engine {
@@ -67,6 +71,7 @@ impl Engine {
             login_throttle,
             client_throttle,
             bot: std::sync::RwLock::new(None),
+            content_lock: tokio::sync::Mutex::new(()),
         }
     }
 

@@ -127,6 +127,11 @@ pub trait Store: Send + Sync + 'static {
     /// Takes the most urgent, oldest queued case (of one of the teams, or any when `teams` is empty)
     /// for the user. Concurrent callers never get the same case.
     async fn claim_next(&self, user: UserId, teams: &[TeamId]) -> Result<Option<(Conversation, Vec<Event>)>>;
+
+    // --- insights --------------------------------------------------------------------------
+    /// Conversations started and bot decisions made since `since` (decisions per UTC day), and
+    /// the conversations now per status and the open ones per team.
+    async fn insight_counts(&self, since: DateTime<Utc>) -> Result<InsightCounts>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` (or a plain path) or `postgres://...`.

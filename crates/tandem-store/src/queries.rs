@@ -590,6 +590,9 @@ macro_rules! store_impl {
                         }
                         None => {}
                     }
+                    if filter.open_only {
+                        q.push(" AND c.status IN ('queued', 'assigned')");
+                    }
                     if let Some(customer) = filter.customer {
                         q.push(" AND c.customer_id = ").push_bind(customer.to_string());
                     }
@@ -1004,6 +1007,59 @@ macro_rules! store_impl {
                 tx.commit().await.map_err(db_error)?;
                 let conversation = self.get_conversation(id(&key)?).await?.ok_or_else(|| Error::not_found("conversation"))?;
                 Ok(Some((conversation, events)))
+            }
+
+            async fn insight_counts(&self, since: DateTime<Utc>) -> Result<InsightCounts> {
+                let (conversations,): (i64,) =
+                    sqlx::query_as("SELECT COUNT(*) FROM conversations WHERE created_at >= $1")
+                        .bind(micros(since))
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(db_error)?;
+                let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
+                    "SELECT created_at / 86400000000 AS day, kind, handoff_reason, COUNT(*) FROM decisions \
+                     WHERE created_at >= $1 GROUP BY created_at / 86400000000, kind, handoff_reason ORDER BY 1, 2, 3",
+                )
+                .bind(micros(since))
+                .fetch_all(self.reader())
+                .await
+                .map_err(db_error)?;
+                let mut decisions = Vec::with_capacity(rows.len());
+                for (day, kind, reason, count) in rows {
+                    let day = DateTime::<Utc>::from_timestamp(day.saturating_mul(86_400), 0)
+                        .ok_or_else(|| Error::internal("a decision has an impossible date"))?
+                        .date_naive();
+                    decisions.push(DecisionTally {
+                        day,
+                        kind: tandem_core::decision::DecisionKind::parse(&kind)?,
+                        handoff_reason: reason
+                            .as_deref()
+                            .map(tandem_core::decision::HandoffReason::parse)
+                            .transpose()?,
+                        count,
+                    });
+                }
+                let statuses: Vec<(String, i64)> =
+                    sqlx::query_as("SELECT status, COUNT(*) FROM conversations GROUP BY status ORDER BY status")
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(db_error)?;
+                let by_status = statuses
+                    .into_iter()
+                    .map(|(s, n)| Ok((tandem_core::model::ConversationStatus::parse(&s)?, n)))
+                    .collect::<Result<Vec<_>>>()?;
+                let teams: Vec<(Option<String>, i64)> = sqlx::query_as(
+                    "SELECT team_id, COUNT(*) FROM conversations WHERE status IN ('queued', 'assigned') \
+                     GROUP BY team_id ORDER BY team_id",
+                )
+                .fetch_all(self.reader())
+                .await
+                .map_err(db_error)?;
+                let open_by_team = teams
+                    .into_iter()
+                    .map(|(t, n)| Ok((t.as_deref().map(id::<TeamId>).transpose()?, n)))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(InsightCounts { conversations, decisions, by_status, open_by_team })
             }
         }
     };

@@ -88,6 +88,8 @@ pub struct ConversationFilter {
     pub text: Option<String>,
     /// Only open cases that missed a service-level target.
     pub sla_breached: bool,
+    /// Only cases waiting for or with a person (queued or assigned).
+    pub open_only: bool,
     /// Only this customer's conversations.
     pub customer: Option<tandem_core::ids::CustomerId>,
     pub limit: i64,
@@ -103,6 +105,7 @@ impl Default for ConversationFilter {
             tag: None,
             text: None,
             sla_breached: false,
+            open_only: false,
             customer: None,
             limit: 50,
             offset: 0,
@@ -177,4 +180,26 @@ pub struct AgentLoad {
     pub user: tandem_core::model::User,
     pub available: bool,
     pub open_cases: i64,
+}
+
+/// How many decisions of one kind (and handoff reason) the bot made on one day (UTC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecisionTally {
+    pub day: chrono::NaiveDate,
+    pub kind: DecisionKind,
+    pub handoff_reason: Option<HandoffReason>,
+    pub count: i64,
+}
+
+/// The counts insights are computed from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InsightCounts {
+    /// Conversations started since the given moment.
+    pub conversations: i64,
+    /// The bot's decisions since the given moment, per day, kind and handoff reason.
+    pub decisions: Vec<DecisionTally>,
+    /// All conversations now, per status (statuses without any are left out).
+    pub by_status: Vec<(ConversationStatus, i64)>,
+    /// Open (queued or assigned) conversations now, per team (`None`: no team).
+    pub open_by_team: Vec<(Option<TeamId>, i64)>,
 }

@@ -119,6 +119,26 @@ impl Engine {
     /// Validates a pack, trains its intent model, stores both (pack and model become the active
     /// ones) and starts using them.
     pub async fn import_pack(&self, pack: Pack) -> Result<Imported> {
+        self.install_pack(pack, false).await
+    }
+
+    /// The active model, when it was trained on exactly this training set (same hash).
+    async fn reusable_model(&self, hash: &str) -> Result<Option<IntentModel>> {
+        let Some(stored) = self.store.active_pack().await? else {
+            return Ok(None);
+        };
+        let Some(model) = self.store.active_model(&stored.id).await? else {
+            return Ok(None);
+        };
+        if model.training_set_hash != hash {
+            return Ok(None);
+        }
+        Ok(IntentModel::from_bytes(&model.bytes).ok())
+    }
+
+    /// [`Engine::import_pack`]; with `reuse_model`, an edit that leaves the intents' examples as
+    /// they are keeps the active model instead of training the same one again.
+    pub(crate) async fn install_pack(&self, pack: Pack, reuse_model: bool) -> Result<Imported> {
         let problems = crate::pack::validate(&pack);
         if !problems.is_empty() {
             let text = problems
@@ -130,13 +150,23 @@ impl Engine {
         }
         let examples = training_examples(&pack);
         let hash = training_set_hash(&examples);
-        let train_set = examples.clone();
-        let model = tokio::task::spawn_blocking(move || {
-            tandem_nlu::intent::train(&train_set, &TrainOptions::default(), None, &mut |_| {})
-        })
-        .await
-        .map_err(|e| Error::internal(format!("training stopped: {e}")))?
-        .map_err(|e| Error::invalid("invalid_pack", format!("cannot train the intent model: {e}")))?;
+        let reused = if reuse_model {
+            self.reusable_model(&hash).await?
+        } else {
+            None
+        };
+        let model = match reused {
+            Some(model) => model,
+            None => {
+                let train_set = examples.clone();
+                tokio::task::spawn_blocking(move || {
+                    tandem_nlu::intent::train(&train_set, &TrainOptions::default(), None, &mut |_| {})
+                })
+                .await
+                .map_err(|e| Error::internal(format!("training stopped: {e}")))?
+                .map_err(|e| Error::invalid("invalid_pack", format!("cannot train the intent model: {e}")))?
+            }
+        };
         let bytes = model
             .to_bytes()
             .map_err(|e| Error::internal(format!("cannot encode the model: {e}")))?;

@@ -20,7 +20,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgTypeInfo,
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteValueRef,
 };
-use sqlx::{Column, Connection, Decode, Executor, Postgres, Row as _, Sqlite, Statement, TypeInfo, ValueRef};
+use sqlx::{Column, Decode, Executor, Postgres, Row as _, Sqlite, Statement, TypeInfo, ValueRef};
 
 use super::{connector_subject, database_subject, ConnectorError, Row};
 use crate::pack::model::DatabaseDef;
@@ -247,13 +247,17 @@ async fn seed_sqlite(db: &str, path: &Path, sql: &str) -> Result<(), ConnectorEr
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Delete);
     let result = async {
-        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        // A one-connection pool rather than a bare connection: `raw_sql` on `&mut
+        // SqliteConnection` makes the future `Send` only for one lifetime, and handlers that
+        // install a pack need it `Send` (the content editing routes).
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
             .await
             .map_err(|e| ConnectorError::failed(&subject, format!("cannot create the SQLite file: {e}")))?;
-        let seeded = sqlx::raw_sql(sql).execute(&mut conn).await;
-        let closed = conn.close().await;
+        let seeded = sqlx::raw_sql(sql).execute(&pool).await;
+        pool.close().await;
         seeded.map_err(|e| ConnectorError::config(&subject, format!("its seed SQL failed: {e}")))?;
-        closed.map_err(|e| ConnectorError::failed(&subject, format!("cannot write the SQLite file: {e}")))?;
         tokio::fs::rename(&tmp, path).await.map_err(|e| {
             ConnectorError::failed(&subject, format!("cannot move the seeded file in place: {e}"))
         })

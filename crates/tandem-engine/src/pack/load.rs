@@ -55,7 +55,8 @@ impl fmt::Display for PackErrors {
     }
 }
 
-const MIN_EXAMPLES: usize = 10;
+/// Distinct examples an intent needs at least.
+pub const MIN_EXAMPLES: usize = 10;
 pub const HANDOFF_REASONS: &[&str] = &[
     "customer_request",
     "low_confidence",
@@ -340,6 +341,25 @@ fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<Pac
             report(
                 "pack.toml".into(),
                 format!("routing.sla has unknown priority `{priority}`"),
+            );
+        }
+    }
+
+    let mut titles = BTreeSet::new();
+    for (i, reply) in m.canned_replies.iter().enumerate() {
+        let title = reply.title.trim();
+        if title.is_empty() {
+            report("pack.toml".into(), format!("canned_replies[{i}] needs a `title`"));
+        } else if !titles.insert(title.to_lowercase()) {
+            report(
+                "pack.toml".into(),
+                format!("two canned replies have the title `{title}`"),
+            );
+        }
+        if reply.text.trim().is_empty() {
+            report(
+                "pack.toml".into(),
+                format!("canned_replies[{i}] (`{title}`) needs a `text`"),
             );
         }
     }

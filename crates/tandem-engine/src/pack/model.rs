@@ -31,6 +31,19 @@ pub struct PackManifest {
     pub databases: BTreeMap<String, DatabaseDef>,
     #[serde(default)]
     pub routing: RoutingSettings,
+    /// Ready-made replies agents can insert (and adapt) in a conversation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub canned_replies: Vec<CannedReply>,
+}
+
+/// `[[canned_replies]]` in `pack.toml`: a reply an agent can insert with one click.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CannedReply {
+    /// Short and unique, shown in the picker.
+    pub title: String,
+    /// The text inserted into the reply box.
+    pub text: String,
 }
 
 fn default_version() -> String {
@@ -38,7 +51,7 @@ fn default_version() -> String {
 }
 
 /// What the bot says in situations no intent covers.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BotTexts {
     /// Prefixed to the bot's first message in a conversation: says that it is a bot.
@@ -53,7 +66,7 @@ pub struct BotTexts {
 }
 
 /// The rules of the policy, as data. Every threshold is a probability or score in [0, 1].
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PolicySettings {
     /// Intent confidence below which the bot does not act (an intent may set its own).
@@ -155,7 +168,7 @@ pub struct SlaTarget {
 }
 
 /// How the bot treats an intent.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IntentKind {
     /// Resolved by running a connector and rendering a template.
@@ -272,7 +285,7 @@ fn default_retries() -> u32 {
 }
 
 /// A knowledge article, parsed from `articles/SLUG.md`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Article {
     /// The file stem.
     pub slug: String,

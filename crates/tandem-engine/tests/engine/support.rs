@@ -376,6 +376,7 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
             agent_capacity,
             ..RoutingSettings::default()
         },
+        canned_replies: Vec::new(),
     };
     Pack {
         manifest,

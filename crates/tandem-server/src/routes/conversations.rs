@@ -160,3 +160,17 @@ pub async fn take_next(
         None => StatusCode::NO_CONTENT.into_response(),
     })
 }
+
+/// Suggestions for the agent: the knowledge base's best passages for the customer's latest
+/// messages (up to 3, none when nothing is relevant) and up to 3 canned replies, those sharing the
+/// most words with the latest message first.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/suggestions", tag = "conversations",
+    params(("id" = String, Path)), security(("staff_token" = [])),
+    responses((status = 200, body = tandem_engine::content::Suggestions), (status = 404)))]
+pub async fn suggestions(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<tandem_engine::content::Suggestions>> {
+    Ok(Json(state.engine.suggestions(&auth.staff, parse_id(&id)?).await?))
+}

@@ -1,8 +1,10 @@
 //! The routes, one module per resource.
 
 pub mod auth;
+pub mod content;
 pub mod conversations;
 pub mod health;
+pub mod insights;
 pub mod live;
 pub mod teams;
 pub mod users;
@@ -43,15 +45,36 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/conversations/{id}/decisions",
             get(conversations::decisions),
         )
+        .route(
+            "/api/v1/conversations/{id}/suggestions",
+            get(conversations::suggestions),
+        )
+        .route("/api/v1/content", get(content::show))
+        .route("/api/v1/content/intents", post(content::create_intent))
+        .route("/api/v1/content/intents/{name}", patch(content::update_intent))
+        .route(
+            "/api/v1/content/intents/{name}/examples",
+            post(content::add_example).delete(content::remove_example),
+        )
+        .route(
+            "/api/v1/content/articles/{slug}",
+            put(content::put_article).delete(content::delete_article),
+        )
+        .route("/api/v1/content/templates/{name}", put(content::put_template))
+        .route("/api/v1/content/texts", put(content::put_texts))
+        .route(
+            "/api/v1/content/connectors/{name}/test",
+            post(content::test_connector),
+        )
+        .route("/api/v1/content/canned-replies", put(content::put_canned_replies))
+        .route("/api/v1/canned-replies", get(content::canned_replies))
+        .route("/api/v1/insights/summary", get(insights::summary))
+        .route("/api/v1/insights/queues.svg", get(insights::queues_svg))
+        .route("/api/v1/insights/handoffs.svg", get(insights::handoffs_svg))
         .route("/api/v1/users", get(users::list).post(users::create))
         .route("/api/v1/users/{id}", patch(users::update))
         .route("/api/v1/teams", get(teams::list).post(teams::create))
         .route("/api/v1/live", get(live::staff))
-        // Until the web UI lands, the root leads to the API explorer.
-        .route(
-            "/",
-            get(|| async { axum::response::Redirect::temporary("/api/v1/docs/") }),
-        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

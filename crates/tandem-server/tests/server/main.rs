@@ -4,7 +4,9 @@
 
 mod admin;
 mod agent;
+mod content;
 mod errors;
+mod insights;
 mod live;
 mod openapi;
 mod shutdown;

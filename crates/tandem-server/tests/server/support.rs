@@ -128,6 +128,14 @@ impl TestApp {
         self.client.patch(self.url(path))
     }
 
+    pub fn put(&self, path: &str) -> RequestBuilder {
+        self.client.put(self.url(path))
+    }
+
+    pub fn delete(&self, path: &str) -> RequestBuilder {
+        self.client.delete(self.url(path))
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Response {
         self.post("/api/v1/auth/login")
             .json(&json!({ "email": email, "password": password }))
@@ -397,4 +405,41 @@ pub async fn ws_refused(url: &str) -> u16 {
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
         Err(other) => panic!("{url}: unexpected handshake error {other}"),
     }
+}
+
+// --- the demo pack ------------------------------------------------------------------------------
+
+/// The demo content pack, read from `packs/demo`.
+pub fn demo_pack() -> tandem_engine::pack::Pack {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/demo");
+    tandem_engine::pack::load_dir(std::path::Path::new(dir))
+        .unwrap_or_else(|e| panic!("packs/demo does not load: {e}"))
+}
+
+/// A server with the demo pack imported (its business database in a temporary data directory).
+pub struct DemoApp {
+    pub app: TestApp,
+    _data: TempDir,
+}
+
+impl std::ops::Deref for DemoApp {
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
+}
+
+/// [`spawn_app`] with the demo pack imported (this trains its intent model: a few seconds).
+pub async fn spawn_demo_app() -> DemoApp {
+    let data = tempfile::tempdir().expect("a temporary data directory");
+    let config = EngineConfig {
+        data_dir: data.path().to_path_buf(),
+        ..EngineConfig::default()
+    };
+    let app = spawn_app_with(ServerConfig::default(), config).await;
+    app.engine
+        .import_pack(demo_pack())
+        .await
+        .unwrap_or_else(|e| panic!("the demo pack does not import: {e}"));
+    DemoApp { app, _data: data }
 }

@@ -546,6 +546,13 @@ pub async fn list_filters_and_pagination(store: &dyn Store) {
         ),
         vec![ids[3]]
     );
+    let mut open = vec![ids[1], ids[2], ids[3]];
+    open.sort();
+    let open_only = ConversationFilter {
+        open_only: true,
+        ..Default::default()
+    };
+    assert_eq!(ids_of(store.list_conversations(&open_only).await.unwrap()), open);
     let mine = f(None, Some(AssigneeFilter::User(agent.id)), None, None);
     assert_eq!(ids_of(store.list_conversations(&mine).await.unwrap()), assigned);
     let unassigned = store
@@ -813,4 +820,118 @@ pub async fn service_levels_are_breached_once_and_filtered(store: &dyn Store) {
         "both cases are still open after their resolution target"
     );
     assert!(late_resolution.iter().all(|e| e.data["target"] == "resolution"));
+}
+
+fn decision(message: tandem_core::ids::MessageId, kind: tandem_core::decision::DecisionKind) -> NewDecision {
+    NewDecision {
+        message_id: message,
+        kind,
+        intent: Some("some_intent".to_owned()),
+        confidence: 0.9,
+        top_intents: Vec::new(),
+        signals: serde_json::json!({}),
+        reasons: Vec::new(),
+        handoff_reason: None,
+        slot: None,
+        entities: serde_json::json!({}),
+    }
+}
+
+pub async fn insight_counts_cover_decisions_statuses_and_teams(store: &dyn Store) {
+    use tandem_core::decision::{DecisionKind, HandoffReason};
+    let team = store
+        .create_team(NewTeam {
+            name: "support".to_owned(),
+            skills: Vec::new(),
+        })
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for email in ["a@x.org", "b@x.org", "c@x.org"] {
+        let (c, _) = store.create_conversation(new_conversation(email)).await.unwrap();
+        let (m, _) = store.append_message(customer_says(c.id, "hello")).await.unwrap();
+        ids.push((c.id, m.id));
+    }
+    // a: answered; b: handed to the support team; c: handed over without a team.
+    let (a, am) = ids[0];
+    let answered = BotTurn {
+        conversation_id: a,
+        decision: decision(am, DecisionKind::Answer),
+        reply: None,
+        change: ConversationChange::default(),
+    };
+    assert!(store.record_bot_turn(answered).await.unwrap().is_some());
+    for (i, (team_id, reason)) in [
+        (Some(team.id), HandoffReason::CustomerRequest),
+        (None, HandoffReason::Frustration),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (c, m) = ids[i + 1];
+        let mut d = decision(m, DecisionKind::Handoff);
+        d.handoff_reason = Some(reason);
+        let turn = BotTurn {
+            conversation_id: c,
+            decision: d,
+            reply: None,
+            change: ConversationChange {
+                status: Some(ConversationStatus::Queued),
+                team: team_id.map(Some),
+                handoff: Some(reason),
+                ..Default::default()
+            },
+        };
+        assert!(store.record_bot_turn(turn).await.unwrap().is_some());
+    }
+
+    let counts = store
+        .insight_counts(Utc::now() - Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!(counts.conversations, 3);
+    let today = Utc::now().date_naive();
+    let mut decisions = counts.decisions.clone();
+    decisions.sort_by_key(|t| (t.kind.as_str(), t.handoff_reason.map(|r| r.as_str())));
+    assert_eq!(
+        decisions,
+        vec![
+            DecisionTally {
+                day: today,
+                kind: DecisionKind::Answer,
+                handoff_reason: None,
+                count: 1
+            },
+            DecisionTally {
+                day: today,
+                kind: DecisionKind::Handoff,
+                handoff_reason: Some(HandoffReason::CustomerRequest),
+                count: 1
+            },
+            DecisionTally {
+                day: today,
+                kind: DecisionKind::Handoff,
+                handoff_reason: Some(HandoffReason::Frustration),
+                count: 1
+            },
+        ]
+    );
+    let mut by_status = counts.by_status.clone();
+    by_status.sort_by_key(|(s, _)| s.as_str());
+    assert_eq!(
+        by_status,
+        vec![(ConversationStatus::Bot, 1), (ConversationStatus::Queued, 2)]
+    );
+    let mut by_team = counts.open_by_team.clone();
+    by_team.sort_by_key(|(t, _)| t.map(|t| t.to_string()));
+    assert_eq!(by_team, vec![(None, 1), (Some(team.id), 1)]);
+
+    // Nothing started or decided after now; the queues are what they are.
+    let later = store
+        .insight_counts(Utc::now() + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(later.conversations, 0);
+    assert!(later.decisions.is_empty());
+    assert_eq!(later.open_by_team.len(), 2);
 }

@@ -48,6 +48,7 @@ contract_tests!(
     concurrent_writes_all_land_in_order,
     event_log_is_append_only,
     service_levels_are_breached_once_and_filtered,
+    insight_counts_cover_decisions_statuses_and_teams,
 );
 
 #[tokio::test]

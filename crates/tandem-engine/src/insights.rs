@@ -1,0 +1,600 @@
+//! Insights: how much the bot settles itself, why cases go to people, how full the queues are;
+//! and the server-rendered SVG charts of them (plain strings, no chart library).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{Duration, NaiveDate, Utc};
+use serde::Serialize;
+use tandem_core::decision::{DecisionKind, HandoffReason};
+use tandem_core::model::ConversationStatus;
+use tandem_core::permission::Permission;
+use tandem_core::Error;
+use utoipa::ToSchema;
+
+use crate::auth::Staff;
+use crate::{Engine, Result};
+
+pub const MAX_DAYS: u32 = 90;
+
+/// The summary behind the insights page.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct InsightsSummary {
+    /// The days covered, today (UTC) included.
+    pub days: u32,
+    /// Conversations started in those days.
+    pub conversations: i64,
+    /// Decisions the bot made in those days.
+    pub bot_decisions: i64,
+    /// Of those, the ones it settled itself (resolved with a connector or answered from an article).
+    pub automated: i64,
+    /// `automated` / (`automated` + handoffs): the share of conclusive decisions the bot settled;
+    /// 0 when there were none.
+    pub automation_rate: f64,
+    /// Handoffs per reason (every reason listed, zeros included).
+    pub handoffs: BTreeMap<String, i64>,
+    pub queues: Queues,
+    /// One entry per day, oldest first.
+    pub daily: Vec<DailyHandoffs>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Queues {
+    /// Conversations now per status (`bot`, `queued`, `assigned`, `resolved`).
+    pub by_status: BTreeMap<String, i64>,
+    /// Open (queued or assigned) conversations now per team; every team is listed.
+    pub by_team: Vec<TeamQueue>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TeamQueue {
+    /// Null for cases without a team.
+    pub team_id: Option<String>,
+    pub team: String,
+    pub open: i64,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DailyHandoffs {
+    /// `YYYY-MM-DD` (UTC).
+    pub date: String,
+    /// Handoffs that day per reason (only reasons that occurred).
+    pub handoffs: BTreeMap<String, i64>,
+}
+
+fn check_days(days: u32) -> Result<()> {
+    if (1..=MAX_DAYS).contains(&days) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "invalid_days",
+            format!("days must be between 1 and {MAX_DAYS}"),
+        ))
+    }
+}
+
+impl Engine {
+    /// Counts over the last `days` days (1 to 90) and the queues now.
+    pub async fn insights_summary(&self, staff: &Staff, days: u32) -> Result<InsightsSummary> {
+        staff.require(Permission::ViewInsights)?;
+        check_days(days)?;
+        let today = Utc::now().date_naive();
+        let first = today - Duration::days(i64::from(days) - 1);
+        let since = first
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc())
+            .ok_or_else(|| Error::internal("no midnight on the first day"))?;
+        let counts = self.store.insight_counts(since).await?;
+        let teams = self.store.list_teams().await?;
+
+        let mut bot_decisions = 0;
+        let mut automated = 0;
+        let mut handoffs: BTreeMap<String, i64> = HandoffReason::ALL
+            .iter()
+            .map(|r| (r.as_str().to_owned(), 0))
+            .collect();
+        let mut per_day: BTreeMap<NaiveDate, BTreeMap<String, i64>> = BTreeMap::new();
+        for t in &counts.decisions {
+            bot_decisions += t.count;
+            match t.kind {
+                DecisionKind::Resolve | DecisionKind::Answer => automated += t.count,
+                DecisionKind::Handoff => {
+                    let reason = t.handoff_reason.map(|r| r.as_str()).unwrap_or("policy");
+                    *handoffs.entry(reason.to_owned()).or_default() += t.count;
+                    *per_day
+                        .entry(t.day)
+                        .or_default()
+                        .entry(reason.to_owned())
+                        .or_default() += t.count;
+                }
+                _ => {}
+            }
+        }
+        let handed: i64 = handoffs.values().sum();
+        let automation_rate = if automated + handed > 0 {
+            automated as f64 / (automated + handed) as f64
+        } else {
+            0.0
+        };
+        let daily = (0..days)
+            .map(|i| {
+                let day = first + Duration::days(i64::from(i));
+                DailyHandoffs {
+                    date: day.format("%Y-%m-%d").to_string(),
+                    handoffs: per_day.remove(&day).unwrap_or_default(),
+                }
+            })
+            .collect();
+        let mut by_status: BTreeMap<String, i64> = ConversationStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), 0))
+            .collect();
+        for (status, n) in &counts.by_status {
+            by_status.insert(status.as_str().to_owned(), *n);
+        }
+        let mut by_team: Vec<TeamQueue> = teams
+            .iter()
+            .map(|t| TeamQueue {
+                team_id: Some(t.id.to_string()),
+                team: t.name.clone(),
+                open: counts
+                    .open_by_team
+                    .iter()
+                    .find(|(id, _)| *id == Some(t.id))
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0),
+            })
+            .collect();
+        by_team.sort_by(|a, b| a.team.cmp(&b.team));
+        if let Some((_, n)) = counts.open_by_team.iter().find(|(id, _)| id.is_none()) {
+            by_team.push(TeamQueue {
+                team_id: None,
+                team: "No team".to_owned(),
+                open: *n,
+            });
+        }
+        Ok(InsightsSummary {
+            days,
+            conversations: counts.conversations,
+            bot_decisions,
+            automated,
+            automation_rate,
+            handoffs,
+            queues: Queues { by_status, by_team },
+            daily,
+        })
+    }
+
+    /// The queue chart: open conversations per status and per team.
+    pub async fn queues_svg(&self, staff: &Staff) -> Result<String> {
+        let summary = self.insights_summary(staff, 1).await?;
+        Ok(queues_chart(&summary.queues))
+    }
+
+    /// The handoff chart: handoffs per day, stacked by reason.
+    pub async fn handoffs_svg(&self, staff: &Staff, days: u32) -> Result<String> {
+        let summary = self.insights_summary(staff, days).await?;
+        Ok(handoffs_chart(&summary.daily))
+    }
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const TEXT: &str = "#1f2328";
+const MUTED: &str = "#57606a";
+const GRID: &str = "#d0d7de";
+const BAR: &str = "#0b5cad";
+const FONT: &str = "font-family=\"system-ui, sans-serif\"";
+
+/// A colour per handoff reason; each has at least 4.5:1 contrast on white.
+fn reason_colour(reason: &str) -> &'static str {
+    match reason {
+        "customer_request" => "#0b5cad",
+        "low_confidence" => "#a34700",
+        "out_of_scope" => "#2e6b30",
+        "sensitive_topic" => "#7b2d8b",
+        "frustration" => "#b3261e",
+        "repeated_failure" => "#5d4037",
+        "action_failed" => "#00695c",
+        _ => "#3c4a57",
+    }
+}
+
+fn reason_label(reason: &str) -> String {
+    let text = reason.replace('_', " ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+fn svg_open(out: &mut String, width: u32, height: u32, id: &str, title: &str, desc: &str) {
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" \
+         role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" {FONT} font-size=\"13\">\
+         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>\
+         <rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>",
+        xml_escape(title),
+        xml_escape(desc)
+    );
+}
+
+/// Horizontal bars for the open conversations per status (bot, queued, assigned) and per team.
+pub fn queues_chart(queues: &Queues) -> String {
+    let statuses: Vec<(String, i64)> = ["bot", "queued", "assigned"]
+        .iter()
+        .map(|s| {
+            let label = match *s {
+                "bot" => "With the bot",
+                "queued" => "Waiting (queued)",
+                _ => "With an agent",
+            };
+            (label.to_owned(), queues.by_status.get(*s).copied().unwrap_or(0))
+        })
+        .collect();
+    let teams: Vec<(String, i64)> = queues.by_team.iter().map(|t| (t.team.clone(), t.open)).collect();
+    let max = statuses
+        .iter()
+        .chain(&teams)
+        .map(|(_, n)| *n)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (width, label_w, bar_h, gap) = (640u32, 180u32, 22u32, 8u32);
+    let bar_max = width - label_w - 70;
+    let rows = statuses.len() + teams.len().max(1);
+    let height = 40 + 2 * 30 + (rows as u32) * (bar_h + gap) + 10;
+    let desc = {
+        let parts: Vec<String> = statuses
+            .iter()
+            .map(|(l, n)| format!("{l}: {n}"))
+            .chain(teams.iter().map(|(t, n)| format!("team {t}: {n} open")))
+            .collect();
+        format!("Open conversations by status and by team. {}.", parts.join("; "))
+    };
+    let mut out = String::new();
+    svg_open(&mut out, width, height, "queues", "Open conversations", &desc);
+    let mut y = 16u32;
+    let section = |out: &mut String, y: &mut u32, heading: &str, rows: &[(String, i64)]| {
+        let _ = write!(
+            out,
+            "<text x=\"8\" y=\"{}\" fill=\"{TEXT}\" font-weight=\"600\">{}</text>",
+            *y + 14,
+            xml_escape(heading)
+        );
+        *y += 30;
+        if rows.is_empty() {
+            let _ = write!(
+                out,
+                "<text x=\"8\" y=\"{}\" fill=\"{MUTED}\">No teams yet</text>",
+                *y + 15
+            );
+            *y += bar_h + gap;
+        }
+        for (label, n) in rows {
+            let w = if *n > 0 {
+                ((*n as f64 / max as f64) * f64::from(bar_max)).round().max(2.0) as u32
+            } else {
+                0
+            };
+            let _ = write!(
+                out,
+                "<g><text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" text-anchor=\"end\">{}</text>\
+                 <rect x=\"{label_w}\" y=\"{}\" width=\"{w}\" height=\"{bar_h}\" fill=\"{BAR}\" rx=\"2\"/>\
+                 <text x=\"{}\" y=\"{}\" fill=\"{TEXT}\">{n}</text></g>",
+                label_w - 8,
+                *y + 15,
+                xml_escape(label),
+                *y,
+                label_w + w + 6,
+                *y + 15,
+            );
+            *y += bar_h + gap;
+        }
+    };
+    section(&mut out, &mut y, "By status", &statuses);
+    section(&mut out, &mut y, "Open by team", &teams);
+    out.push_str("</svg>");
+    out
+}
+
+/// Stacked bars: handoffs per day, one colour per reason, with a legend.
+pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
+    let reasons: Vec<&str> = HandoffReason::ALL
+        .iter()
+        .map(|r| r.as_str())
+        .filter(|r| daily.iter().any(|d| d.handoffs.get(*r).is_some_and(|n| *n > 0)))
+        .collect();
+    let totals: Vec<i64> = daily.iter().map(|d| d.handoffs.values().sum()).collect();
+    let max = totals.iter().copied().max().unwrap_or(0).max(1);
+    let (width, left, top, plot_h) = (720u32, 48u32, 24u32, 220u32);
+    let legend_rows = reasons.len().div_ceil(3).max(1) as u32;
+    let height = top + plot_h + 40 + legend_rows * 22 + 10;
+    let plot_w = width - left - 16;
+    let n = daily.len().max(1) as u32;
+    let slot = plot_w / n;
+    let bar_w = (slot * 7 / 10).max(2);
+    let total: i64 = totals.iter().sum();
+    let desc = {
+        let mut sums: Vec<String> = reasons
+            .iter()
+            .map(|r| {
+                let n: i64 = daily.iter().filter_map(|d| d.handoffs.get(*r)).sum();
+                format!("{}: {n}", reason_label(r))
+            })
+            .collect();
+        if sums.is_empty() {
+            sums.push("none".to_owned());
+        }
+        let span = match (daily.first(), daily.last()) {
+            (Some(a), Some(b)) => format!(" from {} to {}", a.date, b.date),
+            _ => String::new(),
+        };
+        format!(
+            "Handoffs to people per day{span}: {total} in all. By reason: {}.",
+            sums.join("; ")
+        )
+    };
+    let mut out = String::new();
+    svg_open(
+        &mut out,
+        width,
+        height,
+        "handoffs",
+        "Handoffs per day by reason",
+        &desc,
+    );
+    // Axis and grid: 0, half, max.
+    for (i, value) in [0, max / 2, max].iter().enumerate() {
+        if i == 1 && (max / 2 == 0 || max / 2 == max) {
+            continue;
+        }
+        let y = top + plot_h - (*value as f64 / max as f64 * f64::from(plot_h)).round() as u32;
+        let _ = write!(
+            out,
+            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{GRID}\"/>\
+             <text x=\"{}\" y=\"{}\" fill=\"{MUTED}\" text-anchor=\"end\">{value}</text>",
+            width - 16,
+            left - 6,
+            y + 4
+        );
+    }
+    let label_every = (daily.len() / 8).max(1);
+    for (i, day) in daily.iter().enumerate() {
+        let x = left + slot * i as u32 + (slot - bar_w) / 2;
+        let mut y = top + plot_h;
+        let _ = write!(
+            out,
+            "<g><title>{}</title>",
+            xml_escape(&{
+                let parts: Vec<String> = day
+                    .handoffs
+                    .iter()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(r, n)| format!("{}: {n}", reason_label(r)))
+                    .collect();
+                if parts.is_empty() {
+                    format!("{}: no handoffs", day.date)
+                } else {
+                    format!("{}: {}", day.date, parts.join(", "))
+                }
+            })
+        );
+        for reason in &reasons {
+            let count = day.handoffs.get(*reason).copied().unwrap_or(0);
+            if count <= 0 {
+                continue;
+            }
+            let h = ((count as f64 / max as f64) * f64::from(plot_h)).round().max(1.0) as u32;
+            y = y.saturating_sub(h);
+            let _ = write!(
+                out,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{bar_w}\" height=\"{h}\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"0.5\"/>",
+                reason_colour(reason)
+            );
+        }
+        out.push_str("</g>");
+        if i % label_every == 0 || i + 1 == daily.len() {
+            let label = day.date.get(5..).unwrap_or(&day.date);
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" fill=\"{MUTED}\" text-anchor=\"middle\" font-size=\"11\">{}</text>",
+                x + bar_w / 2,
+                top + plot_h + 16,
+                xml_escape(label)
+            );
+        }
+    }
+    // Legend.
+    let legend_top = top + plot_h + 34;
+    if reasons.is_empty() {
+        let _ = write!(
+            out,
+            "<text x=\"{left}\" y=\"{}\" fill=\"{MUTED}\">No handoffs in this period</text>",
+            legend_top + 12
+        );
+    }
+    for (i, reason) in reasons.iter().enumerate() {
+        let col = (i % 3) as u32;
+        let row = (i / 3) as u32;
+        let x = left + col * 220;
+        let y = legend_top + row * 22;
+        let _ = write!(
+            out,
+            "<g><rect x=\"{x}\" y=\"{y}\" width=\"14\" height=\"14\" fill=\"{}\"/>\
+             <text x=\"{}\" y=\"{}\" fill=\"{TEXT}\">{}</text></g>",
+            reason_colour(reason),
+            x + 20,
+            y + 12,
+            xml_escape(&reason_label(reason))
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny well-formedness check: every tag closes in order, attributes are quoted, and `&`
+    /// only starts an entity.
+    fn assert_well_formed(svg: &str) {
+        let mut stack: Vec<String> = Vec::new();
+        let mut rest = svg;
+        while let Some(start) = rest.find('<') {
+            let text = &rest[..start];
+            assert!(!text.contains('>'), "a stray `>` in text: {text}");
+            check_entities(text);
+            let end = rest[start..].find('>').expect("an unclosed tag") + start;
+            let tag = &rest[start + 1..end];
+            assert!(!tag.contains('<'), "a `<` inside a tag: {tag}");
+            if let Some(name) = tag.strip_prefix('/') {
+                assert_eq!(stack.pop().as_deref(), Some(name.trim()), "mismatched </{name}>");
+            } else {
+                let name = tag
+                    .split_whitespace()
+                    .next()
+                    .expect("a tag name")
+                    .trim_end_matches('/');
+                assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
+                check_entities(tag);
+                if !tag.ends_with('/') {
+                    stack.push(name.to_owned());
+                }
+            }
+            rest = &rest[end + 1..];
+        }
+        assert!(rest.trim().is_empty(), "text after the root: {rest}");
+        assert!(stack.is_empty(), "unclosed tags: {stack:?}");
+    }
+
+    fn check_entities(text: &str) {
+        for (i, _) in text.match_indices('&') {
+            let entity = &text[i..];
+            assert!(
+                ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                    .iter()
+                    .any(|e| entity.starts_with(e)),
+                "a raw `&` in {text}"
+            );
+        }
+    }
+
+    fn queues() -> Queues {
+        Queues {
+            by_status: BTreeMap::from([
+                ("bot".to_owned(), 4),
+                ("queued".to_owned(), 2),
+                ("assigned".to_owned(), 1),
+                ("resolved".to_owned(), 9),
+            ]),
+            by_team: vec![
+                TeamQueue {
+                    team_id: Some("t1".into()),
+                    team: "<b>&".into(),
+                    open: 3,
+                },
+                TeamQueue {
+                    team_id: None,
+                    team: "No team".into(),
+                    open: 0,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn the_queue_chart_is_well_formed_accessible_and_escaped() {
+        let svg = queues_chart(&queues());
+        assert_well_formed(&svg);
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "),
+            "{svg}"
+        );
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains("<title id=\"queues-title\">Open conversations</title>"));
+        assert!(svg.contains("<desc id=\"queues-desc\">"));
+        assert!(svg.contains("&lt;b&gt;&amp;"), "{svg}");
+        assert!(!svg.contains("<b>"), "{svg}");
+        assert!(svg.contains("With the bot") && svg.contains(">4<"), "{svg}");
+        // Resolved cases are not open.
+        assert!(!svg.contains(">9<"), "{svg}");
+    }
+
+    #[test]
+    fn the_handoff_chart_stacks_reasons_and_has_a_legend() {
+        let daily = vec![
+            DailyHandoffs {
+                date: "2026-11-29".into(),
+                handoffs: BTreeMap::from([("customer_request".into(), 2), ("frustration".into(), 1)]),
+            },
+            DailyHandoffs {
+                date: "2026-11-30".into(),
+                handoffs: BTreeMap::new(),
+            },
+        ];
+        let svg = handoffs_chart(&daily);
+        assert_well_formed(&svg);
+        assert!(svg.contains("role=\"img\"") && svg.contains("<desc id=\"handoffs-desc\">"));
+        assert!(svg.contains("3 in all"), "{svg}");
+        assert_eq!(
+            svg.matches(&format!("fill=\"{}\"", reason_colour("customer_request")))
+                .count(),
+            2,
+            "bar and legend: {svg}"
+        );
+        assert!(
+            svg.contains(">Customer request</text>") && svg.contains(">Frustration</text>"),
+            "{svg}"
+        );
+        assert!(
+            !svg.contains("Low confidence"),
+            "reasons that did not occur stay out of the legend"
+        );
+        assert!(svg.contains("2026-11-30: no handoffs"));
+        let empty = handoffs_chart(&[]);
+        assert_well_formed(&empty);
+        assert!(empty.contains("No handoffs in this period"));
+    }
+
+    #[test]
+    fn the_checker_catches_broken_markup() {
+        let bad = std::panic::catch_unwind(|| assert_well_formed("<svg><g></svg>"));
+        assert!(bad.is_err());
+        let raw = std::panic::catch_unwind(|| assert_well_formed("<svg><text>a & b</text></svg>"));
+        assert!(raw.is_err());
+    }
+
+    #[test]
+    fn escaping_covers_markup_characters() {
+        assert_eq!(
+            xml_escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
+    }
+
+    #[test]
+    fn days_must_be_between_1_and_90() {
+        assert!(check_days(0).is_err());
+        assert!(check_days(91).is_err());
+        assert!(check_days(1).is_ok() && check_days(90).is_ok());
+    }
+}

@@ -1,0 +1,282 @@
+//! The bot's content for the admin and trainer pages: intents and examples, articles, templates,
+//! bot texts, connectors (with a test run) and canned replies. Every edit retrains or reindexes
+//! through the engine and takes effect at once.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tandem_engine::content::{
+    ArticleInput, ConnectorTest, ContentView, IntentChange, IntentView, NewIntent, Saved, TemplateView,
+};
+use tandem_engine::pack::model::{Article, BotTexts, CannedReply};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, StaffAuth};
+use crate::AppState;
+
+/// The engine's "no pack" not-found gets its own code.
+pub(crate) fn content_error(err: tandem_core::Error) -> ApiError {
+    match &err {
+        tandem_core::Error::NotFound(what) if what == tandem_engine::content::NO_ACTIVE_PACK => {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no_active_pack",
+                "no content pack is installed; import one with `tandem import`",
+            )
+        }
+        _ => err.into(),
+    }
+}
+
+fn status(saved: Saved) -> StatusCode {
+    match saved {
+        Saved::Created => StatusCode::CREATED,
+        Saved::Replaced => StatusCode::OK,
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleRequest {
+    pub text: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateRequest {
+    /// minijinja source.
+    pub body: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorTestRequest {
+    /// Values by parameter name (slot names; `customer.email` may be given here too).
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// With it, records of other customers count as not found, as for the bot.
+    #[serde(default)]
+    pub customer_email: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CannedReplyList {
+    pub canned_replies: Vec<CannedReply>,
+}
+
+/// The active pack's content.
+#[utoipa::path(get, path = "/api/v1/content", tag = "content", security(("staff_token" = [])),
+    responses((status = 200, body = ContentView), (status = 403), (status = 404, description = "no_active_pack")))]
+pub async fn show(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<ContentView>> {
+    Ok(Json(
+        state.engine.content(&auth.staff).await.map_err(content_error)?,
+    ))
+}
+
+/// Add a training example; the intent model is retrained and used at once.
+#[utoipa::path(post, path = "/api/v1/content/intents/{name}/examples", tag = "content",
+    params(("name" = String, Path)), request_body = ExampleRequest, security(("staff_token" = [])),
+    responses((status = 201, body = IntentView), (status = 400), (status = 403), (status = 404),
+        (status = 409, description = "duplicate_example"), (status = 422)))]
+pub async fn add_example(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(name): Path<String>,
+    ApiJson(req): ApiJson<ExampleRequest>,
+) -> ApiResult<(StatusCode, Json<IntentView>)> {
+    let intent = state
+        .engine
+        .add_example(&auth.staff, &name, &req.text)
+        .await
+        .map_err(content_error)?;
+    Ok((StatusCode::CREATED, Json(intent)))
+}
+
+/// Remove a training example (an intent keeps enough of them); the model is retrained.
+#[utoipa::path(delete, path = "/api/v1/content/intents/{name}/examples", tag = "content",
+    params(("name" = String, Path)), request_body = ExampleRequest, security(("staff_token" = [])),
+    responses((status = 200, body = IntentView), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn remove_example(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(name): Path<String>,
+    ApiJson(req): ApiJson<ExampleRequest>,
+) -> ApiResult<Json<IntentView>> {
+    Ok(Json(
+        state
+            .engine
+            .remove_example(&auth.staff, &name, &req.text)
+            .await
+            .map_err(content_error)?,
+    ))
+}
+
+/// Add an intent (the pack's rules apply: at least 10 examples, an automated intent names its
+/// connector and template).
+#[utoipa::path(post, path = "/api/v1/content/intents", tag = "content", request_body = NewIntent,
+    security(("staff_token" = [])),
+    responses((status = 201, body = IntentView), (status = 400), (status = 403), (status = 409), (status = 422)))]
+pub async fn create_intent(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiJson(req): ApiJson<NewIntent>,
+) -> ApiResult<(StatusCode, Json<IntentView>)> {
+    let intent = state
+        .engine
+        .create_intent(&auth.staff, req)
+        .await
+        .map_err(content_error)?;
+    Ok((StatusCode::CREATED, Json(intent)))
+}
+
+/// Change an intent; `null` clears threshold, team, priority, connector or template.
+#[utoipa::path(patch, path = "/api/v1/content/intents/{name}", tag = "content",
+    params(("name" = String, Path)), request_body = IntentChange, security(("staff_token" = [])),
+    responses((status = 200, body = IntentView), (status = 400), (status = 403), (status = 404), (status = 422)))]
+pub async fn update_intent(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(name): Path<String>,
+    ApiJson(req): ApiJson<IntentChange>,
+) -> ApiResult<Json<IntentView>> {
+    Ok(Json(
+        state
+            .engine
+            .update_intent(&auth.staff, &name, req)
+            .await
+            .map_err(content_error)?,
+    ))
+}
+
+/// Create (201) or replace (200) an article; the knowledge index is rebuilt.
+#[utoipa::path(put, path = "/api/v1/content/articles/{slug}", tag = "content",
+    params(("slug" = String, Path)), request_body = ArticleInput, security(("staff_token" = [])),
+    responses((status = 200, body = Article), (status = 201, body = Article), (status = 400), (status = 403),
+        (status = 422)))]
+pub async fn put_article(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(slug): Path<String>,
+    ApiJson(req): ApiJson<ArticleInput>,
+) -> ApiResult<(StatusCode, Json<Article>)> {
+    let (saved, article) = state
+        .engine
+        .put_article(&auth.staff, &slug, req)
+        .await
+        .map_err(content_error)?;
+    Ok((status(saved), Json(article)))
+}
+
+/// Delete an article.
+#[utoipa::path(delete, path = "/api/v1/content/articles/{slug}", tag = "content",
+    params(("slug" = String, Path)), security(("staff_token" = [])),
+    responses((status = 204), (status = 400), (status = 403), (status = 404)))]
+pub async fn delete_article(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(slug): Path<String>,
+) -> ApiResult<StatusCode> {
+    state
+        .engine
+        .delete_article(&auth.staff, &slug)
+        .await
+        .map_err(content_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Create (201) or replace (200) a reply template; one that does not compile is refused
+/// (`invalid_template`, with the line).
+#[utoipa::path(put, path = "/api/v1/content/templates/{name}", tag = "content",
+    params(("name" = String, Path)), request_body = TemplateRequest, security(("staff_token" = [])),
+    responses((status = 200, body = TemplateView), (status = 201, body = TemplateView), (status = 400),
+        (status = 403), (status = 422)))]
+pub async fn put_template(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(name): Path<String>,
+    ApiJson(req): ApiJson<TemplateRequest>,
+) -> ApiResult<(StatusCode, Json<TemplateView>)> {
+    let (saved, template) = state
+        .engine
+        .put_template(&auth.staff, &name, &req.body)
+        .await
+        .map_err(content_error)?;
+    Ok((status(saved), Json(template)))
+}
+
+/// Replace the bot's texts (admins). The disclosure must say that a bot is speaking.
+#[utoipa::path(put, path = "/api/v1/content/texts", tag = "content", request_body = BotTexts,
+    security(("staff_token" = [])),
+    responses((status = 200, body = BotTexts), (status = 400, description = "disclosure_required or empty_text"),
+        (status = 403), (status = 422)))]
+pub async fn put_texts(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiJson(req): ApiJson<BotTexts>,
+) -> ApiResult<Json<BotTexts>> {
+    Ok(Json(
+        state
+            .engine
+            .put_texts(&auth.staff, req)
+            .await
+            .map_err(content_error)?,
+    ))
+}
+
+/// Run a connector against the business's data with the given values, as the bot would.
+#[utoipa::path(post, path = "/api/v1/content/connectors/{name}/test", tag = "content",
+    params(("name" = String, Path)), request_body = ConnectorTestRequest, security(("staff_token" = [])),
+    responses((status = 200, body = ConnectorTest), (status = 400), (status = 403), (status = 404), (status = 422)))]
+pub async fn test_connector(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(name): Path<String>,
+    ApiJson(req): ApiJson<ConnectorTestRequest>,
+) -> ApiResult<Json<ConnectorTest>> {
+    Ok(Json(
+        state
+            .engine
+            .test_connector(&auth.staff, &name, req.params, req.customer_email)
+            .await
+            .map_err(content_error)?,
+    ))
+}
+
+/// The canned replies agents can insert.
+#[utoipa::path(get, path = "/api/v1/canned-replies", tag = "content", security(("staff_token" = [])),
+    responses((status = 200, body = CannedReplyList), (status = 403)))]
+pub async fn canned_replies(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+) -> ApiResult<Json<CannedReplyList>> {
+    Ok(Json(CannedReplyList {
+        canned_replies: state
+            .engine
+            .canned_replies(&auth.staff)
+            .await
+            .map_err(content_error)?,
+    }))
+}
+
+/// Replace the canned replies (titles unique, nothing empty).
+#[utoipa::path(put, path = "/api/v1/content/canned-replies", tag = "content", request_body = CannedReplyList,
+    security(("staff_token" = [])),
+    responses((status = 200, body = CannedReplyList), (status = 400), (status = 403), (status = 409), (status = 422)))]
+pub async fn put_canned_replies(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiJson(req): ApiJson<CannedReplyList>,
+) -> ApiResult<Json<CannedReplyList>> {
+    Ok(Json(CannedReplyList {
+        canned_replies: state
+            .engine
+            .put_canned_replies(&auth.staff, &req.canned_replies)
+            .await
+            .map_err(content_error)?,
+    }))
+}
