@@ -593,3 +593,63 @@ mod erased {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::model::CannedReply;
+
+    #[test]
+    fn canned_replies_need_a_title_a_text_and_unique_titles() {
+        let text = r#"
+name = "p"
+[texts]
+disclosure = "bot"
+handoff = "h"
+rephrase = "r"
+not_found = "n"
+
+[[canned_replies]]
+title = "Hello"
+text = "Hi there"
+"#;
+        let manifest: crate::pack::model::PackManifest = toml::from_str(text).unwrap();
+        assert_eq!(
+            manifest.canned_replies,
+            vec![CannedReply {
+                title: "Hello".into(),
+                text: "Hi there".into()
+            }]
+        );
+        let mut pack = Pack {
+            manifest,
+            intents: Vec::new(),
+            articles: Vec::new(),
+            templates: BTreeMap::new(),
+            connectors: Vec::new(),
+            seeds: BTreeMap::new(),
+        };
+        assert_eq!(validate(&pack), Vec::new());
+        pack.manifest.canned_replies.push(CannedReply {
+            title: "hello ".into(),
+            text: "again".into(),
+        });
+        pack.manifest.canned_replies.push(CannedReply {
+            title: " ".into(),
+            text: " ".into(),
+        });
+        let problems: Vec<String> = validate(&pack).iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0].contains("two canned replies have the title `hello`"),
+            "{problems:?}"
+        );
+        assert!(problems[1].contains("needs a `title`"), "{problems:?}");
+        assert!(problems[2].contains("needs a `text`"), "{problems:?}");
+        // Without any, nothing is written and nothing is needed.
+        let none: crate::pack::model::PackManifest =
+            toml::from_str(text.split("[[canned").next().unwrap()).unwrap();
+        assert!(none.canned_replies.is_empty());
+        assert!(!toml::to_string(&none).unwrap().contains("canned_replies"));
+    }
+}

@@ -802,3 +802,44 @@ async fn canned_replies_are_replaced_and_suggested_with_articles() {
         .unwrap();
     assert_eq!(body(response, StatusCode::OK).await, list);
 }
+
+#[tokio::test]
+async fn concurrent_edits_never_lose_one_another() {
+    let app = spawn_demo_app().await;
+    let add = |intent: &'static str, text: &'static str| {
+        app.post(&format!("/api/v1/content/intents/{intent}/examples"))
+            .bearer_auth(&app.admin_token)
+            .json(&json!({ "text": text }))
+            .send()
+    };
+    let article = app
+        .put("/api/v1/content/articles/parking")
+        .bearer_auth(&app.admin_token)
+        .json(&json!({ "title": "Parking at the store", "body": "Free parking behind the Portland store." }))
+        .send();
+    let (a, b, c) = tokio::join!(
+        add("size_guide", "which size is a medium in centimetres"),
+        add("gift_cards", "can I pay for a gift card with another gift card"),
+        article
+    );
+    assert_eq!(a.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(b.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(c.unwrap().status(), StatusCode::CREATED);
+    let c = content(&app).await;
+    assert!(intent(&c, "size_guide")["examples"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("which size is a medium in centimetres")));
+    assert!(intent(&c, "gift_cards")["examples"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("can I pay for a gift card with another gift card")));
+    let parking = c["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == "parking")
+        .unwrap();
+    // A new article without a url gets the help centre's address.
+    assert_eq!(parking["url"], "https://acme-outfitters.example/help/parking");
+}
