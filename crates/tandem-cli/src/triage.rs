@@ -164,6 +164,15 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
         ),
         None => println!("too few examples per intent for a held-out check"),
     }
+    if let Some(st) = model.static_spec() {
+        println!(
+            "built-in static table {} joined with weight {}",
+            st.table_id, st.weight
+        );
+    }
+    if let Some(d) = model.dense_spec() {
+        println!("dense encoder {} joined with weight {}", d.encoder_id, d.weight);
+    }
     println!("wrote {} ({:.1} MB)", args.out.display(), size as f64 / 1e6);
     Ok(())
 }

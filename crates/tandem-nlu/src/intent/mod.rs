@@ -24,10 +24,10 @@ use thiserror::Error;
 pub use eval::{evaluate, ConfusedPair, EvalReport, IntentScores, Latency};
 pub use features::FeatureConfig;
 pub use model::{
-    DenseSpec, IntentModel, Prediction, ScoredIntent, TrainSummary, DEFAULT_TOP_K, MODEL_FORMAT_VERSION,
-    MODEL_MAGIC,
+    DenseSpec, IntentModel, Prediction, ScoredIntent, StaticSpec, TrainSummary, DEFAULT_TOP_K,
+    MODEL_FORMAT_VERSION, MODEL_MAGIC,
 };
-pub use train::{train, Example, TrainOptions, TrainProgress};
+pub use train::{train, train_with_static, Example, TrainOptions, TrainProgress};
 
 /// What can go wrong when training, loading or running an intent model.
 #[derive(Debug, Error)]
@@ -56,6 +56,11 @@ pub enum IntentError {
     EncoderMissing { encoder_id: String, model_dir: String },
     #[error("this model was trained with the dense encoder `{expected}`, not `{found}`")]
     EncoderMismatch { expected: String, found: String },
+    #[error(
+        "this model was trained with the static table `{expected}`, but this build of tandem has \
+         `{found}`; train the model again with this version of tandem"
+    )]
+    StaticTableMismatch { expected: String, found: String },
     #[error("this model was trained without dense features; no encoder can be attached")]
     EncoderNotUsed,
     #[error(transparent)]

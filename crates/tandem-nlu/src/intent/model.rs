@@ -11,12 +11,12 @@ use super::calibrate::softmax_in_place;
 use super::features::{Scratch, SparseVec, Vectorizer};
 use super::linear::LinearWeights;
 use super::IntentError;
-use crate::dense::DenseEncoder;
+use crate::dense::{builtin_static, DenseEncoder, StaticEncoder};
 
 /// The first bytes of every intent model file.
 pub const MODEL_MAGIC: &[u8; 8] = b"TNDMINTC";
-/// The version of the model file format this build writes and reads.
-pub const MODEL_FORMAT_VERSION: u32 = 1;
+/// The version of the model file format this build writes and reads (2: the static-table block).
+pub const MODEL_FORMAT_VERSION: u32 = 2;
 /// How many intents [`IntentModel::predict`] lists with their probabilities.
 pub const DEFAULT_TOP_K: usize = 5;
 
@@ -30,6 +30,17 @@ pub struct DenseSpec {
     /// Where the encoder was loaded from when training (the CLI reloads it from there).
     pub model_dir: Option<String>,
     /// The dense vector is multiplied by this before it joins the sparse features.
+    pub weight: f32,
+}
+
+/// The static table (see [`crate::dense::builtin_static`]) whose vectors join the n-gram
+/// features. The model file records only its id: the table itself is compiled into tandem.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaticSpec {
+    /// [`DenseEncoder::id`] of the table (its dimension and a hash of its bytes).
+    pub table_id: String,
+    pub dim: u32,
+    /// The table's vector is multiplied by this before it joins the sparse features.
     pub weight: f32,
 }
 
@@ -60,6 +71,9 @@ pub(crate) struct ModelBody {
     /// The out-of-scope label given at training.
     pub oos_label: Option<String>,
     pub vectorizer: Vectorizer,
+    /// Features `[sparse, sparse + static dim)`, when the model uses the static table.
+    pub static_block: Option<StaticSpec>,
+    /// The external encoder's features, after the static block.
     pub dense: Option<DenseSpec>,
     pub n_features: u64,
     /// Feature-major weights quantised per feature row: `row_scale[f] * q[f * k + c] / 127`.
@@ -104,6 +118,7 @@ impl Prediction<'_> {
 pub struct IntentModel {
     pub(crate) body: ModelBody,
     pub(crate) weights: LinearWeights,
+    pub(crate) static_table: Option<Arc<StaticEncoder>>,
     pub(crate) encoder: Option<Arc<dyn DenseEncoder>>,
 }
 
@@ -112,21 +127,23 @@ impl fmt::Debug for IntentModel {
         f.debug_struct("IntentModel")
             .field("labels", &self.body.labels.len())
             .field("features", &self.body.n_features)
+            .field("static", &self.body.static_block)
             .field("dense", &self.body.dense)
             .field("encoder_attached", &self.encoder.is_some())
             .finish()
     }
 }
 
+#[derive(Default)]
 pub(crate) struct Buffers {
     scratch: Scratch,
     sparse: SparseVec,
     scores: Vec<f32>,
+    dense: Vec<f32>,
 }
 
 thread_local! {
-    static BUFFERS: RefCell<Buffers> =
-        RefCell::new(Buffers { scratch: Scratch::default(), sparse: SparseVec::default(), scores: Vec::new() });
+    static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
 }
 
 fn quantize(weights: &LinearWeights) -> (Vec<f32>, Vec<i8>) {
@@ -159,7 +176,11 @@ fn dequantize(body: &ModelBody) -> LinearWeights {
 }
 
 impl IntentModel {
-    pub(crate) fn from_parts(mut body: ModelBody, weights: &LinearWeights) -> Self {
+    pub(crate) fn from_parts(
+        mut body: ModelBody,
+        weights: &LinearWeights,
+        static_table: Option<Arc<StaticEncoder>>,
+    ) -> Self {
         let (row_scale, quantized) = quantize(weights);
         body.row_scale = row_scale;
         body.quantized = quantized;
@@ -168,6 +189,7 @@ impl IntentModel {
         Self {
             body,
             weights,
+            static_table,
             encoder: None,
         }
     }
@@ -180,6 +202,11 @@ impl IntentModel {
     /// The out-of-scope label given at training, if any.
     pub fn oos_label(&self) -> Option<&str> {
         self.body.oos_label.as_deref()
+    }
+
+    /// The static table this model uses, if it was trained with one.
+    pub fn static_spec(&self) -> Option<&StaticSpec> {
+        self.body.static_block.as_ref()
     }
 
     /// The dense encoder this model needs, if it was trained with one.
@@ -235,6 +262,18 @@ impl IntentModel {
             &buffers.sparse.values,
             &mut buffers.scores,
         );
+        let mut offset = self.body.vectorizer.len();
+        if let (Some(spec), Some(table)) = (&self.body.static_block, &self.static_table) {
+            table.encode_into(text, &mut buffers.dense);
+            add_block(
+                &self.weights,
+                offset,
+                spec.weight,
+                &buffers.dense,
+                &mut buffers.scores,
+            );
+            offset += spec.dim as usize;
+        }
         if let Some(spec) = &self.body.dense {
             let encoder = self.encoder.as_ref().ok_or_else(|| IntentError::EncoderMissing {
                 encoder_id: spec.encoder_id.clone(),
@@ -244,11 +283,11 @@ impl IntentModel {
                     .unwrap_or_else(|| "(not recorded)".to_string()),
             })?;
             let dense = encoder.encode(text)?;
-            add_dense(
+            add_block(
                 &self.weights,
-                self.body.vectorizer.len(),
-                spec,
-                &dense,
+                offset,
+                spec.weight,
+                &dense[..dense.len().min(spec.dim as usize)],
                 &mut buffers.scores,
             );
         }
@@ -270,11 +309,7 @@ impl IntentModel {
     ) -> Result<T, IntentError> {
         BUFFERS.with(|cell| match cell.try_borrow_mut() {
             Ok(mut b) => f(&mut b),
-            Err(_) => f(&mut Buffers {
-                scratch: Scratch::default(),
-                sparse: SparseVec::default(),
-                scores: Vec::new(),
-            }),
+            Err(_) => f(&mut Buffers::default()),
         })
     }
 
@@ -345,8 +380,18 @@ impl IntentModel {
         Ok(out)
     }
 
-    /// Reads a model file; another format version or anything else is a clear error.
+    /// Reads a model file; another format version or anything else is a clear error, and so is
+    /// a model trained with another static table than the one compiled into this build.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, IntentError> {
+        Self::from_bytes_with_static(bytes, None)
+    }
+
+    /// [`IntentModel::from_bytes`] for a model trained with `table` instead of the built-in
+    /// static table (see [`crate::intent::train_with_static`]).
+    pub fn from_bytes_with_static(
+        bytes: &[u8],
+        table: Option<Arc<StaticEncoder>>,
+    ) -> Result<Self, IntentError> {
         let magic = bytes.get(..8).ok_or(IntentError::NotAModel)?;
         if magic != MODEL_MAGIC {
             return Err(IntentError::NotAModel);
@@ -364,19 +409,24 @@ impl IntentModel {
         }
         let body: ModelBody = postcard::from_bytes(bytes.get(12..).unwrap_or_default())
             .map_err(|e| IntentError::Corrupt(e.to_string()))?;
-        Self::check_body(body)
+        Self::check_body(body, table)
     }
 
-    fn check_body(mut body: ModelBody) -> Result<Self, IntentError> {
+    fn check_body(mut body: ModelBody, table: Option<Arc<StaticEncoder>>) -> Result<Self, IntentError> {
         let k = body.labels.len();
         let n_sparse = body.vectorizer.len();
+        let n_static = body.static_block.as_ref().map_or(0, |d| d.dim as usize);
         let n_dense = body.dense.as_ref().map_or(0, |d| d.dim as usize);
         let n = body.n_features as usize;
         let bad = |what: &str| Err(IntentError::Corrupt(what.to_string()));
         if k < 2 {
             return bad("fewer than two labels");
         }
-        if n != n_sparse + n_dense {
+        if Some(n)
+            != n_sparse
+                .checked_add(n_static)
+                .and_then(|s| s.checked_add(n_dense))
+        {
             return bad("the feature count does not match the vocabulary");
         }
         if body.row_scale.len() != n || Some(body.quantized.len()) != n.checked_mul(k) || body.bias.len() != k
@@ -392,10 +442,27 @@ impl IntentModel {
         if !body.temperature.is_finite() || body.temperature <= 0.0 {
             body.temperature = 1.0;
         }
+        let static_table = match &body.static_block {
+            None => None,
+            Some(spec) => {
+                let table = match table {
+                    Some(t) => t,
+                    None => builtin_static()?,
+                };
+                if table.id() != spec.table_id || table.dim() != spec.dim as usize {
+                    return Err(IntentError::StaticTableMismatch {
+                        expected: spec.table_id.clone(),
+                        found: table.id().to_string(),
+                    });
+                }
+                Some(table)
+            }
+        };
         let weights = dequantize(&body);
         Ok(Self {
             body,
             weights,
+            static_table,
             encoder: None,
         })
     }
@@ -419,17 +486,17 @@ impl IntentModel {
     }
 }
 
-/// Adds the dense part of the scores.
-pub(crate) fn add_dense(
+/// Adds the scores of a dense block of features (`dense` times `weight`, from feature `offset`).
+pub(crate) fn add_block(
     weights: &LinearWeights,
     offset: usize,
-    spec: &DenseSpec,
+    weight: f32,
     dense: &[f32],
     scores: &mut [f32],
 ) {
     let k = weights.n_classes;
-    for (j, &v) in dense.iter().take(spec.dim as usize).enumerate() {
-        let x = v * spec.weight;
+    for (j, &v) in dense.iter().enumerate() {
+        let x = v * weight;
         if x == 0.0 || !x.is_finite() {
             continue;
         }

@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::calibrate::{choose_oos_threshold, fit_temperature, softmax_in_place, OosSample};
 use super::features::{FeatureConfig, Scratch, SparseVec, Vectorizer};
 use super::linear::{train_ovr_svm, Csr, LinearWeights, SvmParams};
-use super::model::{add_dense, DenseSpec, IntentModel, ModelBody, TrainSummary};
+use super::model::{add_block, DenseSpec, IntentModel, ModelBody, StaticSpec, TrainSummary};
 use super::IntentError;
-use crate::dense::DenseEncoder;
+use crate::dense::{builtin_static, DenseEncoder, StaticEncoder};
 
 /// One labelled text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +57,23 @@ pub struct TrainOptions {
     pub dense_weight_grid: Vec<f32>,
     /// Where the dense encoder was loaded from (recorded in the model).
     pub dense_model_dir: Option<String>,
+    /// Join the vectors of the static table compiled into tandem
+    /// ([`crate::dense::builtin_static`]) to the n-gram features.
+    #[serde(default = "default_true")]
+    pub static_features: bool,
+    /// Candidate weights of the static table's vector; the best on the held-out split is kept
+    /// (chosen together with the regularisation and the dense weight).
+    #[serde(default = "default_static_grid")]
+    pub static_weight_grid: Vec<f32>,
     pub seed: u64,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_static_grid() -> Vec<f32> {
+    vec![1.0, 2.0, 3.0]
 }
 
 impl Default for TrainOptions {
@@ -72,6 +88,8 @@ impl Default for TrainOptions {
             dense_weight: 1.0,
             dense_weight_grid: vec![1.0, 2.0, 3.0],
             dense_model_dir: None,
+            static_features: true,
+            static_weight_grid: default_static_grid(),
             seed: 0x7a4d_e3c1,
         }
     }
@@ -85,11 +103,41 @@ pub struct TrainProgress {
     pub message: String,
 }
 
-/// Examples turned into indices and (optionally) dense vectors once.
+/// Examples turned into indices and (optionally) static and dense vectors once.
 struct Prepared<'a> {
     texts: Vec<&'a str>,
     y: Vec<u32>,
+    statics: Option<Vec<Vec<f32>>>,
     dense: Option<Vec<Vec<f32>>>,
+}
+
+/// The dense blocks that follow the sparse features, with their weights.
+#[derive(Clone, Debug, Default)]
+struct Blocks {
+    statics: Option<StaticSpec>,
+    dense: Option<DenseSpec>,
+}
+
+impl Blocks {
+    fn dim(&self) -> usize {
+        self.statics.as_ref().map_or(0, |s| s.dim as usize)
+            + self.dense.as_ref().map_or(0, |s| s.dim as usize)
+    }
+
+    /// The weighted dense values of example `i`, static block first, into `out`.
+    fn values_into(&self, prep: &Prepared<'_>, i: usize, out: &mut Vec<f32>) {
+        out.clear();
+        if let Some(s) = &self.statics {
+            if let Some(v) = prep.statics.as_ref().and_then(|d| d.get(i)) {
+                out.extend(v.iter().take(s.dim as usize).map(|x| x * s.weight));
+            }
+        }
+        if let Some(s) = &self.dense {
+            if let Some(v) = prep.dense.as_ref().and_then(|d| d.get(i)) {
+                out.extend(v.iter().take(s.dim as usize).map(|x| x * s.weight));
+            }
+        }
+    }
 }
 
 /// A model trained on a subset, with what is needed to score other texts.
@@ -99,19 +147,16 @@ struct Fitted {
 }
 
 impl Fitted {
-    fn scores(
-        &self,
-        text: &str,
-        dense: Option<&[f32]>,
-        spec: Option<&DenseSpec>,
-        scratch: &mut Scratch,
-    ) -> Vec<f32> {
+    fn scores(&self, prep: &Prepared<'_>, i: usize, blocks: &Blocks, scratch: &mut Scratch) -> Vec<f32> {
         let mut sparse = SparseVec::default();
-        self.vectorizer.transform_into(text, scratch, &mut sparse);
+        self.vectorizer
+            .transform_into(prep.texts[i], scratch, &mut sparse);
         let mut scores = Vec::new();
         self.weights.scores(&sparse.indices, &sparse.values, &mut scores);
-        if let (Some(d), Some(spec)) = (dense, spec) {
-            add_dense(&self.weights, self.vectorizer.len(), spec, d, &mut scores);
+        if blocks.dim() > 0 {
+            let mut values = Vec::with_capacity(blocks.dim());
+            blocks.values_into(prep, i, &mut values);
+            add_block(&self.weights, self.vectorizer.len(), 1.0, &values, &mut scores);
         }
         scores
     }
@@ -123,12 +168,12 @@ fn fit(
     labels_of: &dyn Fn(usize) -> u32,
     n_classes: usize,
     options: &TrainOptions,
-    spec: Option<&DenseSpec>,
+    blocks: &Blocks,
     c: f64,
 ) -> Fitted {
     let texts: Vec<&str> = rows.iter().map(|&i| prep.texts[i]).collect();
     let vectorizer = Vectorizer::fit(&options.features, &texts);
-    let x = build_matrix(&vectorizer, prep, rows, spec);
+    let x = build_matrix(&vectorizer, prep, rows, blocks);
     let y: Vec<u32> = rows.iter().map(|&i| labels_of(i)).collect();
     let params = SvmParams {
         c,
@@ -139,13 +184,8 @@ fn fit(
     Fitted { vectorizer, weights }
 }
 
-fn build_matrix(
-    vectorizer: &Vectorizer,
-    prep: &Prepared<'_>,
-    rows: &[usize],
-    spec: Option<&DenseSpec>,
-) -> Csr {
-    let n_dense = spec.map_or(0, |s| s.dim as usize);
+fn build_matrix(vectorizer: &Vectorizer, prep: &Prepared<'_>, rows: &[usize], blocks: &Blocks) -> Csr {
+    let n_dense = blocks.dim();
     let offset = vectorizer.len();
     let vectors: Vec<SparseVec> = rows
         .par_chunks(256)
@@ -164,13 +204,11 @@ fn build_matrix(
     let mut x = Csr::new(offset + n_dense);
     let mut scaled = Vec::with_capacity(n_dense);
     for (v, &i) in vectors.iter().zip(rows) {
-        let dense = match (spec, prep.dense.as_ref().and_then(|d| d.get(i))) {
-            (Some(s), Some(d)) => {
-                scaled.clear();
-                scaled.extend(d.iter().take(n_dense).map(|x| x * s.weight));
-                Some((scaled.as_slice(), offset))
-            }
-            _ => None,
+        let dense = if n_dense > 0 {
+            blocks.values_into(prep, i, &mut scaled);
+            Some((scaled.as_slice(), offset))
+        } else {
+            None
         };
         x.push(v, dense);
     }
@@ -214,11 +252,49 @@ fn argmax(v: &[f32]) -> usize {
         .0
 }
 
-/// Trains an intent model. `encoder` adds dense features (recorded in the model, which then needs
-/// the same encoder attached to predict). `progress` is told where training is.
+/// Trains an intent model. Unless `options.static_features` is off, the vectors of the static
+/// table compiled into tandem join the n-gram features. `encoder` adds further dense features
+/// (recorded in the model, which then needs the same encoder attached to predict). `progress` is
+/// told where training is.
 pub fn train(
     examples: &[Example],
     options: &TrainOptions,
+    encoder: Option<Arc<dyn DenseEncoder>>,
+    progress: &mut dyn FnMut(TrainProgress),
+) -> Result<IntentModel, IntentError> {
+    let table = if options.static_features {
+        Some(builtin_static()?)
+    } else {
+        None
+    };
+    train_with_static(examples, options, table, encoder, progress)
+}
+
+/// A candidate grid: the finite positive values of `grid`, else `fallback`.
+fn positive_grid<T: Copy + PartialOrd + Default>(
+    grid: &[T],
+    fallback: T,
+    finite: impl Fn(T) -> bool,
+) -> Vec<T> {
+    let g: Vec<T> = grid
+        .iter()
+        .copied()
+        .filter(|&v| finite(v) && v > T::default())
+        .collect();
+    if g.is_empty() {
+        vec![fallback]
+    } else {
+        g
+    }
+}
+
+/// [`train`] with `table` as the static table (or none), whatever `options.static_features`
+/// says. A model trained with another table than the built-in one is read back with
+/// [`IntentModel::from_bytes_with_static`].
+pub fn train_with_static(
+    examples: &[Example],
+    options: &TrainOptions,
+    table: Option<Arc<StaticEncoder>>,
     encoder: Option<Arc<dyn DenseEncoder>>,
     progress: &mut dyn FnMut(TrainProgress),
 ) -> Result<IntentModel, IntentError> {
@@ -241,32 +317,19 @@ pub fn train(
         .iter()
         .map(|e| labels.binary_search(&e.label).map_or(0, |c| c as u32))
         .collect();
-    let c_grid: Vec<f64> = {
-        let mut g: Vec<f64> = options
-            .c_grid
-            .iter()
-            .copied()
-            .filter(|c| c.is_finite() && *c > 0.0)
-            .collect();
-        if g.is_empty() {
-            g.push(1.0);
-        }
-        g
+    let c_grid = positive_grid(&options.c_grid, 1.0, f64::is_finite);
+    let weight_grid = if encoder.is_some() {
+        positive_grid(&options.dense_weight_grid, options.dense_weight, f32::is_finite)
+    } else {
+        vec![options.dense_weight]
     };
-    let weight_grid: Vec<f32> = {
-        let mut g: Vec<f32> = options
-            .dense_weight_grid
-            .iter()
-            .copied()
-            .filter(|w| w.is_finite() && *w > 0.0)
-            .collect();
-        if encoder.is_none() || g.is_empty() {
-            g = vec![options.dense_weight];
-        }
-        g
+    let static_grid = if table.is_some() {
+        positive_grid(&options.static_weight_grid, 1.0, f32::is_finite)
+    } else {
+        vec![1.0]
     };
-    let candidates = c_grid.len() * weight_grid.len();
-    let total = 2 + candidates as u64 + 1 + u64::from(encoder.is_some());
+    let candidates = c_grid.len() * weight_grid.len() * static_grid.len();
+    let total = 2 + candidates as u64 + 1 + u64::from(encoder.is_some()) + u64::from(table.is_some());
     let mut step = 0u64;
     let mut report = |step: &mut u64, message: &str| {
         progress(TrainProgress {
@@ -277,72 +340,108 @@ pub fn train(
         *step += 1;
     };
 
-    let mut spec = encoder.as_ref().map(|e| DenseSpec {
-        encoder_id: e.id().to_string(),
-        dim: e.dim() as u32,
-        model_dir: options.dense_model_dir.clone(),
-        weight: options.dense_weight,
-    });
+    let mut blocks = Blocks {
+        statics: table.as_ref().map(|t| StaticSpec {
+            table_id: t.id().to_string(),
+            dim: t.dim() as u32,
+            weight: static_grid[0],
+        }),
+        dense: encoder.as_ref().map(|e| DenseSpec {
+            encoder_id: e.id().to_string(),
+            dim: e.dim() as u32,
+            model_dir: options.dense_model_dir.clone(),
+            weight: options.dense_weight,
+        }),
+    };
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-    let dense = match &encoder {
-        Some(enc) => {
-            report(&mut step, "encoding texts with the dense encoder");
-            let vectors = enc.encode_batch(&texts)?;
-            if vectors.len() != texts.len() || vectors.iter().any(|v| v.len() != enc.dim()) {
-                return Err(IntentError::Dense(crate::dense::DenseError::Encode(
-                    "the encoder returned vectors of the wrong number or size".into(),
-                )));
-            }
+    let check = |vectors: &[Vec<f32>], dim: usize| {
+        if vectors.len() != texts.len() || vectors.iter().any(|v| v.len() != dim) {
+            Err(IntentError::Dense(crate::dense::DenseError::Encode(
+                "the encoder returned vectors of the wrong number or size".into(),
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    let statics = match &table {
+        Some(t) => {
+            report(&mut step, "encoding texts with the static table");
+            let vectors: Vec<Vec<f32>> = texts
+                .par_chunks(256)
+                .flat_map_iter(|chunk| {
+                    chunk.iter().map(|text| {
+                        let mut v = Vec::new();
+                        t.encode_into(text, &mut v);
+                        v
+                    })
+                })
+                .collect();
+            check(&vectors, t.dim())?;
             Some(vectors)
         }
         None => None,
     };
-    let prep = Prepared { texts, y, dense };
+    let dense = match &encoder {
+        Some(enc) => {
+            report(&mut step, "encoding texts with the dense encoder");
+            let vectors = enc.encode_batch(&texts)?;
+            check(&vectors, enc.dim())?;
+            Some(vectors)
+        }
+        None => None,
+    };
+    let prep = Prepared {
+        texts,
+        y,
+        statics,
+        dense,
+    };
 
-    // 1. Regularisation and temperature on a stratified held-out split.
+    // 1. Regularisation, block weights and temperature on a stratified held-out split.
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let (train_rows, held_rows) = stratified_split(&prep.y, n_classes, options.holdout_fraction, &mut rng);
     let label_of = |i: usize| prep.y[i];
     let mut best: Option<(f64, f64, Vec<Vec<f32>>)> = None; // (accuracy, c, held-out scores)
-    let mut best_weight = weight_grid[0];
+    let mut best_blocks = blocks.clone();
     if !held_rows.is_empty() {
-        for &weight in &weight_grid {
-            let candidate = spec.clone().map(|s| DenseSpec { weight, ..s });
-            for &c in &c_grid {
-                let what = match &candidate {
-                    Some(_) => format!("choosing the regularisation (C = {c}, dense weight {weight})"),
-                    None => format!("choosing the regularisation (C = {c})"),
+        for &static_weight in &static_grid {
+            for &weight in &weight_grid {
+                let candidate = Blocks {
+                    statics: blocks.statics.clone().map(|s| StaticSpec {
+                        weight: static_weight,
+                        ..s
+                    }),
+                    dense: blocks.dense.clone().map(|s| DenseSpec { weight, ..s }),
                 };
-                report(&mut step, &what);
-                let fitted = fit(
-                    &prep,
-                    &train_rows,
-                    &label_of,
-                    n_classes,
-                    options,
-                    candidate.as_ref(),
-                    c,
-                );
-                let scores = held_scores(&fitted, &prep, &held_rows, candidate.as_ref());
-                let correct = scores
-                    .iter()
-                    .zip(&held_rows)
-                    .filter(|(s, &i)| argmax(s) as u32 == prep.y[i])
-                    .count();
-                let accuracy = correct as f64 / held_rows.len() as f64;
-                if best.as_ref().is_none_or(|b| accuracy > b.0 + 1e-9) {
-                    best = Some((accuracy, c, scores));
-                    best_weight = weight;
+                for &c in &c_grid {
+                    let mut what = format!("choosing the regularisation (C = {c}");
+                    if candidate.statics.is_some() {
+                        what.push_str(&format!(", static weight {static_weight}"));
+                    }
+                    if candidate.dense.is_some() {
+                        what.push_str(&format!(", dense weight {weight}"));
+                    }
+                    what.push(')');
+                    report(&mut step, &what);
+                    let fitted = fit(&prep, &train_rows, &label_of, n_classes, options, &candidate, c);
+                    let scores = held_scores(&fitted, &prep, &held_rows, &candidate);
+                    let correct = scores
+                        .iter()
+                        .zip(&held_rows)
+                        .filter(|(s, &i)| argmax(s) as u32 == prep.y[i])
+                        .count();
+                    let accuracy = correct as f64 / held_rows.len() as f64;
+                    if best.as_ref().is_none_or(|b| accuracy > b.0 + 1e-9) {
+                        best = Some((accuracy, c, scores));
+                        best_blocks = candidate.clone();
+                    }
                 }
             }
         }
     } else {
         step += candidates as u64;
     }
-    if let Some(s) = spec.as_mut() {
-        s.weight = best_weight;
-    }
-    let spec_ref = spec.as_ref();
+    blocks = best_blocks;
     let (holdout_accuracy, c, temperature) = match &best {
         Some((acc, c, scores)) => {
             let truth: Vec<usize> = held_rows.iter().map(|&i| prep.y[i] as usize).collect();
@@ -368,7 +467,7 @@ pub fn train(
             &held_rows,
             n_classes,
             options,
-            spec_ref,
+            &blocks,
             c,
             &mut rng,
         ),
@@ -378,9 +477,9 @@ pub fn train(
     // 3. The final model on every example.
     report(&mut step, "training the final model on every example");
     let all: Vec<usize> = (0..prep.texts.len()).collect();
-    let fitted = fit(&prep, &all, &label_of, n_classes, options, spec_ref, c);
+    let fitted = fit(&prep, &all, &label_of, n_classes, options, &blocks, c);
     report(&mut step, "done");
-    let n_features = (fitted.vectorizer.len() + spec_ref.map_or(0, |s| s.dim as usize)) as u64;
+    let n_features = (fitted.vectorizer.len() + blocks.dim()) as u64;
     let summary = TrainSummary {
         examples: examples.len() as u64,
         intents: n_in_scope as u32,
@@ -396,7 +495,8 @@ pub fn train(
         oos_class: oos_class.map(|c| c as u32),
         oos_label: options.oos_label.clone(),
         vectorizer: fitted.vectorizer,
-        dense: spec,
+        static_block: blocks.statics,
+        dense: blocks.dense,
         n_features,
         row_scale: Vec::new(),
         quantized: Vec::new(),
@@ -405,28 +505,20 @@ pub fn train(
         oos_threshold,
         summary,
     };
-    let mut model = IntentModel::from_parts(body, &fitted.weights);
+    let mut model = IntentModel::from_parts(body, &fitted.weights, table);
     if let Some(enc) = encoder {
         model.attach_encoder(enc)?;
     }
     Ok(model)
 }
 
-fn held_scores(
-    fitted: &Fitted,
-    prep: &Prepared<'_>,
-    rows: &[usize],
-    spec: Option<&DenseSpec>,
-) -> Vec<Vec<f32>> {
+fn held_scores(fitted: &Fitted, prep: &Prepared<'_>, rows: &[usize], blocks: &Blocks) -> Vec<Vec<f32>> {
     rows.par_chunks(256)
         .flat_map_iter(|chunk| {
             let mut scratch = Scratch::default();
             chunk
                 .iter()
-                .map(|&i| {
-                    let d = prep.dense.as_ref().and_then(|d| d.get(i)).map(Vec::as_slice);
-                    fitted.scores(prep.texts[i], d, spec, &mut scratch)
-                })
+                .map(|&i| fitted.scores(prep, i, blocks, &mut scratch))
                 .collect::<Vec<_>>()
         })
         .collect()
@@ -460,7 +552,7 @@ fn pseudo_oos_threshold(
     held_rows: &[usize],
     n_classes: usize,
     options: &TrainOptions,
-    spec: Option<&DenseSpec>,
+    blocks: &Blocks,
     c: f64,
     rng: &mut ChaCha8Rng,
 ) -> (f32, &'static str) {
@@ -483,10 +575,10 @@ fn pseudo_oos_threshold(
     let is_out = |i: usize| out[prep.y[i] as usize];
     let rows: Vec<usize> = train_rows.iter().copied().filter(|&i| !is_out(i)).collect();
     let label_of = |i: usize| remap[prep.y[i] as usize];
-    let fitted = fit(prep, &rows, &label_of, next as usize, options, spec, c);
+    let fitted = fit(prep, &rows, &label_of, next as usize, options, blocks, c);
     let known_held: Vec<usize> = held_rows.iter().copied().filter(|&i| !is_out(i)).collect();
     let unseen: Vec<usize> = (0..prep.texts.len()).filter(|&i| is_out(i)).collect();
-    let known_scores = held_scores(&fitted, prep, &known_held, spec);
+    let known_scores = held_scores(&fitted, prep, &known_held, blocks);
     let truth: Vec<usize> = known_held.iter().map(|&i| label_of(i) as usize).collect();
     let temperature = fit_temperature(&known_scores, &truth);
     let mut samples: Vec<OosSample> = known_scores
@@ -495,7 +587,7 @@ fn pseudo_oos_threshold(
         .map(|(s, &t)| sample(s, temperature, None, Some(t)))
         .collect();
     samples.extend(
-        held_scores(&fitted, prep, &unseen, spec)
+        held_scores(&fitted, prep, &unseen, blocks)
             .iter()
             .map(|s| sample(s, temperature, None, None)),
     );

@@ -12,9 +12,8 @@ use tokenizers::NormalizerWrapper;
 
 use super::pca::Pca;
 use super::sentence::{Pooling, SentenceEncoder};
-use super::static_encoder::{StaticEncoder, TableV1};
-use super::wordpiece::{for_each_word, BasicConfig, WordPiece};
-use crate::dense::{DenseEncoder, DenseError};
+use crate::dense::wordpiece::{for_each_word, BasicConfig, WordPiece};
+use crate::dense::{DenseEncoder, DenseError, StaticEncoder, TableV1};
 
 #[derive(Debug, Error)]
 pub enum DistilError {

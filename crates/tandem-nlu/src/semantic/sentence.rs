@@ -8,13 +8,13 @@ use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
-use super::{cut, fnv1a64, l2_normalise, read_file};
+use crate::dense::{cut, fnv1a64, l2_normalise, read_file};
 use crate::dense::{DenseEncoder, DenseError};
 
 /// Texts longer than this (in bytes) are cut, at a character boundary, before tokenising: the model
 /// only reads its first `max_tokens` tokens anyway, and this bounds the tokeniser's work on
 /// megabyte-sized inputs.
-pub const MAX_INPUT_BYTES: usize = 32 * 1024;
+pub use crate::dense::MAX_INPUT_BYTES;
 
 /// Texts are encoded in chunks of this many, sorted by length so that padding stays small.
 pub const DEFAULT_BATCH_SIZE: usize = 32;

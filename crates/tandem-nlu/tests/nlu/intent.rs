@@ -4,9 +4,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use tandem_nlu::dense::{DenseEncoder, DenseError};
+use tandem_nlu::dense::{builtin_static, DenseEncoder, DenseError, BUILTIN_STATIC_BYTES};
 use tandem_nlu::intent::{
-    evaluate, train, Example, IntentError, IntentModel, TrainOptions, MODEL_FORMAT_VERSION, MODEL_MAGIC,
+    evaluate, train, train_with_static, Example, IntentError, IntentModel, TrainOptions,
+    MODEL_FORMAT_VERSION, MODEL_MAGIC,
 };
 
 const PREFIXES: [&str; 5] = ["", "hi, ", "hello! ", "please help: ", "excuse me, "];
@@ -389,6 +390,97 @@ fn dense_features_join_and_the_encoder_is_recorded() {
         sparse_only.probabilities("where is my new card").unwrap(),
         model.probabilities("where is my new card").unwrap()
     );
+}
+
+#[test]
+fn the_built_in_static_table_joins_by_default_and_is_recorded_by_id() {
+    let data = synthetic(&intents());
+    let table = builtin_static().unwrap();
+    assert!(
+        BUILTIN_STATIC_BYTES.len() < 6_000_000,
+        "the built-in table stays small: {} bytes",
+        BUILTIN_STATIC_BYTES.len()
+    );
+    let model = quiet_train(&data, &TrainOptions::default());
+    let spec = model.static_spec().unwrap();
+    assert_eq!(spec.table_id, table.id());
+    assert_eq!(spec.dim as usize, table.dim());
+    assert!(TrainOptions::default().static_weight_grid.contains(&spec.weight));
+    assert!(model.dense_spec().is_none());
+    let text = "where is my new card";
+    assert_eq!(model.predict(text).unwrap().top[0].intent, "card_arrival");
+
+    // The file names the table and does not copy it; reading it back gives the same model.
+    let bytes = model.to_bytes().unwrap();
+    assert!(
+        bytes.len() < BUILTIN_STATIC_BYTES.len() / 10,
+        "{} bytes",
+        bytes.len()
+    );
+    let loaded = IntentModel::from_bytes(&bytes).unwrap();
+    assert_eq!(loaded.predict(text).unwrap(), model.predict(text).unwrap());
+
+    // The static features matter.
+    let without = TrainOptions {
+        static_features: false,
+        ..TrainOptions::default()
+    };
+    let plain = quiet_train(&data, &without);
+    assert!(plain.static_spec().is_none());
+    assert_ne!(
+        plain.probabilities(text).unwrap(),
+        model.probabilities(text).unwrap()
+    );
+
+    // A model of another table is refused by a build with the built-in one, with a clear error,
+    // and read back when given its table.
+    let other = Arc::new(table.reduced(16, None).unwrap());
+    assert_ne!(other.id(), table.id());
+    let err = IntentModel::from_bytes_with_static(&bytes, Some(other.clone())).unwrap_err();
+    assert!(
+        matches!(&err, IntentError::StaticTableMismatch { expected, .. } if *expected == table.id()),
+        "{err}"
+    );
+    assert!(err.to_string().contains("train the model again"), "{err}");
+    let foreign = train_with_static(&data, &without, Some(other.clone()), None, &mut |_| {}).unwrap();
+    assert_eq!(foreign.static_spec().unwrap().table_id, other.id());
+    let foreign_bytes = foreign.to_bytes().unwrap();
+    assert!(matches!(
+        IntentModel::from_bytes(&foreign_bytes),
+        Err(IntentError::StaticTableMismatch { .. })
+    ));
+    let back = IntentModel::from_bytes_with_static(&foreign_bytes, Some(other)).unwrap();
+    assert_eq!(back.predict(text).unwrap(), foreign.predict(text).unwrap());
+}
+
+#[test]
+fn the_built_in_static_table_encodes_any_text_to_a_unit_vector() {
+    let table = builtin_static().unwrap();
+    let mut v = Vec::new();
+    for text in [
+        "",
+        "   ",
+        "where is my card?",
+        "🙂🙂",
+        "日本語のテキスト",
+        "\u{0}\u{7}control",
+        &"card ".repeat(50_000),
+    ] {
+        table.encode_into(text, &mut v);
+        assert_eq!(v.len(), table.dim(), "{text:?}");
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-3, "{text:?}: norm {norm}");
+        assert_eq!(v, table.encode(text).unwrap());
+    }
+    // Related messages are closer than unrelated ones.
+    let e = |t: &str| table.encode(t).unwrap();
+    let dot = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+    let (a, b, c) = (
+        e("my card has not arrived yet"),
+        e("when will my new card be delivered"),
+        e("what is the weather like in paris"),
+    );
+    assert!(dot(&a, &b) > dot(&a, &c), "{} vs {}", dot(&a, &b), dot(&a, &c));
 }
 
 #[test]

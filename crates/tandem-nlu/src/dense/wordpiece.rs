@@ -310,6 +310,7 @@ mod tests {
 
     /// The same pieces as the model's own tokenizer (`tokenizers` crate) on tricky text; needs
     /// the model directory in TANDEM_SEMANTIC_MODEL.
+    #[cfg(feature = "semantic")]
     #[test]
     fn matches_the_model_tokenizer() {
         let Some(dir) = std::env::var_os("TANDEM_SEMANTIC_MODEL").filter(|d| !d.is_empty()) else {

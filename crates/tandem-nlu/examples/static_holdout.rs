@@ -1,0 +1,163 @@
+//! Chooses the fast tier's static-table settings without looking at any test set: splits a
+//! training CSV (`text,label`) into stratified folds, trains on all but one fold (n-grams alone,
+//! and n-grams joined by each given static table) and reports the accuracy on the fold left out.
+//!
+//! ```text
+//! cargo run --release -p tandem-nlu --example static_holdout -- TRAIN.csv [TABLE ...] \
+//!     [--folds K] [--runs R]
+//! ```
+//! Always reports n-grams alone and n-grams with the built-in table (the default training).
+//! `TABLE` is a static table file, `max:FILE` with max pooling, `FILE@DIMS[@WORDS]` reduced. `--runs R` evaluates the
+//! first R of K folds (default 2 of 5).
+
+use std::collections::BTreeMap;
+use std::error::Error;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use tandem_nlu::dense::{DenseEncoder, StaticEncoder};
+use tandem_nlu::intent::{train, Example, TrainOptions};
+
+type Res<T> = Result<T, Box<dyn Error>>;
+
+fn read_csv(path: &Path) -> Res<Vec<Example>> {
+    let mut reader = csv::Reader::from_path(path)?;
+    let mut out = Vec::new();
+    for r in reader.records() {
+        let r = r?;
+        if let (Some(t), Some(l)) = (r.get(0), r.get(1)) {
+            out.push(Example::new(t, l));
+        }
+    }
+    Ok(out)
+}
+
+fn main() -> Res<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(data) = args.first() else {
+        return Err("usage: static_holdout TRAIN.csv [TABLE ...] [--folds K] [--runs R]".into());
+    };
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
+    let folds: usize = opt("--folds").map_or(Ok(5), |v| v.parse())?;
+    let runs: usize = opt("--runs").map_or(Ok(2), |v| v.parse())?;
+    let mut tables: Vec<Option<String>> = if args.iter().any(|a| a == "--no-baselines") {
+        Vec::new()
+    } else {
+        vec![None, Some("builtin".into())]
+    };
+    let mut skip = false;
+    for a in &args[1..] {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if a.starts_with("--") {
+            skip = a != "--no-baselines";
+            continue;
+        }
+        tables.push(Some(a.clone()));
+    }
+    let examples = read_csv(Path::new(data))?;
+    // Stratified folds: each label's examples shuffled and dealt round-robin.
+    let mut by_label: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, e) in examples.iter().enumerate() {
+        by_label.entry(e.label.as_str()).or_default().push(i);
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20_240_601);
+    let mut fold_of = vec![0usize; examples.len()];
+    for rows in by_label.values_mut() {
+        rows.shuffle(&mut rng);
+        for (j, &i) in rows.iter().enumerate() {
+            fold_of[i] = j % folds;
+        }
+    }
+    for table in &tables {
+        let options = TrainOptions {
+            static_features: table.as_deref() == Some("builtin"),
+            ..TrainOptions::default()
+        };
+        let encoder: Option<Arc<dyn DenseEncoder>> = match table.as_deref() {
+            None | Some("builtin") => None,
+            Some(spec) => {
+                // PATH[@DIMS[@WORDS]]
+                let mut parts = spec.split('@');
+                let path = parts.next().unwrap_or_default();
+                let (path, white) = match path.strip_prefix("white") {
+                    Some(p) => match p.split_once(':') {
+                        Some((a, rest)) => (rest, Some(a.parse::<f32>()?)),
+                        None => (path, None),
+                    },
+                    None => (path, None),
+                };
+                let (path, max) = match path.strip_prefix("max:") {
+                    Some(p) => (p, true),
+                    None => (path, false),
+                };
+                let mut enc = StaticEncoder::load(Path::new(path))?;
+                let dims = parts.next().map(str::parse::<usize>).transpose()?;
+                let words = parts.next().map(str::parse::<usize>).transpose()?;
+                if dims.is_some() || words.is_some() {
+                    enc = enc.reduced(dims.unwrap_or(enc.dim()), words)?;
+                }
+                if let Some(alpha) = white {
+                    enc = enc.whitened(alpha)?;
+                }
+                if max {
+                    enc = enc.with_max_pool();
+                }
+                Some(Arc::new(enc))
+            }
+        };
+        let mut accs = Vec::new();
+        let mut info = String::new();
+        for fold in 0..runs.min(folds) {
+            let tr: Vec<Example> = examples
+                .iter()
+                .zip(&fold_of)
+                .filter(|(_, &f)| f != fold)
+                .map(|(e, _)| e.clone())
+                .collect();
+            let te: Vec<&Example> = examples
+                .iter()
+                .zip(&fold_of)
+                .filter(|(_, &f)| f == fold)
+                .map(|(e, _)| e)
+                .collect();
+            let t0 = Instant::now();
+            let model = train(&tr, &options, encoder.clone(), &mut |_| {})?;
+            let secs = t0.elapsed().as_secs_f64();
+            let mut correct = 0;
+            let t1 = Instant::now();
+            for e in &te {
+                let p = model.predict(&e.text)?;
+                if p.best_in_scope(None) == Some(e.label.as_str()) {
+                    correct += 1;
+                }
+            }
+            let us = t1.elapsed().as_secs_f64() * 1e6 / te.len() as f64;
+            accs.push(correct as f64 / te.len() as f64);
+            let s = model.summary();
+            info.push_str(&format!(
+                " [fold {fold}: {:.2}% C={} w={:?} static w={:?} train {secs:.1}s {us:.1}µs/msg]",
+                accs[accs.len() - 1] * 100.0,
+                s.c,
+                model.dense_spec().map(|d| d.weight),
+                model.static_spec().map(|d| d.weight)
+            ));
+        }
+        let mean = accs.iter().sum::<f64>() / accs.len().max(1) as f64;
+        println!(
+            "{}: mean {:.2}%{info}",
+            table.as_deref().unwrap_or("ngrams"),
+            mean * 100.0
+        );
+    }
+    Ok(())
+}
