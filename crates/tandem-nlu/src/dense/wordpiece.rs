@@ -35,11 +35,18 @@ fn is_whitespace(c: char) -> bool {
 }
 
 fn is_control(c: char) -> bool {
-    !matches!(c, '\t' | '\n' | '\r') && c.is_other()
+    if c.is_ascii() {
+        // The only "other" characters in ASCII are the controls (Cc): no table look-up.
+        return !matches!(c, '\t' | '\n' | '\r') && c.is_ascii_control();
+    }
+    c.is_other()
 }
 
 fn is_punctuation(c: char) -> bool {
-    c.is_ascii_punctuation() || c.is_punctuation()
+    if c.is_ascii() {
+        return c.is_ascii_punctuation();
+    }
+    c.is_punctuation()
 }
 
 fn is_chinese_char(c: char) -> bool {
