@@ -15,7 +15,8 @@ use crate::dense::{builtin_static, DenseEncoder, StaticEncoder};
 
 /// The first bytes of every intent model file.
 pub const MODEL_MAGIC: &[u8; 8] = b"TNDMINTC";
-/// The version of the model file format this build writes and reads (2: the static-table block).
+/// The version of the model file format this build writes (2: the static-table block); it also
+/// reads version 1 files (models without the static table).
 pub const MODEL_FORMAT_VERSION: u32 = 2;
 /// How many intents [`IntentModel::predict`] lists with their probabilities.
 pub const DEFAULT_TOP_K: usize = 5;
@@ -84,6 +85,47 @@ pub(crate) struct ModelBody {
     pub oos_threshold: f32,
     pub summary: TrainSummary,
 }
+
+/// The body of format version 1 (no static block), still read so that models stored before
+/// version 2 keep working (n-grams and the optional dense encoder only).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ModelBodyV1 {
+    labels: Vec<String>,
+    oos_class: Option<u32>,
+    oos_label: Option<String>,
+    vectorizer: Vectorizer,
+    dense: Option<DenseSpec>,
+    n_features: u64,
+    row_scale: Vec<f32>,
+    quantized: Vec<i8>,
+    bias: Vec<f32>,
+    temperature: f32,
+    oos_threshold: f32,
+    summary: TrainSummary,
+}
+
+impl From<ModelBodyV1> for ModelBody {
+    fn from(v: ModelBodyV1) -> Self {
+        Self {
+            labels: v.labels,
+            oos_class: v.oos_class,
+            oos_label: v.oos_label,
+            vectorizer: v.vectorizer,
+            static_block: None,
+            dense: v.dense,
+            n_features: v.n_features,
+            row_scale: v.row_scale,
+            quantized: v.quantized,
+            bias: v.bias,
+            temperature: v.temperature,
+            oos_threshold: v.oos_threshold,
+            summary: v.summary,
+        }
+    }
+}
+
+/// The oldest model file format version this build still reads.
+const OLDEST_READABLE_VERSION: u32 = 1;
 
 /// One intent and its probability.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -401,14 +443,21 @@ impl IntentModel {
             .and_then(|v| <[u8; 4]>::try_from(v).ok())
             .map(u32::from_le_bytes)
             .ok_or_else(|| IntentError::Corrupt("the header is cut short".into()))?;
-        if version != MODEL_FORMAT_VERSION {
+        if !(OLDEST_READABLE_VERSION..=MODEL_FORMAT_VERSION).contains(&version) {
             return Err(IntentError::UnsupportedVersion {
                 found: version,
                 supported: MODEL_FORMAT_VERSION,
             });
         }
-        let body: ModelBody = postcard::from_bytes(bytes.get(12..).unwrap_or_default())
-            .map_err(|e| IntentError::Corrupt(e.to_string()))?;
+        let payload = bytes.get(12..).unwrap_or_default();
+        let corrupt = |e: postcard::Error| IntentError::Corrupt(e.to_string());
+        let body: ModelBody = if version == 1 {
+            postcard::from_bytes::<ModelBodyV1>(payload)
+                .map_err(corrupt)?
+                .into()
+        } else {
+            postcard::from_bytes(payload).map_err(corrupt)?
+        };
         Self::check_body(body, table)
     }
 
@@ -506,5 +555,73 @@ pub(crate) fn add_block(
                 *s += x * w;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::intent::{train, Example, TrainOptions};
+
+    #[test]
+    fn version_1_files_are_still_read() {
+        let mut examples = Vec::new();
+        for (label, texts) in [
+            (
+                "card",
+                ["where is my card", "my card has not come", "card not arrived yet"],
+            ),
+            (
+                "rate",
+                [
+                    "what is the exchange rate",
+                    "euro to dollar rate",
+                    "rate for pounds",
+                ],
+            ),
+            (
+                "stop",
+                ["cancel the transfer", "stop my payment", "undo that transfer"],
+            ),
+        ] {
+            for t in texts {
+                examples.push(Example::new(t, label));
+            }
+        }
+        let options = TrainOptions {
+            static_features: false,
+            ..TrainOptions::default()
+        };
+        let model = train(&examples, &options, None, &mut |_| {}).unwrap();
+        let b = model.body.clone();
+        let v1 = ModelBodyV1 {
+            labels: b.labels,
+            oos_class: b.oos_class,
+            oos_label: b.oos_label,
+            vectorizer: b.vectorizer,
+            dense: b.dense,
+            n_features: b.n_features,
+            row_scale: b.row_scale,
+            quantized: b.quantized,
+            bias: b.bias,
+            temperature: b.temperature,
+            oos_threshold: b.oos_threshold,
+            summary: b.summary,
+        };
+        let mut bytes = MODEL_MAGIC.to_vec();
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&postcard::to_allocvec(&v1).unwrap());
+        let old = IntentModel::from_bytes(&bytes).unwrap();
+        assert!(old.static_spec().is_none());
+        for text in ["where is my card", "stop it", ""] {
+            assert_eq!(old.predict(text).unwrap(), model.predict(text).unwrap());
+        }
+        // Version 0 never existed.
+        bytes[8..12].copy_from_slice(&0u32.to_le_bytes());
+        assert!(matches!(
+            IntentModel::from_bytes(&bytes),
+            Err(IntentError::UnsupportedVersion { found: 0, .. })
+        ));
     }
 }
