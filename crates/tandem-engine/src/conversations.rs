@@ -30,8 +30,10 @@ pub struct StartedConversation {
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ConversationQuery {
-    /// `bot`, `queued`, `assigned` or `resolved`.
+    /// `bot`, `queued`, `assigned`, `resolved`, or `open` (queued or assigned).
     pub status: Option<String>,
+    /// Only this customer's conversations (a customer id).
+    pub customer: Option<String>,
     /// `me`, `none` (unassigned) or a user id.
     pub assignee: Option<String>,
     /// A team id.
@@ -197,8 +199,16 @@ impl Engine {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
+        let open_only = blank(&query.status).as_deref() == Some("open");
         let status = blank(&query.status)
+            .filter(|_| !open_only)
             .map(|s| ConversationStatus::parse(&s))
+            .transpose()?;
+        let customer = blank(&query.customer)
+            .map(|c| {
+                c.parse::<tandem_core::ids::CustomerId>()
+                    .map_err(|_| Error::invalid("invalid_customer", "customer must be a customer id"))
+            })
             .transpose()?;
         let assignee = match blank(&query.assignee).as_deref() {
             None => None,
@@ -234,7 +244,8 @@ impl Engine {
             Some(_) => return Err(Error::invalid("invalid_sla", "sla must be `breached`")),
         };
         let filter = ConversationFilter {
-            customer: None,
+            customer,
+            open_only,
             sla_breached,
             status,
             assignee,

@@ -44,6 +44,28 @@ async fn log_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
     browser.find_with_text("#live-state", "Live").await;
 }
 
+/// Accessibility basics of the page in view: every form control and button has an accessible
+/// name, every image a text alternative, the document a language. Returns what is missing.
+async fn audit(browser: &Browser, page: &str) {
+    let problems = browser
+        .script(
+            "const problems = []; \
+             const named = (c) => (c.getAttribute('aria-label') || '').trim() \
+               || (c.id && [...document.querySelectorAll('label')].some(l => l.htmlFor === c.id && l.textContent.trim())) \
+               || (c.closest('label') && c.closest('label').textContent.trim()) \
+               || (c.tagName === 'BUTTON' && c.textContent.trim()) || (c.getAttribute('title') || '').trim(); \
+             for (const c of document.querySelectorAll('input:not([type=hidden]), select, textarea, button')) \
+               if (!named(c)) problems.push(c.outerHTML.slice(0, 120)); \
+             for (const i of document.querySelectorAll('img, svg[role=img]')) \
+               if (!i.hasAttribute('alt') && !i.getAttribute('aria-label') && !i.querySelector('title')) problems.push(i.outerHTML.slice(0, 120)); \
+             if (!document.documentElement.lang) problems.push('the document has no lang'); \
+             return problems;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(problems, json!([]), "accessibility problems on {page}");
+}
+
 async fn import_demo_pack(app: &TestApp) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/demo");
     let pack = tandem_engine::pack::load_dir(&dir).expect("the demo pack loads");
@@ -182,9 +204,11 @@ async fn a_customer_reaches_a_person_through_the_widget_and_an_admin_shapes_the_
     staff.click("#send").await;
     staff.find_with_text("#timeline .msg-agent", "this is Sam").await;
     let conversation_shot = staff.screenshot(&shots, "conversation").await;
+    audit(&staff, "the inbox").await;
 
     // The customer sees the answer live, from a person.
     customer.find_with_text(".msg-agent", "this is Sam").await;
+    audit(&customer, "the widget").await;
     customer.leave_frame().await;
     customer.screenshot(&shots, "widget-answered").await;
 
@@ -208,6 +232,7 @@ async fn a_customer_reaches_a_person_through_the_widget_and_an_admin_shapes_the_
         .unwrap();
     assert!(track["examples"].as_array().unwrap().iter().any(|e| e == example));
     let admin_shot = admin.screenshot(&shots, "admin-intents").await;
+    audit(&admin, "the intents page").await;
 
     admin.goto(&app.url("/app/admin/articles")).await;
     admin.find("#article-list li").await;
@@ -238,6 +263,56 @@ async fn a_customer_reaches_a_person_through_the_widget_and_an_admin_shapes_the_
     assert_eq!(article["title"], "Gift wrapping");
     assert!(article["body"].as_str().unwrap().contains("handwritten card"));
     admin.screenshot(&shots, "admin-articles").await;
+    audit(&admin, "the articles page").await;
+    // Every other admin page loads its data (a sign of it) and passes the same checks.
+    for (page, loaded) in [
+        (
+            "templates",
+            "document.querySelectorAll('#template-list li').length > 0",
+        ),
+        (
+            "connectors",
+            "document.querySelectorAll('#connector-list [data-connector]').length > 0",
+        ),
+        (
+            "texts",
+            "document.querySelector('#text-disclosure').value.includes('bot')",
+        ),
+        (
+            "users",
+            "document.querySelectorAll('#users tbody tr').length >= 2",
+        ),
+        (
+            "teams",
+            "document.querySelectorAll('#teams tbody tr').length >= 4",
+        ),
+        (
+            "widget",
+            "document.querySelector('#snippet').textContent.includes('/widget.js')",
+        ),
+    ] {
+        admin.goto(&app.url(&format!("/app/admin/{page}"))).await;
+        admin.wait_for(page, &format!("return {loaded};")).await;
+        audit(&admin, page).await;
+        if page == "connectors" {
+            // The test button runs a connector against the business's real data.
+            admin.type_into("#p-order_status-order_id", "A1001").await;
+            admin
+                .type_into("#e-order_status", "maria.rossi@example.com")
+                .await;
+            admin
+                .click("[data-connector=order_status] button[type=submit]")
+                .await;
+            admin
+                .find_with_text("[data-connector=order_status] .result", "1Z8V42E10391846220")
+                .await;
+            admin.screenshot(&shots, "admin-connectors").await;
+        }
+    }
+    admin.goto(&app.url("/app/insights")).await;
+    admin.find(".svg-holder svg").await;
+    admin.screenshot(&shots, "insights").await;
+    audit(&admin, "insights").await;
 
     for shot in [widget_shot, inbox_shot, conversation_shot, admin_shot] {
         eprintln!("screenshot: {}", shot.display());

@@ -4,6 +4,7 @@
 
 mod admin;
 mod agent;
+mod browser;
 mod content;
 mod errors;
 mod insights;
@@ -11,4 +12,6 @@ mod live;
 mod openapi;
 mod shutdown;
 mod support;
+mod ui;
+mod webdriver;
 mod widget;
