@@ -36,16 +36,30 @@ fn mood(score: f32) -> &'static str {
     }
 }
 
+/// The most confident intent the bot acted on earlier in the conversation.
+fn earlier_intent(history: &[Decision]) -> Option<(String, f32)> {
+    history
+        .iter()
+        .filter_map(|d| d.intent.as_ref().map(|i| (i.clone(), d.confidence)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
 /// A few lines of plain text.
 pub fn summarize(input: &SummaryInput<'_>) -> String {
     let t = input.triage;
     let mut lines = Vec::new();
-    let wants = match (input.intent, &t.intent) {
+    let wants = match (input.intent, earlier_intent(input.history)) {
         (Some(def), _) => format!(
             "Wants: {} (intent `{}`, confidence {:.0}%).",
             def.description,
             def.name,
             t.confidence * 100.0
+        ),
+        // The last message did not say what they want ("a person, please"): an earlier message
+        // the bot understood does.
+        (None, Some((name, confidence))) => format!(
+            "Wants: intent `{name}` (from an earlier message, confidence {:.0}%).",
+            confidence * 100.0
         ),
         (None, _) => match t.top_intents.first() {
             Some(best) => format!(

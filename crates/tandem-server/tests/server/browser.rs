@@ -195,6 +195,8 @@ async fn a_customer_reaches_a_person_through_the_widget_and_an_admin_shapes_the_
         .await;
     staff.find_with_text("#decisions", "Handoff").await;
     staff.find_with_text("#decisions", "Track order").await;
+    // The summary says what the customer wants even though the last message only asked for a person.
+    staff.find_with_text("#summary", "track_order").await;
     staff.find_with_text("#intent", "Wants: Track order").await;
     staff.find_with_text("#timeline .msg-bot", "A1001").await;
     // The agent answers.
