@@ -9,8 +9,6 @@
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
-use tandem_engine::EngineConfig;
-use tandem_server::ServerConfig;
 
 use crate::support::*;
 use crate::webdriver::{browser_binaries, Browser, Driver};
@@ -66,12 +64,6 @@ async fn audit(browser: &Browser, page: &str) {
     assert_eq!(problems, json!([]), "accessibility problems on {page}");
 }
 
-async fn import_demo_pack(app: &TestApp) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/demo");
-    let pack = tandem_engine::pack::load_dir(&dir).expect("the demo pack loads");
-    app.engine.import_pack(pack).await.expect("the demo pack imports");
-}
-
 async fn content(app: &TestApp) -> Value {
     body(
         app.get("/api/v1/content")
@@ -89,16 +81,7 @@ async fn a_customer_reaches_a_person_through_the_widget_and_an_admin_shapes_the_
     let Some((driver_path, chromium)) = binaries_or_skip() else {
         return;
     };
-    let data = tempfile::tempdir().unwrap();
-    let app = spawn_app_with(
-        ServerConfig::default(),
-        EngineConfig {
-            data_dir: data.path().to_path_buf(),
-            ..EngineConfig::default()
-        },
-    )
-    .await;
-    import_demo_pack(&app).await;
+    let app = spawn_demo_app().await;
     let teams = body(
         app.get("/api/v1/teams")
             .bearer_auth(&app.admin_token)
