@@ -7,7 +7,7 @@ import { staffShell } from './shell.js';
 const $ = (id) => document.getElementById(id);
 
 const VIEWS = {
-  mine: { title: 'Mine', query: (s) => ({ assignee: 'me', status: 'open' }) },
+  mine: { title: 'Mine', query: () => ({ assignee: 'me', status: 'open' }) },
   unassigned: { title: 'Unassigned', query: () => ({ status: 'queued', assignee: 'none' }) },
   open: { title: 'All open', query: () => ({ status: 'open' }) },
   breached: { title: 'Breaching SLA', query: () => ({ sla: 'breached' }) },
@@ -39,7 +39,7 @@ function qs(params) {
 
 function viewQuery() {
   if (state.team) return { team: state.team, status: 'open' };
-  return VIEWS[state.view].query(state);
+  return VIEWS[state.view].query();
 }
 
 function syncUrl() {
@@ -112,7 +112,7 @@ function renderList() {
 async function loadCounts() {
   await Promise.all(
     COUNTED.map(async (view) => {
-      const page = await api('GET', '/conversations?' + qs({ ...VIEWS[view].query(state), per_page: 1 })).catch(() => null);
+      const page = await api('GET', '/conversations?' + qs({ ...VIEWS[view].query(), per_page: 1 })).catch(() => null);
       const badge = document.querySelector(`[data-count="${view}"]`);
       if (badge && page) {
         badge.textContent = page.total ? String(page.total) : '';
@@ -418,7 +418,9 @@ async function loadSuggestions(c) {
       ),
     );
   }
-  if (s.replies && s.replies.length) state.suggestedReplies = s.replies;
+  for (const r of s.replies || []) {
+    box.append(el('li', { class: 'suggested-reply' }, el('span', { text: 'Reply: ' + r.title + ' ' }), el('button', { type: 'button', class: 'link', 'aria-label': 'Insert the reply ' + r.title, onclick: () => insert(r.text), text: 'Insert' })));
+  }
 }
 
 function insert(text) {
