@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{body, error, ids, spawn_app, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::support::{body, error, ids, list, spawn_app, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 #[tokio::test]
 async fn login_me_and_logout() {
@@ -86,16 +86,6 @@ async fn a_wrong_password_or_unknown_email_does_not_log_in() {
         .await
         .unwrap();
     error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
-}
-
-async fn list(app: &crate::support::TestApp, token: &str, query: &str) -> Value {
-    let response = app
-        .get(&format!("/api/v1/conversations{query}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    body(response, StatusCode::OK).await
 }
 
 fn sorted(mut ids: Vec<String>) -> Vec<String> {

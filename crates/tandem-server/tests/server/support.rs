@@ -272,6 +272,17 @@ impl TestApp {
 }
 
 /// Checks the status (showing the body when it is wrong) and returns the JSON body.
+/// `GET /api/v1/conversations{query}` as `token`; the page, which must be 200.
+pub async fn list(app: &TestApp, token: &str, query: &str) -> Value {
+    let response = app
+        .get(&format!("/api/v1/conversations{query}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("list request");
+    body(response, StatusCode::OK).await
+}
+
 pub async fn body(response: Response, expected: StatusCode) -> Value {
     let status = response.status();
     let url = response.url().clone();

@@ -115,13 +115,7 @@ async fn a_conversation_with_another_inbox_key_is_refused_and_nothing_is_stored(
         .await
         .unwrap();
     error(response, StatusCode::NOT_FOUND, "unknown_inbox").await;
-    let list = app
-        .get("/api/v1/conversations")
-        .bearer_auth(&app.admin_token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(body(list, StatusCode::OK).await["total"], 0);
+    assert_eq!(list(&app, &app.admin_token, "").await["total"], 0);
 
     let response = app
         .post("/api/v1/widget/conversations")
@@ -148,27 +142,11 @@ async fn the_inbox_can_list_open_cases_and_one_customers_conversations() {
         .await;
     let ann_detail = body(response, StatusCode::OK).await;
 
-    let open = body(
-        app.get("/api/v1/conversations?status=open")
-            .bearer_auth(&app.admin_token)
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::OK,
-    )
-    .await;
+    let open = list(&app, &app.admin_token, "?status=open").await;
     assert_eq!(ids(&open), vec![ann.conversation_id.clone()]);
 
     let customer = ann_detail["customer"]["id"].as_str().unwrap();
-    let mine = body(
-        app.get(&format!("/api/v1/conversations?customer={customer}"))
-            .bearer_auth(&app.admin_token)
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::OK,
-    )
-    .await;
+    let mine = list(&app, &app.admin_token, &format!("?customer={customer}")).await;
     assert_eq!(ids(&mine), vec![ann.conversation_id.clone()]);
 
     let bad = app
