@@ -271,7 +271,6 @@ impl TestApp {
     }
 }
 
-/// Checks the status (showing the body when it is wrong) and returns the JSON body.
 /// `GET /api/v1/conversations{query}` as `token`; the page, which must be 200.
 pub async fn list(app: &TestApp, token: &str, query: &str) -> Value {
     let response = app
@@ -283,6 +282,7 @@ pub async fn list(app: &TestApp, token: &str, query: &str) -> Value {
     body(response, StatusCode::OK).await
 }
 
+/// Checks the status (showing the body when it is wrong) and returns the JSON body.
 pub async fn body(response: Response, expected: StatusCode) -> Value {
     let status = response.status();
     let url = response.url().clone();
