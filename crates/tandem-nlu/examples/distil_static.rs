@@ -1,12 +1,21 @@
 //! Distils a sentence-embedding model into the static table the fast tier embeds
 //! (`assets/minilm-l6-static.tst`): every WordPiece piece of the model's vocabulary, plus the
 //! multi-piece words of a generic English word list (SCOWL, Debian package `scowl`), goes through
-//! the transformer once; see `tandem_nlu::semantic::distil`. No intent data set is read.
+//! the transformer once, and the table may then be fitted to the transformer on a generic corpus
+//! (WordNet's glosses); see `tandem_nlu::semantic::distil`. No intent data set is read.
 //!
 //! ```text
 //! cargo run --release -p tandem-nlu --features semantic --example distil_static -- \
 //!     MODEL_DIR OUT_FILE [--dims N] [--sif A|none] [--inner] [--level L] [--max-words N] [--wordlists DIR]
+//!     [--wordnet DIR | --corpus FILE] [--corpus-limit N] [--tune] [--lambda L] [--embeddings FILE]
+//!     [--corpus-only]
 //! ```
+//! `--wordnet DIR` reads WordNet's glosses as a corpus of sentences (`--corpus FILE`: one per
+//! line), `--corpus-limit N` keeps N of them evenly spread, and `--tune` fits the table to the
+//! teacher's embeddings of them (pull towards the distilled vectors `--lambda`, default 0.05);
+//! `--embeddings FILE` keeps those embeddings between runs, `--corpus-only` prints the corpus's
+//! size and fingerprint and stops. With `--max-words 0` the corpus adds no whole-word rows and
+//! only tunes the pieces' vectors. `--tune` cannot be combined with `--level`.
 //! `scripts/distil-static-encoder.sh` runs it with the settings of the committed asset.
 //! By default no word list is used (the vocabulary's pieces only): whole-word rows from SCOWL
 //! level 35 measured no better (Banking77 train split, held-out fold, joined to the n-grams:
@@ -74,8 +83,66 @@ fn main() -> Res<()> {
         corpus.len()
     );
 
+    // A generic corpus of sentences (one per line) to fit the table to the teacher on.
+    let mut texts: Vec<String> = Vec::new();
+    let source = match (opt("--corpus"), opt("--wordnet")) {
+        (Some(file), _) => Some((read_lines(Path::new(&file))?, file)),
+        (None, Some(dir)) => Some((wordnet_sentences(Path::new(&dir))?, format!("WordNet in {dir}"))),
+        (None, None) => None,
+    };
+    if let Some((lines, file)) = source {
+        let limit: usize = opt("--corpus-limit").map_or(Ok(lines.len()), |v| v.parse())?;
+        let step = (lines.len() / limit.max(1)).max(1);
+        texts.extend(lines.into_iter().step_by(step).take(limit));
+        let digest = texts.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, t| {
+            t.bytes()
+                .chain([b'\n'])
+                .fold(h, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+        });
+        println!("{} corpus sentences from {file} (fnv {digest:016x})", texts.len());
+        if args.iter().any(|a| a == "--corpus-only") {
+            return Ok(());
+        }
+    }
+    let tune = !texts.is_empty() && args.iter().any(|a| a == "--tune");
+    if tune && !corpus.is_empty() {
+        // The teacher's embeddings below are of the sentences only, in the corpus's order.
+        return Err("--tune cannot be combined with --level (word lists)".into());
+    }
+    let lambda: f32 = opt("--lambda").map_or(Ok(0.05), |v| v.parse())?;
+
     let t0 = Instant::now();
     let teacher = SentenceEncoder::load(&model)?;
+    let corpus_embeddings = if tune {
+        let cache = opt("--embeddings").map(PathBuf::from);
+        let cached: Option<Vec<f32>> = cache.as_ref().and_then(|c| std::fs::read(c).ok()).map(|b| {
+            b.chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect()
+        });
+        let dim = teacher.dim();
+        let flat = match cached {
+            Some(f) if f.len() == texts.len() * dim => f,
+            _ => {
+                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let v = teacher.encode_batch(&refs)?;
+                println!(
+                    "encoded {} corpus sentences in {:.0} s",
+                    refs.len(),
+                    t0.elapsed().as_secs_f64()
+                );
+                let flat: Vec<f32> = v.into_iter().flatten().collect();
+                if let Some(c) = &cache {
+                    std::fs::write(c, flat.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())?;
+                }
+                flat
+            }
+        };
+        Some(flat.chunks_exact(dim).map(<[f32]>::to_vec).collect())
+    } else {
+        None
+    };
+    corpus.extend(texts);
     let sif: Option<f32> = match opt("--sif").as_deref() {
         None => Some(1e-3),
         Some("none") => None,
@@ -93,6 +160,9 @@ fn main() -> Res<()> {
         corpus,
         min_word_count: 1,
         max_words,
+        tune,
+        tune_regularisation: lambda,
+        corpus_embeddings,
         ..DistilConfig::default()
     };
     let table = distil(&teacher, &cfg)?;
@@ -111,6 +181,48 @@ fn main() -> Res<()> {
         table.notes()
     );
     Ok(())
+}
+
+/// The glosses of WordNet 3.0 (Debian package `wordnet-base`, files `data.{noun,verb,adj,adv}`
+/// in `dir`): each synset's example sentences, then its definition, those of three words or
+/// more, without repeats, in file order. A generic English corpus of short sentences.
+fn wordnet_sentences(dir: &Path) -> Res<Vec<String>> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut keep = |s: &str, out: &mut Vec<String>| {
+        if s.split_whitespace().count() >= 3 && seen.insert(s.to_owned()) {
+            out.push(s.to_owned());
+        }
+    };
+    for pos in ["noun", "verb", "adj", "adv"] {
+        let path = dir.join(format!("data.{pos}"));
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // Latin-1: every byte is the character of the same number.
+        let text: String = bytes.iter().map(|&b| char::from(b)).collect();
+        for line in text.lines() {
+            if line.starts_with("  ") {
+                continue; // the licence header
+            }
+            let Some((_, gloss)) = line.split_once('|') else {
+                continue;
+            };
+            let mut definition = String::new();
+            let mut rest = gloss.trim();
+            while let Some(open) = rest.find('"') {
+                definition.push_str(&rest[..open]);
+                let after = &rest[open + 1..];
+                let Some(close) = after.find('"') else {
+                    rest = &rest[open..];
+                    break;
+                };
+                keep(after[..close].trim(), &mut out);
+                rest = &after[close + 1..];
+            }
+            definition.push_str(rest);
+            keep(definition.trim_matches([' ', ';']), &mut out);
+        }
+    }
+    Ok(out)
 }
 
 /// The lines of a word list, trimmed, without empty ones.

@@ -4,8 +4,13 @@
 //!
 //! ```text
 //! cargo run --release -p tandem-nlu --example static_holdout -- TRAIN.csv [TABLE ...] \
-//!     [--folds K] [--runs R]
+//!     [--folds K] [--runs R] [--options JSON]
 //! ```
+//! `--static FILE` replaces the built-in table by FILE (with max pooling) in the `builtin` run.
+//! `--semantic DIR` (feature `semantic`) joins the sentence encoder in DIR to every run; its
+//! embeddings of the training texts are computed once (and kept in `--cache FILE` when given).
+//! `--options` merges a JSON object into the default training options, e.g.
+//! `'{"static_weight_grid":[2.0],"features":{"skip_window":3}}'`.
 //! Always reports n-grams alone and n-grams with the built-in table (the default training).
 //! `TABLE` is a static table file, `max:FILE` with max pooling, `FILE@DIMS[@WORDS]` reduced. `--runs R` evaluates the
 //! first R of K folds (default 2 of 5).
@@ -19,7 +24,7 @@ use std::time::Instant;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use tandem_nlu::dense::{DenseEncoder, StaticEncoder};
-use tandem_nlu::intent::{train, Example, TrainOptions};
+use tandem_nlu::intent::{train_with_static, Example, TrainOptions};
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
@@ -33,6 +38,78 @@ fn read_csv(path: &Path) -> Res<Vec<Example>> {
         }
     }
     Ok(out)
+}
+
+/// Merges `patch` into `base`: objects key by key, anything else replaced.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+    match (base, patch) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(p)) => {
+            for (k, v) in p {
+                merge(b.entry(k).or_insert(serde_json::Value::Null), v);
+            }
+        }
+        (b, p) => *b = p,
+    }
+}
+
+/// A dense encoder answering from precomputed embeddings (falling back to the real encoder).
+struct Cached {
+    inner: Arc<dyn DenseEncoder>,
+    map: std::collections::HashMap<String, Vec<f32>>,
+}
+
+impl DenseEncoder for Cached {
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+    fn dim(&self) -> usize {
+        self.inner.dim()
+    }
+    fn encode(&self, text: &str) -> Result<Vec<f32>, tandem_nlu::dense::DenseError> {
+        match self.map.get(text) {
+            Some(v) => Ok(v.clone()),
+            None => self.inner.encode(text),
+        }
+    }
+}
+
+#[cfg(feature = "semantic")]
+fn semantic(dir: &str, cache: Option<String>, texts: &[&str]) -> Res<Arc<dyn DenseEncoder>> {
+    let inner: Arc<dyn DenseEncoder> = Arc::new(tandem_nlu::semantic::SentenceEncoder::load(Path::new(dir))?);
+    let dim = inner.dim();
+    let cached: Option<Vec<f32>> = cache.as_ref().and_then(|c| std::fs::read(c).ok()).map(|b| {
+        b.chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    });
+    let flat = match cached {
+        Some(f) if f.len() == texts.len() * dim => f,
+        _ => {
+            let t0 = Instant::now();
+            let v = inner.encode_batch(texts)?;
+            eprintln!(
+                "encoded {} texts in {:.0}s",
+                texts.len(),
+                t0.elapsed().as_secs_f64()
+            );
+            let flat: Vec<f32> = v.into_iter().flatten().collect();
+            if let Some(c) = &cache {
+                std::fs::write(c, flat.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())?;
+            }
+            flat
+        }
+    };
+    let map = texts
+        .iter()
+        .zip(flat.chunks_exact(dim))
+        .map(|(t, v)| (t.to_string(), v.to_vec()))
+        .collect();
+    Ok(Arc::new(Cached { inner, map }))
+}
+
+#[cfg(not(feature = "semantic"))]
+fn semantic(_: &str, _: Option<String>, _: &[&str]) -> Res<Arc<dyn DenseEncoder>> {
+    Err("--semantic needs the semantic feature".into())
 }
 
 fn main() -> Res<()> {
@@ -78,13 +155,29 @@ fn main() -> Res<()> {
             fold_of[i] = j % folds;
         }
     }
+    let mut base = serde_json::to_value(TrainOptions::default())?;
+    if let Some(patch) = opt("--options") {
+        merge(&mut base, serde_json::from_str(&patch)?);
+    }
+    let base: TrainOptions = serde_json::from_value(base)?;
+    let static_table: Option<Arc<StaticEncoder>> = match opt("--static") {
+        Some(f) => Some(Arc::new(StaticEncoder::load(Path::new(&f))?.with_max_pool())),
+        None => tandem_nlu::dense::builtin_static().ok(),
+    };
+    let sentence = match opt("--semantic") {
+        Some(dir) => {
+            let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+            Some(semantic(&dir, opt("--cache"), &texts)?)
+        }
+        None => None,
+    };
     for table in &tables {
         let options = TrainOptions {
             static_features: table.as_deref() == Some("builtin"),
-            ..TrainOptions::default()
+            ..base.clone()
         };
         let encoder: Option<Arc<dyn DenseEncoder>> = match table.as_deref() {
-            None | Some("builtin") => None,
+            None | Some("builtin") => sentence.clone(),
             Some(spec) => {
                 // PATH[@DIMS[@WORDS]]
                 let mut parts = spec.split('@');
@@ -116,6 +209,7 @@ fn main() -> Res<()> {
             }
         };
         let mut accs = Vec::new();
+        let mut recalls = Vec::new();
         let mut info = String::new();
         for fold in 0..runs.min(folds) {
             let tr: Vec<Example> = examples
@@ -131,16 +225,29 @@ fn main() -> Res<()> {
                 .map(|(e, _)| e)
                 .collect();
             let t0 = Instant::now();
-            let model = train(&tr, &options, encoder.clone(), &mut |_| {})?;
+            let table = if options.static_features {
+                static_table.clone()
+            } else {
+                None
+            };
+            let model = train_with_static(&tr, &options, table, encoder.clone(), &mut |_| {})?;
             let secs = t0.elapsed().as_secs_f64();
             let mut correct = 0;
+            let mut per_label: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
             let t1 = Instant::now();
             for e in &te {
                 let p = model.predict(&e.text)?;
-                if p.best_in_scope(None) == Some(e.label.as_str()) {
+                let hit = p.best_in_scope(None) == Some(e.label.as_str());
+                let entry = per_label.entry(e.label.as_str()).or_default();
+                entry.1 += 1;
+                if hit {
                     correct += 1;
+                    entry.0 += 1;
                 }
             }
+            let macro_recall = per_label.values().map(|&(h, n)| h as f64 / n as f64).sum::<f64>()
+                / per_label.len().max(1) as f64;
+            recalls.push(macro_recall);
             let us = t1.elapsed().as_secs_f64() * 1e6 / te.len() as f64;
             accs.push(correct as f64 / te.len() as f64);
             let s = model.summary();
@@ -153,10 +260,12 @@ fn main() -> Res<()> {
             ));
         }
         let mean = accs.iter().sum::<f64>() / accs.len().max(1) as f64;
+        let mean_recall = recalls.iter().sum::<f64>() / recalls.len().max(1) as f64;
         println!(
-            "{}: mean {:.2}%{info}",
+            "{}: mean {:.2}% (macro recall {:.2}%){info}",
             table.as_deref().unwrap_or("ngrams"),
-            mean * 100.0
+            mean * 100.0,
+            mean_recall * 100.0
         );
     }
     Ok(())

@@ -70,6 +70,26 @@ fn training_set_hash(examples: &[tandem_nlu::intent::Example]) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// Trains the intent model of a pack's examples (off the async threads).
+async fn train_model(examples: Vec<tandem_nlu::intent::Example>) -> Result<IntentModel> {
+    tokio::task::spawn_blocking(move || {
+        tandem_nlu::intent::train(&examples, &TrainOptions::default(), None, &mut |_| {})
+    })
+    .await
+    .map_err(|e| Error::internal(format!("training stopped: {e}")))?
+    .map_err(|e| Error::invalid("invalid_pack", format!("cannot train the intent model: {e}")))
+}
+
+fn model_bytes(model: &IntentModel) -> Result<Vec<u8>> {
+    model
+        .to_bytes()
+        .map_err(|e| Error::internal(format!("cannot encode the model: {e}")))
+}
+
+fn model_metrics(pack: &Pack, examples: &[tandem_nlu::intent::Example]) -> String {
+    serde_json::json!({ "examples": examples.len(), "intents": pack.intents.len() }).to_string()
+}
+
 async fn build_runtime(
     pack_id: String,
     pack: Pack,
@@ -157,19 +177,9 @@ impl Engine {
         };
         let model = match reused {
             Some(model) => model,
-            None => {
-                let train_set = examples.clone();
-                tokio::task::spawn_blocking(move || {
-                    tandem_nlu::intent::train(&train_set, &TrainOptions::default(), None, &mut |_| {})
-                })
-                .await
-                .map_err(|e| Error::internal(format!("training stopped: {e}")))?
-                .map_err(|e| Error::invalid("invalid_pack", format!("cannot train the intent model: {e}")))?
-            }
+            None => train_model(examples.clone()).await?,
         };
-        let bytes = model
-            .to_bytes()
-            .map_err(|e| Error::internal(format!("cannot encode the model: {e}")))?;
+        let bytes = model_bytes(&model)?;
         let content = serde_json::to_string(&pack)
             .map_err(|e| Error::internal(format!("cannot encode the pack: {e}")))?;
         // Build the runtime before storing, so a pack whose connectors cannot start is refused.
@@ -188,10 +198,8 @@ impl Engine {
             .store
             .save_pack(&pack.manifest.name, &pack.manifest.version, &content)
             .await?;
-        let metrics =
-            serde_json::json!({ "examples": examples.len(), "intents": pack.intents.len() }).to_string();
         self.store
-            .save_model(&stored.id, &bytes, &metrics, &hash, None)
+            .save_model(&stored.id, &bytes, &model_metrics(&pack, &examples), &hash, None)
             .await?;
         let imported = Imported {
             pack_id: stored.id.clone(),
@@ -216,8 +224,28 @@ impl Engine {
         let pack: Pack = serde_json::from_str(&stored.content)
             .map_err(|e| Error::internal(format!("the stored pack cannot be read: {e}")))?;
         let model = match self.store.active_model(&stored.id).await? {
-            Some(m) => IntentModel::from_bytes(&m.bytes)
-                .map_err(|e| Error::internal(format!("the stored model cannot be read: {e}")))?,
+            Some(m) => match IntentModel::from_bytes(&m.bytes) {
+                Ok(model) => model,
+                Err(e) if e.needs_retraining() => {
+                    // An upgrade changed the model format or the built-in static table: the
+                    // pack's examples are still good, so train again rather than stay offline.
+                    tracing::warn!(error = %e, "the stored intent model is from another version of tandem; training it again from the active pack");
+                    let examples = training_examples(&pack);
+                    let hash = training_set_hash(&examples);
+                    let model = train_model(examples.clone()).await?;
+                    self.store
+                        .save_model(
+                            &stored.id,
+                            &model_bytes(&model)?,
+                            &model_metrics(&pack, &examples),
+                            &hash,
+                            None,
+                        )
+                        .await?;
+                    model
+                }
+                Err(e) => return Err(Error::internal(format!("the stored model cannot be read: {e}"))),
+            },
             None => {
                 return Err(Error::internal(
                     "the active pack has no trained model; import it again",

@@ -325,3 +325,50 @@ async fn every_problem_is_reported_at_once_and_import_refuses_an_invalid_pack() 
     assert!(t.engine.active_pack().is_none());
     assert!(t.store.active_pack().await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn a_stored_model_from_another_tandem_version_is_trained_again_on_start() {
+    let t = crate::support::rule_engine(5).await;
+    let pack = t.store.active_pack().await.unwrap().expect("a pack is installed");
+    let stored = t.store.active_model(&pack.id).await.unwrap().expect("a model");
+    // The same model as a future file format (the version follows the 8-byte magic).
+    let mut bytes = stored.bytes.clone();
+    bytes[8..12].copy_from_slice(&999u32.to_le_bytes());
+    let err = tandem_nlu::intent::IntentModel::from_bytes(&bytes).unwrap_err();
+    assert!(err.needs_retraining(), "{err}");
+    t.store
+        .save_model(&pack.id, &bytes, &stored.metrics, &stored.training_set_hash, None)
+        .await
+        .unwrap();
+
+    assert!(
+        t.engine.load_active_pack().await.unwrap(),
+        "the pack is active again"
+    );
+    let retrained = t.store.active_model(&pack.id).await.unwrap().expect("a model");
+    assert_eq!(retrained.training_set_hash, stored.training_set_hash);
+    let model = tandem_nlu::intent::IntentModel::from_bytes(&retrained.bytes)
+        .unwrap_or_else(|e| panic!("the retrained model is readable: {e}"));
+    assert_eq!(
+        model.labels(),
+        tandem_nlu::intent::IntentModel::from_bytes(&stored.bytes)
+            .unwrap()
+            .labels()
+    );
+
+    // Damage that training cannot mend is still reported.
+    let mut broken = retrained.bytes.clone();
+    broken.truncate(20);
+    t.store
+        .save_model(
+            &pack.id,
+            &broken,
+            &stored.metrics,
+            &stored.training_set_hash,
+            None,
+        )
+        .await
+        .unwrap();
+    let err = t.engine.load_active_pack().await.unwrap_err();
+    assert!(err.to_string().contains("cannot be read"), "{err}");
+}

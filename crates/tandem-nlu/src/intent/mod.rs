@@ -66,3 +66,14 @@ pub enum IntentError {
     #[error(transparent)]
     Dense(#[from] crate::dense::DenseError),
 }
+
+impl IntentError {
+    /// The model file was written by another version of tandem (another file format or another
+    /// built-in static table): the model has to be trained again from its examples.
+    pub fn needs_retraining(&self) -> bool {
+        matches!(
+            self,
+            Self::UnsupportedVersion { .. } | Self::StaticTableMismatch { .. }
+        )
+    }
+}

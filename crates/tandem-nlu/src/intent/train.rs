@@ -72,8 +72,11 @@ fn default_true() -> bool {
     true
 }
 
+/// Weight 2 was the best or tied on every fold of the Banking77 training split (five stratified
+/// folds, with and without the sentence encoder); searching 1, 2 and 3 on the single held-out
+/// split picked by noise and tripled the training time.
 fn default_static_grid() -> Vec<f32> {
-    vec![1.0, 2.0, 3.0]
+    vec![2.0]
 }
 
 impl Default for TrainOptions {
