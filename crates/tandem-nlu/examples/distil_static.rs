@@ -52,7 +52,7 @@ fn main() -> Res<()> {
     };
     let model = PathBuf::from(&args[0]);
     let out = PathBuf::from(&args[1]);
-    let dims: usize = opt("--dims").map_or(Ok(128), |v| v.parse())?;
+    let dims: usize = opt("--dims").map_or(Ok(256), |v| v.parse())?;
     let level: u32 = opt("--level").map_or(Ok(0), |v| v.parse())?;
     let max_words: usize = opt("--max-words").map_or(Ok(20_000), |v| v.parse())?;
     let lists = PathBuf::from(opt("--wordlists").unwrap_or_else(|| "/usr/share/dict/scowl".into()));

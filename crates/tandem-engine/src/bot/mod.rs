@@ -230,19 +230,7 @@ impl Engine {
                     // An upgrade changed the model format or the built-in static table: the
                     // pack's examples are still good, so train again rather than stay offline.
                     tracing::warn!(error = %e, "the stored intent model is from another version of tandem; training it again from the active pack");
-                    let examples = training_examples(&pack);
-                    let hash = training_set_hash(&examples);
-                    let model = train_model(examples.clone()).await?;
-                    self.store
-                        .save_model(
-                            &stored.id,
-                            &model_bytes(&model)?,
-                            &model_metrics(&pack, &examples),
-                            &hash,
-                            None,
-                        )
-                        .await?;
-                    model
+                    self.retrain_stored(&stored.id, &pack).await?
                 }
                 Err(e) => return Err(Error::internal(format!("the stored model cannot be read: {e}"))),
             },
@@ -254,6 +242,24 @@ impl Engine {
         };
         self.set_bot(build_runtime(stored.id, pack, model, &self.config.data_dir).await?);
         Ok(true)
+    }
+
+    /// Trains the model of a stored pack again from its examples and makes it the pack's active
+    /// model.
+    async fn retrain_stored(&self, pack_id: &str, pack: &Pack) -> Result<IntentModel> {
+        let examples = training_examples(pack);
+        let hash = training_set_hash(&examples);
+        let model = train_model(examples.clone()).await?;
+        self.store
+            .save_model(
+                pack_id,
+                &model_bytes(&model)?,
+                &model_metrics(pack, &examples),
+                &hash,
+                None,
+            )
+            .await?;
+        Ok(model)
     }
 
     /// The active pack, for export.

@@ -1,8 +1,9 @@
 //! The static table compiled into tandem, which the fast tier's default training joins to its
 //! n-gram features: all-MiniLM-L6-v2 (Apache-2.0) distilled over its WordPiece vocabulary, PCA
-//! to 256 dimensions, int8 (`assets/README.md` says how it was made and how to make it again:
-//! `scripts/distil-static-encoder.sh`). A text's vector is the mean and the element-wise maximum
-//! of its pieces' vectors. No intent data set went into it.
+//! to 256 dimensions, fitted to the transformer on WordNet glosses, int8 (`assets/README.md`
+//! says how it was made and how to make it again: `scripts/distil-static-encoder.sh`). A text's
+//! vector is the mean and the element-wise maximum of its pieces' vectors. No intent data set
+//! went into it.
 
 use std::sync::{Arc, OnceLock};
 

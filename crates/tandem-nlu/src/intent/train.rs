@@ -72,9 +72,10 @@ fn default_true() -> bool {
     true
 }
 
-/// Weight 2 was the best or tied on every fold of the Banking77 training split (five stratified
-/// folds, with and without the sentence encoder); searching 1, 2 and 3 on the single held-out
-/// split picked by noise and tripled the training time.
+/// Weight 2, chosen on five stratified folds of the Banking77 training split: fixed at 2 the fast
+/// tier scored 91.65% against 91.60% when 1, 2 and 3 were searched on the one held-out split
+/// (which picks by noise and triples the training time); with the sentence encoder, 92.67%
+/// against 92.52% for weight 1.
 fn default_static_grid() -> Vec<f32> {
     vec![2.0]
 }
@@ -89,7 +90,10 @@ impl Default for TrainOptions {
             pseudo_oos_fraction: 0.2,
             balanced: false,
             dense_weight: 1.0,
-            dense_weight_grid: vec![1.0, 2.0, 3.0],
+            // Measured on five stratified folds of the Banking77 training split with
+            // all-MiniLM-L6-v2: weight 2 fixed 92.98%, weight 3 fixed 92.98%, searching 1, 2
+            // and 3 on the one held-out split 92.91% in three times the training time.
+            dense_weight_grid: vec![2.0],
             dense_model_dir: None,
             static_features: true,
             static_weight_grid: default_static_grid(),
