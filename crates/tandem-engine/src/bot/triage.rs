@@ -5,7 +5,7 @@ use serde::Serialize;
 use tandem_core::decision::IntentScore;
 use tandem_nlu::entities::Entity;
 use tandem_nlu::intent::IntentModel;
-use tandem_nlu::signals::{Context, Signals};
+use tandem_nlu::signals::{Context, Signals, Source};
 
 /// How many intents a decision record keeps.
 const TOP_K: usize = 5;
@@ -25,12 +25,19 @@ pub struct Triage {
 pub fn triage(model: &IntentModel, text: &str, context: &Context<'_>) -> Triage {
     let signals = tandem_nlu::signals::analyze(text, context);
     let entities = tandem_nlu::entities::extract(text);
-    match model.predict_top(text, TOP_K) {
+    let topic = topic_text(text, &signals);
+    match model.predict_top(topic.as_deref().unwrap_or(text), TOP_K) {
         Ok(p) => Triage {
             // The best in-scope intent even when the model's own out-of-scope threshold (tuned on
             // held-out intents, strict for small packs) was not met: the pack's confidence
-            // thresholds decide, and `out_of_scope` keeps the model's view for the record.
-            intent: p.best_in_scope(model.oos_label()).map(str::to_owned),
+            // thresholds decide, and `out_of_scope` keeps the model's view for the record. Once
+            // a request for a person is taken out, though, what remains ("I would like to,
+            // please") names a topic only when it passes that strict threshold.
+            intent: if topic.is_some() && p.out_of_scope {
+                None
+            } else {
+                p.best_in_scope(model.oos_label()).map(str::to_owned)
+            },
             confidence: p.confidence,
             out_of_scope: p.out_of_scope,
             top_intents: p
@@ -55,5 +62,53 @@ pub fn triage(model: &IntentModel, text: &str, context: &Context<'_>) -> Triage 
                 entities,
             }
         }
+    }
+}
+
+/// The message without the words that ask for a person ("I'd like to talk to a person about my
+/// invoice" reads "I'd like about my invoice"): they say who should answer, not what about, so
+/// they must not pick the intent, nor with it the team. `None` when nothing asks for a person.
+fn topic_text(text: &str, signals: &Signals) -> Option<String> {
+    let mut spans: Vec<(usize, usize)> = signals
+        .human_request
+        .evidence
+        .iter()
+        .filter(|e| e.source == Source::Message && e.start < e.end)
+        .map(|e| (e.start, e.end))
+        .collect();
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in spans {
+        if let Some(part) = text.get(at..start) {
+            out.push_str(part);
+            out.push(' ');
+        }
+        at = at.max(end);
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topic(text: &str) -> Option<String> {
+        let signals = tandem_nlu::signals::analyze(text, &Context::default());
+        topic_text(text, &signals).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+
+    #[test]
+    fn the_words_asking_for_a_person_are_left_out_of_the_topic() {
+        let t = topic("I would like to talk to a person about my invoice, please.").unwrap();
+        assert!(t.contains("invoice"), "{t}");
+        assert!(!t.contains("person"), "{t}");
+        assert_eq!(topic("Where is my order A1001?"), None);
+        // Any text: the spans stay on character boundaries.
+        assert!(topic("😀 talk to a human 😀 ünïcode").is_some_and(|t| !t.contains("human")));
     }
 }

@@ -6,7 +6,7 @@ use tandem_core::event::{Actor, EventKind};
 use tandem_core::model::{Author, ConversationStatus, Message, Priority};
 use tandem_engine::pack::model::DatabaseDef;
 
-use crate::support::{demo_engine, swap_pack_keeping_model, Customer, TestEngine};
+use crate::support::{demo_engine, swap_pack_keeping_model, team, Customer, TestEngine};
 
 const MARIA: (&str, &str) = ("Maria Rossi", "maria.rossi@example.com");
 /// What only Maria may learn about her order A1001 (from packs/demo/business/seed.sql).
@@ -354,6 +354,17 @@ async fn asking_for_a_person_hands_over_at_any_point_with_a_summary() {
     assert!(conversation
         .summary
         .is_some_and(|s| s.len() >= 20 && s.contains("frustrat")));
+
+    // The widget's button: the words that ask for a person pick no team of their own (they read
+    // like the start of a complaint to the model); the pack's default team takes the case.
+    let button = Customer::start(&t, MARIA.0, MARIA.1).await;
+    button.say("Hi! Where is my order A1001?").await;
+    button.say("I would like to talk to a person, please.").await;
+    let d = button.last_decision().await;
+    assert_eq!(d.handoff_reason, Some(HandoffReason::CustomerRequest));
+    assert_eq!(d.intent, None, "{:?}", d.reasons);
+    let support = team(&*t.store, "support").await;
+    assert_eq!(button.conversation().await.team_id, Some(support.id));
 }
 
 #[tokio::test]

@@ -396,8 +396,10 @@ fn dense_features_join_and_the_encoder_is_recorded() {
 fn the_built_in_static_table_joins_by_default_and_is_recorded_by_id() {
     let data = synthetic(&intents());
     let table = builtin_static().unwrap();
+    // 29,523 pieces x 256 int8 values and a scale each: 7.9 MB. Whole-word rows or unreduced
+    // float rows would break this bound; they were measured no better.
     assert!(
-        BUILTIN_STATIC_BYTES.len() < 6_000_000,
+        BUILTIN_STATIC_BYTES.len() < 8_500_000,
         "the built-in table stays small: {} bytes",
         BUILTIN_STATIC_BYTES.len()
     );
