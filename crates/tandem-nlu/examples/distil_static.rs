@@ -11,9 +11,10 @@
 //!     [--corpus-only]
 //! ```
 //! `--wordnet DIR` reads WordNet's glosses as a corpus of sentences (`--corpus FILE`: one per
-//! line), `--corpus-limit N` keeps N of them evenly spread, and `--tune` fits the table to the
-//! teacher's embeddings of them (pull towards the distilled vectors `--lambda`, default 0.05);
-//! `--embeddings FILE` keeps those embeddings between runs, `--corpus-only` prints the corpus's
+//! line), `--corpus-limit N` keeps every (count / N)-th sentence up to N of them, and `--tune`
+//! fits the table to the teacher's embeddings of them (pull towards the distilled vectors
+//! `--lambda`, default 0.05); `--embeddings FILE` keeps those embeddings between runs (checked
+//! by size only: the file belongs to one corpus), `--corpus-only` prints the corpus's
 //! size and fingerprint and stops. With `--max-words 0` the corpus adds no whole-word rows and
 //! only tunes the pieces' vectors. `--tune` cannot be combined with `--level`.
 //! `scripts/distil-static-encoder.sh` runs it with the settings of the committed asset.

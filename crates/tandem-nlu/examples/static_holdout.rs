@@ -4,11 +4,12 @@
 //!
 //! ```text
 //! cargo run --release -p tandem-nlu --example static_holdout -- TRAIN.csv [TABLE ...] \
-//!     [--folds K] [--runs R] [--options JSON]
+//!     [--folds K] [--runs R] [--options JSON] [--static FILE] [--semantic DIR [--cache FILE]]
 //! ```
 //! `--static FILE` replaces the built-in table by FILE (with max pooling) in the `builtin` run.
-//! `--semantic DIR` (feature `semantic`) joins the sentence encoder in DIR to every run; its
-//! embeddings of the training texts are computed once (and kept in `--cache FILE` when given).
+//! `--semantic DIR` (feature `semantic`) joins the sentence encoder in DIR to the n-grams-alone
+//! and `builtin` runs; its embeddings of the training texts are computed once and kept in
+//! `--cache FILE` when given (the cache belongs to one TRAIN.csv: it is only checked by size).
 //! `--options` merges a JSON object into the default training options, e.g.
 //! `'{"static_weight_grid":[2.0],"features":{"skip_window":3}}'`.
 //! Always reports n-grams alone and n-grams with the built-in table (the default training).
