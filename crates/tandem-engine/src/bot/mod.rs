@@ -309,11 +309,12 @@ impl Engine {
         for t in &earlier {
             context = context.with_earlier_message(t);
         }
-        let triage = triage::triage(&bot.model, &message.text, &context);
+        let policy = &bot.pack.manifest.policy;
+        let triage = triage::triage(&bot.model, &message.text, &context, policy.person_request_handoff);
         let outcome = policy::decide(&policy::PolicyInput {
             triage: &triage,
             history: &history,
-            settings: &bot.pack.manifest.policy,
+            settings: policy,
             intents: &bot.intents,
         });
         let first_bot_message = !messages.iter().any(|m| m.author == Author::Bot);

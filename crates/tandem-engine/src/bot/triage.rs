@@ -21,11 +21,16 @@ pub struct Triage {
     pub entities: Vec<Entity>,
 }
 
-/// Reads one message in the context of the conversation so far.
-pub fn triage(model: &IntentModel, text: &str, context: &Context<'_>) -> Triage {
+/// Reads one message in the context of the conversation so far. A wish for a person scoring
+/// `person_threshold` or more (the pack's handoff threshold) does not count towards the intent.
+pub fn triage(model: &IntentModel, text: &str, context: &Context<'_>, person_threshold: f32) -> Triage {
     let signals = tandem_nlu::signals::analyze(text, context);
     let entities = tandem_nlu::entities::extract(text);
-    let topic = topic_text(text, &signals);
+    let topic = if signals.human_request.score >= person_threshold {
+        topic_text(text, &signals)
+    } else {
+        None
+    };
     match model.predict_top(topic.as_deref().unwrap_or(text), TOP_K) {
         Ok(p) => Triage {
             // The best in-scope intent even when the model's own out-of-scope threshold (tuned on
@@ -66,7 +71,7 @@ pub fn triage(model: &IntentModel, text: &str, context: &Context<'_>) -> Triage 
 }
 
 /// The message without the words that ask for a person ("I'd like to talk to a person about my
-/// invoice" reads "I'd like about my invoice"): they say who should answer, not what about, so
+/// invoice" reads "I'd like to … about my invoice"): they say who should answer, not what about, so
 /// they must not pick the intent, nor with it the team. `None` when nothing asks for a person.
 fn topic_text(text: &str, signals: &Signals) -> Option<String> {
     let mut spans: Vec<(usize, usize)> = signals
