@@ -9,6 +9,8 @@ mod codec;
 mod postgres;
 mod queries;
 mod sqlite;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
 mod types;
 
 use async_trait::async_trait;

@@ -4,12 +4,12 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use sqlx::Connection;
 use tandem_core::decision::{DecisionKind, HandoffReason};
 use tandem_core::event::{Actor, EventKind};
 use tandem_core::ids::{ConversationId, TeamId, UserId};
 use tandem_core::model::{ConversationStatus, Priority, Role};
 use tandem_engine::auth::Staff;
+use tandem_store::testing::ScratchDatabase;
 use tandem_store::{ConversationChange, NewConversation, SqliteDurability, Store};
 
 use crate::support::{engine, rule_engine, staff, team, user, Customer, TestEngine};
@@ -347,63 +347,18 @@ async fn concurrent_claims_never_give_a_case_twice_on_sqlite() {
     claims_never_double(store, 40, 8).await;
 }
 
-fn services_required() -> bool {
-    std::env::var("TANDEM_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
-}
-
-/// The same server URL with another database name.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let root = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{root}/{name}?{q}"),
-        None => format!("{root}/{name}"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_claims_never_give_a_case_twice_on_postgres() {
-    let Ok(url) = std::env::var("TANDEM_TEST_POSTGRES_URL") else {
-        assert!(
-            !services_required(),
-            "TANDEM_REQUIRE_SERVICES=1 but TANDEM_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!("skipping the PostgreSQL claim test: TANDEM_TEST_POSTGRES_URL is not set");
+    let Some(scratch) = ScratchDatabase::create("the PostgreSQL claim test").await else {
         return;
     };
-    let mut admin = match sqlx::PgConnection::connect(&url).await {
-        Ok(c) => c,
-        Err(e) => {
-            assert!(
-                !services_required(),
-                "cannot reach PostgreSQL at TANDEM_TEST_POSTGRES_URL: {e}"
-            );
-            eprintln!("skipping the PostgreSQL claim test: cannot connect ({e})");
-            return;
-        }
-    };
-    let name = format!("tandem_test_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let store = tandem_store::open(&with_database(&url, &name), SqliteDurability::Full)
+    let store = tandem_store::open(&scratch.url(), SqliteDurability::Full)
         .await
         .unwrap();
     store.migrate().await.unwrap();
     // Run the check in its own task so the database is dropped even when it fails.
     let outcome = tokio::spawn(claims_never_double(store, 60, 8)).await;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    scratch.drop_database().await;
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }

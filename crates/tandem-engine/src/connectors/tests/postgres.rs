@@ -8,31 +8,9 @@ use sqlx::Connection as _;
 
 use super::*;
 
-fn required() -> bool {
-    std::env::var("TANDEM_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
-}
-
 /// A connection to the test server, or `None` with a notice.
 async fn server() -> Option<(String, sqlx::PgConnection)> {
-    let Ok(url) = std::env::var("TANDEM_TEST_POSTGRES_URL") else {
-        assert!(
-            !required(),
-            "TANDEM_REQUIRE_SERVICES=1 but TANDEM_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!("skipping the PostgreSQL connector test: TANDEM_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    match sqlx::PgConnection::connect(&url).await {
-        Ok(conn) => Some((url, conn)),
-        Err(e) => {
-            assert!(
-                !required(),
-                "cannot reach PostgreSQL at TANDEM_TEST_POSTGRES_URL: {e}"
-            );
-            eprintln!("skipping the PostgreSQL connector test: cannot connect ({e})");
-            None
-        }
-    }
+    tandem_store::testing::postgres_server("the PostgreSQL connector test").await
 }
 
 #[tokio::test]
