@@ -34,6 +34,9 @@ use std::time::Instant;
 use tandem_nlu::dense::DenseEncoder;
 use tandem_nlu::semantic::{distil, DistilConfig, SentenceEncoder, TokenPooling};
 
+#[path = "common/embedding_cache.rs"]
+mod embedding_cache;
+
 type Res<T> = Result<T, Box<dyn Error>>;
 
 const LEVELS: [u32; 6] = [10, 20, 35, 40, 50, 55];
@@ -116,30 +119,17 @@ fn main() -> Res<()> {
     let teacher = SentenceEncoder::load(&model)?;
     let corpus_embeddings = if tune {
         let cache = opt("--embeddings").map(PathBuf::from);
-        let cached: Option<Vec<f32>> = cache.as_ref().and_then(|c| std::fs::read(c).ok()).map(|b| {
-            b.chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect()
-        });
-        let dim = teacher.dim();
-        let flat = match cached {
-            Some(f) if f.len() == texts.len() * dim => f,
-            _ => {
-                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-                let v = teacher.encode_batch(&refs)?;
-                println!(
-                    "encoded {} corpus sentences in {:.0} s",
-                    refs.len(),
-                    t0.elapsed().as_secs_f64()
-                );
-                let flat: Vec<f32> = v.into_iter().flatten().collect();
-                if let Some(c) = &cache {
-                    std::fs::write(c, flat.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())?;
-                }
-                flat
-            }
-        };
-        Some(flat.chunks_exact(dim).map(<[f32]>::to_vec).collect())
+        let rows = embedding_cache::cached_embeddings(cache.as_deref(), texts.len(), teacher.dim(), || {
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let rows = teacher.encode_batch(&refs)?;
+            println!(
+                "encoded {} corpus sentences in {:.0} s",
+                refs.len(),
+                t0.elapsed().as_secs_f64()
+            );
+            Ok(rows)
+        })?;
+        Some(rows)
     } else {
         None
     };

@@ -54,11 +54,13 @@ fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 }
 
 /// A dense encoder answering from precomputed embeddings (falling back to the real encoder).
+#[cfg(feature = "semantic")]
 struct Cached {
     inner: Arc<dyn DenseEncoder>,
     map: std::collections::HashMap<String, Vec<f32>>,
 }
 
+#[cfg(feature = "semantic")]
 impl DenseEncoder for Cached {
     fn id(&self) -> &str {
         self.inner.id()
@@ -75,36 +77,24 @@ impl DenseEncoder for Cached {
 }
 
 #[cfg(feature = "semantic")]
+#[path = "common/embedding_cache.rs"]
+mod embedding_cache;
+
+#[cfg(feature = "semantic")]
 fn semantic(dir: &str, cache: Option<String>, texts: &[&str]) -> Res<Arc<dyn DenseEncoder>> {
     let inner: Arc<dyn DenseEncoder> = Arc::new(tandem_nlu::semantic::SentenceEncoder::load(Path::new(dir))?);
     let dim = inner.dim();
-    let cached: Option<Vec<f32>> = cache.as_ref().and_then(|c| std::fs::read(c).ok()).map(|b| {
-        b.chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect()
-    });
-    let flat = match cached {
-        Some(f) if f.len() == texts.len() * dim => f,
-        _ => {
-            let t0 = Instant::now();
-            let v = inner.encode_batch(texts)?;
-            eprintln!(
-                "encoded {} texts in {:.0}s",
-                texts.len(),
-                t0.elapsed().as_secs_f64()
-            );
-            let flat: Vec<f32> = v.into_iter().flatten().collect();
-            if let Some(c) = &cache {
-                std::fs::write(c, flat.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())?;
-            }
-            flat
-        }
-    };
-    let map = texts
-        .iter()
-        .zip(flat.chunks_exact(dim))
-        .map(|(t, v)| (t.to_string(), v.to_vec()))
-        .collect();
+    let rows = embedding_cache::cached_embeddings(cache.as_deref().map(Path::new), texts.len(), dim, || {
+        let t0 = Instant::now();
+        let rows = inner.encode_batch(texts)?;
+        eprintln!(
+            "encoded {} texts in {:.0}s",
+            texts.len(),
+            t0.elapsed().as_secs_f64()
+        );
+        Ok(rows)
+    })?;
+    let map = texts.iter().zip(rows).map(|(t, v)| (t.to_string(), v)).collect();
     Ok(Arc::new(Cached { inner, map }))
 }
 
