@@ -249,15 +249,10 @@ impl Engine {
     async fn retrain_stored(&self, pack_id: &str, pack: &Pack) -> Result<IntentModel> {
         let examples = training_examples(pack);
         let hash = training_set_hash(&examples);
-        let model = train_model(examples.clone()).await?;
+        let metrics = model_metrics(pack, &examples);
+        let model = train_model(examples).await?;
         self.store
-            .save_model(
-                pack_id,
-                &model_bytes(&model)?,
-                &model_metrics(pack, &examples),
-                &hash,
-                None,
-            )
+            .save_model(pack_id, &model_bytes(&model)?, &metrics, &hash, None)
             .await?;
         Ok(model)
     }
