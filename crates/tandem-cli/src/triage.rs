@@ -172,6 +172,12 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
     }
     if let Some(d) = model.dense_spec() {
         println!("dense encoder {} joined with weight {}", d.encoder_id, d.weight);
+        if model.neighbour_weight() > 0.0 {
+            println!(
+                "each intent's nearest training example adds its similarity with weight {}",
+                model.neighbour_weight()
+            );
+        }
     }
     println!("wrote {} ({:.1} MB)", args.out.display(), size as f64 / 1e6);
     Ok(())

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use tandem_nlu::intent::features::{FeatureConfig, Scratch, SparseVec, Vectorizer};
+use tandem_nlu::intent::neighbours::ExampleIndex;
 use tandem_nlu::intent::{train, Example, TrainOptions};
 
 fn examples() -> Vec<Example> {
@@ -87,6 +88,39 @@ fn bench(c: &mut Criterion) {
                 let p = model.predict(black_box(m));
                 black_box(p.map(|p| p.confidence).unwrap_or_default());
             }
+        })
+    });
+    // The semantic tier's nearest-example scores: one 384-dimension embedding against as many
+    // stored examples as Banking77 has (pseudo-random unit vectors; the speed does not depend on
+    // the values).
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut unit = |dim: usize| {
+        let mut v: Vec<f32> = (0..dim)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+            })
+            .collect();
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter_mut().for_each(|x| *x /= norm);
+        v
+    };
+    let stored: Vec<Vec<f32>> = (0..data.len()).map(|_| unit(384)).collect();
+    let index = ExampleIndex::build(
+        384,
+        stored
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.as_slice(), (i % 77) as u32)),
+    );
+    let query = unit(384);
+    let mut sims = Vec::new();
+    c.bench_function(&format!("intent/nearest examples ({} x 384)", index.len()), |b| {
+        b.iter(|| {
+            index.class_similarities(black_box(&query), 77, &mut sims);
+            black_box(sims[0]);
         })
     });
     let mut group = c.benchmark_group("intent/train");

@@ -243,11 +243,12 @@ fn main() -> Res<()> {
             accs.push(correct as f64 / te.len() as f64);
             let s = model.summary();
             info.push_str(&format!(
-                " [fold {fold}: {:.2}% C={} w={:?} static w={:?} train {secs:.1}s {us:.1}µs/msg]",
+                " [fold {fold}: {:.2}% C={} w={:?} static w={:?} nearest w={} train {secs:.1}s {us:.1}µs/msg]",
                 accs[accs.len() - 1] * 100.0,
                 s.c,
                 model.dense_spec().map(|d| d.weight),
-                model.static_spec().map(|d| d.weight)
+                model.static_spec().map(|d| d.weight),
+                model.neighbour_weight()
             ));
         }
         let mean = accs.iter().sum::<f64>() / accs.len().max(1) as f64;

@@ -5,6 +5,8 @@
 //! - [`features`]: normalised word n-grams and character n-grams within word boundaries, sublinear
 //!   tf-idf, L2-normalised per block.
 //! - [`linear`]: one-vs-rest L2-loss linear SVMs solved by dual coordinate descent.
+//! - [`neighbours`]: the training examples' sentence embeddings; the nearest one per intent adds
+//!   to the semantic tier's class scores.
 //! - [`calibrate`]: softmax temperature and out-of-scope threshold fitted on held-out data.
 //! - [`train()`]: the training procedure; [`IntentModel`]: prediction and the model file.
 //! - [`evaluate`]: accuracy, macro-F1, per-intent scores, confusions, out-of-scope figures and
@@ -17,6 +19,7 @@ pub mod eval;
 pub mod features;
 pub mod linear;
 pub mod model;
+pub mod neighbours;
 pub mod train;
 
 use thiserror::Error;

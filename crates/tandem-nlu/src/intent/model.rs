@@ -10,14 +10,15 @@ use serde::{Deserialize, Serialize};
 use super::calibrate::softmax_in_place;
 use super::features::{Scratch, SparseVec, Vectorizer};
 use super::linear::LinearWeights;
+use super::neighbours::NeighbourSpec;
 use super::IntentError;
 use crate::dense::{builtin_static, DenseEncoder, StaticEncoder};
 
 /// The first bytes of every intent model file.
 pub const MODEL_MAGIC: &[u8; 8] = b"TNDMINTC";
-/// The version of the model file format this build writes (2: the static-table block); it also
-/// reads version 1 files (models without the static table).
-pub const MODEL_FORMAT_VERSION: u32 = 2;
+/// The version of the model file format this build writes (2: the static-table block; 3: the
+/// nearest-example block); it also reads versions 1 and 2.
+pub const MODEL_FORMAT_VERSION: u32 = 3;
 /// How many intents [`IntentModel::predict`] lists with their probabilities.
 pub const DEFAULT_TOP_K: usize = 5;
 
@@ -84,6 +85,10 @@ pub(crate) struct ModelBody {
     pub temperature: f32,
     pub oos_threshold: f32,
     pub summary: TrainSummary,
+    /// The training examples' dense embeddings, whose nearest one per class adds to the class
+    /// scores (only with a dense encoder). Last, so that a version 2 body followed by postcard's
+    /// `None` (one zero byte) reads as a version 3 body.
+    pub neighbours: Option<NeighbourSpec>,
 }
 
 /// The body of format version 1 (no static block), still read so that models stored before
@@ -120,6 +125,7 @@ impl From<ModelBodyV1> for ModelBody {
             temperature: v.temperature,
             oos_threshold: v.oos_threshold,
             summary: v.summary,
+            neighbours: None,
         }
     }
 }
@@ -182,6 +188,7 @@ pub(crate) struct Buffers {
     sparse: SparseVec,
     scores: Vec<f32>,
     dense: Vec<f32>,
+    similarities: Vec<f32>,
 }
 
 thread_local! {
@@ -256,6 +263,12 @@ impl IntentModel {
         self.body.dense.as_ref()
     }
 
+    /// The weight of the nearest training example's similarity in the class scores (0 when the
+    /// model keeps no examples).
+    pub fn neighbour_weight(&self) -> f32 {
+        self.body.neighbours.as_ref().map_or(0.0, |n| n.weight)
+    }
+
     pub fn summary(&self) -> &TrainSummary {
         &self.body.summary
     }
@@ -325,13 +338,11 @@ impl IntentModel {
                     .unwrap_or_else(|| "(not recorded)".to_string()),
             })?;
             let dense = encoder.encode(text)?;
-            add_block(
-                &self.weights,
-                offset,
-                spec.weight,
-                &dense[..dense.len().min(spec.dim as usize)],
-                &mut buffers.scores,
-            );
+            let dense = &dense[..dense.len().min(spec.dim as usize)];
+            add_block(&self.weights, offset, spec.weight, dense, &mut buffers.scores);
+            if let Some(neighbours) = &self.body.neighbours {
+                neighbours.add_scores(dense, &mut buffers.scores, &mut buffers.similarities);
+            }
         }
         Ok(())
     }
@@ -451,12 +462,16 @@ impl IntentModel {
         }
         let payload = bytes.get(12..).unwrap_or_default();
         let corrupt = |e: postcard::Error| IntentError::Corrupt(e.to_string());
-        let body: ModelBody = if version == 1 {
-            postcard::from_bytes::<ModelBodyV1>(payload)
+        let body: ModelBody = match version {
+            1 => postcard::from_bytes::<ModelBodyV1>(payload)
                 .map_err(corrupt)?
-                .into()
-        } else {
-            postcard::from_bytes(payload).map_err(corrupt)?
+                .into(),
+            2 => {
+                let mut v3 = payload.to_vec();
+                v3.push(0); // `neighbours: None`
+                postcard::from_bytes(&v3).map_err(corrupt)?
+            }
+            _ => postcard::from_bytes(payload).map_err(corrupt)?,
         };
         Self::check_body(body, table)
     }
@@ -487,6 +502,14 @@ impl IntentModel {
         }
         if !body.vectorizer.restore() {
             return bad("the vocabulary is inconsistent");
+        }
+        if let Some(n) = &body.neighbours {
+            if !n.weight.is_finite()
+                || !n.index.is_consistent(k)
+                || Some(n.index.dim) != body.dense.as_ref().map(|d| d.dim)
+            {
+                return bad("the nearest-example block is inconsistent");
+            }
         }
         if !body.temperature.is_finite() || body.temperature <= 0.0 {
             body.temperature = 1.0;
@@ -623,5 +646,30 @@ mod tests {
             IntentModel::from_bytes(&bytes),
             Err(IntentError::UnsupportedVersion { found: 0, .. })
         ));
+    }
+
+    #[test]
+    fn version_2_files_are_still_read() {
+        let examples: Vec<Example> = [
+            ("where is my card", "card"),
+            ("card not arrived yet", "card"),
+            ("what is the exchange rate", "rate"),
+            ("euro to dollar rate", "rate"),
+            ("cancel the transfer", "stop"),
+            ("stop my payment", "stop"),
+        ]
+        .into_iter()
+        .map(|(t, l)| Example::new(t, l))
+        .collect();
+        let model = train(&examples, &TrainOptions::default(), None, &mut |_| {}).unwrap();
+        assert!(model.body.neighbours.is_none());
+        // A version 2 body is a version 3 body without the trailing `neighbours` option.
+        let mut v2 = model.to_bytes().unwrap();
+        assert_eq!(v2.pop(), Some(0));
+        v2[8..12].copy_from_slice(&2u32.to_le_bytes());
+        let old = IntentModel::from_bytes(&v2).unwrap();
+        for text in ["where is my card", "stop it", ""] {
+            assert_eq!(old.predict(text).unwrap(), model.predict(text).unwrap());
+        }
     }
 }

@@ -393,6 +393,76 @@ fn dense_features_join_and_the_encoder_is_recorded() {
 }
 
 #[test]
+fn the_nearest_training_example_adds_to_dense_models_only() {
+    let data = synthetic(&intents());
+    let with_weight = |grid: Vec<f32>| TrainOptions {
+        neighbour_weight_grid: grid,
+        ..TrainOptions::default()
+    };
+    let near = train(
+        &data,
+        &with_weight(vec![2.5]),
+        Some(Arc::new(Letters)),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(near.neighbour_weight(), 2.5);
+    let off = train(
+        &data,
+        &with_weight(vec![0.0]),
+        Some(Arc::new(Letters)),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(off.neighbour_weight(), 0.0);
+    let chosen = train(
+        &data,
+        &TrainOptions::default(),
+        Some(Arc::new(Letters)),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(TrainOptions::default()
+        .neighbour_weight_grid
+        .contains(&chosen.neighbour_weight()));
+    // Without dense vectors there is nothing to compare: the weight is ignored.
+    assert_eq!(
+        quiet_train(&data, &with_weight(vec![2.5])).neighbour_weight(),
+        0.0
+    );
+
+    // The nearest example moves the scores; the same linear model is underneath.
+    let text = "where is my new card";
+    let (p_near, p_off) = (
+        near.probabilities(text).unwrap(),
+        off.probabilities(text).unwrap(),
+    );
+    assert_ne!(p_near, p_off);
+    assert_eq!(near.predict(text).unwrap().top[0].intent, "card_arrival");
+    assert_eq!(near.summary().c, off.summary().c);
+
+    // The examples travel in the model file, which grows by about one byte per dimension each.
+    let (near_bytes, off_bytes) = (near.to_bytes().unwrap(), off.to_bytes().unwrap());
+    assert!(
+        near_bytes.len() >= off_bytes.len() + data.len() * 26,
+        "{} vs {}",
+        near_bytes.len(),
+        off_bytes.len()
+    );
+    let mut loaded = IntentModel::from_bytes(&near_bytes).unwrap();
+    loaded.attach_encoder(Arc::new(Letters)).unwrap();
+    assert_eq!(loaded.neighbour_weight(), 2.5);
+    assert_eq!(loaded.probabilities(text).unwrap(), p_near);
+
+    // A damaged block is refused: every byte of the tail (the example codes) cut off.
+    let cut = &near_bytes[..near_bytes.len() - 40];
+    assert!(matches!(
+        IntentModel::from_bytes(cut),
+        Err(IntentError::Corrupt(_))
+    ));
+}
+
+#[test]
 fn the_built_in_static_table_joins_by_default_and_is_recorded_by_id() {
     let data = synthetic(&intents());
     let table = builtin_static().unwrap();
