@@ -5,11 +5,12 @@
 
 1. Recall: 200 each of payment card numbers (Luhn-valid; Visa, Mastercard, Amex, Discover; plain,
    spaced or dashed), IBANs (valid mod-97 check digits; DE, GB, FR, NL, ES; plain or in groups of
-   four), e-mail addresses and phone numbers (UK, US, German and national, spaced or not) inside short sentences:
-   each must be replaced by its own tag.
-2. False positives: 200 Luhn-invalid 16-digit numbers, 100 order numbers (A1234) and 100 amounts
-   must pass unchanged, and so must the Banking77 messages (train and test) when DIR is given
-   (default ../shared/data/banking77 when present).
+   four), e-mail addresses, phone numbers (UK, US, German and national, spaced or not) and street
+   addresses (alone, or with a UK city and postcode or a US city, state and ZIP) inside short
+   sentences: each must be replaced, whole, by its own tag.
+2. False positives: 200 Luhn-invalid 16-digit numbers, 100 order numbers (A1234), 100 amounts and
+   100 product names that look like UK postcodes (M2 8GB) must pass unchanged, and so must the
+   Banking77 messages (train and test) from DIR (default ../shared/data/banking77, when present).
 
 TANDEM_BIN names the binary (default: target/release/tandem). Exits 1 when a check fails.
 """
@@ -81,15 +82,33 @@ def phone():
     )()
 
 
+def address():
+    street = f"{rng.randint(1, 999)} {rng.choice(['Baker', 'Elm', 'High', 'Church', 'Mill Pond'])} {rng.choice(['Street', 'St', 'Road', 'Avenue', 'Lane'])}"
+    return street + rng.choice(
+        [
+            lambda: "",
+            lambda: f", London {rng.choice(['NW1', 'SW1A', 'E14', 'M2'])} {rng.randint(1, 9)}{rng.choice(['XE', 'AA', 'BD', 'HT'])}",
+            lambda: f", Springfield, {rng.choice(['IL', 'MA', 'OR'])} {digits(5)}",
+        ]
+    )()
+
+
+def product():
+    return rng.choice(["MacBook M2 8GB", "Galaxy S23 256GB", "model X5 2GB"])
+
+
 def amount():
     return rng.choice(["$", "£", "€", ""]) + str(rng.randint(1, 9999)) + rng.choice([".00", ".50", ""]) + rng.choice(["", " EUR"])
 
 
 TEMPLATES = ["my {} please help", "I used {} yesterday", "can you check {}?", "it is {}", "{} is what I have"]
-positives = [(kind, make()) for kind, make in [("CARD", card), ("IBAN", iban), ("EMAIL", email), ("PHONE", phone)] for _ in range(200)]
+KINDS = [("CARD", card), ("IBAN", iban), ("EMAIL", email), ("PHONE", phone), ("ADDRESS", address)]
+positives = [(kind, make()) for kind, make in KINDS for _ in range(200)]
 negatives = [card(valid=False) for _ in range(200)]
 negatives += [f"A{rng.randint(1000, 99999)}" for _ in range(100)] + [amount() for _ in range(100)]
-lines = [rng.choice(TEMPLATES).format(v) for _, v in positives] + [rng.choice(TEMPLATES).format(v) for v in negatives]
+negatives += [product() for _ in range(100)]
+templates = [rng.choice(TEMPLATES) for _ in positives]
+lines = [t.format(v) for t, (_, v) in zip(templates, positives)] + [rng.choice(TEMPLATES).format(v) for v in negatives]
 real = []
 if os.path.isdir(args.banking77):
     for name in ("train.csv", "test.csv"):
@@ -102,17 +121,17 @@ lines += real
 out = subprocess.run([tandem, "redact"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True)
 redacted = out.stdout.split("\n")
 found, total, failures = Counter(), Counter(), []
-for (kind, value), line in zip(positives, redacted):
+for (kind, value), template, line in zip(positives, templates, redacted):
     total[kind] += 1
-    if value not in line and f"[{kind}]" in line:
+    if line == template.format(f"[{kind}]"):
         found[kind] += 1
     else:
         failures.append(f"missed {kind}: {line}")
 synthetic_fp = [o for o, l in zip(redacted[len(positives) :], lines[len(positives) : len(positives) + len(negatives)]) if o != l]
 real_fp = [(l, o) for l, o in zip(real, redacted[len(positives) + len(negatives) :]) if o != l]
 for kind in total:
-    print(f"{kind:6} found {found[kind]}/{total[kind]}")
-print(f"unchanged: {len(negatives) - len(synthetic_fp)}/{len(negatives)} invalid cards, order numbers and amounts")
+    print(f"{kind:7} found {found[kind]}/{total[kind]}")
+print(f"unchanged: {len(negatives) - len(synthetic_fp)}/{len(negatives)} invalid cards, order numbers, amounts and product names")
 if real:
     print(f"unchanged: {len(real) - len(real_fp)}/{len(real)} Banking77 messages")
 failures += [f"false positive: {o}" for o in synthetic_fp] + [f"false positive: {l!r} -> {o!r}" for l, o in real_fp]

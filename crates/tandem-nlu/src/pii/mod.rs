@@ -21,8 +21,12 @@
 //!   Not: a bare 10-digit number without separators or keyword, numbers after "order", "invoice",
 //!   "ticket", "tracking", "reference", "account" or `#`, dates, amounts.
 //! - address: house number + street name + street type (`221B Baker Street`, `12 rue de la Paix`,
-//!   `Hauptstraße 5`, `Via Roma 10`, `PO Box 123`). Not: cities and postcodes alone, addresses
-//!   without a street type word, lower-case English street names with an ambiguous type word.
+//!   `Hauptstraße 5`, `Via Roma 10`, `PO Box 123`), with the city and postcode that follow it
+//!   (`, London NW1 6XE`, `, Springfield, IL 62704`, `, 10115 Berlin`); a postcode after the word
+//!   "postcode", "postal code" or "zip" (`my postcode is NW1 6XE`); a US state and ZIP code after a
+//!   comma (`Springfield, IL 62704`). Not: cities alone, postcodes without such context (`M2 8GB`
+//!   is also a laptop), addresses without a street type word, lower-case English street names with
+//!   an ambiguous type word.
 
 mod checksum;
 
@@ -123,6 +127,10 @@ pub struct PiiDetector {
     address_en_lower: Regex,
     /// Other address shapes (French, German/Dutch/Nordic, Spanish/Italian/Portuguese, PO boxes).
     address_other: Vec<Regex>,
+    /// What may follow a street line and belongs to it: city and postcode (anchored).
+    address_tail: Regex,
+    /// Postcodes in a context that makes them one (group 1 is the postcode).
+    postcode: Vec<Regex>,
 }
 
 fn compile(name: &'static str, pattern: &str) -> Result<Regex, PiiError> {
@@ -131,6 +139,15 @@ fn compile(name: &'static str, pattern: &str) -> Result<Regex, PiiError> {
         message: e.to_string(),
     })
 }
+
+/// A UK postcode: outward code, optional space, inward code (whose letters skip C, I, K, M, O, V).
+const UK_POSTCODE: &str = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ ]?[0-9][ABD-HJLNP-UW-Z]{2}";
+/// A US state abbreviation and ZIP (or ZIP+4) code.
+const US_STATE_ZIP: &str = r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)[ \t]+[0-9]{5}(?:-[0-9]{4})?";
+/// A continental postcode before its city: `10115 Berlin`, `75002 Paris`, `1012 AB Amsterdam`.
+const POSTCODE_CITY: &str = r"[0-9]{4,5}(?:[ ]?[A-Z]{2})?[ \t]+\p{Lu}[\p{L}'-]+";
+/// A city name of one to three words.
+const CITY: &str = r"\p{L}[\p{L}'.-]*(?:[ \t]+\p{L}[\p{L}'.-]*){0,2}";
 
 const EN_STREET_TYPES: &str = "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|close|crescent|parkway|pkwy|square|sq|highway|hwy|circle|cir|trail|alley|walk|gardens|grove|mews|row";
 
@@ -198,6 +215,21 @@ impl PiiDetector {
                 r"(?-u:\b)\d{1,5}[a-z]?,?[ \t]+((?:[a-z][a-z'.-]*[ \t]+){1,3}?)(?:street|avenue|road|boulevard|lane|st|ave|rd|blvd)(?-u:\b)\.?",
             )?,
             address_other,
+            address_tail: compile(
+                "address_tail",
+                &format!(
+                    r"^,?[ \t]+(?:(?:{CITY}),?[ \t]+)?(?:(?i:{UK_POSTCODE})|{US_STATE_ZIP})(?-u:\b)|^,?[ \t]+{POSTCODE_CITY}(?-u:\b)"
+                ),
+            )?,
+            postcode: vec![
+                compile(
+                    "postcode_keyword",
+                    &format!(
+                        r"(?i:post[ \t]?code|postal[ \t]+code|zip(?:[ \t]?code)?)(?:[ \t]+is)?:?[ \t]+((?i:{UK_POSTCODE})|[0-9]{{5}}(?:-[0-9]{{4}})?|[0-9]{{4}}(?:[ ]?[A-Z]{{2}})?)(?-u:\b)"
+                    ),
+                )?,
+                compile("postcode_us", &format!(r",[ \t]*({US_STATE_ZIP})(?-u:\b)"))?,
+            ],
         })
     }
 
@@ -342,21 +374,36 @@ impl PiiDetector {
                     continue;
                 };
                 if boundary_before(text, m.start()) && street_name_ok(name.as_str()) {
-                    out.push((
-                        PiiKind::Address,
-                        m.start(),
-                        trim_end_dot(text, m.start(), m.end()),
-                    ));
+                    let end = trim_end_dot(text, m.start(), m.end());
+                    out.push((PiiKind::Address, m.start(), self.with_tail(text, end)));
                 }
             }
         }
         for re in &self.address_other {
             for m in re.find_iter(text) {
                 if boundary_before(text, m.start()) {
-                    out.push((PiiKind::Address, m.start(), m.end()));
+                    out.push((PiiKind::Address, m.start(), self.with_tail(text, m.end())));
                 }
             }
         }
+        for re in &self.postcode {
+            for caps in re.captures_iter(text) {
+                if let (Some(all), Some(code)) = (caps.get(0), caps.get(1)) {
+                    // A keyword must start a word ("unzip 12345" is not one); a comma may not.
+                    let word = all.as_str().starts_with(char::is_alphanumeric);
+                    if !word || boundary_before(text, all.start()) {
+                        out.push((PiiKind::Address, code.start(), code.end()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The end of a street line at `end`, moved past the city and postcode that follow it.
+    fn with_tail(&self, text: &str, end: usize) -> usize {
+        text.get(end..)
+            .and_then(|rest| self.address_tail.find(rest))
+            .map_or(end, |m| end + m.end())
     }
 }
 

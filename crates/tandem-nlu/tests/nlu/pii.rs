@@ -133,6 +133,52 @@ fn street_addresses_where_feasible() {
 }
 
 #[test]
+fn the_city_and_postcode_after_a_street_and_postcodes_in_context() {
+    for (text, address) in [
+        (
+            "I live at 221B Baker Street, London NW1 6XE.",
+            "221B Baker Street, London NW1 6XE",
+        ),
+        (
+            "42 Elm St, Springfield, IL 62704 please",
+            "42 Elm St, Springfield, IL 62704",
+        ),
+        ("1 Main Road, sw1a 1aa", "1 Main Road, sw1a 1aa"),
+        (
+            "Lieferung an Hauptstraße 5, 10115 Berlin",
+            "Hauptstraße 5, 10115 Berlin",
+        ),
+        (
+            "Kalverstraat 92, 1012 AB Amsterdam",
+            "Kalverstraat 92, 1012 AB Amsterdam",
+        ),
+        (
+            "Livraison au 12 rue de la Paix, 75002 Paris",
+            "12 rue de la Paix, 75002 Paris",
+        ),
+        ("my postcode is nw1 6xe", "nw1 6xe"),
+        ("Postcode: EC1A 1BB", "EC1A 1BB"),
+        ("zip code 94105-1234, thanks", "94105-1234"),
+        ("Sent from Austin, TX 78701 yesterday", "TX 78701"),
+    ] {
+        assert_eq!(
+            kinds(text),
+            vec![(PiiKind::Address, address.to_string())],
+            "{text}"
+        );
+    }
+    for text in [
+        "my MacBook M2 8GB is slow",
+        "the London M2 8GB store",
+        "please unzip 12345 files",
+        "I paid 1200 EUR, 10115 Berlin is where I live",
+        "zip it, 12345 times",
+    ] {
+        assert_eq!(kinds(text), vec![], "false positive in {text:?}");
+    }
+}
+
+#[test]
 fn no_false_positives_on_everyday_numbers() {
     for text in [
         "Where is my order A1001?",
