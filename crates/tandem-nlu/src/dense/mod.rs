@@ -65,6 +65,23 @@ pub(crate) fn l2_normalise(v: &mut [f32]) {
     }
 }
 
+/// Appends `row` as int8 codes scaled to its largest magnitude and returns that magnitude, so that
+/// `row[i] ≈ codes[i] * magnitude / 127`. A row of zeros, or one whose largest magnitude is not
+/// finite, becomes zeros with magnitude 0. Shared by the static tables, the intent model's weights
+/// and its stored example embeddings.
+pub(crate) fn quantise_row(row: &[f32], codes: &mut Vec<i8>) -> f32 {
+    let max = row.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let max = if max > 0.0 && max.is_finite() { max } else { 0.0 };
+    codes.extend(row.iter().map(|&x| {
+        if max > 0.0 {
+            (x / max * 127.0).round().clamp(-127.0, 127.0) as i8
+        } else {
+            0
+        }
+    }));
+    max
+}
+
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, DenseError> {
     std::fs::read(path).map_err(|e| DenseError::Load {
         path: path.display().to_string(),

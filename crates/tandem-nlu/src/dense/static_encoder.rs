@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::wordpiece::{for_each_word, BasicConfig, FastMap, WordPiece};
-use super::{cut, fnv1a64, l2_normalise, read_file, DenseEncoder, DenseError};
+use super::{cut, fnv1a64, l2_normalise, quantise_row, read_file, DenseEncoder, DenseError};
 
 /// The first bytes of a static table file.
 pub const STATIC_MAGIC: &[u8; 8] = b"TNDMSTAT";
@@ -48,21 +48,7 @@ impl TableV1 {
         let mut scales = Vec::with_capacity(rows.len() / dim.max(1));
         let mut values = Vec::with_capacity(rows.len());
         for row in rows.chunks_exact(dim.max(1)) {
-            let max = row.iter().fold(0f32, |m, x| m.max(x.abs()));
-            let scale = if max > 0.0 && max.is_finite() {
-                max / 127.0
-            } else {
-                0.0
-            };
-            scales.push(scale);
-            for &x in row {
-                let q = if scale > 0.0 {
-                    (x / scale).round().clamp(-127.0, 127.0)
-                } else {
-                    0.0
-                };
-                values.push(q as i8);
-            }
+            scales.push(quantise_row(row, &mut values) / 127.0);
         }
         (scales, values)
     }

@@ -12,7 +12,7 @@ use super::features::{Scratch, SparseVec, Vectorizer};
 use super::linear::LinearWeights;
 use super::neighbours::NeighbourSpec;
 use super::IntentError;
-use crate::dense::{builtin_static, DenseEncoder, StaticEncoder};
+use crate::dense::{builtin_static, quantise_row, DenseEncoder, StaticEncoder};
 
 /// The first bytes of every intent model file.
 pub const MODEL_MAGIC: &[u8; 8] = b"TNDMINTC";
@@ -200,12 +200,7 @@ fn quantize(weights: &LinearWeights) -> (Vec<f32>, Vec<i8>) {
     let mut scales = Vec::with_capacity(weights.n_features);
     let mut q = Vec::with_capacity(weights.weights.len());
     for row in weights.weights.chunks(k) {
-        let max = row.iter().fold(0f32, |m, w| m.max(w.abs()));
-        scales.push(max);
-        for w in row {
-            let v = if max > 0.0 { (w / max * 127.0).round() } else { 0.0 };
-            q.push(v.clamp(-127.0, 127.0) as i8);
-        }
+        scales.push(quantise_row(row, &mut q));
     }
     (scales, q)
 }

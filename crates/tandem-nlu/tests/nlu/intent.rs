@@ -323,6 +323,11 @@ impl DenseEncoder for Letters {
     }
 }
 
+/// A model trained with the [`Letters`] encoder.
+fn train_with_letters(data: &[Example], options: &TrainOptions) -> IntentModel {
+    train(data, options, Some(Arc::new(Letters)), &mut |_| {}).unwrap()
+}
+
 struct OtherEncoder;
 
 impl DenseEncoder for OtherEncoder {
@@ -344,7 +349,7 @@ fn dense_features_join_and_the_encoder_is_recorded() {
         dense_model_dir: Some("/models/letters".into()),
         ..TrainOptions::default()
     };
-    let model = train(&data, &options, Some(Arc::new(Letters)), &mut |_| {}).unwrap();
+    let model = train_with_letters(&data, &options);
     let spec = model.dense_spec().unwrap();
     assert_eq!((spec.encoder_id.as_str(), spec.dim), ("test-letters-26", 26));
     assert_eq!(spec.model_dir.as_deref(), Some("/models/letters"));
@@ -358,7 +363,7 @@ fn dense_features_join_and_the_encoder_is_recorded() {
         dense_weight: 0.7,
         ..options.clone()
     };
-    let fixed_model = train(&data, &fixed, Some(Arc::new(Letters)), &mut |_| {}).unwrap();
+    let fixed_model = train_with_letters(&data, &fixed);
     assert_eq!(
         fixed_model.dense_spec().unwrap().weight,
         0.7,
@@ -399,29 +404,11 @@ fn the_nearest_training_example_adds_to_dense_models_only() {
         neighbour_weight_grid: grid,
         ..TrainOptions::default()
     };
-    let near = train(
-        &data,
-        &with_weight(vec![2.5]),
-        Some(Arc::new(Letters)),
-        &mut |_| {},
-    )
-    .unwrap();
+    let near = train_with_letters(&data, &with_weight(vec![2.5]));
     assert_eq!(near.neighbour_weight(), 2.5);
-    let off = train(
-        &data,
-        &with_weight(vec![0.0]),
-        Some(Arc::new(Letters)),
-        &mut |_| {},
-    )
-    .unwrap();
+    let off = train_with_letters(&data, &with_weight(vec![0.0]));
     assert_eq!(off.neighbour_weight(), 0.0);
-    let chosen = train(
-        &data,
-        &TrainOptions::default(),
-        Some(Arc::new(Letters)),
-        &mut |_| {},
-    )
-    .unwrap();
+    let chosen = train_with_letters(&data, &TrainOptions::default());
     assert!(TrainOptions::default()
         .neighbour_weight_grid
         .contains(&chosen.neighbour_weight()));
