@@ -52,11 +52,9 @@ pub async fn open_engine(config: &Config) -> anyhow::Result<Arc<Engine>> {
         identity_secret: config.identity_secret.as_ref().map(|s| s.expose().to_owned()),
         ..EngineConfig::default()
     };
-    Ok(Arc::new(Engine::new(
-        store,
-        Arc::new(LocalBus::default()),
-        engine_config,
-    )))
+    Ok(Arc::new(
+        Engine::open(store, Arc::new(LocalBus::default()), engine_config).await?,
+    ))
 }
 
 pub async fn migrate(args: StoreArgs) -> anyhow::Result<()> {
@@ -105,16 +103,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     println!("  agent inbox and admin: http://{addr}/app/inbox");
     println!("  demo shop with the chat widget: http://{addr}/demo");
     println!("  API explorer: http://{addr}/api/v1/docs/");
-    let sla_engine = engine.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
-        loop {
-            every.tick().await;
-            if let Err(e) = sla_engine.check_sla().await {
-                tracing::error!(error = %e, "the service-level check failed");
-            }
-        }
-    });
+    let jobs = tokio::spawn(tandem_engine::jobs::run(engine.clone()));
     let server_config = tandem_server::ServerConfig {
         body_limit: config.body_limit_bytes,
         widget_key: config.widget_key.clone(),
@@ -123,6 +112,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tandem_server::serve(listener, engine, server_config, shutdown_signal())
         .await
         .context("the server stopped")?;
+    jobs.abort();
     println!("Tandem stopped.");
     Ok(())
 }

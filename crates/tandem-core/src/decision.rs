@@ -2,8 +2,7 @@
 //! inputs so a person can always see why the bot did what it did.
 
 use crate::ids::{ConversationId, MessageId};
-use crate::model::string_enum;
-use crate::Error;
+use crate::string_enum::string_enum;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -1,9 +1,10 @@
-//! The append-only conversation event log. Every change to a conversation is one event, written
-//! in the same transaction as the change; the log is the audit trail and what live clients see.
+//! The append-only event log, which is also the outbox. Every committed change is one event, written
+//! in the same transaction as the change, with a global, strictly increasing `seq`; the log is the
+//! audit trail of conversations, the feed integrations read (`GET /api/v1/events`) and what live
+//! clients are sent (a projection per audience).
 
 use crate::ids::{ConversationId, EventId, UserId};
-use crate::model::string_enum;
-use crate::Error;
+use crate::string_enum::string_enum;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,18 +13,39 @@ string_enum!(
     /// What happened.
     EventKind, "event_kind" {
         ConversationCreated => "conversation_created",
-        MessageAdded => "message_added",
-        StatusChanged => "status_changed",
-        Assigned => "assigned",
-        PriorityChanged => "priority_changed",
-        TeamChanged => "team_changed",
-        Tagged => "tagged",
-        Untagged => "untagged",
+        MessageCreated => "message_created",
+        /// Status, priority, assignee, team or tags changed; `data.change` says which
+        /// (see [`Change`]), with `from` and `to` (or `tag`).
+        ConversationUpdated => "conversation_updated",
         DecisionMade => "decision_made",
         HandedOff => "handed_off",
         SlaBreached => "sla_breached",
+        /// The content (pack, model) changed: every instance reloads what it serves.
+        ContentChanged => "content_changed",
     }
 );
+
+string_enum!(
+    /// Which field a `conversation_updated` event changed (its `data.change`).
+    Change, "change" {
+        Status => "status",
+        Priority => "priority",
+        Assignee => "assignee",
+        Team => "team",
+        TagAdded => "tag_added",
+        TagRemoved => "tag_removed",
+    }
+);
+
+impl EventKind {
+    /// Whether events of this kind change a conversation as staff see it in a list.
+    pub fn changes_conversation(self) -> bool {
+        matches!(
+            self,
+            Self::ConversationCreated | Self::ConversationUpdated | Self::HandedOff | Self::SlaBreached
+        )
+    }
+}
 
 /// Who did it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -35,12 +57,14 @@ pub enum Actor {
     System,
 }
 
-/// One entry of the log. `seq` orders all events of a store.
+/// One entry of the log. `seq` orders all events of a store: global, strictly increasing, never
+/// reused, and an event is readable only once no event with a smaller `seq` can still appear.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Event {
     pub seq: i64,
     pub id: EventId,
-    pub conversation_id: ConversationId,
+    /// The conversation it is about; `None` for events about other things (content).
+    pub conversation_id: Option<ConversationId>,
     pub kind: EventKind,
     pub actor: Actor,
     /// Kind-specific details (for example the message id, the old and new status).

@@ -7,6 +7,7 @@ pub mod event;
 pub mod ids;
 pub mod model;
 pub mod permission;
+mod string_enum;
 pub mod validate;
 
 pub use error::{Error, Result};

@@ -1,50 +1,10 @@
 //! The domain records: customers, conversations, messages, staff users and teams.
 
 use crate::ids::{ConversationId, CustomerId, MessageId, TeamId, UserId};
-use crate::Error;
+use crate::string_enum::string_enum;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-/// Defines a closed, string-coded enum with `as_str`, `parse` and `ALL`.
-macro_rules! string_enum {
-    ($(#[$doc:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(text: &str) -> Result<Self, Error> {
-                match text {
-                    $($text => Ok($name::$variant),)+
-                    other => Err(Error::invalid(
-                        concat!("invalid_", $what),
-                        format!(
-                            "{:?} is not a valid {}; expected one of: {}",
-                            other,
-                            $what,
-                            [$($text),+].join(", ")
-                        ),
-                    )),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-pub(crate) use string_enum;
 
 string_enum!(
     /// Who is handling a conversation: the bot, a queue waiting for a person, a person, or nobody

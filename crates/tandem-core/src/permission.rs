@@ -24,6 +24,8 @@ pub enum Permission {
     ManageBotTexts,
     /// See insights: automation rate, handoff reasons, queue sizes.
     ViewInsights,
+    /// Read the feed of every committed event (`GET /api/v1/events`), as integrations do.
+    ReadEventFeed,
 }
 
 impl Role {
@@ -35,6 +37,7 @@ impl Role {
             | ViewInsights => true,
             ManageStaff | ManageBotTexts => matches!(self, Role::Admin),
             ManageContent => matches!(self, Role::Trainer | Role::Supervisor | Role::Admin),
+            ReadEventFeed => matches!(self, Role::Supervisor | Role::Admin),
         }
     }
 
@@ -80,6 +83,18 @@ mod tests {
         assert!(Role::Admin.allows(Permission::ManageBotTexts));
         for role in [Role::Agent, Role::Trainer, Role::Supervisor] {
             assert!(!role.allows(Permission::ManageBotTexts), "{role}");
+        }
+    }
+
+    #[test]
+    fn supervisors_and_admins_read_the_event_feed() {
+        for (role, allowed) in [
+            (Role::Agent, false),
+            (Role::Trainer, false),
+            (Role::Supervisor, true),
+            (Role::Admin, true),
+        ] {
+            assert_eq!(role.allows(Permission::ReadEventFeed), allowed, "{role}");
         }
     }
 }

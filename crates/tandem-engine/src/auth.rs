@@ -188,7 +188,7 @@ impl Engine {
         self.store.delete_session(&token_hash(token)).await?;
         if let Some(user) = user {
             self.bus
-                .publish(crate::bus::LiveEvent::StaffSessionsChanged { user_id: user.id });
+                .publish(crate::events::LiveEvent::StaffSessionsChanged { user_id: user.id });
         }
         Ok(())
     }

@@ -13,7 +13,6 @@ use tandem_store::{
 };
 
 use crate::auth::{new_customer_token, token_hash, Staff};
-use crate::bus::LiveEvent;
 use crate::{Engine, Result};
 
 /// The most conversations one list request returns.
@@ -76,19 +75,6 @@ fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
 }
 
 impl Engine {
-    fn publish_conversation(&self, conversation: &Conversation) {
-        self.bus.publish(LiveEvent::ConversationUpdated {
-            conversation: conversation.clone(),
-        });
-    }
-
-    fn publish_message(&self, message: &Message) {
-        self.bus.publish(LiveEvent::MessageCreated {
-            conversation_id: message.conversation_id,
-            message: message.clone(),
-        });
-    }
-
     async fn existing(&self, id: ConversationId) -> Result<Conversation> {
         self.store
             .get_conversation(id)
@@ -122,7 +108,7 @@ impl Engine {
                 priority: Priority::Normal,
             })
             .await?;
-        self.publish_conversation(&conversation);
+        self.publish_committed().await;
         Ok(StartedConversation {
             conversation,
             customer_token,
@@ -145,7 +131,7 @@ impl Engine {
                 actor: Actor::Customer,
             })
             .await?;
-        self.publish_message(&message);
+        self.publish_committed().await;
         let mut conversation = self.existing(id).await?;
         if conversation.status == ConversationStatus::Bot {
             // The customer's message is committed; a failing bot must not take it back.
@@ -164,11 +150,10 @@ impl Engine {
                 status: Some(reopened),
                 ..Default::default()
             };
-            let (conversation, _) = self
-                .store
+            self.store
                 .update_conversation(id, change, Actor::Customer)
                 .await?;
-            self.publish_conversation(&conversation);
+            self.publish_committed().await;
         }
         Ok(message)
     }
@@ -300,7 +285,7 @@ impl Engine {
                 actor: actor.clone(),
             })
             .await?;
-        self.publish_message(&message);
+        self.publish_committed().await;
         let unheld = conversation.assignee_id.is_none()
             && matches!(
                 conversation.status,
@@ -312,8 +297,8 @@ impl Engine {
                 assignee: Some(Some(staff.user.id)),
                 ..Default::default()
             };
-            let (conversation, _) = self.store.update_conversation(id, change, actor).await?;
-            self.publish_conversation(&conversation);
+            self.store.update_conversation(id, change, actor).await?;
+            self.publish_committed().await;
         }
         Ok(message)
     }
@@ -341,7 +326,7 @@ impl Engine {
             }
         }
         if let Some(Some(team)) = update.team_id {
-            if !self.store.list_teams().await?.iter().any(|t| t.id == team) {
+            if self.store.get_team(team).await?.is_none() {
                 return Err(Error::invalid("invalid_team", "there is no such team"));
             }
         }
@@ -399,7 +384,7 @@ impl Engine {
             .update_conversation(id, change, Actor::User { id: staff.user.id })
             .await?;
         if !events.is_empty() {
-            self.publish_conversation(&conversation);
+            self.publish_committed().await;
         }
         Ok(conversation)
     }

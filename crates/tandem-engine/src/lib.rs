@@ -3,11 +3,12 @@
 
 pub mod auth;
 pub mod bot;
-pub mod bus;
 pub mod connectors;
 pub mod content;
 pub mod conversations;
+pub mod events;
 pub mod insights;
+pub mod jobs;
 pub mod knowledge;
 pub mod pack;
 mod routing;
@@ -17,9 +18,9 @@ mod throttle;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use bus::{Bus, LiveEvent, LocalBus};
+pub use events::{Bus, Committed, LiveEvent, LocalBus};
 pub use tandem_core::{Error, Result};
-use tandem_store::Store;
+use tandem_store::prelude::*;
 
 /// Settings the engine needs.
 #[derive(Clone, Debug)]
@@ -54,25 +55,29 @@ pub struct Engine {
     config: EngineConfig,
     login_throttle: throttle::Throttle,
     client_throttle: throttle::Throttle,
+    relay: events::Relay,
     bot: std::sync::RwLock<Option<Arc<bot::BotRuntime>>>,
     /// Held while content is edited, so two edits of the pack never lose one another.
     content_lock: tokio::sync::Mutex<()>,
 }
 
 impl Engine {
-    pub fn new(store: Arc<dyn Store>, bus: Arc<dyn Bus>, config: EngineConfig) -> Self {
+    /// The engine over a migrated store. Live clients are sent the events committed from now on.
+    pub async fn open(store: Arc<dyn Store>, bus: Arc<dyn Bus>, config: EngineConfig) -> Result<Self> {
+        let relay = events::Relay::start(store.clone(), bus.clone()).await?;
         let login_throttle = throttle::Throttle::new(config.login_max_failures, config.login_window);
         // Many people may share one address (an office): it gets more room than one account.
         let client_throttle = throttle::Throttle::new(config.login_max_failures * 5, config.login_window);
-        Self {
+        Ok(Self {
             store,
             bus,
             config,
             login_throttle,
             client_throttle,
+            relay,
             bot: std::sync::RwLock::new(None),
             content_lock: tokio::sync::Mutex::new(()),
-        }
+        })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

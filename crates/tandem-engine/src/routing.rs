@@ -7,7 +7,6 @@ use tandem_core::model::{Conversation, ConversationStatus, Role};
 use tandem_core::permission::Permission;
 
 use crate::auth::Staff;
-use crate::bus::LiveEvent;
 use crate::{Engine, Result};
 
 impl Engine {
@@ -40,9 +39,7 @@ impl Engine {
         {
             Some((assigned, _)) => {
                 tracing::info!(conversation = %assigned.id, agent = %best.user.id, "case routed");
-                self.bus.publish(LiveEvent::ConversationUpdated {
-                    conversation: assigned.clone(),
-                });
+                self.publish_committed().await;
                 Ok(Some(assigned))
             }
             None => Ok(None),
@@ -54,23 +51,15 @@ impl Engine {
     pub async fn take_next_case(&self, staff: &Staff) -> Result<Option<Conversation>> {
         staff.require(Permission::ManageConversations)?;
         let claimed = self.store.claim_next(staff.user.id, &staff.user.team_ids).await?;
-        if let Some((conversation, _)) = &claimed {
-            self.bus.publish(LiveEvent::ConversationUpdated {
-                conversation: conversation.clone(),
-            });
+        if claimed.is_some() {
+            self.publish_committed().await;
         }
         Ok(claimed.map(|(c, _)| c))
     }
 
     /// Whether new cases may be routed to the calling staff member.
     pub async fn availability(&self, staff: &Staff) -> Result<bool> {
-        Ok(self
-            .store
-            .agent_loads()
-            .await?
-            .into_iter()
-            .find(|l| l.user.id == staff.user.id)
-            .is_none_or(|l| l.available))
+        Ok(self.store.available(staff.user.id).await?.unwrap_or(true))
     }
 
     /// Marks the calling staff member as available (or not) for new cases.
@@ -85,10 +74,10 @@ impl Engine {
     pub async fn check_sla(&self) -> Result<usize> {
         let events = self.store.record_sla_breaches(chrono::Utc::now()).await?;
         for event in &events {
-            tracing::warn!(conversation = %event.conversation_id, target = %event.data["target"], "service level missed");
-            if let Some(conversation) = self.store.get_conversation(event.conversation_id).await? {
-                self.bus.publish(LiveEvent::ConversationUpdated { conversation });
-            }
+            tracing::warn!(conversation = ?event.conversation_id, target = %event.data["target"], "service level missed");
+        }
+        if !events.is_empty() {
+            self.publish_committed().await;
         }
         Ok(events.len())
     }

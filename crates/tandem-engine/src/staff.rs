@@ -157,7 +157,7 @@ impl Engine {
         };
         let user = self.store.update_user(id, change).await?;
         self.bus
-            .publish(crate::bus::LiveEvent::StaffSessionsChanged { user_id: user.id });
+            .publish(crate::events::LiveEvent::StaffSessionsChanged { user_id: user.id });
         tracing::info!(by = %staff.user.id, user = %user.id, "staff account changed");
         Ok(user)
     }

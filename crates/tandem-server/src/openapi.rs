@@ -49,8 +49,9 @@ use crate::routes;
         routes::teams::list,
         routes::teams::create,
         routes::live::staff,
+        routes::events::feed,
     ),
-    components(schemas(tandem_engine::LiveEvent, ErrorBody, ErrorDetail)),
+    components(schemas(routes::live::LiveFrame, ErrorBody, ErrorDetail)),
     modifiers(&BearerTokens),
     tags(
         (name = "widget", description = "The customer side: start a conversation, write, read, listen"),
@@ -59,6 +60,7 @@ use crate::routes;
         (name = "users", description = "Staff accounts"),
         (name = "teams", description = "Teams and skills"),
         (name = "live", description = "Live events over WebSocket"),
+        (name = "events", description = "The feed of every committed event, in seq order, for integrations"),
         (name = "content", description = "The bot's content: intents, examples, articles, templates, texts, connectors, canned replies"),
         (name = "insights", description = "Automation, handoff reasons and queues, as numbers and SVG charts"),
     )

@@ -186,6 +186,10 @@ impl ConversationRow {
     }
 }
 
+/// The columns a [`MessageRow`] is read from.
+pub(crate) const MESSAGE_COLUMNS: &str =
+    "id, conversation_id, author, author_user_id, text, internal, sources, created_at FROM messages";
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct MessageRow {
     pub id: String,
@@ -219,7 +223,7 @@ impl TryFrom<MessageRow> for Message {
 pub(crate) struct EventRow {
     pub seq: i64,
     pub id: String,
-    pub conversation_id: String,
+    pub conversation_id: Option<String>,
     pub kind: String,
     pub actor: String,
     pub data: String,
@@ -233,7 +237,7 @@ impl TryFrom<EventRow> for Event {
         Ok(Event {
             seq: row.seq,
             id: id(&row.id)?,
-            conversation_id: id(&row.conversation_id)?,
+            conversation_id: row.conversation_id.as_deref().map(id).transpose()?,
             kind: EventKind::parse(&row.kind)?,
             actor,
             data: json(&row.data)?,

@@ -18,7 +18,6 @@ use tandem_core::Error;
 use tandem_nlu::intent::{IntentModel, TrainOptions};
 use tandem_store::{BotTurn, ConversationChange, NewDecision, NewMessage};
 
-use crate::bus::LiveEvent;
 use crate::connectors::{ConnectorInput, Connectors};
 use crate::knowledge::KnowledgeBase;
 use crate::pack::model::IntentDef;
@@ -26,6 +25,10 @@ use crate::pack::Pack;
 use crate::{Engine, Result};
 use policy::{Outcome, Plan};
 use triage::Triage;
+
+/// How many of the latest messages and decisions one bot turn reads.
+const HISTORY_MESSAGES: i64 = 40;
+const HISTORY_DECISIONS: i64 = 20;
 
 /// Everything the bot needs, built once from the active pack and model.
 pub struct BotRuntime {
@@ -184,9 +187,8 @@ impl Engine {
             .map_err(|e| Error::internal(format!("cannot encode the pack: {e}")))?;
         // Build the runtime before storing, so a pack whose connectors cannot start is refused.
         let runtime = build_runtime(String::new(), pack.clone(), model, &self.config.data_dir).await?;
-        let known = self.store.list_teams().await?;
         for team in &pack.manifest.routing.teams {
-            if !known.iter().any(|t| t.name == team.name) {
+            if self.store.team_by_name(&team.name).await?.is_none() {
                 let new = tandem_store::NewTeam {
                     name: team.name.clone(),
                     skills: team.skills.clone(),
@@ -283,8 +285,15 @@ impl Engine {
         if conversation.status != ConversationStatus::Bot {
             return Ok(());
         }
-        let messages = self.store.list_messages(conversation.id, false).await?;
-        let history = self.store.list_decisions(conversation.id).await?;
+        // A bounded window: the cost of a message does not grow with the conversation.
+        let messages = self
+            .store
+            .recent_messages(conversation.id, false, HISTORY_MESSAGES)
+            .await?;
+        let history = self
+            .store
+            .recent_decisions(conversation.id, HISTORY_DECISIONS)
+            .await?;
         let bot_texts: Vec<&str> = messages
             .iter()
             .rev()
@@ -312,7 +321,8 @@ impl Engine {
             settings: policy,
             intents: &bot.intents,
         });
-        let first_bot_message = !messages.iter().any(|m| m.author == Author::Bot);
+        // Every bot turn replies, so the bot has spoken before exactly when it decided before.
+        let first_bot_message = history.is_empty();
         let act = self
             .carry_out(&bot, conversation, &message.text, &history, outcome)
             .await;
@@ -501,13 +511,7 @@ impl Engine {
                 .and_then(|d| d.team.clone())
                 .or_else(|| bot.pack.manifest.routing.default_team.clone());
             let team = match team_name {
-                Some(name) => self
-                    .store
-                    .list_teams()
-                    .await?
-                    .into_iter()
-                    .find(|t| t.name == name)
-                    .map(|t| t.id),
+                Some(name) => self.store.team_by_name(&name).await?.map(|t| t.id),
                 None => None,
             };
             let mut priority = def
@@ -524,13 +528,9 @@ impl Engine {
             }
             let earlier = self
                 .store
-                .list_conversations(&tandem_store::ConversationFilter {
-                    customer: Some(conversation.customer.id),
-                    limit: 1,
-                    ..Default::default()
-                })
+                .count_customer_conversations(conversation.customer.id)
                 .await
-                .map(|p| p.total.saturating_sub(1).max(0) as usize)
+                .map(|n| usize::try_from(n.saturating_sub(1)).unwrap_or(0))
                 .unwrap_or(0);
             let summary = summary::summarize(&summary::SummaryInput {
                 conversation,
@@ -598,15 +598,7 @@ impl Engine {
             tracing::debug!(conversation = %conversation.id, "another bot turn handed the case over first");
             return Ok(());
         };
-        if let Some(reply) = &outcome.reply {
-            self.bus.publish(LiveEvent::MessageCreated {
-                conversation_id: reply.conversation_id,
-                message: reply.clone(),
-            });
-        }
-        self.bus.publish(LiveEvent::ConversationUpdated {
-            conversation: outcome.conversation.clone(),
-        });
+        self.publish_committed().await;
         if action.handoff.is_some() {
             self.route(&outcome.conversation, bot.pack.manifest.routing.agent_capacity)
                 .await?;

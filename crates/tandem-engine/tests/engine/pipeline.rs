@@ -177,7 +177,7 @@ async fn each_decision_is_written_in_the_same_transaction_as_its_reply() {
         let added = events
             .iter()
             .find(|e| {
-                e.kind == EventKind::MessageAdded && e.data["message_id"] == serde_json::json!(reply.id)
+                e.kind == EventKind::MessageCreated && e.data["message_id"] == serde_json::json!(reply.id)
             })
             .unwrap_or_else(|| panic!("no message_added event for the reply: {events:#?}"));
         assert_eq!((&made.actor, &added.actor), (&Actor::Bot, &Actor::Bot));

@@ -107,9 +107,9 @@ async fn a_handoff_goes_to_the_least_loaded_available_agent_of_its_team() {
     );
     let events = t.store.list_events(first.id).await.unwrap();
     assert!(
-        events
-            .iter()
-            .any(|e| e.kind == EventKind::Assigned && e.actor == Actor::System),
+        events.iter().any(|e| e.kind == EventKind::ConversationUpdated
+            && e.data["change"] == "assignee"
+            && e.actor == Actor::System),
         "{events:#?}"
     );
 

@@ -40,7 +40,11 @@ pub async fn engine() -> TestEngine {
         data_dir: dir.path().join("data"),
         ..EngineConfig::default()
     };
-    let engine = Arc::new(Engine::new(store.clone(), Arc::new(LocalBus::default()), config));
+    let engine = Arc::new(
+        Engine::open(store.clone(), Arc::new(LocalBus::default()), config)
+            .await
+            .unwrap(),
+    );
     let admin = Staff {
         user: user(store.as_ref(), "admin@tandem.test", Role::Admin).await,
     };

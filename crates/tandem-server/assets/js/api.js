@@ -106,15 +106,19 @@ export async function attempt(action, success) {
 /**
  * Opens a live WebSocket at `path` (under /api/v1) and keeps it open: reconnects with backoff,
  * and calls onEvent(frame) for each JSON frame, onState('live'|'reconnecting') on changes.
+ * Every event frame carries its `seq`; a reconnect asks the server to replay what came after the
+ * last one seen (`?after=SEQ`), and the page reloads only when it had not seen any yet.
  */
 export function live(path, onEvent, onState = () => {}, tokenValue = token()) {
   let delay = 500;
   let closed = false;
   let socket;
+  let lastSeq = null;
   const connect = () => {
     const url = new URL('/api/v1' + path, location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('token', tokenValue);
+    if (lastSeq !== null) url.searchParams.set('after', String(lastSeq));
     socket = new WebSocket(url);
     socket.onopen = () => {
       delay = 500;
@@ -122,7 +126,9 @@ export function live(path, onEvent, onState = () => {}, tokenValue = token()) {
     };
     socket.onmessage = (m) => {
       try {
-        onEvent(JSON.parse(m.data));
+        const frame = JSON.parse(m.data);
+        if (Number.isInteger(frame.seq)) lastSeq = Math.max(lastSeq ?? 0, frame.seq);
+        onEvent(frame);
       } catch (e) {
         console.error('live frame', e);
       }
@@ -132,8 +138,8 @@ export function live(path, onEvent, onState = () => {}, tokenValue = token()) {
       onState('reconnecting');
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 15000);
-      // After a gap, the page must reload what it missed.
-      onEvent({ type: 'resync' });
+      // Without a seq to replay from, the page must reload what it missed.
+      if (lastSeq === null) onEvent({ type: 'resync' });
     };
   };
   connect();

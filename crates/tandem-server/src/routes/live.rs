@@ -1,82 +1,162 @@
-//! Live events over WebSocket. Staff get every event; a customer gets the messages (never internal
-//! notes) and status changes of their own conversation. Events reach a socket only after the change
-//! is committed. Each event is one JSON text frame; `{"type":"resync"}` tells a client that fell
-//! behind to reload.
+//! Live events over WebSocket: a projection of the committed events for each audience. Staff get
+//! every event; a customer gets the messages (never internal notes) and status changes of their own
+//! conversation (the rule lives in [`tandem_engine::Committed::for_customer`]). Each event is one
+//! JSON text frame carrying its `seq`; with `?after=SEQ` the socket first replays what the client
+//! missed. `{"type":"resync"}` tells a client that fell too far behind to reload.
 
 use std::time::Duration;
 
 use axum::extract::ws::{Message as WsMessage, WebSocket};
 use axum::extract::{Path, State};
 use axum::response::Response;
+use serde::Deserialize;
 use serde_json::json;
-use tandem_core::ids::ConversationId;
-use tandem_engine::LiveEvent;
+use tandem_core::event::EventKind;
+use tandem_core::ids::{ConversationId, UserId};
+use tandem_engine::events::{feed_position, CustomerView, MAX_FEED_PAGE};
+use tandem_engine::{Committed, LiveEvent};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::error::ApiResult;
-use crate::extract::{parse_id, CustomerToken, StaffAuth, Upgrade};
+use crate::extract::{parse_id, ApiQuery, CustomerToken, StaffAuth, Upgrade};
 use crate::AppState;
+
+/// The frames a live socket sends (JSON text frames; every event frame carries `seq`):
+/// `message_created` {conversation_id, message}, `conversation_updated` {conversation} (staff),
+/// `decision_made` {conversation_id, data} (staff), `status_changed` {conversation_id, status}
+/// (customers), `resync` (reload: too much was missed).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct LiveFrame {
+    #[schema(example = "message_created")]
+    r#type: String,
+    seq: Option<i64>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LiveQuery {
+    /// Replay the events after this `seq` first (what a reconnecting client missed).
+    pub after: Option<String>,
+}
 
 /// Who is listening, which decides what they are sent.
 #[derive(Clone)]
 enum Audience {
     /// Staff, with their id and session token, checked again when their sessions change.
-    Staff(tandem_core::ids::UserId, String),
+    Staff(UserId, String),
     Customer(ConversationId),
 }
 
 impl Audience {
-    fn frame(&self, event: &LiveEvent) -> Option<serde_json::Value> {
+    fn frame(&self, committed: &Committed) -> Option<serde_json::Value> {
+        let seq = committed.seq();
+        let event = &committed.event;
         match self {
-            _ if matches!(event, LiveEvent::StaffSessionsChanged { .. }) => None,
-            Audience::Staff(..) => serde_json::to_value(event).ok(),
-            Audience::Customer(own) if event.conversation_id() != Some(*own) => None,
-            Audience::Customer(_) => match event {
-                LiveEvent::MessageCreated { message, .. } if message.internal => None,
-                LiveEvent::MessageCreated { .. } => serde_json::to_value(event).ok(),
-                LiveEvent::StaffSessionsChanged { .. } => None,
-                LiveEvent::ConversationUpdated { conversation } => Some(json!({
-                    "type": "status_changed",
-                    "conversation_id": conversation.id,
-                    "status": conversation.status,
+            Audience::Staff(..) => match (&committed.message, &committed.conversation) {
+                (Some(message), _) => Some(json!({
+                    "type": "message_created", "seq": seq,
+                    "conversation_id": event.conversation_id, "message": message,
+                })),
+                (None, Some(conversation)) => Some(json!({
+                    "type": "conversation_updated", "seq": seq, "conversation": conversation,
+                })),
+                (None, None) if event.kind == EventKind::DecisionMade => Some(json!({
+                    "type": "decision_made", "seq": seq,
+                    "conversation_id": event.conversation_id, "data": event.data,
+                })),
+                (None, None) => None,
+            },
+            Audience::Customer(own) => match committed.for_customer(*own)? {
+                CustomerView::Message(message) => Some(json!({
+                    "type": "message_created", "seq": seq,
+                    "conversation_id": own, "message": message,
+                })),
+                CustomerView::Status(conversation) => Some(json!({
+                    "type": "status_changed", "seq": seq,
+                    "conversation_id": own, "status": conversation.status,
                 })),
             },
         }
     }
 }
 
-/// Staff's live feed (token in `Authorization` or `?token=`).
-#[utoipa::path(get, path = "/api/v1/live", tag = "live", security(("staff_token" = [])),
-    responses((status = 101, description = "WebSocket of LiveEvent JSON frames"), (status = 401)))]
-pub async fn staff(State(state): State<AppState>, auth: StaffAuth, ws: Upgrade) -> Response {
-    // Subscribe before answering 101, so no event between the upgrade and the pump is lost.
-    let events = state.engine.bus().subscribe();
-    ws.0.on_upgrade(move |socket| {
-        pump(
-            socket,
-            state,
-            events,
-            Audience::Staff(auth.staff.user.id, auth.token),
-        )
+fn after(query: &LiveQuery) -> ApiResult<Option<i64>> {
+    Ok(match query.after.as_deref() {
+        None => None,
+        Some(_) => Some(feed_position(query.after.as_deref(), None)?.0),
     })
 }
 
+/// Staff's live feed (token in `Authorization` or `?token=`).
+#[utoipa::path(get, path = "/api/v1/live", tag = "live", params(LiveQuery), security(("staff_token" = [])),
+    responses((status = 101, description = "WebSocket of LiveFrame JSON frames"), (status = 400), (status = 401)))]
+pub async fn staff(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiQuery(query): ApiQuery<LiveQuery>,
+    ws: Upgrade,
+) -> ApiResult<Response> {
+    let after = after(&query)?;
+    // Subscribe before answering 101, so no event between the upgrade and the pump is lost.
+    let events = state.engine.bus().subscribe();
+    let audience = Audience::Staff(auth.staff.user.id, auth.token);
+    Ok(ws
+        .0
+        .on_upgrade(move |socket| pump(socket, state, events, audience, after)))
+}
+
 /// A customer's live feed of their conversation (token in `Authorization` or `?token=`).
-#[utoipa::path(get, path = "/api/v1/widget/conversations/{id}/live", tag = "widget", params(("id" = String, Path)),
-    security(("customer_token" = [])),
-    responses((status = 101, description = "WebSocket of JSON frames"), (status = 401), (status = 403)))]
+#[utoipa::path(get, path = "/api/v1/widget/conversations/{id}/live", tag = "widget",
+    params(("id" = String, Path), LiveQuery), security(("customer_token" = [])),
+    responses((status = 101, description = "WebSocket of LiveFrame JSON frames"), (status = 400), (status = 401),
+        (status = 403)))]
 pub async fn customer(
     State(state): State<AppState>,
     Path(id): Path<String>,
     customer: CustomerToken,
+    ApiQuery(query): ApiQuery<LiveQuery>,
     ws: Upgrade,
 ) -> ApiResult<Response> {
     let id: ConversationId = parse_id(&id)?;
     state.engine.authenticate_customer(id, &customer.0).await?;
+    let after = after(&query)?;
     let events = state.engine.bus().subscribe();
     Ok(ws
         .0
-        .on_upgrade(move |socket| pump(socket, state, events, Audience::Customer(id))))
+        .on_upgrade(move |socket| pump(socket, state, events, Audience::Customer(id), after)))
+}
+
+fn text(frame: &serde_json::Value) -> WsMessage {
+    WsMessage::Text(frame.to_string().into())
+}
+
+/// Sends what was committed after `after`; returns the last `seq` sent (or looked at), or `None`
+/// when the socket closed. More than one page behind is a `resync`.
+async fn replay(socket: &mut WebSocket, state: &AppState, audience: &Audience, after: i64) -> Option<i64> {
+    let Ok(missed) = state.engine.replay(after, MAX_FEED_PAGE + 1).await else {
+        return socket
+            .send(text(&json!({ "type": "resync" })))
+            .await
+            .ok()
+            .map(|_| after);
+    };
+    if missed.len() > usize::try_from(MAX_FEED_PAGE).unwrap_or(usize::MAX) {
+        let last = missed.last().map_or(after, Committed::seq);
+        return socket
+            .send(text(&json!({ "type": "resync" })))
+            .await
+            .ok()
+            .map(|_| last);
+    }
+    let mut position = after;
+    for committed in &missed {
+        if let Some(frame) = audience.frame(committed) {
+            socket.send(text(&frame)).await.ok()?;
+        }
+        position = committed.seq();
+    }
+    Some(position)
 }
 
 async fn pump(
@@ -84,7 +164,16 @@ async fn pump(
     state: AppState,
     mut events: tokio::sync::broadcast::Receiver<LiveEvent>,
     audience: Audience,
+    after: Option<i64>,
 ) {
+    // Events the replay already covered are not sent twice.
+    let mut position = match after {
+        Some(after) => match replay(&mut socket, &state, &audience, after).await {
+            Some(position) => position,
+            None => return,
+        },
+        None => 0,
+    };
     let mut shutdown = state.shutdown.clone();
     let mut ping = tokio::time::interval(Duration::from_secs(25));
     ping.tick().await;
@@ -101,11 +190,15 @@ async fn pump(
                     }
                     _ => continue,
                 },
-                Ok(event) => match audience.frame(&event) {
-                    Some(frame) => WsMessage::Text(frame.to_string().into()),
-                    None => continue,
-                },
-                Err(RecvError::Lagged(_)) => WsMessage::Text(json!({ "type": "resync" }).to_string().into()),
+                Ok(LiveEvent::Committed(committed)) if committed.seq() > position => {
+                    position = committed.seq();
+                    match audience.frame(&committed) {
+                        Some(frame) => text(&frame),
+                        None => continue,
+                    }
+                }
+                Ok(LiveEvent::Committed(_)) => continue,
+                Err(RecvError::Lagged(_)) => text(&json!({ "type": "resync" })),
                 Err(RecvError::Closed) => break,
             },
             incoming = socket.recv() => match incoming {

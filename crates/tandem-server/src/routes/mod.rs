@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod content;
 pub mod conversations;
+pub mod events;
 pub mod health;
 pub mod insights;
 pub mod live;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/users", get(users::list).post(users::create))
         .route("/api/v1/users/{id}", patch(users::update))
         .route("/api/v1/teams", get(teams::list).post(teams::create))
+        .route("/api/v1/events", get(events::feed))
         .route("/api/v1/live", get(live::staff))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

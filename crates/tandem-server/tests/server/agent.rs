@@ -421,16 +421,16 @@ async fn removing_the_assignee_puts_an_assigned_conversation_back_in_the_queue()
     );
     let queue = list(&app, &app.admin_token, "?status=queued&assignee=none").await;
     assert_eq!(ids(&queue), vec![ada.conversation_id.clone()]);
-    let kinds: Vec<_> = app
+    let changes: Vec<_> = app
         .events(&ada.conversation_id)
         .await
         .iter()
-        .map(|e| e["kind"].clone())
+        .map(|e| (e["kind"].clone(), e["data"]["change"].clone()))
         .collect();
     assert_eq!(
-        kinds.last(),
-        Some(&json!("assigned")),
-        "status_changed then assigned: {kinds:?}"
+        changes.last(),
+        Some(&(json!("conversation_updated"), json!("assignee"))),
+        "status, then assignee: {changes:?}"
     );
 }
 
@@ -591,47 +591,55 @@ async fn the_event_log_records_each_change_in_order() {
     let expected = vec![
         ("conversation_created", customer.clone(), None),
         (
-            "message_added",
+            "message_created",
             customer.clone(),
             Some(json!({ "message_id": asked["id"], "author": "customer", "internal": false })),
         ),
         (
-            "message_added",
+            "message_created",
             admin.clone(),
             Some(json!({ "message_id": note["id"], "author": "agent", "internal": true })),
         ),
         (
-            "message_added",
+            "message_created",
             admin.clone(),
             Some(json!({ "message_id": reply["id"], "author": "agent", "internal": false })),
         ),
         (
-            "status_changed",
+            "conversation_updated",
             admin.clone(),
-            Some(json!({ "from": "bot", "to": "assigned" })),
+            Some(json!({ "change": "status", "from": "bot", "to": "assigned" })),
         ),
         (
-            "assigned",
+            "conversation_updated",
             admin.clone(),
-            Some(json!({ "from": null, "to": app.admin_id })),
+            Some(json!({ "change": "assignee", "from": null, "to": app.admin_id })),
         ),
         (
-            "priority_changed",
+            "conversation_updated",
             by_agent.clone(),
-            Some(json!({ "from": "normal", "to": "urgent" })),
-        ),
-        ("tagged", by_agent.clone(), Some(json!({ "tag": "refund" }))),
-        (
-            "assigned",
-            admin.clone(),
-            Some(json!({ "from": app.admin_id, "to": agent.id })),
+            Some(json!({ "change": "priority", "from": "normal", "to": "urgent" })),
         ),
         (
-            "status_changed",
+            "conversation_updated",
             by_agent.clone(),
-            Some(json!({ "from": "assigned", "to": "resolved" })),
+            Some(json!({ "change": "tag_added", "tag": "refund" })),
         ),
-        ("untagged", by_agent.clone(), Some(json!({ "tag": "refund" }))),
+        (
+            "conversation_updated",
+            admin.clone(),
+            Some(json!({ "change": "assignee", "from": app.admin_id, "to": agent.id })),
+        ),
+        (
+            "conversation_updated",
+            by_agent.clone(),
+            Some(json!({ "change": "status", "from": "assigned", "to": "resolved" })),
+        ),
+        (
+            "conversation_updated",
+            by_agent.clone(),
+            Some(json!({ "change": "tag_removed", "tag": "refund" })),
+        ),
     ];
     let kinds: Vec<_> = summary.iter().map(|(k, _, _)| k.as_str()).collect();
     let expected_kinds: Vec<_> = expected.iter().map(|(k, _, _)| *k).collect();

@@ -131,7 +131,7 @@ async fn bad_message_bodies_get_clear_errors_and_store_nothing() {
         .iter()
         .map(|e| e["kind"].clone())
         .collect();
-    assert_eq!(kinds, [json!("conversation_created"), json!("message_added")]);
+    assert_eq!(kinds, [json!("conversation_created"), json!("message_created")]);
 }
 
 #[tokio::test]

@@ -89,7 +89,13 @@ async fn a_customer_socket_gets_replies_but_no_notes_and_nothing_from_other_conv
         "the first frame Ada gets is the reply, got {first}"
     );
     assert_eq!(first["message"], reply);
-    let second = next_event(&mut customer).await;
+    let mut second = next_event(&mut customer).await;
+    let seq = second["seq"].take();
+    assert!(
+        seq.as_i64().unwrap() > first["seq"].as_i64().unwrap(),
+        "frames carry increasing seq"
+    );
+    second.as_object_mut().unwrap().remove("seq");
     assert_eq!(
         second,
         json!({ "type": "status_changed", "conversation_id": ada.conversation_id, "status": "assigned" })

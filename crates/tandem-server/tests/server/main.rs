@@ -7,6 +7,7 @@ mod agent;
 mod browser;
 mod content;
 mod errors;
+mod events;
 mod insights;
 mod live;
 mod openapi;

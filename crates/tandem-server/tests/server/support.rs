@@ -68,7 +68,11 @@ pub async fn spawn_app_with(server_config: ServerConfig, engine_config: EngineCo
         .await
         .expect("the SQLite store opens");
     store.migrate().await.expect("migrations apply");
-    let engine = Arc::new(Engine::new(store, Arc::new(LocalBus::default()), engine_config));
+    let engine = Arc::new(
+        Engine::open(store, Arc::new(LocalBus::default()), engine_config)
+            .await
+            .unwrap(),
+    );
     engine
         .bootstrap_admin(ADMIN_EMAIL, Some(ADMIN_PASSWORD))
         .await

@@ -6,6 +6,8 @@ use tandem_core::ids::{ConversationId, TeamId, UserId};
 use tandem_core::model::{Author, ConversationStatus, Priority, Role};
 use tandem_store::*;
 
+pub use crate::outbox::*;
+
 pub fn new_conversation(email: &str) -> NewConversation {
     NewConversation {
         customer_name: format!("Customer {email}"),
@@ -29,7 +31,7 @@ pub fn customer_says(conversation: ConversationId, text: &str) -> NewMessage {
     }
 }
 
-fn new_user(email: &str, role: Role) -> NewUser {
+pub fn new_user(email: &str, role: Role) -> NewUser {
     NewUser {
         email: email.to_owned(),
         name: format!("User {email}"),
@@ -280,7 +282,7 @@ pub async fn messages_update_the_read_model_in_one_transaction(store: &dyn Store
         .append_message(customer_says(conversation.id, "  Where   is my\nparcel? "))
         .await
         .unwrap();
-    assert_eq!(event.kind, EventKind::MessageAdded);
+    assert_eq!(event.kind, EventKind::MessageCreated);
     assert_eq!(event.data["message_id"], serde_json::json!(message.id));
     let after = store.get_conversation(conversation.id).await.unwrap().unwrap();
     assert_eq!(after.message_count, 1);
@@ -380,21 +382,20 @@ pub async fn updates_record_one_event_per_real_change(store: &dyn Store) {
         .await
         .unwrap();
     let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, vec![EventKind::ConversationUpdated; 6]);
+    let changes: Vec<_> = events
+        .iter()
+        .map(|e| e.data["change"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        kinds,
-        vec![
-            EventKind::StatusChanged,
-            EventKind::PriorityChanged,
-            EventKind::Assigned,
-            EventKind::TeamChanged,
-            EventKind::Tagged,
-            EventKind::Tagged
-        ]
+        changes,
+        vec!["status", "priority", "assignee", "team", "tag_added", "tag_added"]
     );
     assert_eq!(
         events[0].data,
-        serde_json::json!({ "from": "bot", "to": "assigned" })
+        serde_json::json!({ "change": "status", "from": "bot", "to": "assigned" })
     );
+    assert!(events.iter().all(|e| e.conversation_id == Some(conversation.id)));
     assert!(events.iter().all(|e| e.actor == actor));
     assert_eq!(after.status, ConversationStatus::Assigned);
     assert_eq!(
@@ -743,7 +744,7 @@ pub async fn service_levels_are_breached_once_and_filtered(store: &dyn Store) {
     assert_eq!(events.len(), 1);
     assert_eq!(
         (events[0].conversation_id, events[0].kind),
-        (late.id, EventKind::SlaBreached)
+        (Some(late.id), EventKind::SlaBreached)
     );
     assert_eq!(events[0].data["target"], "first_response");
     assert!(
@@ -822,7 +823,10 @@ pub async fn service_levels_are_breached_once_and_filtered(store: &dyn Store) {
     assert!(late_resolution.iter().all(|e| e.data["target"] == "resolution"));
 }
 
-fn decision(message: tandem_core::ids::MessageId, kind: tandem_core::decision::DecisionKind) -> NewDecision {
+pub fn decision(
+    message: tandem_core::ids::MessageId,
+    kind: tandem_core::decision::DecisionKind,
+) -> NewDecision {
     NewDecision {
         message_id: message,
         kind,

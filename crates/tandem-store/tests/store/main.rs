@@ -5,6 +5,7 @@
 
 mod backends;
 mod contract;
+mod outbox;
 
 /// Declares one test per contract case for each backend.
 macro_rules! contract_tests {
@@ -49,6 +50,11 @@ contract_tests!(
     event_log_is_append_only,
     service_levels_are_breached_once_and_filtered,
     insight_counts_cover_decisions_statuses_and_teams,
+    the_feed_pages_every_event_once_in_seq_order,
+    events_without_a_conversation_join_the_feed,
+    concurrent_writers_never_let_a_reader_skip_an_event,
+    targeted_lookups_find_one_record,
+    recent_windows_keep_the_last_items_in_order,
 );
 
 #[tokio::test]
@@ -60,20 +66,25 @@ async fn sqlite_committed_writes_survive_reopening() {
             .await
             .unwrap();
         tandem_store::Store::migrate(&store).await.unwrap();
-        let (conversation, _) =
-            tandem_store::Store::create_conversation(&store, contract::new_conversation("a@x.org"))
-                .await
-                .unwrap();
-        tandem_store::Store::append_message(&store, contract::customer_says(conversation.id, "kept"))
-            .await
-            .unwrap();
+        let (conversation, _) = tandem_store::ConversationStore::create_conversation(
+            &store,
+            contract::new_conversation("a@x.org"),
+        )
+        .await
+        .unwrap();
+        tandem_store::ConversationStore::append_message(
+            &store,
+            contract::customer_says(conversation.id, "kept"),
+        )
+        .await
+        .unwrap();
         conversation.id
     };
     let store = tandem_store::SqliteStore::open(&path, tandem_store::SqliteDurability::Full)
         .await
         .unwrap();
     tandem_store::Store::migrate(&store).await.unwrap();
-    let messages = tandem_store::Store::list_messages(&store, id, false)
+    let messages = tandem_store::ConversationStore::list_messages(&store, id, false)
         .await
         .unwrap();
     assert_eq!(

@@ -1,13 +1,19 @@
 //! The embedded default: one SQLite file in WAL mode. Writes go through a single connection (SQLite
-//! has one writer at a time anyway, and this avoids busy retries); reads use a small pool.
+//! has one writer at a time anyway, and this avoids busy retries), which also makes the outbox
+//! ordered: events commit in `seq` order. Reads use a small pool.
 
+use futures::future::BoxFuture;
+use futures::FutureExt;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteQueryResult, SqliteSynchronous,
 };
+use sqlx::Sqlite;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::queries::store_impl;
+use super::{Dialect, SqlStore};
+use crate::{Backend, Result};
 
 /// How hard SQLite works to keep a committed write.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,14 +26,34 @@ pub enum SqliteDurability {
     Normal,
 }
 
-pub struct SqliteStore {
-    writer: SqlitePool,
-    reader: SqlitePool,
+impl Dialect for Sqlite {
+    const BACKEND: Backend = Backend::Sqlite;
+    const FOR_UPDATE: &'static str = "";
+    const SKIP_LOCKED: &'static str = "";
+
+    fn lock_outbox(_conn: &mut SqliteConnection) -> BoxFuture<'_, Result<()>> {
+        // The single writer connection already serialises every transaction.
+        futures::future::ready(Ok(())).boxed()
+    }
+
+    fn rows_affected(result: &SqliteQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
+    fn migrate(pool: &SqlitePool) -> BoxFuture<'_, Result<()>> {
+        async move {
+            sqlx::migrate!("./migrations/sqlite")
+                .run(pool)
+                .await
+                .map_err(|e| tandem_core::Error::internal(format!("cannot migrate the SQLite database: {e}")))
+        }
+        .boxed()
+    }
 }
 
-impl SqliteStore {
+impl SqlStore<Sqlite> {
     /// Opens (creating if needed) the database file.
-    pub async fn open(path: &Path, durability: SqliteDurability) -> crate::Result<Self> {
+    pub async fn open(path: &Path, durability: SqliteDurability) -> Result<Self> {
         let synchronous = match durability {
             SqliteDurability::Full => SqliteSynchronous::Full,
             SqliteDurability::Normal => SqliteSynchronous::Normal,
@@ -54,27 +80,4 @@ impl SqliteStore {
             .map_err(open_error)?;
         Ok(Self { writer, reader })
     }
-
-    fn writer(&self) -> &SqlitePool {
-        &self.writer
-    }
-
-    fn reader(&self) -> &SqlitePool {
-        &self.reader
-    }
-
-    async fn run_migrations(&self) -> crate::Result<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.writer)
-            .await
-            .map_err(|e| tandem_core::Error::internal(format!("cannot migrate the SQLite database: {e}")))
-    }
 }
-
-store_impl!(
-    SqliteStore,
-    sqlx::Sqlite,
-    backend = Backend::Sqlite,
-    for_update = "",
-    skip_locked = ""
-);

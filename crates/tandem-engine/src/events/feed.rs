@@ -1,0 +1,76 @@
+//! Reading committed events: the feed for integrations and the replay for live clients that
+//! reconnect.
+
+use tandem_core::event::Event;
+use tandem_core::permission::Permission;
+use tandem_core::Error;
+
+use super::Committed;
+use crate::auth::Staff;
+use crate::{Engine, Result};
+
+/// The most events one page of the feed holds, and how many it holds by default.
+pub const MAX_FEED_PAGE: i64 = 1000;
+pub const DEFAULT_FEED_PAGE: i64 = 100;
+
+/// A page of the feed.
+#[derive(Clone, Debug)]
+pub struct FeedPage {
+    pub events: Vec<Event>,
+    /// The `seq` to ask after next: the last event's, or `after` itself when the page is empty.
+    pub next_after: i64,
+}
+
+/// Reads `after` and `limit` as they arrive in a query string.
+pub fn feed_position(after: Option<&str>, limit: Option<&str>) -> Result<(i64, i64)> {
+    let after =
+        match after.map(str::trim) {
+            None | Some("") => 0,
+            Some(text) => text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                Error::invalid("invalid_after", "after must be a sequence number (0 or more)")
+            })?,
+        };
+    let limit = match limit.map(str::trim) {
+        None | Some("") => DEFAULT_FEED_PAGE,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_FEED_PAGE).contains(n))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "invalid_limit",
+                    format!("limit must be a whole number from 1 to {MAX_FEED_PAGE}"),
+                )
+            })?,
+    };
+    Ok((after, limit))
+}
+
+impl Engine {
+    /// The events committed after `after`, oldest first, at most `limit`.
+    pub async fn event_feed(&self, staff: &Staff, after: i64, limit: i64) -> Result<FeedPage> {
+        staff.require(Permission::ReadEventFeed)?;
+        let events = self
+            .store
+            .events_after(after, limit.clamp(1, MAX_FEED_PAGE))
+            .await?;
+        let next_after = events.last().map_or(after, |e| e.seq);
+        Ok(FeedPage { events, next_after })
+    }
+
+    /// Up to `limit` committed events after `after`, joined for live clients (who decide what each
+    /// audience sees): what a reconnecting client missed.
+    pub async fn replay(&self, after: i64, limit: i64) -> Result<Vec<Committed>> {
+        let events = self
+            .store
+            .events_after(after, limit.clamp(1, MAX_FEED_PAGE))
+            .await?;
+        super::relay::join(self.store.as_ref(), events).await
+    }
+
+    /// Publishes what was committed since the last time (the engine calls it after each write; the
+    /// background job calls it to pick up other instances' events).
+    pub async fn publish_committed(&self) {
+        self.relay.flush_quietly().await;
+    }
+}

@@ -1,0 +1,44 @@
+//! Content packs and trained models, as versioned rows with one active of each.
+
+use async_trait::async_trait;
+use tandem_core::ids::UserId;
+
+use crate::Result;
+
+/// A content pack as stored (the JSON of the engine's pack type).
+#[derive(Clone, Debug)]
+pub struct StoredPack {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub content: String,
+    pub imported_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A trained model as stored.
+#[derive(Clone, Debug)]
+pub struct StoredModel {
+    pub id: String,
+    pub pack_id: String,
+    pub bytes: Vec<u8>,
+    pub metrics: String,
+    pub training_set_hash: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[async_trait]
+pub trait ContentStore: Send + Sync {
+    /// Stores a content pack (JSON) and makes it the active one.
+    async fn save_pack(&self, name: &str, version: &str, content: &str) -> Result<StoredPack>;
+    async fn active_pack(&self) -> Result<Option<StoredPack>>;
+    /// Stores a trained model for a pack and makes it the pack's active model.
+    async fn save_model(
+        &self,
+        pack_id: &str,
+        bytes: &[u8],
+        metrics: &str,
+        training_set_hash: &str,
+        promoted_by: Option<UserId>,
+    ) -> Result<StoredModel>;
+    async fn active_model(&self, pack_id: &str) -> Result<Option<StoredModel>>;
+}

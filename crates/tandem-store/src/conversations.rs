@@ -1,0 +1,139 @@
+//! Conversations and their messages, with the customers who start them. Every change appends its
+//! events (see [`crate::EventStore`]) in the same transaction.
+
+use async_trait::async_trait;
+use tandem_core::decision::HandoffReason;
+use tandem_core::event::{Actor, Event};
+use tandem_core::ids::{ConversationId, CustomerId, MessageId, TeamId, UserId};
+use tandem_core::model::{Author, Conversation, ConversationStatus, Message, Priority, Source};
+
+use crate::Result;
+
+#[derive(Clone, Debug)]
+pub struct NewConversation {
+    pub customer_name: String,
+    pub customer_email: String,
+    pub token_hash: String,
+    /// The e-mail address was signed by the business's site.
+    pub customer_verified: bool,
+    pub status: ConversationStatus,
+    pub priority: Priority,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewMessage {
+    pub conversation_id: ConversationId,
+    pub author: Author,
+    pub author_user_id: Option<UserId>,
+    pub text: String,
+    pub internal: bool,
+    pub sources: Vec<Source>,
+    pub actor: Actor,
+}
+
+/// Fields to change on a conversation; `None` leaves a field as it is. For `assignee` and `team`,
+/// `Some(None)` clears the field.
+#[derive(Clone, Debug, Default)]
+pub struct ConversationChange {
+    pub status: Option<ConversationStatus>,
+    pub priority: Option<Priority>,
+    pub assignee: Option<Option<UserId>>,
+    pub team: Option<Option<TeamId>>,
+    pub add_tags: Vec<String>,
+    pub remove_tags: Vec<String>,
+    /// Hands the case to people for this reason (records a `handed_off` event).
+    pub handoff: Option<HandoffReason>,
+    /// Replaces the summary for agents.
+    pub summary: Option<String>,
+    /// Replaces the latest triage.
+    pub triage: Option<serde_json::Value>,
+    /// Sets the service-level targets (first response, resolution).
+    pub sla_due: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
+}
+
+/// Whose conversations to list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Unassigned,
+    User(UserId),
+}
+
+/// A query over conversations; all given criteria must hold. Newest activity first.
+#[derive(Clone, Debug)]
+pub struct ConversationFilter {
+    pub status: Option<ConversationStatus>,
+    pub assignee: Option<AssigneeFilter>,
+    pub team: Option<TeamId>,
+    pub tag: Option<String>,
+    /// Case-insensitive substring of the customer's name or e-mail, or of any message.
+    pub text: Option<String>,
+    /// Only open cases that missed a service-level target.
+    pub sla_breached: bool,
+    /// Only cases waiting for or with a person (queued or assigned).
+    pub open_only: bool,
+    /// Only this customer's conversations.
+    pub customer: Option<CustomerId>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Default for ConversationFilter {
+    fn default() -> Self {
+        Self {
+            status: None,
+            assignee: None,
+            team: None,
+            tag: None,
+            text: None,
+            sla_breached: false,
+            open_only: false,
+            customer: None,
+            limit: 50,
+            offset: 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ConversationPage {
+    pub conversations: Vec<Conversation>,
+    /// How many conversations match the filter in all.
+    pub total: i64,
+}
+
+#[async_trait]
+pub trait ConversationStore: Send + Sync {
+    /// Creates (or finds, by e-mail) the customer and opens a conversation for them.
+    async fn create_conversation(&self, new: NewConversation) -> Result<(Conversation, Vec<Event>)>;
+    async fn get_conversation(&self, id: ConversationId) -> Result<Option<Conversation>>;
+    /// The hash of the customer token that opens this conversation.
+    async fn conversation_token_hash(&self, id: ConversationId) -> Result<Option<String>>;
+    async fn list_conversations(&self, filter: &ConversationFilter) -> Result<ConversationPage>;
+    /// How many conversations the customer has had in all.
+    async fn count_customer_conversations(&self, customer: CustomerId) -> Result<i64>;
+    /// Applies the change and records one event per field that really changed.
+    async fn update_conversation(
+        &self,
+        id: ConversationId,
+        change: ConversationChange,
+        actor: Actor,
+    ) -> Result<(Conversation, Vec<Event>)>;
+    /// Stores the message, updates the conversation's read model and appends the event, in one
+    /// transaction.
+    async fn append_message(&self, message: NewMessage) -> Result<(Message, Event)>;
+    async fn get_message(&self, id: MessageId) -> Result<Option<Message>>;
+    /// The conversation's messages, oldest first.
+    async fn list_messages(
+        &self,
+        conversation: ConversationId,
+        include_internal: bool,
+    ) -> Result<Vec<Message>>;
+    /// The conversation's last `limit` messages (at most), oldest first: what one bot turn reads,
+    /// so its cost does not grow with the conversation.
+    async fn recent_messages(
+        &self,
+        conversation: ConversationId,
+        include_internal: bool,
+        limit: i64,
+    ) -> Result<Vec<Message>>;
+}

@@ -1,0 +1,55 @@
+//! The bot's decisions: each written with its reply and the change to the conversation in one
+//! transaction.
+
+use async_trait::async_trait;
+use tandem_core::decision::{Decision, DecisionKind, HandoffReason, IntentScore};
+use tandem_core::ids::ConversationId;
+use tandem_core::model::Conversation;
+
+use crate::conversations::{ConversationChange, NewMessage};
+use crate::Result;
+
+/// A decision to record; the customer message it is about must exist.
+#[derive(Clone, Debug)]
+pub struct NewDecision {
+    pub message_id: tandem_core::ids::MessageId,
+    pub kind: DecisionKind,
+    pub intent: Option<String>,
+    pub confidence: f32,
+    pub top_intents: Vec<IntentScore>,
+    pub signals: serde_json::Value,
+    pub reasons: Vec<String>,
+    pub handoff_reason: Option<HandoffReason>,
+    pub slot: Option<String>,
+    pub entities: serde_json::Value,
+}
+
+/// Everything the bot does about one customer message, written in one transaction: the decision,
+/// the reply (if any) and the change to the conversation (handoff, priority, summary, triage).
+#[derive(Clone, Debug)]
+pub struct BotTurn {
+    pub conversation_id: ConversationId,
+    pub decision: NewDecision,
+    pub reply: Option<NewMessage>,
+    pub change: ConversationChange,
+}
+
+/// What a bot turn wrote.
+#[derive(Clone, Debug)]
+pub struct BotTurnOutcome {
+    pub reply: Option<tandem_core::model::Message>,
+    pub conversation: Conversation,
+    pub events: Vec<tandem_core::event::Event>,
+}
+
+#[async_trait]
+pub trait DecisionStore: Send + Sync {
+    /// Writes a decision, its reply and the conversation change in one transaction, with a
+    /// `decision_made` event — only while the conversation is still with the bot (checked under a
+    /// row lock); otherwise writes nothing and returns `None`.
+    async fn record_bot_turn(&self, turn: BotTurn) -> Result<Option<BotTurnOutcome>>;
+    /// The conversation's decisions, oldest first.
+    async fn list_decisions(&self, conversation: ConversationId) -> Result<Vec<Decision>>;
+    /// The conversation's last `limit` decisions (at most), oldest first.
+    async fn recent_decisions(&self, conversation: ConversationId, limit: i64) -> Result<Vec<Decision>>;
+}

@@ -1,0 +1,549 @@
+//! Conversations, customers and messages. Every change appends its events in its transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Transaction, Type};
+use tandem_core::event::{Actor, Change, Event, EventKind};
+use tandem_core::ids::{ConversationId, CustomerId, MessageId};
+use tandem_core::model::{Author, Conversation, Message};
+use tandem_core::Error;
+
+use super::{Dialect, Dynamic, SqlStore, Value};
+use crate::codec::{
+    db_error, micros, preview, time, to_json, ConversationRow, MessageRow, CONVERSATION_COLUMNS,
+    MESSAGE_COLUMNS,
+};
+use crate::conversations::{
+    AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, ConversationStore,
+    NewConversation, NewMessage,
+};
+use crate::Result;
+
+impl<DB> SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+{
+    /// Conversations with their tags.
+    pub(super) async fn hydrate(&self, rows: Vec<ConversationRow>) -> Result<Vec<Conversation>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q =
+            Dynamic::new("SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN ");
+        q.bind_list(rows.iter().map(|r| r.id.clone()));
+        let tags: Vec<(String, String)> = q
+            .bind_to(sqlx::query_as(q.sql()))
+            .fetch_all(self.reader())
+            .await
+            .map_err(db_error)?;
+        rows.into_iter().map(|r| r.into_conversation(&tags)).collect()
+    }
+
+    pub(super) async fn read_conversation(&self, conversation: ConversationId) -> Result<Conversation> {
+        self.get_conversation(conversation)
+            .await?
+            .ok_or_else(|| Error::not_found("conversation"))
+    }
+
+    /// Sets one column of a conversation (the name is one of this file's constants).
+    async fn set_column<T>(tx: &mut Transaction<'_, DB>, key: &str, column: &str, value: T) -> Result<()>
+    where
+        T: for<'q> Encode<'q, DB> + Type<DB> + Send + 'static,
+    {
+        // `column` is always a literal of this file, never input.
+        sqlx::query(&format!("UPDATE conversations SET {column} = $1 WHERE id = $2"))
+            .bind(value)
+            .bind(key.to_owned())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    /// Applies a change inside the caller's transaction; one event per field that really changed.
+    pub(super) async fn update_conversation_tx(
+        tx: &mut Transaction<'_, DB>,
+        conversation: ConversationId,
+        change: ConversationChange,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>> {
+        let key = conversation.to_string();
+        let current: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(&format!(
+            "SELECT status, priority, assignee_id, team_id FROM conversations WHERE id = $1{}",
+            DB::FOR_UPDATE
+        ))
+        .bind(key.clone())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        let Some((status, priority, assignee, team)) = current else {
+            return Err(Error::not_found("conversation"));
+        };
+        let mut events = Vec::new();
+        let updated = |change: Change, from: serde_json::Value, to: serde_json::Value| serde_json::json!({ "change": change, "from": from, "to": to });
+        if let Some(new) = change.status.filter(|s| s.as_str() != status) {
+            Self::set_column(tx, &key, "status", new.as_str().to_owned()).await?;
+            let data = updated(Change::Status, status.into(), new.as_str().into());
+            events.push(
+                Self::insert_event(
+                    tx,
+                    Some(conversation),
+                    EventKind::ConversationUpdated,
+                    actor,
+                    data,
+                    now,
+                )
+                .await?,
+            );
+        }
+        if let Some(new) = change.priority.filter(|p| p.as_str() != priority) {
+            Self::set_column(tx, &key, "priority", new.as_str().to_owned()).await?;
+            let data = updated(Change::Priority, priority.into(), new.as_str().into());
+            events.push(
+                Self::insert_event(
+                    tx,
+                    Some(conversation),
+                    EventKind::ConversationUpdated,
+                    actor,
+                    data,
+                    now,
+                )
+                .await?,
+            );
+        }
+        if let Some(new) = change
+            .assignee
+            .map(|a| a.map(|u| u.to_string()))
+            .filter(|a| *a != assignee)
+        {
+            Self::set_column(tx, &key, "assignee_id", new.clone()).await?;
+            let data = updated(Change::Assignee, assignee.into(), new.into());
+            events.push(
+                Self::insert_event(
+                    tx,
+                    Some(conversation),
+                    EventKind::ConversationUpdated,
+                    actor,
+                    data,
+                    now,
+                )
+                .await?,
+            );
+        }
+        if let Some(new) = change
+            .team
+            .map(|t| t.map(|t| t.to_string()))
+            .filter(|t| *t != team)
+        {
+            Self::set_column(tx, &key, "team_id", new.clone()).await?;
+            let data = updated(Change::Team, team.into(), new.into());
+            events.push(
+                Self::insert_event(
+                    tx,
+                    Some(conversation),
+                    EventKind::ConversationUpdated,
+                    actor,
+                    data,
+                    now,
+                )
+                .await?,
+            );
+        }
+        for tag in change.add_tags {
+            let added = sqlx::query(
+                "INSERT INTO conversation_tags (conversation_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(key.clone())
+            .bind(tag.clone())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            if DB::rows_affected(&added) > 0 {
+                let data = serde_json::json!({ "change": Change::TagAdded, "tag": tag });
+                events.push(
+                    Self::insert_event(
+                        tx,
+                        Some(conversation),
+                        EventKind::ConversationUpdated,
+                        actor,
+                        data,
+                        now,
+                    )
+                    .await?,
+                );
+            }
+        }
+        for tag in change.remove_tags {
+            let removed =
+                sqlx::query("DELETE FROM conversation_tags WHERE conversation_id = $1 AND tag = $2")
+                    .bind(key.clone())
+                    .bind(tag.clone())
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_error)?;
+            if DB::rows_affected(&removed) > 0 {
+                let data = serde_json::json!({ "change": Change::TagRemoved, "tag": tag });
+                events.push(
+                    Self::insert_event(
+                        tx,
+                        Some(conversation),
+                        EventKind::ConversationUpdated,
+                        actor,
+                        data,
+                        now,
+                    )
+                    .await?,
+                );
+            }
+        }
+        if let Some(reason) = change.handoff {
+            Self::set_column(tx, &key, "handoff_reason", reason.as_str().to_owned()).await?;
+            let data = serde_json::json!({ "reason": reason });
+            events.push(
+                Self::insert_event(tx, Some(conversation), EventKind::HandedOff, actor, data, now).await?,
+            );
+        }
+        if let Some(summary) = change.summary {
+            Self::set_column(tx, &key, "summary", summary).await?;
+        }
+        if let Some((first, resolution)) = change.sla_due {
+            sqlx::query(
+                "UPDATE conversations SET first_response_due_at = $1, resolution_due_at = $2, \
+                 first_response_breached = $3, resolution_breached = $3 WHERE id = $4",
+            )
+            .bind(micros(first))
+            .bind(micros(resolution))
+            .bind(false)
+            .bind(key.clone())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        }
+        if let Some(triage) = &change.triage {
+            Self::set_column(tx, &key, "triage", to_json(triage)?).await?;
+        }
+        if !events.is_empty() {
+            Self::set_column(tx, &key, "updated_at", micros(now)).await?;
+        }
+        Ok(events)
+    }
+
+    /// Stores a message inside the caller's transaction, with its read-model update and event.
+    pub(super) async fn append_message_tx(
+        tx: &mut Transaction<'_, DB>,
+        message: NewMessage,
+        now: DateTime<Utc>,
+    ) -> Result<(Message, Event)> {
+        let message_id = MessageId::new();
+        let key = message.conversation_id.to_string();
+        let update = if message.internal {
+            sqlx::query(
+                "UPDATE conversations SET message_count = message_count + 1, updated_at = $1 WHERE id = $2",
+            )
+            .bind(micros(now))
+            .bind(key.clone())
+        } else {
+            sqlx::query(
+                "UPDATE conversations SET message_count = message_count + 1, updated_at = $1, \
+                 last_message_at = $1, preview = $2 WHERE id = $3",
+            )
+            .bind(micros(now))
+            .bind(preview(&message.text))
+            .bind(key.clone())
+        };
+        if DB::rows_affected(&update.execute(&mut **tx).await.map_err(db_error)?) == 0 {
+            return Err(Error::not_found("conversation"));
+        }
+        if message.author == Author::Agent && !message.internal {
+            sqlx::query(
+                "UPDATE conversations SET first_response_at = COALESCE(first_response_at, $1) WHERE id = $2",
+            )
+            .bind(micros(now))
+            .bind(key.clone())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        }
+        sqlx::query(
+            "INSERT INTO messages (id, conversation_id, author, author_user_id, text, internal, sources, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(message_id.to_string())
+        .bind(key)
+        .bind(message.author.as_str().to_owned())
+        .bind(message.author_user_id.map(|u| u.to_string()))
+        .bind(message.text.clone())
+        .bind(message.internal)
+        .bind(to_json(&message.sources)?)
+        .bind(micros(now))
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        let data = serde_json::json!({
+            "message_id": message_id,
+            "author": message.author,
+            "internal": message.internal,
+        });
+        let event = Self::insert_event(
+            tx,
+            Some(message.conversation_id),
+            EventKind::MessageCreated,
+            &message.actor,
+            data,
+            now,
+        )
+        .await?;
+        let stored = Message {
+            id: message_id,
+            conversation_id: message.conversation_id,
+            author: message.author,
+            author_user_id: message.author_user_id,
+            text: message.text,
+            internal: message.internal,
+            sources: message.sources,
+            created_at: time(micros(now))?,
+        };
+        Ok((stored, event))
+    }
+}
+
+/// Adds the filter's conditions to a query over `conversations c JOIN customers cu`.
+fn push_where(q: &mut Dynamic, filter: &ConversationFilter) {
+    q.push(" WHERE 1 = 1");
+    if let Some(status) = filter.status {
+        q.push(" AND c.status = ")
+            .bind(Value::Text(status.as_str().to_owned()));
+    }
+    match filter.assignee {
+        Some(AssigneeFilter::Unassigned) => {
+            q.push(" AND c.assignee_id IS NULL");
+        }
+        Some(AssigneeFilter::User(user)) => {
+            q.push(" AND c.assignee_id = ")
+                .bind(Value::Text(user.to_string()));
+        }
+        None => {}
+    }
+    if filter.open_only {
+        q.push(" AND c.status IN ('queued', 'assigned')");
+    }
+    if let Some(customer) = filter.customer {
+        q.push(" AND c.customer_id = ")
+            .bind(Value::Text(customer.to_string()));
+    }
+    if let Some(team) = filter.team {
+        q.push(" AND c.team_id = ").bind(Value::Text(team.to_string()));
+    }
+    if let Some(tag) = &filter.tag {
+        q.push(" AND EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ")
+            .bind(Value::Text(tag.clone()))
+            .push(")");
+    }
+    if filter.sla_breached {
+        q.push(" AND c.status IN ('queued', 'assigned') AND (c.first_response_breached = ")
+            .bind(Value::Bool(true))
+            .push(" OR c.resolution_breached = ")
+            .bind(Value::Bool(true))
+            .push(")");
+    }
+    if let Some(text) = &filter.text {
+        let escaped = text
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        q.push(" AND (lower(cu.name) LIKE ")
+            .bind(Value::Text(pattern.clone()))
+            .push(" ESCAPE '\\'");
+        q.push(" OR lower(cu.email) LIKE ")
+            .bind(Value::Text(pattern.clone()))
+            .push(" ESCAPE '\\'");
+        q.push(" OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND lower(m.text) LIKE ")
+            .bind(Value::Text(pattern))
+            .push(" ESCAPE '\\'))");
+    }
+}
+
+#[async_trait]
+impl<DB> ConversationStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+{
+    async fn create_conversation(&self, new: NewConversation) -> Result<(Conversation, Vec<Event>)> {
+        let now = Utc::now();
+        let conversation_id = ConversationId::new();
+        let mut tx = self.writer().begin().await.map_err(db_error)?;
+        // The first conversation creates the customer; later ones find it by e-mail.
+        let (customer_id,): (String,) = sqlx::query_as(
+            "INSERT INTO customers (id, name, email, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (email) DO UPDATE SET email = excluded.email RETURNING id",
+        )
+        .bind(CustomerId::new().to_string())
+        .bind(new.customer_name)
+        .bind(new.customer_email)
+        .bind(micros(now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO conversations (id, customer_id, token_hash, status, priority, created_at, \
+             updated_at, last_message_at, customer_verified) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(conversation_id.to_string())
+        .bind(customer_id.clone())
+        .bind(new.token_hash)
+        .bind(new.status.as_str().to_owned())
+        .bind(new.priority.as_str().to_owned())
+        .bind(micros(now))
+        .bind(micros(now))
+        .bind(micros(now))
+        .bind(new.customer_verified)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let event = Self::insert_event(
+            &mut tx,
+            Some(conversation_id),
+            EventKind::ConversationCreated,
+            &Actor::Customer,
+            serde_json::json!({ "customer_id": customer_id, "status": new.status }),
+            now,
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        let conversation = self
+            .get_conversation(conversation_id)
+            .await?
+            .ok_or_else(|| Error::internal("the new conversation cannot be read back"))?;
+        Ok((conversation, vec![event]))
+    }
+
+    async fn get_conversation(&self, conversation: ConversationId) -> Result<Option<Conversation>> {
+        let row: Option<ConversationRow> =
+            sqlx::query_as(&format!("SELECT {CONVERSATION_COLUMNS} WHERE c.id = $1"))
+                .bind(conversation.to_string())
+                .fetch_optional(self.reader())
+                .await
+                .map_err(db_error)?;
+        Ok(self.hydrate(row.into_iter().collect()).await?.pop())
+    }
+
+    async fn conversation_token_hash(&self, conversation: ConversationId) -> Result<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT token_hash FROM conversations WHERE id = $1")
+            .bind(conversation.to_string())
+            .fetch_optional(self.reader())
+            .await
+            .map_err(db_error)?;
+        Ok(row.map(|(h,)| h))
+    }
+
+    async fn list_conversations(&self, filter: &ConversationFilter) -> Result<ConversationPage> {
+        let mut count =
+            Dynamic::new("SELECT COUNT(*) FROM conversations c JOIN customers cu ON cu.id = c.customer_id");
+        push_where(&mut count, filter);
+        let (total,): (i64,) = count
+            .bind_to(sqlx::query_as(count.sql()))
+            .fetch_one(self.reader())
+            .await
+            .map_err(db_error)?;
+        let mut q = Dynamic::new(format!("SELECT {CONVERSATION_COLUMNS}"));
+        push_where(&mut q, filter);
+        q.push(" ORDER BY c.last_message_at DESC, c.id DESC LIMIT ")
+            .bind(Value::Int(filter.limit))
+            .push(" OFFSET ")
+            .bind(Value::Int(filter.offset));
+        let rows: Vec<ConversationRow> = q
+            .bind_to(sqlx::query_as(q.sql()))
+            .fetch_all(self.reader())
+            .await
+            .map_err(db_error)?;
+        Ok(ConversationPage {
+            conversations: self.hydrate(rows).await?,
+            total,
+        })
+    }
+
+    async fn count_customer_conversations(&self, customer: CustomerId) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM conversations WHERE customer_id = $1")
+            .bind(customer.to_string())
+            .fetch_one(self.reader())
+            .await
+            .map_err(db_error)?;
+        Ok(n)
+    }
+
+    async fn update_conversation(
+        &self,
+        conversation: ConversationId,
+        change: ConversationChange,
+        actor: Actor,
+    ) -> Result<(Conversation, Vec<Event>)> {
+        let mut tx = self.writer().begin().await.map_err(db_error)?;
+        let events = Self::update_conversation_tx(&mut tx, conversation, change, &actor, Utc::now()).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok((self.read_conversation(conversation).await?, events))
+    }
+
+    async fn append_message(&self, message: NewMessage) -> Result<(Message, Event)> {
+        let mut tx = self.writer().begin().await.map_err(db_error)?;
+        let stored = Self::append_message_tx(&mut tx, message, Utc::now()).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(stored)
+    }
+
+    async fn get_message(&self, message: MessageId) -> Result<Option<Message>> {
+        let row: Option<MessageRow> = sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} WHERE id = $1"))
+            .bind(message.to_string())
+            .fetch_optional(self.reader())
+            .await
+            .map_err(db_error)?;
+        row.map(Message::try_from).transpose()
+    }
+
+    async fn list_messages(
+        &self,
+        conversation: ConversationId,
+        include_internal: bool,
+    ) -> Result<Vec<Message>> {
+        self.recent_messages(conversation, include_internal, i64::MAX)
+            .await
+    }
+
+    async fn recent_messages(
+        &self,
+        conversation: ConversationId,
+        include_internal: bool,
+        limit: i64,
+    ) -> Result<Vec<Message>> {
+        let mut rows: Vec<MessageRow> = sqlx::query_as(&format!(
+            "SELECT {MESSAGE_COLUMNS} WHERE conversation_id = $1 AND (internal = $2 OR $3) ORDER BY seq DESC LIMIT $4"
+        ))
+        .bind(conversation.to_string())
+        .bind(false)
+        .bind(include_internal)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await
+        .map_err(db_error)?;
+        rows.reverse();
+        rows.into_iter().map(Message::try_from).collect()
+    }
+}
