@@ -7,23 +7,8 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
+use tandem_core::secret::Secret;
 use tandem_store::SqliteDurability;
-
-/// A value that must not appear in logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
 
 /// Everything `tandem` can be configured with.
 #[derive(Clone, Debug)]
@@ -158,13 +143,13 @@ impl Config {
             self.addr = parse_addr(&v, &name("addr"))?;
         }
         if let Some(v) = get("database_url").filter(|v| !v.trim().is_empty()) {
-            self.database_url = Some(Secret(v));
+            self.database_url = Some(Secret::new(v));
         }
         if let Some(v) = get("admin_email") {
             self.admin_email = v;
         }
         if let Some(v) = get("admin_password").filter(|v| !v.is_empty()) {
-            self.admin_password = Some(Secret(v));
+            self.admin_password = Some(Secret::new(v));
         }
         if let Some(v) = get("body_limit_bytes") {
             self.body_limit_bytes = v.parse().ok().filter(|n| *n >= 1024).with_context(|| {
@@ -195,7 +180,7 @@ impl Config {
             self.session_ttl = Duration::from_secs(hours * 3600);
         }
         if let Some(v) = get("identity_secret").filter(|v| !v.is_empty()) {
-            self.identity_secret = Some(Secret(v));
+            self.identity_secret = Some(Secret::new(v));
         }
         if let Some(v) = get("widget_key") {
             let ok = (1..=64).contains(&v.len())

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clap::Args;
 use include_dir::{include_dir, Dir};
-use tandem_engine::Engine;
 
 use crate::serve::{load_config, open_engine, StoreArgs};
 
@@ -64,7 +63,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.set_message(format!("training the intent model on {examples} examples"));
     spinner.enable_steady_tick(std::time::Duration::from_millis(100));
-    let imported = engine.import_pack(pack).await;
+    let imported = engine.runtime().import_pack(pack).await;
     spinner.finish_and_clear();
     let imported = imported?;
     println!(
@@ -87,10 +86,13 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     }
     let config = load_config(&args.store, None)?;
     let engine = open_engine(&config).await?;
-    if !engine.load_active_pack().await? {
+    if !engine.runtime().load_active().await? {
         bail!("no content pack is imported yet");
     }
-    let pack = engine.active_pack().context("no content pack is active")?;
+    let pack = engine
+        .runtime()
+        .active_pack()
+        .context("no content pack is active")?;
     tandem_engine::pack::write_dir(&pack, &args.out)
         .with_context(|| format!("cannot write the pack to {}", args.out.display()))?;
     println!(
@@ -101,12 +103,9 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// On start: load the active pack, or on a fresh database import the embedded demo pack (written
-/// to DATA_DIR/packs/demo first, so it can be read and changed).
-pub async fn ensure_pack(engine: &Engine, data_dir: &Path) -> anyhow::Result<()> {
-    if engine.load_active_pack().await? {
-        return Ok(());
-    }
+/// The embedded demo pack, as written to DATA_DIR/packs/demo on the first start (so it can be read
+/// and changed there); `tandem serve` installs it when the database has no pack yet.
+pub fn demo_pack(data_dir: &Path) -> anyhow::Result<tandem_engine::pack::Pack> {
     let dir = data_dir.join("packs").join("demo");
     if !dir.join("pack.toml").exists() {
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -114,11 +113,5 @@ pub async fn ensure_pack(engine: &Engine, data_dir: &Path) -> anyhow::Result<()>
             .extract(&dir)
             .with_context(|| format!("cannot write the demo pack to {}", dir.display()))?;
     }
-    let pack = load(&dir)?;
-    let imported = engine.import_pack(pack).await?;
-    println!(
-        "Imported the demo pack (Acme Outfitters): {} intents, {} articles.",
-        imported.intents, imported.articles
-    );
-    Ok(())
+    load(&dir)
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use tandem_engine::staff::Bootstrap;
-use tandem_engine::{Engine, EngineConfig, LocalBus};
+use tandem_engine::{Engine, EngineConfig, Secret, StoreConfig};
+use tandem_server::{AppConfig, Application, InitialPack};
 
 use crate::config::{Config, Overrides};
 
@@ -38,22 +39,26 @@ pub fn load_config(store: &StoreArgs, addr: Option<String>) -> anyhow::Result<Co
     Config::load(&overrides, &|key| std::env::var(key).ok())
 }
 
-/// Opens (and migrates) the database and builds the engine.
-pub async fn open_engine(config: &Config) -> anyhow::Result<Arc<Engine>> {
-    if !config.uses_postgres() {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+fn store_config(config: &Config) -> StoreConfig {
+    StoreConfig {
+        url: Secret::new(config.store_url()),
+        sqlite_durability: config.sqlite_durability,
     }
-    let store = tandem_store::open(&config.store_url(), config.sqlite_durability).await?;
-    store.migrate().await?;
-    let engine_config = EngineConfig {
+}
+
+fn engine_config(config: &Config) -> EngineConfig {
+    EngineConfig {
         session_ttl: config.session_ttl,
         data_dir: config.data_dir.clone(),
-        identity_secret: config.identity_secret.as_ref().map(|s| s.expose().to_owned()),
+        identity_secret: config.identity_secret.clone(),
         ..EngineConfig::default()
-    };
+    }
+}
+
+/// Opens (and migrates) the database and builds the engine.
+pub async fn open_engine(config: &Config) -> anyhow::Result<Arc<Engine>> {
     Ok(Arc::new(
-        Engine::open(store, Arc::new(LocalBus::default()), engine_config).await?,
+        Engine::connect(&store_config(config), engine_config(config)).await?,
     ))
 }
 
@@ -74,9 +79,24 @@ pub async fn migrate(args: StoreArgs) -> anyhow::Result<()> {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = load_config(&args.store, args.addr)?;
     crate::init_logging(&config.log_format);
-    let engine = open_engine(&config).await?;
-    let password = config.admin_password.as_ref().map(|p| p.expose());
-    match engine.bootstrap_admin(&config.admin_email, password).await? {
+    let data_dir = config.data_dir.clone();
+    let initial_pack =
+        InitialPack::new(move || crate::packs::demo_pack(&data_dir).map_err(|e| format!("{e:#}")));
+    let application = Application::build(AppConfig {
+        addr: config.addr,
+        store: store_config(&config),
+        engine: engine_config(&config),
+        server: tandem_server::ServerConfig {
+            body_limit: config.body_limit_bytes,
+            widget_key: config.widget_key.clone(),
+            widget_origins: config.widget_origins.clone(),
+        },
+        admin_email: config.admin_email.clone(),
+        admin_password: config.admin_password.clone(),
+        initial_pack: Some(initial_pack),
+    })
+    .await?;
+    match &application.bootstrap {
         Bootstrap::AlreadyDone => {}
         Bootstrap::Created {
             email,
@@ -92,27 +112,23 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             println!("Created the first admin {email} with the password from TANDEM_ADMIN_PASSWORD.");
         }
     }
-    crate::packs::ensure_pack(&engine, &config.data_dir).await?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.addr))?;
-    let addr = listener
+    if let Some(imported) = &application.imported {
+        println!(
+            "Imported the demo pack (Acme Outfitters): {} intents, {} articles.",
+            imported.intents, imported.articles
+        );
+    }
+    let addr = application
         .local_addr()
         .context("cannot read the listening address")?;
     println!("Tandem is running at http://{addr}/");
     println!("  agent inbox and admin: http://{addr}/app/inbox");
     println!("  demo shop with the chat widget: http://{addr}/demo");
     println!("  API explorer: http://{addr}/api/v1/docs/");
-    let jobs = tokio::spawn(tandem_engine::jobs::run(engine.clone()));
-    let server_config = tandem_server::ServerConfig {
-        body_limit: config.body_limit_bytes,
-        widget_key: config.widget_key.clone(),
-        widget_origins: config.widget_origins.clone(),
-    };
-    tandem_server::serve(listener, engine, server_config, shutdown_signal())
+    application
+        .run_until(shutdown_signal())
         .await
         .context("the server stopped")?;
-    jobs.abort();
     println!("Tandem stopped.");
     Ok(())
 }

@@ -70,7 +70,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
                 role: args.role,
                 password: args.password,
             };
-            let (user, generated) = engine.create_user_unchecked(new).await?;
+            let (user, generated) = engine.staff().create_user_unchecked(new).await?;
             println!("Created {} <{}> as {}.", user.name, user.email, user.role);
             if let Some(password) = generated {
                 println!("Password: {password}   (shown once)");
@@ -82,7 +82,10 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
                 Some(p) => (p, false),
                 None => (tandem_engine::auth::generate_password(), true),
             };
-            let user = engine.set_password_unchecked(&args.email, &password).await?;
+            let user = engine
+                .staff()
+                .set_password_unchecked(&args.email, &password)
+                .await?;
             println!(
                 "The password of {} is changed; their sessions are ended.",
                 user.email
@@ -93,7 +96,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::List(args) => {
             let engine = open_engine(&load_config(&args.store, None)?).await?;
-            let users = engine.all_users_unchecked().await?;
+            let users = engine.staff().all_users_unchecked().await?;
             if args.json {
                 println!("{}", serde_json::json!({ "users": users }));
             } else {

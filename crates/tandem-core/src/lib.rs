@@ -7,6 +7,7 @@ pub mod event;
 pub mod ids;
 pub mod model;
 pub mod permission;
+pub mod secret;
 mod string_enum;
 pub mod validate;
 

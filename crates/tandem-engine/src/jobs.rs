@@ -20,9 +20,9 @@ pub async fn run(engine: Arc<Engine>) {
     sla.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            _ = relay.tick() => engine.publish_committed().await,
+            _ = relay.tick() => engine.events().publish_committed().await,
             _ = sla.tick() => {
-                if let Err(e) = engine.check_sla().await {
+                if let Err(e) = engine.routing().check_sla().await {
                     tracing::error!(error = %e, "the service-level check failed");
                 }
             }

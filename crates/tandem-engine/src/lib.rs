@@ -1,8 +1,8 @@
-//! Tandem's work. Handlers and the CLI call the engine; the engine checks permissions, validates
-//! input, writes through the store and publishes committed events on the bus.
+//! Tandem's work. Handlers and the CLI call the engine's services; a service checks permissions,
+//! validates input, writes through the store (whose transactions also write the change's events)
+//! and has the relay publish what was committed.
 
 pub mod auth;
-pub mod bot;
 pub mod connectors;
 pub mod content;
 pub mod conversations;
@@ -11,16 +11,19 @@ pub mod insights;
 pub mod jobs;
 pub mod knowledge;
 pub mod pack;
-mod routing;
+pub mod pipeline;
+pub mod routing;
+pub mod runtime;
 pub mod staff;
-mod throttle;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use events::{Bus, Committed, LiveEvent, LocalBus};
+pub use tandem_core::secret::Secret;
 pub use tandem_core::{Error, Result};
 use tandem_store::prelude::*;
+pub use tandem_store::{SqliteDurability, StoreConfig};
 
 /// Settings the engine needs.
 #[derive(Clone, Debug)]
@@ -33,7 +36,7 @@ pub struct EngineConfig {
     /// Where business databases created from pack seeds live.
     pub data_dir: std::path::PathBuf,
     /// The secret the business's site signs customer e-mail addresses with (HMAC-SHA256).
-    pub identity_secret: Option<String>,
+    pub identity_secret: Option<Secret>,
 }
 
 impl Default for EngineConfig {
@@ -48,36 +51,86 @@ impl Default for EngineConfig {
     }
 }
 
-/// The engine: one per process, shared by all requests.
+/// The engine: one per process, shared by all requests. A small handle: each area of work is a
+/// service reached through it (`engine.conversations().start(..)`), in its own folder. Services
+/// check permissions themselves, so the HTTP API and the CLI share every rule.
 pub struct Engine {
-    store: Arc<dyn Store>,
-    bus: Arc<dyn Bus>,
-    config: EngineConfig,
-    login_throttle: throttle::Throttle,
-    client_throttle: throttle::Throttle,
-    relay: events::Relay,
-    bot: std::sync::RwLock<Option<Arc<bot::BotRuntime>>>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) bus: Arc<dyn Bus>,
+    pub(crate) config: EngineConfig,
+    pub(crate) relay: events::Relay,
+    pub(crate) guards: auth::LoginGuards,
+    pub(crate) active: runtime::Active,
     /// Held while content is edited, so two edits of the pack never lose one another.
-    content_lock: tokio::sync::Mutex<()>,
+    pub(crate) content_lock: tokio::sync::Mutex<()>,
 }
 
 impl Engine {
     /// The engine over a migrated store. Live clients are sent the events committed from now on.
     pub async fn open(store: Arc<dyn Store>, bus: Arc<dyn Bus>, config: EngineConfig) -> Result<Self> {
         let relay = events::Relay::start(store.clone(), bus.clone()).await?;
-        let login_throttle = throttle::Throttle::new(config.login_max_failures, config.login_window);
-        // Many people may share one address (an office): it gets more room than one account.
-        let client_throttle = throttle::Throttle::new(config.login_max_failures * 5, config.login_window);
+        let guards = auth::LoginGuards::new(&config);
         Ok(Self {
             store,
             bus,
             config,
-            login_throttle,
-            client_throttle,
             relay,
-            bot: std::sync::RwLock::new(None),
+            guards,
+            active: runtime::Active::default(),
             content_lock: tokio::sync::Mutex::new(()),
         })
+    }
+
+    /// Opens (and migrates) the store the configuration names and the engine over it, with an
+    /// in-process bus.
+    pub async fn connect(store: &StoreConfig, config: EngineConfig) -> Result<Self> {
+        let store = store.open().await?;
+        Self::open(store, Arc::new(LocalBus::default()), config).await
+    }
+
+    /// Sessions, tokens and identity.
+    pub fn auth(&self) -> auth::Auth<'_> {
+        auth::Auth { engine: self }
+    }
+
+    /// Staff accounts and teams.
+    pub fn staff(&self) -> staff::StaffAdmin<'_> {
+        staff::StaffAdmin { engine: self }
+    }
+
+    /// Conversations from both sides: the widget and the inbox.
+    pub fn conversations(&self) -> conversations::Conversations<'_> {
+        conversations::Conversations { engine: self }
+    }
+
+    /// One bot turn about a customer message.
+    pub(crate) fn pipeline(&self) -> pipeline::Pipeline<'_> {
+        pipeline::Pipeline { engine: self }
+    }
+
+    /// Assignment, take-next, availability and service levels.
+    pub fn routing(&self) -> routing::Routing<'_> {
+        routing::Routing { engine: self }
+    }
+
+    /// The active pack, model and knowledge index.
+    pub fn runtime(&self) -> runtime::Runtime<'_> {
+        runtime::Runtime { engine: self }
+    }
+
+    /// Editing the bot's content.
+    pub fn content(&self) -> content::Content<'_> {
+        content::Content { engine: self }
+    }
+
+    /// Numbers about automation, handoffs and queues.
+    pub fn insights(&self) -> insights::Insights<'_> {
+        insights::Insights { engine: self }
+    }
+
+    /// Committed events: the feed, replay and the relay to live clients.
+    pub fn events(&self) -> events::Events<'_> {
+        events::Events { engine: self }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

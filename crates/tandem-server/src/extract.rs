@@ -138,7 +138,7 @@ impl FromRequestParts<AppState> for StaffAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer_token(parts).ok_or_else(missing_token)?;
-        let staff = state.engine.authenticate_staff(&token).await?;
+        let staff = state.engine.auth().staff(&token).await?;
         Ok(Self { staff, token })
     }
 }

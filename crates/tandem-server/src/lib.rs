@@ -7,6 +7,7 @@ mod extract;
 mod middleware;
 mod openapi;
 mod routes;
+mod startup;
 mod ui;
 
 use std::net::SocketAddr;
@@ -19,6 +20,7 @@ use tokio::sync::watch;
 
 pub use error::ApiError;
 pub use openapi::ApiDoc;
+pub use startup::{AppConfig, Application, InitialPack, StartupError};
 
 /// Settings of the HTTP layer.
 #[derive(Clone, Debug)]

@@ -21,6 +21,7 @@ mod staff;
 pub mod testing;
 
 use async_trait::async_trait;
+use tandem_core::secret::Secret;
 use tandem_core::Error;
 
 pub use content::{ContentStore, StoredModel, StoredPack};
@@ -82,9 +83,51 @@ pub mod prelude {
     };
 }
 
+/// Where the data lives and how hard SQLite works to keep it.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// `postgres://...` (or `postgresql://...`), or a SQLite file: `sqlite://PATH` or a plain path.
+    pub url: Secret,
+    pub sqlite_durability: SqliteDurability,
+}
+
+impl StoreConfig {
+    /// The embedded default: a SQLite file.
+    pub fn sqlite(path: &std::path::Path) -> Self {
+        Self {
+            url: Secret::new(format!("sqlite://{}", path.display())),
+            sqlite_durability: SqliteDurability::default(),
+        }
+    }
+
+    pub fn uses_postgres(&self) -> bool {
+        is_postgres(self.url.expose())
+    }
+
+    /// Opens the store (creating a SQLite file's directory when needed) and applies migrations.
+    pub async fn open(&self) -> Result<std::sync::Arc<dyn Store>> {
+        let url = self.url.expose();
+        if !is_postgres(url) {
+            let path = std::path::Path::new(url.strip_prefix("sqlite://").unwrap_or(url));
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::internal(format!("cannot create the data directory {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        let store = open(url, self.sqlite_durability).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 /// Opens the store a URL names: `sqlite://PATH` (or a plain path) or `postgres://...`.
 pub async fn open(url: &str, durability: SqliteDurability) -> Result<std::sync::Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if is_postgres(url) {
         Ok(std::sync::Arc::new(PgStore::connect(url).await?))
     } else {
         let path = url.strip_prefix("sqlite://").unwrap_or(url);

@@ -9,6 +9,12 @@ use super::Committed;
 use crate::auth::Staff;
 use crate::{Engine, Result};
 
+/// Committed events: the feed, replay and the relay to live clients.
+#[derive(Clone, Copy)]
+pub struct Events<'e> {
+    pub(crate) engine: &'e Engine,
+}
+
 /// The most events one page of the feed holds, and how many it holds by default.
 pub const MAX_FEED_PAGE: i64 = 1000;
 pub const DEFAULT_FEED_PAGE: i64 = 100;
@@ -46,11 +52,12 @@ pub fn feed_position(after: Option<&str>, limit: Option<&str>) -> Result<(i64, i
     Ok((after, limit))
 }
 
-impl Engine {
+impl Events<'_> {
     /// The events committed after `after`, oldest first, at most `limit`.
-    pub async fn event_feed(&self, staff: &Staff, after: i64, limit: i64) -> Result<FeedPage> {
+    pub async fn feed(&self, staff: &Staff, after: i64, limit: i64) -> Result<FeedPage> {
         staff.require(Permission::ReadEventFeed)?;
         let events = self
+            .engine
             .store
             .events_after(after, limit.clamp(1, MAX_FEED_PAGE))
             .await?;
@@ -62,15 +69,16 @@ impl Engine {
     /// audience sees): what a reconnecting client missed.
     pub async fn replay(&self, after: i64, limit: i64) -> Result<Vec<Committed>> {
         let events = self
+            .engine
             .store
             .events_after(after, limit.clamp(1, MAX_FEED_PAGE))
             .await?;
-        super::relay::join(self.store.as_ref(), events).await
+        super::relay::join(self.engine.store.as_ref(), events).await
     }
 
     /// Publishes what was committed since the last time (the engine calls it after each write; the
     /// background job calls it to pick up other instances' events).
     pub async fn publish_committed(&self) {
-        self.relay.flush_quietly().await;
+        self.engine.relay.flush_quietly().await;
     }
 }

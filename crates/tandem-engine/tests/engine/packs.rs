@@ -319,10 +319,10 @@ async fn every_problem_is_reported_at_once_and_import_refuses_an_invalid_pack() 
         "{problems:?}"
     );
     let t = engine().await;
-    let err = t.engine.import_pack(pack).await.unwrap_err();
+    let err = t.engine.runtime().import_pack(pack).await.unwrap_err();
     assert_eq!(err.code(), "invalid_pack", "{err}");
     assert!(err.to_string().contains("nobody"), "{err}");
-    assert!(t.engine.active_pack().is_none());
+    assert!(t.engine.runtime().active_pack().is_none());
     assert!(t.store.active_pack().await.unwrap().is_none());
 }
 
@@ -342,7 +342,7 @@ async fn a_stored_model_from_another_tandem_version_is_trained_again_on_start() 
         .unwrap();
 
     assert!(
-        t.engine.load_active_pack().await.unwrap(),
+        t.engine.runtime().load_active().await.unwrap(),
         "the pack is active again"
     );
     let retrained = t.store.active_model(&pack.id).await.unwrap().expect("a model");
@@ -369,6 +369,6 @@ async fn a_stored_model_from_another_tandem_version_is_trained_again_on_start() 
         )
         .await
         .unwrap();
-    let err = t.engine.load_active_pack().await.unwrap_err();
+    let err = t.engine.runtime().load_active().await.unwrap_err();
     assert!(err.to_string().contains("cannot be read"), "{err}");
 }

@@ -28,7 +28,7 @@ fn only_reply(replies: &[Message]) -> &Message {
 }
 
 fn track_order_prompt(t: &TestEngine) -> String {
-    let pack = t.engine.active_pack().unwrap();
+    let pack = t.engine.runtime().active_pack().unwrap();
     pack.intents
         .iter()
         .find(|i| i.name == "track_order")
@@ -77,7 +77,7 @@ fn assert_record_is_complete(d: &Decision) {
 #[tokio::test]
 async fn maria_tracks_her_order_and_the_decision_records_why() {
     let t = demo_engine().await;
-    let pack = t.engine.active_pack().unwrap();
+    let pack = t.engine.runtime().active_pack().unwrap();
     let maria = Customer::start(&t, MARIA.0, MARIA.1).await;
 
     // A routine question is resolved from the shop's data, and the first message says it is a bot.
@@ -201,7 +201,7 @@ async fn each_decision_is_written_in_the_same_transaction_as_its_reply() {
 #[tokio::test]
 async fn an_faq_is_answered_from_the_knowledge_base_with_its_sources() {
     let t = demo_engine().await;
-    let pack = t.engine.active_pack().unwrap();
+    let pack = t.engine.runtime().active_pack().unwrap();
     let maria = Customer::start(&t, MARIA.0, MARIA.1).await;
     // A greeting is acknowledged from its template.
     let text = maria.ask("Hello").await;
@@ -246,7 +246,7 @@ async fn an_faq_is_answered_from_the_knowledge_base_with_its_sources() {
 #[tokio::test]
 async fn asking_for_a_person_hands_over_at_any_point_with_a_summary() {
     let t = demo_engine().await;
-    let pack = t.engine.active_pack().unwrap();
+    let pack = t.engine.runtime().active_pack().unwrap();
     let handoff_text = &pack.manifest.texts.handoff;
 
     // After the bot resolved something.
@@ -400,6 +400,7 @@ async fn after_a_handoff_the_bot_stays_quiet() {
 
     // An agent's reply reaches the customer, and the bot still stays out of it.
     t.engine
+        .conversations()
         .staff_message(&t.admin, maria.id(), "Hi Maria, I'm looking at it now.", false)
         .await
         .unwrap();
@@ -417,7 +418,7 @@ async fn after_a_handoff_the_bot_stays_quiet() {
 #[tokio::test]
 async fn another_customer_learns_nothing_about_an_order() {
     let t = demo_engine().await;
-    let pack = t.engine.active_pack().unwrap();
+    let pack = t.engine.runtime().active_pack().unwrap();
     let eve = Customer::start(&t, "Eve Example", "eve@example.org").await;
     let text = eve.ask("Where is my order A1001?").await;
     for secret in A1001_SECRETS {
@@ -489,7 +490,7 @@ async fn a_missing_order_number_is_asked_for_then_the_number_alone_resolves() {
 #[tokio::test]
 async fn out_of_scope_is_not_answered_and_goes_to_a_person_after_the_limit() {
     let t = demo_engine().await;
-    let pack = t.engine.active_pack().unwrap();
+    let pack = t.engine.runtime().active_pack().unwrap();
     let eve = Customer::start(&t, "Eve Example", "eve@example.org").await;
     let text = eve.ask("Can you recommend a good recipe for pizza dough?").await;
     assert!(text.ends_with(&pack.manifest.texts.rephrase), "{text}");
@@ -522,7 +523,7 @@ async fn out_of_scope_is_not_answered_and_goes_to_a_person_after_the_limit() {
 /// The demo pack with its business database replaced by a path SQLite cannot open (a directory):
 /// the pack loads, the connector fails when it runs.
 async fn break_the_business_database(t: &TestEngine) {
-    let mut pack = t.engine.active_pack().unwrap();
+    let mut pack = t.engine.runtime().active_pack().unwrap();
     let broken = t.dir.path().join("not-a-database");
     std::fs::create_dir_all(&broken).unwrap();
     let url = format!("sqlite:{}", broken.display());
@@ -540,7 +541,7 @@ async fn break_the_business_database(t: &TestEngine) {
 async fn a_failing_connector_hands_the_case_over_as_action_failed() {
     let t = demo_engine().await;
     break_the_business_database(&t).await;
-    let pack = t.engine.active_pack().unwrap();
+    let pack = t.engine.runtime().active_pack().unwrap();
     assert!(pack.manifest.databases["business"]
         .url
         .as_deref()

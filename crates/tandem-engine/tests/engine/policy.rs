@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use tandem_core::decision::{Decision, DecisionKind, HandoffReason, IntentScore};
 use tandem_core::ids::{ConversationId, MessageId};
-use tandem_engine::bot::policy::{decide, failure, failures_in_a_row, Outcome, Plan, PolicyInput};
-use tandem_engine::bot::triage::Triage;
 use tandem_engine::pack::model::{IntentDef, PolicySettings};
+use tandem_engine::pipeline::policy::{decide, failure, failures_in_a_row, Outcome, Plan, PolicyInput};
+use tandem_engine::pipeline::triage::Triage;
 use tandem_nlu::signals::{Signal, Signals};
 
 use crate::support::{intents_by_name, rule_pack};
@@ -95,6 +95,7 @@ impl Rules {
             history,
             settings: &self.settings,
             intents: &self.intents,
+            customer_verified: true,
         });
         assert!(!out.reasons.is_empty(), "a decision without reasons: {out:?}");
         assert!(

@@ -118,7 +118,7 @@ async fn a_handoff_goes_to_the_least_loaded_available_agent_of_its_team() {
     assert_eq!(second.assignee_id, Some(idle.user.id));
 
     // Away: the next least loaded (2 open cases, capacity 3) takes it.
-    t.engine.set_availability(&idle, false).await.unwrap();
+    t.engine.routing().set_availability(&idle, false).await.unwrap();
     let third = hand_over(&t, "c3@example.com", ask, "order_status").await;
     assert_eq!(
         (third.status, third.assignee_id),
@@ -166,7 +166,8 @@ async fn a_handoff_goes_to_the_least_loaded_available_agent_of_its_team() {
     // The waiting case is there for whoever takes the next one.
     let taken = t
         .engine
-        .take_next_case(&boss)
+        .routing()
+        .take_next(&boss)
         .await
         .unwrap()
         .expect("the queued case");
@@ -206,7 +207,13 @@ async fn take_next_case_gives_the_most_urgent_oldest_case_and_never_the_same_twi
     let mut taken = Vec::new();
     for turn in 0..5 {
         let agent = if turn % 2 == 0 { &a } else { &b };
-        let c = t.engine.take_next_case(agent).await.unwrap().expect("a case");
+        let c = t
+            .engine
+            .routing()
+            .take_next(agent)
+            .await
+            .unwrap()
+            .expect("a case");
         assert_eq!(
             (c.status, c.assignee_id),
             (ConversationStatus::Assigned, Some(agent.user.id))
@@ -214,8 +221,8 @@ async fn take_next_case_gives_the_most_urgent_oldest_case_and_never_the_same_twi
         taken.push(c.id);
     }
     assert_eq!(taken, vec![urgent_old, urgent_new, high, normal, low]);
-    assert!(t.engine.take_next_case(&a).await.unwrap().is_none());
-    assert!(t.engine.take_next_case(&b).await.unwrap().is_none());
+    assert!(t.engine.routing().take_next(&a).await.unwrap().is_none());
+    assert!(t.engine.routing().take_next(&b).await.unwrap().is_none());
     let with_bot = s.get_conversation(with_bot.id).await.unwrap().unwrap();
     assert_eq!(
         (with_bot.status, with_bot.assignee_id),
@@ -246,15 +253,17 @@ async fn take_next_case_gives_the_most_urgent_oldest_case_and_never_the_same_twi
     let biller = staff(&t, "biller@shop.example", Role::Agent, &[billing.id], true).await;
     let c = t
         .engine
-        .take_next_case(&biller)
+        .routing()
+        .take_next(&biller)
         .await
         .unwrap()
         .expect("the billing case");
     assert_eq!(c.id, billing_low);
-    assert!(t.engine.take_next_case(&biller).await.unwrap().is_none());
+    assert!(t.engine.routing().take_next(&biller).await.unwrap().is_none());
     let c = t
         .engine
-        .take_next_case(&a)
+        .routing()
+        .take_next(&a)
         .await
         .unwrap()
         .expect("the support case");
@@ -384,7 +393,11 @@ async fn concurrent_messages_hand_a_case_over_once_and_leave_it_consistent() {
             let (id, token) = (ann.id(), ann.started.customer_token.clone());
             tokio::spawn(async move {
                 start.wait().await;
-                engine.customer_message(id, &token, text).await.unwrap();
+                engine
+                    .conversations()
+                    .customer_message(id, &token, text)
+                    .await
+                    .unwrap();
             })
         })
         .collect();

@@ -59,7 +59,7 @@ pub async fn engine() -> TestEngine {
 /// A fresh engine with the demo pack imported (this trains the demo's intent model: a few seconds).
 pub async fn demo_engine() -> TestEngine {
     let t = engine().await;
-    let imported = t.engine.import_pack(demo_pack()).await.unwrap();
+    let imported = t.engine.runtime().import_pack(demo_pack()).await.unwrap();
     assert!(imported.intents >= 9 && imported.articles >= 1, "{imported:?}");
     t
 }
@@ -67,7 +67,11 @@ pub async fn demo_engine() -> TestEngine {
 /// A fresh engine with the [`rule_pack`] imported (small: trains quickly).
 pub async fn rule_engine(agent_capacity: u32) -> TestEngine {
     let t = engine().await;
-    t.engine.import_pack(rule_pack(agent_capacity)).await.unwrap();
+    t.engine
+        .runtime()
+        .import_pack(rule_pack(agent_capacity))
+        .await
+        .unwrap();
     t
 }
 
@@ -108,7 +112,7 @@ pub async fn swap_pack_keeping_model(t: &TestEngine, pack: &Pack) {
         .await
         .unwrap();
     assert!(
-        t.engine.load_active_pack().await.unwrap(),
+        t.engine.runtime().load_active().await.unwrap(),
         "the swapped pack is active"
     );
 }
@@ -163,7 +167,7 @@ pub struct Customer<'a> {
 
 impl<'a> Customer<'a> {
     pub async fn start(t: &'a TestEngine, name: &str, email: &str) -> Customer<'a> {
-        let started = t.engine.start_conversation(name, email, None).await.unwrap();
+        let started = t.engine.conversations().start(name, email, None).await.unwrap();
         Customer { t, started }
     }
 
@@ -177,6 +181,7 @@ impl<'a> Customer<'a> {
         let sent = self
             .t
             .engine
+            .conversations()
             .customer_message(self.id(), &self.started.customer_token, text)
             .await
             .unwrap();
@@ -203,6 +208,7 @@ impl<'a> Customer<'a> {
     pub async fn messages(&self) -> Vec<Message> {
         self.t
             .engine
+            .conversations()
             .customer_messages(self.id(), &self.started.customer_token)
             .await
             .unwrap()
@@ -220,7 +226,8 @@ impl<'a> Customer<'a> {
     pub async fn conversation(&self) -> Conversation {
         self.t
             .engine
-            .conversation(&self.t.admin, self.id())
+            .conversations()
+            .show(&self.t.admin, self.id())
             .await
             .unwrap()
             .0
@@ -228,7 +235,12 @@ impl<'a> Customer<'a> {
 
     /// The bot's decisions, oldest first, as staff see them.
     pub async fn decisions(&self) -> Vec<Decision> {
-        self.t.engine.decisions(&self.t.admin, self.id()).await.unwrap()
+        self.t
+            .engine
+            .conversations()
+            .decisions(&self.t.admin, self.id())
+            .await
+            .unwrap()
     }
 
     pub async fn last_decision(&self) -> Decision {

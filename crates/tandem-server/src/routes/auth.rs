@@ -39,6 +39,7 @@ pub async fn login(
 ) -> ApiResult<Json<LoginResponse>> {
     let outcome = state
         .engine
+        .auth()
         .login(&req.email, &req.password, &peer.ip().to_string())
         .await?;
     Ok(Json(LoginResponse {
@@ -52,7 +53,7 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("staff_token" = [])),
     responses((status = 204), (status = 401)))]
 pub async fn logout(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<StatusCode> {
-    state.engine.logout(&auth.token).await?;
+    state.engine.auth().logout(&auth.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -68,7 +69,7 @@ pub struct Me {
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("staff_token" = [])),
     responses((status = 200, body = Me), (status = 401)))]
 pub async fn me(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<Me>> {
-    let available = state.engine.availability(&auth.staff).await?;
+    let available = state.engine.routing().availability(&auth.staff).await?;
     Ok(Json(Me {
         user: auth.staff.user,
         available,
@@ -89,6 +90,10 @@ pub async fn availability(
     auth: StaffAuth,
     ApiJson(req): ApiJson<AvailabilityRequest>,
 ) -> ApiResult<StatusCode> {
-    state.engine.set_availability(&auth.staff, req.available).await?;
+    state
+        .engine
+        .routing()
+        .set_availability(&auth.staff, req.available)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -74,7 +74,12 @@ pub struct CannedReplyList {
     responses((status = 200, body = ContentView), (status = 403), (status = 404, description = "no_active_pack")))]
 pub async fn show(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<ContentView>> {
     Ok(Json(
-        state.engine.content(&auth.staff).await.map_err(content_error)?,
+        state
+            .engine
+            .content()
+            .view(&auth.staff)
+            .await
+            .map_err(content_error)?,
     ))
 }
 
@@ -91,6 +96,7 @@ pub async fn add_example(
 ) -> ApiResult<(StatusCode, Json<IntentView>)> {
     let intent = state
         .engine
+        .content()
         .add_example(&auth.staff, &name, &req.text)
         .await
         .map_err(content_error)?;
@@ -110,6 +116,7 @@ pub async fn remove_example(
     Ok(Json(
         state
             .engine
+            .content()
             .remove_example(&auth.staff, &name, &req.text)
             .await
             .map_err(content_error)?,
@@ -128,6 +135,7 @@ pub async fn create_intent(
 ) -> ApiResult<(StatusCode, Json<IntentView>)> {
     let intent = state
         .engine
+        .content()
         .create_intent(&auth.staff, req)
         .await
         .map_err(content_error)?;
@@ -147,6 +155,7 @@ pub async fn update_intent(
     Ok(Json(
         state
             .engine
+            .content()
             .update_intent(&auth.staff, &name, req)
             .await
             .map_err(content_error)?,
@@ -166,6 +175,7 @@ pub async fn put_article(
 ) -> ApiResult<(StatusCode, Json<Article>)> {
     let (saved, article) = state
         .engine
+        .content()
         .put_article(&auth.staff, &slug, req)
         .await
         .map_err(content_error)?;
@@ -183,6 +193,7 @@ pub async fn delete_article(
 ) -> ApiResult<StatusCode> {
     state
         .engine
+        .content()
         .delete_article(&auth.staff, &slug)
         .await
         .map_err(content_error)?;
@@ -203,6 +214,7 @@ pub async fn put_template(
 ) -> ApiResult<(StatusCode, Json<TemplateView>)> {
     let (saved, template) = state
         .engine
+        .content()
         .put_template(&auth.staff, &name, &req.body)
         .await
         .map_err(content_error)?;
@@ -222,6 +234,7 @@ pub async fn put_texts(
     Ok(Json(
         state
             .engine
+            .content()
             .put_texts(&auth.staff, req)
             .await
             .map_err(content_error)?,
@@ -241,6 +254,7 @@ pub async fn test_connector(
     Ok(Json(
         state
             .engine
+            .content()
             .test_connector(&auth.staff, &name, req.params, req.customer_email)
             .await
             .map_err(content_error)?,
@@ -257,6 +271,7 @@ pub async fn canned_replies(
     Ok(Json(CannedReplyList {
         canned_replies: state
             .engine
+            .content()
             .canned_replies(&auth.staff)
             .await
             .map_err(content_error)?,
@@ -275,6 +290,7 @@ pub async fn put_canned_replies(
     Ok(Json(CannedReplyList {
         canned_replies: state
             .engine
+            .content()
             .put_canned_replies(&auth.staff, &req.canned_replies)
             .await
             .map_err(content_error)?,

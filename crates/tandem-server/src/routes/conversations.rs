@@ -52,7 +52,7 @@ pub async fn list(
     auth: StaffAuth,
     ApiQuery(query): ApiQuery<ConversationQuery>,
 ) -> ApiResult<Json<ConversationList>> {
-    let page = state.engine.list_conversations(&auth.staff, &query).await?;
+    let page = state.engine.conversations().list(&auth.staff, &query).await?;
     Ok(Json(ConversationList {
         conversations: page.conversations,
         total: page.total,
@@ -69,7 +69,11 @@ pub async fn show(
     auth: StaffAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConversationDetail>> {
-    let (conversation, messages) = state.engine.conversation(&auth.staff, parse_id(&id)?).await?;
+    let (conversation, messages) = state
+        .engine
+        .conversations()
+        .show(&auth.staff, parse_id(&id)?)
+        .await?;
     Ok(Json(ConversationDetail {
         conversation,
         messages,
@@ -89,7 +93,8 @@ pub async fn update(
     Ok(Json(
         state
             .engine
-            .update_conversation(&auth.staff, parse_id(&id)?, update)
+            .conversations()
+            .update(&auth.staff, parse_id(&id)?, update)
             .await?,
     ))
 }
@@ -106,6 +111,7 @@ pub async fn post_message(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let message = state
         .engine
+        .conversations()
         .staff_message(&auth.staff, parse_id(&id)?, &req.text, req.internal)
         .await?;
     Ok((StatusCode::CREATED, Json(message)))
@@ -123,7 +129,8 @@ pub async fn events(
     Ok(Json(EventList {
         events: state
             .engine
-            .conversation_events(&auth.staff, parse_id(&id)?)
+            .conversations()
+            .events(&auth.staff, parse_id(&id)?)
             .await?,
     }))
 }
@@ -143,7 +150,11 @@ pub async fn decisions(
     Path(id): Path<String>,
 ) -> ApiResult<Json<DecisionList>> {
     Ok(Json(DecisionList {
-        decisions: state.engine.decisions(&auth.staff, parse_id(&id)?).await?,
+        decisions: state
+            .engine
+            .conversations()
+            .decisions(&auth.staff, parse_id(&id)?)
+            .await?,
     }))
 }
 
@@ -155,7 +166,7 @@ pub async fn take_next(
     auth: StaffAuth,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    Ok(match state.engine.take_next_case(&auth.staff).await? {
+    Ok(match state.engine.routing().take_next(&auth.staff).await? {
         Some(conversation) => Json(conversation).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
     })
@@ -166,11 +177,17 @@ pub async fn take_next(
 /// most words with the latest message first.
 #[utoipa::path(get, path = "/api/v1/conversations/{id}/suggestions", tag = "conversations",
     params(("id" = String, Path)), security(("staff_token" = [])),
-    responses((status = 200, body = tandem_engine::content::Suggestions), (status = 404)))]
+    responses((status = 200, body = tandem_engine::conversations::Suggestions), (status = 404)))]
 pub async fn suggestions(
     State(state): State<AppState>,
     auth: StaffAuth,
     Path(id): Path<String>,
-) -> ApiResult<Json<tandem_engine::content::Suggestions>> {
-    Ok(Json(state.engine.suggestions(&auth.staff, parse_id(&id)?).await?))
+) -> ApiResult<Json<tandem_engine::conversations::Suggestions>> {
+    Ok(Json(
+        state
+            .engine
+            .conversations()
+            .suggestions(&auth.staff, parse_id(&id)?)
+            .await?,
+    ))
 }

@@ -67,7 +67,7 @@ pub async fn feed(
     ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> ApiResult<Json<FeedPage>> {
     let (after, limit) = feed_position(query.after.as_deref(), query.limit.as_deref())?;
-    let page = state.engine.event_feed(&auth.staff, after, limit).await?;
+    let page = state.engine.events().feed(&auth.staff, after, limit).await?;
     Ok(Json(FeedPage {
         events: page.events.into_iter().map(FeedEvent::from).collect(),
         next_after: page.next_after,

@@ -9,6 +9,7 @@ use tandem_engine::insights::InsightsSummary;
 
 use crate::error::ApiResult;
 use crate::extract::{ApiQuery, StaffAuth};
+use crate::ui::charts;
 use crate::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -41,7 +42,8 @@ pub async fn summary(
     Ok(Json(
         state
             .engine
-            .insights_summary(&auth.staff, query.days.unwrap_or(14))
+            .insights()
+            .summary(&auth.staff, query.days.unwrap_or(14))
             .await?,
     ))
 }
@@ -50,7 +52,8 @@ pub async fn summary(
 #[utoipa::path(get, path = "/api/v1/insights/queues.svg", tag = "insights", security(("staff_token" = [])),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 403)))]
 pub async fn queues_svg(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Response> {
-    Ok(svg(state.engine.queues_svg(&auth.staff).await?))
+    let summary = state.engine.insights().summary(&auth.staff, 1).await?;
+    Ok(svg(charts::queues_chart(&summary.queues)))
 }
 
 /// A stacked bar chart of the handoffs per day by reason, with a legend (SVG).
@@ -62,8 +65,7 @@ pub async fn handoffs_svg(
     auth: StaffAuth,
     ApiQuery(query): ApiQuery<DaysQuery>,
 ) -> ApiResult<Response> {
-    Ok(svg(state
-        .engine
-        .handoffs_svg(&auth.staff, query.days.unwrap_or(14))
-        .await?))
+    let days = query.days.unwrap_or(14);
+    let summary = state.engine.insights().summary(&auth.staff, days).await?;
+    Ok(svg(charts::handoffs_chart(&summary.daily)))
 }

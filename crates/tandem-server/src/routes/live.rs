@@ -119,7 +119,7 @@ pub async fn customer(
     ws: Upgrade,
 ) -> ApiResult<Response> {
     let id: ConversationId = parse_id(&id)?;
-    state.engine.authenticate_customer(id, &customer.0).await?;
+    state.engine.auth().customer(id, &customer.0).await?;
     let after = after(&query)?;
     let events = state.engine.bus().subscribe();
     Ok(ws
@@ -134,7 +134,7 @@ fn text(frame: &serde_json::Value) -> WsMessage {
 /// Sends what was committed after `after`; returns the last `seq` sent (or looked at), or `None`
 /// when the socket closed. More than one page behind is a `resync`.
 async fn replay(socket: &mut WebSocket, state: &AppState, audience: &Audience, after: i64) -> Option<i64> {
-    let Ok(missed) = state.engine.replay(after, MAX_FEED_PAGE + 1).await else {
+    let Ok(missed) = state.engine.events().replay(after, MAX_FEED_PAGE + 1).await else {
         return socket
             .send(text(&json!({ "type": "resync" })))
             .await
@@ -183,7 +183,7 @@ async fn pump(
                 Ok(LiveEvent::StaffSessionsChanged { user_id }) => match &audience {
                     // A staff socket lives only as long as its session.
                     Audience::Staff(own, token) if *own == user_id => {
-                        if state.engine.authenticate_staff(token).await.is_err() {
+                        if state.engine.auth().staff(token).await.is_err() {
                             break;
                         }
                         continue;
@@ -208,7 +208,7 @@ async fn pump(
             _ = ping.tick() => {
                 // Sessions also expire on their own.
                 if let Audience::Staff(_, token) = &audience {
-                    if state.engine.authenticate_staff(token).await.is_err() {
+                    if state.engine.auth().staff(token).await.is_err() {
                         break;
                     }
                 }

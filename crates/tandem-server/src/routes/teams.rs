@@ -22,7 +22,7 @@ pub struct TeamList {
     responses((status = 200, body = TeamList), (status = 401)))]
 pub async fn list(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<TeamList>> {
     Ok(Json(TeamList {
-        teams: state.engine.list_teams(&auth.staff).await?,
+        teams: state.engine.staff().list_teams(&auth.staff).await?,
     }))
 }
 
@@ -36,6 +36,6 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Team>)> {
     Ok((
         StatusCode::CREATED,
-        Json(state.engine.create_team(&auth.staff, input).await?),
+        Json(state.engine.staff().create_team(&auth.staff, input).await?),
     ))
 }

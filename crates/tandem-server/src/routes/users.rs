@@ -30,7 +30,7 @@ pub struct CreatedUser {
     responses((status = 200, body = UserList), (status = 401)))]
 pub async fn list(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<UserList>> {
     Ok(Json(UserList {
-        users: state.engine.list_users(&auth.staff).await?,
+        users: state.engine.staff().list_users(&auth.staff).await?,
     }))
 }
 
@@ -42,7 +42,7 @@ pub async fn create(
     auth: StaffAuth,
     ApiJson(new): ApiJson<NewStaff>,
 ) -> ApiResult<(StatusCode, Json<CreatedUser>)> {
-    let (user, generated_password) = state.engine.create_user(&auth.staff, new).await?;
+    let (user, generated_password) = state.engine.staff().create_user(&auth.staff, new).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedUser {
@@ -65,6 +65,7 @@ pub async fn update(
     Ok(Json(
         state
             .engine
+            .staff()
             .update_user(&auth.staff, parse_id(&id)?, update)
             .await?,
     ))

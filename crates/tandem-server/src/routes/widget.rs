@@ -72,7 +72,8 @@ pub async fn start(
     }
     let started = state
         .engine
-        .start_conversation(&req.name, &req.email, req.identity_signature.as_deref())
+        .conversations()
+        .start(&req.name, &req.email, req.identity_signature.as_deref())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -95,6 +96,7 @@ pub async fn show(
 ) -> ApiResult<Json<CustomerConversation>> {
     let conversation = state
         .engine
+        .conversations()
         .customer_conversation(parse_id(&id)?, &customer.0)
         .await?;
     Ok(Json(CustomerConversation {
@@ -115,6 +117,7 @@ pub async fn post_message(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let message = state
         .engine
+        .conversations()
         .customer_message(parse_id(&id)?, &customer.0, &req.text)
         .await?;
     Ok((StatusCode::CREATED, Json(message)))
@@ -131,6 +134,7 @@ pub async fn messages(
 ) -> ApiResult<Json<MessageList>> {
     let messages = state
         .engine
+        .conversations()
         .customer_messages(parse_id(&id)?, &customer.0)
         .await?;
     Ok(Json(MessageList { messages }))

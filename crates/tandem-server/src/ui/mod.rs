@@ -9,6 +9,7 @@
 //! a business's site only needs one `<script>` tag and no cross-origin API access.
 
 mod assets;
+pub(crate) mod charts;
 mod pages;
 
 use axum::http::{header, HeaderValue};

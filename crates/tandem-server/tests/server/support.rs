@@ -9,11 +9,11 @@ use std::time::Duration;
 use futures::{SinkExt, StreamExt};
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
-use tandem_engine::{Engine, EngineConfig, LocalBus};
-use tandem_server::ServerConfig;
-use tandem_store::SqliteDurability;
+use tandem_engine::pack::Pack;
+use tandem_engine::{Engine, EngineConfig, Secret, StoreConfig};
+use tandem_server::{AppConfig, Application, InitialPack, ServerConfig};
 use tempfile::TempDir;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -62,35 +62,31 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(server_config: ServerConfig, engine_config: EngineConfig) -> TestApp {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let db = dir.path().join("tandem.db");
-    let store = tandem_store::open(db.to_str().expect("a UTF-8 temp path"), SqliteDurability::Full)
-        .await
-        .expect("the SQLite store opens");
-    store.migrate().await.expect("migrations apply");
-    let engine = Arc::new(
-        Engine::open(store, Arc::new(LocalBus::default()), engine_config)
-            .await
-            .unwrap(),
-    );
-    engine
-        .bootstrap_admin(ADMIN_EMAIL, Some(ADMIN_PASSWORD))
-        .await
-        .expect("the first admin is created");
+    spawn(server_config, engine_config, None).await
+}
 
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
-    let addr = listener.local_addr().expect("the bound address");
+/// The application `tandem serve` runs ([`Application::build`]), on port 0 over a SQLite file in a
+/// temporary directory, with the first admin and, when given, an initial pack.
+async fn spawn(server_config: ServerConfig, engine_config: EngineConfig, pack: Option<Pack>) -> TestApp {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = AppConfig {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        store: StoreConfig::sqlite(&dir.path().join("tandem.db")),
+        engine: engine_config,
+        server: server_config,
+        admin_email: ADMIN_EMAIL.to_owned(),
+        admin_password: Some(Secret::new(ADMIN_PASSWORD)),
+        initial_pack: pack.map(InitialPack::ready),
+    };
+    let application = Application::build(config).await.expect("the application starts");
+    let addr = application.local_addr().expect("the bound address");
+    let engine = application.engine().clone();
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let shutdown = async move {
         // A dropped sender also shuts the server down.
         let _ = stop_rx.await;
     };
-    let server = tokio::spawn(tandem_server::serve(
-        listener,
-        engine.clone(),
-        server_config,
-        shutdown,
-    ));
+    let server = tokio::spawn(application.run_until(shutdown));
 
     let client = Client::builder().no_proxy().build().expect("an HTTP client");
     let base = format!("http://{addr}");
@@ -451,10 +447,10 @@ pub async fn spawn_demo_app() -> DemoApp {
         data_dir: data.path().to_path_buf(),
         ..EngineConfig::default()
     };
-    let app = spawn_app_with(ServerConfig::default(), config).await;
-    app.engine
-        .import_pack(demo_pack())
-        .await
-        .unwrap_or_else(|e| panic!("the demo pack does not import: {e}"));
+    let app = spawn(ServerConfig::default(), config, Some(demo_pack())).await;
+    assert!(
+        app.engine.runtime().bot().is_some(),
+        "the demo pack is installed at start"
+    );
     DemoApp { app, _data: data }
 }

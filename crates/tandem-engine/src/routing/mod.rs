@@ -9,7 +9,13 @@ use tandem_core::permission::Permission;
 use crate::auth::Staff;
 use crate::{Engine, Result};
 
-impl Engine {
+/// Assignment, take-next, availability and service levels.
+#[derive(Clone, Copy)]
+pub struct Routing<'e> {
+    pub(crate) engine: &'e Engine,
+}
+
+impl Routing<'_> {
     /// Assigns a queued case to the least-loaded available agent of its team (agents with fewer
     /// than `capacity` open cases). Leaves it queued when nobody fits.
     pub(crate) async fn route(
@@ -20,7 +26,7 @@ impl Engine {
         if conversation.status != ConversationStatus::Queued || conversation.assignee_id.is_some() {
             return Ok(None);
         }
-        let loads = self.store.agent_loads().await?;
+        let loads = self.engine.store.agent_loads().await?;
         let best = loads
             .iter()
             .filter(|l| l.available && l.user.active && l.user.role == Role::Agent)
@@ -33,13 +39,14 @@ impl Engine {
             .min_by_key(|l| (l.open_cases, l.user.id));
         let Some(best) = best else { return Ok(None) };
         match self
+            .engine
             .store
             .assign_if_unassigned(conversation.id, best.user.id, Actor::System)
             .await?
         {
             Some((assigned, _)) => {
                 tracing::info!(conversation = %assigned.id, agent = %best.user.id, "case routed");
-                self.publish_committed().await;
+                self.engine.events().publish_committed().await;
                 Ok(Some(assigned))
             }
             None => Ok(None),
@@ -48,36 +55,40 @@ impl Engine {
 
     /// Gives the calling agent the most urgent, oldest queued case of their teams (any team's when
     /// they belong to none).
-    pub async fn take_next_case(&self, staff: &Staff) -> Result<Option<Conversation>> {
+    pub async fn take_next(&self, staff: &Staff) -> Result<Option<Conversation>> {
         staff.require(Permission::ManageConversations)?;
-        let claimed = self.store.claim_next(staff.user.id, &staff.user.team_ids).await?;
+        let claimed = self
+            .engine
+            .store
+            .claim_next(staff.user.id, &staff.user.team_ids)
+            .await?;
         if claimed.is_some() {
-            self.publish_committed().await;
+            self.engine.events().publish_committed().await;
         }
         Ok(claimed.map(|(c, _)| c))
     }
 
     /// Whether new cases may be routed to the calling staff member.
     pub async fn availability(&self, staff: &Staff) -> Result<bool> {
-        Ok(self.store.available(staff.user.id).await?.unwrap_or(true))
+        Ok(self.engine.store.available(staff.user.id).await?.unwrap_or(true))
     }
 
     /// Marks the calling staff member as available (or not) for new cases.
     pub async fn set_availability(&self, staff: &Staff, available: bool) -> Result<()> {
-        self.store.set_available(staff.user.id, available).await
+        self.engine.store.set_available(staff.user.id, available).await
     }
 }
 
-impl Engine {
+impl Routing<'_> {
     /// Records the service-level targets that have passed since the last check (one
     /// `sla_breached` event per missed target) and tells live clients. Returns how many.
     pub async fn check_sla(&self) -> Result<usize> {
-        let events = self.store.record_sla_breaches(chrono::Utc::now()).await?;
+        let events = self.engine.store.record_sla_breaches(chrono::Utc::now()).await?;
         for event in &events {
             tracing::warn!(conversation = ?event.conversation_id, target = %event.data["target"], "service level missed");
         }
         if !events.is_empty() {
-            self.publish_committed().await;
+            self.engine.events().publish_committed().await;
         }
         Ok(events.len())
     }

@@ -1,7 +1,10 @@
 //! Conversations from both sides: customers start them and write; staff read, reply, write
 //! internal notes, assign, change status and priority, and tag.
 
+mod suggestions;
+
 use serde::Deserialize;
+use tandem_core::decision::Decision;
 use tandem_core::event::{Actor, Event};
 use tandem_core::ids::{ConversationId, TeamId, UserId};
 use tandem_core::model::{Author, Conversation, ConversationStatus, Message, Priority};
@@ -14,6 +17,13 @@ use tandem_store::{
 
 use crate::auth::{new_customer_token, token_hash, Staff};
 use crate::{Engine, Result};
+pub use suggestions::{rank_canned_replies, SuggestedArticle, Suggestions};
+
+/// Conversations from both sides.
+#[derive(Clone, Copy)]
+pub struct Conversations<'e> {
+    pub(crate) engine: &'e Engine,
+}
 
 /// The most conversations one list request returns.
 pub const MAX_PAGE_SIZE: i64 = 100;
@@ -74,9 +84,10 @@ fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
-impl Engine {
+impl Conversations<'_> {
     async fn existing(&self, id: ConversationId) -> Result<Conversation> {
-        self.store
+        self.engine
+            .store
             .get_conversation(id)
             .await?
             .ok_or_else(|| Error::not_found("conversation"))
@@ -87,7 +98,7 @@ impl Engine {
     /// Opens a conversation for a customer writing from the widget.
     /// `identity_signature` is the business site's HMAC of the e-mail address (see
     /// [`crate::auth::identity_signature`]); without it the address is only claimed.
-    pub async fn start_conversation(
+    pub async fn start(
         &self,
         name: &str,
         email: &str,
@@ -95,9 +106,13 @@ impl Engine {
     ) -> Result<StartedConversation> {
         let name = DisplayName::parse(name)?;
         let email = Email::parse(email)?;
-        let customer_verified = self.verify_identity(email.as_str(), identity_signature)?;
+        let customer_verified = self
+            .engine
+            .auth()
+            .verify_identity(email.as_str(), identity_signature)?;
         let customer_token = new_customer_token();
         let (conversation, _) = self
+            .engine
             .store
             .create_conversation(NewConversation {
                 customer_name: name.into_string(),
@@ -108,7 +123,7 @@ impl Engine {
                 priority: Priority::Normal,
             })
             .await?;
-        self.publish_committed().await;
+        self.engine.events().publish_committed().await;
         Ok(StartedConversation {
             conversation,
             customer_token,
@@ -117,9 +132,10 @@ impl Engine {
 
     /// Stores a customer's message. A message on a resolved conversation reopens it.
     pub async fn customer_message(&self, id: ConversationId, token: &str, text: &str) -> Result<Message> {
-        self.authenticate_customer(id, token).await?;
+        self.engine.auth().customer(id, token).await?;
         let text = MessageText::parse(text)?;
         let (message, _) = self
+            .engine
             .store
             .append_message(NewMessage {
                 conversation_id: id,
@@ -131,11 +147,11 @@ impl Engine {
                 actor: Actor::Customer,
             })
             .await?;
-        self.publish_committed().await;
+        self.engine.events().publish_committed().await;
         let mut conversation = self.existing(id).await?;
         if conversation.status == ConversationStatus::Bot {
             // The customer's message is committed; a failing bot must not take it back.
-            if let Err(e) = self.bot_turn(&conversation, &message).await {
+            if let Err(e) = self.engine.pipeline().run(&conversation, &message).await {
                 tracing::error!(conversation = %id, error = %e, "the bot could not handle a message");
             }
             conversation = self.existing(id).await?;
@@ -150,33 +166,30 @@ impl Engine {
                 status: Some(reopened),
                 ..Default::default()
             };
-            self.store
+            self.engine
+                .store
                 .update_conversation(id, change, Actor::Customer)
                 .await?;
-            self.publish_committed().await;
+            self.engine.events().publish_committed().await;
         }
         Ok(message)
     }
 
     /// The messages a customer sees: everything but internal notes.
     pub async fn customer_messages(&self, id: ConversationId, token: &str) -> Result<Vec<Message>> {
-        self.authenticate_customer(id, token).await?;
-        self.store.list_messages(id, false).await
+        self.engine.auth().customer(id, token).await?;
+        self.engine.store.list_messages(id, false).await
     }
 
     /// The conversation as the customer may see it.
     pub async fn customer_conversation(&self, id: ConversationId, token: &str) -> Result<Conversation> {
-        self.authenticate_customer(id, token).await?;
+        self.engine.auth().customer(id, token).await?;
         self.existing(id).await
     }
 
     // --- staff side ------------------------------------------------------------------------
 
-    pub async fn list_conversations(
-        &self,
-        staff: &Staff,
-        query: &ConversationQuery,
-    ) -> Result<ConversationPage> {
+    pub async fn list(&self, staff: &Staff, query: &ConversationQuery) -> Result<ConversationPage> {
         staff.require(Permission::ViewConversations)?;
         let blank = |s: &Option<String>| {
             s.as_deref()
@@ -240,24 +253,20 @@ impl Engine {
             limit: per_page,
             offset: (page - 1) * per_page,
         };
-        self.store.list_conversations(&filter).await
+        self.engine.store.list_conversations(&filter).await
     }
 
-    pub async fn conversation(
-        &self,
-        staff: &Staff,
-        id: ConversationId,
-    ) -> Result<(Conversation, Vec<Message>)> {
+    pub async fn show(&self, staff: &Staff, id: ConversationId) -> Result<(Conversation, Vec<Message>)> {
         staff.require(Permission::ViewConversations)?;
         let conversation = self.existing(id).await?;
-        let messages = self.store.list_messages(id, true).await?;
+        let messages = self.engine.store.list_messages(id, true).await?;
         Ok((conversation, messages))
     }
 
-    pub async fn conversation_events(&self, staff: &Staff, id: ConversationId) -> Result<Vec<Event>> {
+    pub async fn events(&self, staff: &Staff, id: ConversationId) -> Result<Vec<Event>> {
         staff.require(Permission::ViewConversations)?;
         self.existing(id).await?;
-        self.store.list_events(id).await
+        self.engine.store.list_events(id).await
     }
 
     /// An agent's reply (or, with `internal`, a note only staff see). A reply to a conversation
@@ -274,6 +283,7 @@ impl Engine {
         let conversation = self.existing(id).await?;
         let actor = Actor::User { id: staff.user.id };
         let (message, _) = self
+            .engine
             .store
             .append_message(NewMessage {
                 conversation_id: id,
@@ -285,7 +295,7 @@ impl Engine {
                 actor: actor.clone(),
             })
             .await?;
-        self.publish_committed().await;
+        self.engine.events().publish_committed().await;
         let unheld = conversation.assignee_id.is_none()
             && matches!(
                 conversation.status,
@@ -297,8 +307,8 @@ impl Engine {
                 assignee: Some(Some(staff.user.id)),
                 ..Default::default()
             };
-            self.store.update_conversation(id, change, actor).await?;
-            self.publish_committed().await;
+            self.engine.store.update_conversation(id, change, actor).await?;
+            self.engine.events().publish_committed().await;
         }
         Ok(message)
     }
@@ -306,7 +316,7 @@ impl Engine {
     /// Changes status, priority, assignee, team and tags in one step, keeping them consistent:
     /// an assignee means `assigned`; removing the assignee of an assigned case puts it back in the
     /// queue; `assigned` without anyone named means the caller takes it.
-    pub async fn update_conversation(
+    pub async fn update(
         &self,
         staff: &Staff,
         id: ConversationId,
@@ -315,7 +325,7 @@ impl Engine {
         staff.require(Permission::ManageConversations)?;
         let current = self.existing(id).await?;
         if let Some(Some(user)) = update.assignee_id {
-            match self.store.get_user(user).await? {
+            match self.engine.store.get_user(user).await? {
                 Some(u) if u.active => {}
                 _ => {
                     return Err(Error::invalid(
@@ -326,7 +336,7 @@ impl Engine {
             }
         }
         if let Some(Some(team)) = update.team_id {
-            if self.store.get_team(team).await?.is_none() {
+            if self.engine.store.get_team(team).await?.is_none() {
                 return Err(Error::invalid("invalid_team", "there is no such team"));
             }
         }
@@ -380,12 +390,28 @@ impl Engine {
             ));
         }
         let (conversation, events) = self
+            .engine
             .store
             .update_conversation(id, change, Actor::User { id: staff.user.id })
             .await?;
         if !events.is_empty() {
-            self.publish_committed().await;
+            self.engine.events().publish_committed().await;
         }
         Ok(conversation)
+    }
+
+    /// The decisions of a conversation, for staff.
+    pub async fn decisions(
+        &self,
+        staff: &crate::auth::Staff,
+        conversation: ConversationId,
+    ) -> Result<Vec<Decision>> {
+        staff.require(tandem_core::permission::Permission::ViewConversations)?;
+        self.engine
+            .store
+            .get_conversation(conversation)
+            .await?
+            .ok_or_else(|| Error::not_found("conversation"))?;
+        self.engine.store.list_decisions(conversation).await
     }
 }

@@ -1,11 +1,16 @@
 //! The policy: one plan per customer message, with its reasons in words. Pure: it sees the triage,
-//! the conversation's earlier decisions, the pack's settings and intents, and nothing else. The
+//! the conversation's earlier decisions, the pack's settings and intents, whether the customer's
+//! identity is signed, and nothing else. Every rule of the bot lives here: the signals that hand a
+//! case over, confidence thresholds, slots, pending questions, failed tries (asking again or
+//! handing over), the signed-identity rule for account data, and a handed-over case's priority. The
 //! rules are the pack's data (thresholds, intent kinds, slots), not code paths per intent.
 
 use std::collections::BTreeMap;
 
 use tandem_core::decision::{Decision, DecisionKind, HandoffReason};
+use tandem_core::model::Priority;
 use tandem_nlu::entities::EntityKind;
+use tandem_nlu::signals::Signals;
 
 use super::triage::Triage;
 use crate::pack::model::{IntentDef, IntentKind, PolicySettings};
@@ -47,6 +52,8 @@ pub struct PolicyInput<'a> {
     pub history: &'a [Decision],
     pub settings: &'a PolicySettings,
     pub intents: &'a BTreeMap<String, IntentDef>,
+    /// Whether the business's site signed the customer's e-mail address.
+    pub customer_verified: bool,
 }
 
 /// How many decisions in a row, ending with the latest, were failures (the bot had to ask again).
@@ -128,10 +135,7 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
                 reasons.push(format!(
                     "the customer gave the value the bot asked for; continuing `{intent}`"
                 ));
-                return Outcome {
-                    plan: Plan::Act { intent, slots },
-                    reasons,
-                };
+                return act(input, intent, slots, reasons);
             }
             if t.intent.is_none() || t.intent.as_deref() == Some(intent.as_str()) {
                 let slot = input.history.last().and_then(|d| d.slot.clone());
@@ -214,10 +218,7 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
                     "all values present; run connector `{}`",
                     def.connector.as_deref().unwrap_or("?")
                 ));
-                Outcome {
-                    plan: Plan::Act { intent, slots },
-                    reasons,
-                }
+                act(input, intent, slots, reasons)
             }
             None => {
                 let missing = def
@@ -236,6 +237,44 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
                 )
             }
         },
+    }
+}
+
+/// Running an intent's connector reveals account data: with `require_signed_identity`, only to a
+/// customer whose e-mail the business's site signed.
+fn act(
+    input: &PolicyInput<'_>,
+    intent: String,
+    slots: BTreeMap<String, String>,
+    mut reasons: Vec<String>,
+) -> Outcome {
+    if input.settings.require_signed_identity && !input.customer_verified {
+        reasons.push("account data needs a signed identity and this customer's is not signed".into());
+        return handoff(HandoffReason::Policy, Some(intent), reasons);
+    }
+    Outcome {
+        plan: Plan::Act { intent, slots },
+        reasons,
+    }
+}
+
+/// The urgency score from which a handed-over case gets a higher priority.
+const URGENT: f32 = 0.7;
+
+/// The priority of a case handed to people: the intent's (normal when it names none), one step
+/// higher when the customer is frustrated or in a hurry.
+pub fn handoff_priority(def: Option<&IntentDef>, signals: &Signals, s: &PolicySettings) -> Priority {
+    let priority = def
+        .and_then(|d| d.priority.as_deref())
+        .and_then(|p| Priority::parse(p).ok())
+        .unwrap_or(Priority::Normal);
+    if signals.frustration.score >= s.frustration_handoff || signals.urgency.score >= URGENT {
+        match priority {
+            Priority::Low | Priority::Normal => Priority::High,
+            _ => Priority::Urgent,
+        }
+    } else {
+        priority
     }
 }
 

@@ -11,6 +11,12 @@ use tandem_store::{NewTeam, NewUser, UserChange};
 use crate::auth::{generate_password, hash_password, Staff};
 use crate::{Engine, Result};
 
+/// Staff accounts and teams.
+#[derive(Clone, Copy)]
+pub struct StaffAdmin<'e> {
+    pub(crate) engine: &'e Engine,
+}
+
 /// A new staff account. Without a password one is generated and returned once.
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewStaff {
@@ -48,7 +54,7 @@ pub enum Bootstrap {
     },
 }
 
-impl Engine {
+impl StaffAdmin<'_> {
     /// Creates an account without a permission check: for the CLI and the first start, which run
     /// on the server's own machine.
     pub async fn create_user_unchecked(&self, new: NewStaff) -> Result<(User, Option<String>)> {
@@ -63,6 +69,7 @@ impl Engine {
         };
         let password_hash = hash_password(&password).await?;
         let user = self
+            .engine
             .store
             .create_user(NewUser {
                 email: email.into_string(),
@@ -77,7 +84,7 @@ impl Engine {
 
     /// On an empty database, creates the first admin (with a generated password when none is given).
     pub async fn bootstrap_admin(&self, email: &str, password: Option<&str>) -> Result<Bootstrap> {
-        if self.store.count_users().await? > 0 {
+        if self.engine.store.count_users().await? > 0 {
             return Ok(Bootstrap::AlreadyDone);
         }
         let new = NewStaff {
@@ -100,11 +107,11 @@ impl Engine {
 
     pub async fn list_users(&self, staff: &Staff) -> Result<Vec<User>> {
         staff.require(Permission::ViewStaff)?;
-        self.store.list_users().await
+        self.engine.store.list_users().await
     }
 
     pub async fn all_users_unchecked(&self) -> Result<Vec<User>> {
-        self.store.list_users().await
+        self.engine.store.list_users().await
     }
 
     /// Changes a user. An admin cannot demote or deactivate the last active admin, so nobody is
@@ -112,6 +119,7 @@ impl Engine {
     pub async fn update_user(&self, staff: &Staff, id: UserId, update: StaffUpdate) -> Result<User> {
         staff.require(Permission::ManageStaff)?;
         let target = self
+            .engine
             .store
             .get_user(id)
             .await?
@@ -121,6 +129,7 @@ impl Engine {
             && (update.role.is_some_and(|r| r != Role::Admin) || update.active == Some(false));
         if loses_admin {
             let admins = self
+                .engine
                 .store
                 .list_users()
                 .await?
@@ -135,7 +144,7 @@ impl Engine {
             }
         }
         if let Some(teams) = &update.team_ids {
-            let known = self.store.list_teams().await?;
+            let known = self.engine.store.list_teams().await?;
             if let Some(missing) = teams.iter().find(|t| !known.iter().any(|k| k.id == **t)) {
                 return Err(Error::invalid(
                     "invalid_team",
@@ -155,8 +164,9 @@ impl Engine {
             active: update.active,
             team_ids: update.team_ids,
         };
-        let user = self.store.update_user(id, change).await?;
-        self.bus
+        let user = self.engine.store.update_user(id, change).await?;
+        self.engine
+            .bus
             .publish(crate::events::LiveEvent::StaffSessionsChanged { user_id: user.id });
         tracing::info!(by = %staff.user.id, user = %user.id, "staff account changed");
         Ok(user)
@@ -167,11 +177,13 @@ impl Engine {
         let email = Email::parse(email)?;
         let password = Password::parse(password)?;
         let (user, _) = self
+            .engine
             .store
             .user_credentials(email.as_str())
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
-        self.store
+        self.engine
+            .store
             .set_password_hash(user.id, &hash_password(&password).await?)
             .await?;
         Ok(user)
@@ -185,11 +197,11 @@ impl Engine {
             .iter()
             .map(|s| Tag::parse(s).map(|t| t.as_str().to_owned()))
             .collect::<Result<_>>()?;
-        self.store.create_team(NewTeam { name, skills }).await
+        self.engine.store.create_team(NewTeam { name, skills }).await
     }
 
     pub async fn list_teams(&self, staff: &Staff) -> Result<Vec<Team>> {
         staff.require(Permission::ViewStaff)?;
-        self.store.list_teams().await
+        self.engine.store.list_teams().await
     }
 }

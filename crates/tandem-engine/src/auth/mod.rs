@@ -16,8 +16,32 @@ use tandem_core::Error;
 
 use crate::{Engine, Result};
 
+mod throttle;
+
+/// Sessions, tokens and identity: who is calling.
+#[derive(Clone, Copy)]
+pub struct Auth<'e> {
+    pub(crate) engine: &'e Engine,
+}
+
 const STAFF_TOKEN_PREFIX: &str = "tdm_";
 const CUSTOMER_TOKEN_PREFIX: &str = "tdc_";
+
+/// How many failed logins are allowed, per e-mail address and per client address.
+pub(crate) struct LoginGuards {
+    pub(crate) login: throttle::Throttle,
+    pub(crate) client: throttle::Throttle,
+}
+
+impl LoginGuards {
+    pub(crate) fn new(config: &crate::EngineConfig) -> Self {
+        Self {
+            login: throttle::Throttle::new(config.login_max_failures, config.login_window),
+            // Many people may share one address (an office): it gets more room than one account.
+            client: throttle::Throttle::new(config.login_max_failures * 5, config.login_window),
+        }
+    }
+}
 
 /// A logged-in staff member.
 #[derive(Clone, Debug)]
@@ -113,7 +137,7 @@ pub fn identity_signature(secret: &str, email: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-impl Engine {
+impl Auth<'_> {
     /// Whether `signature` proves the e-mail address. No signature is `Ok(false)`; a wrong one, or
     /// one sent when no secret is configured, is an error (the site is misconfigured or someone
     /// is guessing).
@@ -121,7 +145,7 @@ impl Engine {
         let Some(signature) = signature.map(str::trim).filter(|s| !s.is_empty()) else {
             return Ok(false);
         };
-        let Some(secret) = self.config.identity_secret.as_deref() else {
+        let Some(secret) = self.engine.config.identity_secret.as_ref().map(|s| s.expose()) else {
             return Err(Error::invalid(
                 "identity_not_configured",
                 "this Tandem has no identity secret configured",
@@ -142,36 +166,38 @@ impl Engine {
         let email_key = format!("email:{}", email.trim().to_lowercase());
         let client_key = format!("client:{client}");
         let blocked = [
-            self.login_throttle.blocked(&[&email_key]),
-            self.client_throttle.blocked(&[&client_key]),
+            self.engine.guards.login.blocked(&[&email_key]),
+            self.engine.guards.client.blocked(&[&client_key]),
         ];
         if let Some(retry_after_secs) = blocked.into_iter().flatten().max() {
             return Err(Error::RateLimited { retry_after_secs });
         }
         let wrong = || Error::Unauthenticated("the e-mail address or the password is wrong".into());
         let found = match Email::parse(email) {
-            Ok(email) => self.store.user_credentials(email.as_str()).await?,
+            Ok(email) => self.engine.store.user_credentials(email.as_str()).await?,
             Err(_) => None,
         };
         let (user, hash) = match found {
             Some((user, hash)) if user.active => (user, hash),
             _ => {
                 verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
-                self.login_throttle.fail(&[&email_key]);
-                self.client_throttle.fail(&[&client_key]);
+                self.engine.guards.login.fail(&[&email_key]);
+                self.engine.guards.client.fail(&[&client_key]);
                 return Err(wrong());
             }
         };
         if !verify_password(password.to_owned(), hash).await {
-            self.login_throttle.fail(&[&email_key]);
-            self.client_throttle.fail(&[&client_key]);
+            self.engine.guards.login.fail(&[&email_key]);
+            self.engine.guards.client.fail(&[&client_key]);
             return Err(wrong());
         }
-        self.login_throttle.clear(&email_key);
+        self.engine.guards.login.clear(&email_key);
         let token = new_token(STAFF_TOKEN_PREFIX);
-        let ttl = chrono::Duration::from_std(self.config.session_ttl).unwrap_or(chrono::Duration::hours(12));
+        let ttl =
+            chrono::Duration::from_std(self.engine.config.session_ttl).unwrap_or(chrono::Duration::hours(12));
         let expires_at = Utc::now() + ttl;
-        self.store
+        self.engine
+            .store
             .create_session(&token_hash(&token), user.id, expires_at)
             .await?;
         tracing::info!(user = %user.id, "staff login");
@@ -184,21 +210,31 @@ impl Engine {
 
     /// Ends the session of this token.
     pub async fn logout(&self, token: &str) -> Result<()> {
-        let user = self.store.session_user(&token_hash(token), Utc::now()).await?;
-        self.store.delete_session(&token_hash(token)).await?;
+        let user = self
+            .engine
+            .store
+            .session_user(&token_hash(token), Utc::now())
+            .await?;
+        self.engine.store.delete_session(&token_hash(token)).await?;
         if let Some(user) = user {
-            self.bus
+            self.engine
+                .bus
                 .publish(crate::events::LiveEvent::StaffSessionsChanged { user_id: user.id });
         }
         Ok(())
     }
 
     /// The staff member behind a session token.
-    pub async fn authenticate_staff(&self, token: &str) -> Result<Staff> {
+    pub async fn staff(&self, token: &str) -> Result<Staff> {
         if !token.starts_with(STAFF_TOKEN_PREFIX) {
             return Err(Error::Unauthenticated("a staff session token is needed".into()));
         }
-        match self.store.session_user(&token_hash(token), Utc::now()).await? {
+        match self
+            .engine
+            .store
+            .session_user(&token_hash(token), Utc::now())
+            .await?
+        {
             Some(user) => Ok(Staff { user }),
             None => Err(Error::Unauthenticated(
                 "the session is unknown or has expired; log in again".into(),
@@ -208,11 +244,11 @@ impl Engine {
 
     /// Checks that the customer token opens this conversation. A token for another conversation
     /// and an unknown conversation get the same answer, so nothing leaks about others.
-    pub async fn authenticate_customer(&self, conversation: ConversationId, token: &str) -> Result<()> {
+    pub async fn customer(&self, conversation: ConversationId, token: &str) -> Result<()> {
         if !token.starts_with(CUSTOMER_TOKEN_PREFIX) {
             return Err(Error::Unauthenticated("a customer token is needed".into()));
         }
-        match self.store.conversation_token_hash(conversation).await? {
+        match self.engine.store.conversation_token_hash(conversation).await? {
             Some(stored) if same_hash(&stored, &token_hash(token)) => Ok(()),
             _ => Err(Error::Forbidden(
                 "this token does not open this conversation".into(),

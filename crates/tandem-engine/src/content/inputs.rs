@@ -1,0 +1,82 @@
+//! What the content editor receives, as it arrives from outside.
+
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+
+use crate::pack::model::IntentKind;
+
+/// A new intent.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIntent {
+    pub name: String,
+    pub description: String,
+    pub kind: IntentKind,
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub threshold: Option<f32>,
+    #[serde(default)]
+    pub team: Option<String>,
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// For `automated`: the connector to run.
+    #[serde(default)]
+    pub connector: Option<String>,
+    /// For `automated` and `acknowledge`: the template to render.
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+/// A change to an intent; absent fields stay as they are, `null` clears an optional one.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntentChange {
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub kind: Option<IntentKind>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<f32>)]
+    pub threshold: Option<Option<f32>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub team: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub priority: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub connector: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub template: Option<Option<String>>,
+}
+
+/// A present field (even `null`) becomes `Some`, so `null` can mean "clear".
+fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// An article to create or replace.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleInput {
+    pub title: String,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    /// Where customers read it; when absent, the article keeps its address, or a new one gets the
+    /// address of the other articles' help centre.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Markdown.
+    pub body: String,
+}
+
+/// Whether a PUT created something or replaced it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    Created,
+    Replaced,
+}

@@ -1,0 +1,467 @@
+//! Editing the bot's content from the admin and trainer pages: intents and their examples,
+//! articles, reply templates, bot texts and canned replies, and trying a connector against the
+//! business's data.
+//!
+//! The active pack is the one source of truth. An edit takes the engine's content lock, reads the
+//! active pack, applies one change, and installs the result through the same path as an import
+//! (validation, training when the examples changed, storing, swapping the running bot). A change
+//! the pack validation refuses is an error and leaves the stored pack as it was.
+
+mod connector_test;
+mod inputs;
+mod validate;
+mod views;
+
+use std::collections::BTreeSet;
+
+use tandem_core::permission::Permission;
+use tandem_core::Error;
+
+use crate::auth::Staff;
+use crate::pack::model::{Article, BotTexts, CannedReply, IntentDef};
+use crate::pack::Pack;
+use crate::{Engine, Result};
+pub use connector_test::ConnectorTest;
+pub use inputs::{ArticleInput, IntentChange, NewIntent, Saved};
+use validate::*;
+pub use validate::{discloses_bot, NO_ACTIVE_PACK};
+pub use views::{ConnectorView, ContentView, IntentView, TemplateView};
+
+/// Editing the bot's content.
+#[derive(Clone, Copy)]
+pub struct Content<'e> {
+    pub(crate) engine: &'e Engine,
+}
+
+impl Content<'_> {
+    /// The active pack as stored (what another instance may have changed since this one loaded).
+    async fn stored_pack(&self) -> Result<Pack> {
+        let stored = self.engine.store.active_pack().await?.ok_or_else(no_pack)?;
+        serde_json::from_str(&stored.content)
+            .map_err(|e| Error::internal(format!("the stored pack cannot be read: {e}")))
+    }
+
+    /// Takes the content lock and reads the active pack, for one change.
+    async fn begin_edit(
+        &self,
+        staff: &Staff,
+        permission: Permission,
+    ) -> Result<(tokio::sync::MutexGuard<'_, ()>, Pack)> {
+        staff.require(permission)?;
+        let guard = self.engine.content_lock.lock().await;
+        let pack = self.stored_pack().await?;
+        Ok((guard, pack))
+    }
+
+    /// Applies one change to the active pack under the content lock and installs the result.
+    async fn edit_pack<T>(
+        &self,
+        staff: &Staff,
+        permission: Permission,
+        change: impl FnOnce(&mut Pack) -> Result<T>,
+    ) -> Result<T> {
+        let (_guard, mut pack) = self.begin_edit(staff, permission).await?;
+        let out = change(&mut pack)?;
+        self.commit_edit(staff, pack).await?;
+        Ok(out)
+    }
+
+    /// Installs the changed pack (validation, training when the examples changed, storing); the
+    /// stored pack stays as it was when this fails.
+    async fn commit_edit(&self, staff: &Staff, pack: Pack) -> Result<()> {
+        self.engine.runtime().install_pack(pack, true).await?;
+        tracing::info!(user = %staff.user.id, "content edited");
+        Ok(())
+    }
+
+    /// Everything the admin and trainer pages edit.
+    pub async fn view(&self, staff: &Staff) -> Result<ContentView> {
+        staff.require(Permission::ViewContent)?;
+        let bot = self.engine.runtime().bot().ok_or_else(no_pack)?;
+        Ok(ContentView::of(&bot.pack))
+    }
+
+    /// The canned replies agents can insert.
+    pub async fn canned_replies(&self, staff: &Staff) -> Result<Vec<CannedReply>> {
+        staff.require(Permission::ViewContent)?;
+        Ok(self
+            .engine
+            .runtime()
+            .bot()
+            .map(|b| b.pack.manifest.canned_replies.clone())
+            .unwrap_or_default())
+    }
+
+    /// Adds a training example to an intent and retrains.
+    pub async fn add_example(&self, staff: &Staff, intent: &str, text: &str) -> Result<IntentView> {
+        staff.require(Permission::ManageContent)?;
+        let text = check_example(text)?;
+        self.edit_pack(staff, Permission::ManageContent, |pack| {
+            let def = pack
+                .intents
+                .iter_mut()
+                .find(|i| i.name == intent)
+                .ok_or_else(|| unknown_intent(intent))?;
+            let normalized = tandem_nlu::text::normalize(&text);
+            if def
+                .examples
+                .iter()
+                .any(|e| tandem_nlu::text::normalize(e) == normalized)
+            {
+                return Err(Error::conflict(
+                    "duplicate_example",
+                    format!("the intent `{intent}` already has this example"),
+                ));
+            }
+            def.examples.push(text);
+            Ok(IntentView::from(&*def))
+        })
+        .await
+    }
+
+    /// Removes a training example from an intent and retrains.
+    pub async fn remove_example(&self, staff: &Staff, intent: &str, text: &str) -> Result<IntentView> {
+        staff.require(Permission::ManageContent)?;
+        let text = text.trim().to_owned();
+        self.edit_pack(staff, Permission::ManageContent, |pack| {
+            let def = pack
+                .intents
+                .iter_mut()
+                .find(|i| i.name == intent)
+                .ok_or_else(|| unknown_intent(intent))?;
+            let at = def
+                .examples
+                .iter()
+                .position(|e| e.trim() == text)
+                .ok_or_else(|| Error::not_found(format!("example \"{text}\" of the intent `{intent}`")))?;
+            if def.examples.len() <= 1 {
+                return Err(Error::conflict(
+                    "last_example",
+                    "an intent keeps at least one example",
+                ));
+            }
+            def.examples.remove(at);
+            let distinct: BTreeSet<String> = def
+                .examples
+                .iter()
+                .map(|e| tandem_nlu::text::normalize(e))
+                .collect();
+            if distinct.len() < crate::pack::load::MIN_EXAMPLES {
+                return Err(Error::conflict(
+                    "too_few_examples",
+                    format!(
+                        "an intent needs at least {} distinct examples; add another before removing this one",
+                        crate::pack::load::MIN_EXAMPLES
+                    ),
+                ));
+            }
+            Ok(IntentView::from(&*def))
+        })
+        .await
+    }
+
+    /// Adds an intent and retrains.
+    pub async fn create_intent(&self, staff: &Staff, new: NewIntent) -> Result<IntentView> {
+        staff.require(Permission::ManageContent)?;
+        let name = new.name.trim().to_owned();
+        if !plain_name(&name, &['_']) {
+            return Err(Error::invalid(
+                "invalid_intent_name",
+                format!("an intent name is 1 to {MAX_NAME_CHARS} lower-case letters, digits and `_`"),
+            ));
+        }
+        let description = one_line(
+            &new.description,
+            MAX_TEXT_CHARS,
+            "invalid_description",
+            "the description",
+        )?;
+        check_threshold(new.threshold)?;
+        let mut examples = Vec::with_capacity(new.examples.len());
+        for e in &new.examples {
+            let e = check_example(e)?;
+            if !examples.contains(&e) {
+                examples.push(e);
+            }
+        }
+        let def = IntentDef {
+            name: name.clone(),
+            description,
+            kind: new.kind,
+            examples,
+            threshold: new.threshold,
+            slots: Vec::new(),
+            connector: optional_name(new.connector),
+            template: optional_name(new.template),
+            article_tags: Vec::new(),
+            handoff_reason: None,
+            team: optional_name(new.team),
+            priority: optional_name(new.priority),
+        };
+        self.edit_pack(staff, Permission::ManageContent, |pack| {
+            if pack.intents.iter().any(|i| i.name == name) {
+                return Err(Error::conflict(
+                    "intent_exists",
+                    format!("there is already an intent `{name}`"),
+                ));
+            }
+            let view = IntentView::from(&def);
+            pack.intents.push(def);
+            Ok(view)
+        })
+        .await
+    }
+
+    /// Changes an intent's description, kind, threshold, team, priority, connector or template.
+    pub async fn update_intent(
+        &self,
+        staff: &Staff,
+        intent: &str,
+        change: IntentChange,
+    ) -> Result<IntentView> {
+        staff.require(Permission::ManageContent)?;
+        if let Some(threshold) = change.threshold {
+            check_threshold(threshold)?;
+        }
+        let description = change
+            .description
+            .as_deref()
+            .map(|d| one_line(d, MAX_TEXT_CHARS, "invalid_description", "the description"))
+            .transpose()?;
+        self.edit_pack(staff, Permission::ManageContent, |pack| {
+            let def = pack
+                .intents
+                .iter_mut()
+                .find(|i| i.name == intent)
+                .ok_or_else(|| unknown_intent(intent))?;
+            if let Some(d) = description {
+                def.description = d;
+            }
+            if let Some(kind) = change.kind {
+                def.kind = kind;
+            }
+            if let Some(t) = change.threshold {
+                def.threshold = t;
+            }
+            if let Some(team) = change.team {
+                def.team = optional_name(team);
+            }
+            if let Some(priority) = change.priority {
+                def.priority = optional_name(priority);
+            }
+            if let Some(connector) = change.connector {
+                def.connector = optional_name(connector);
+            }
+            if let Some(template) = change.template {
+                def.template = optional_name(template);
+            }
+            Ok(IntentView::from(&*def))
+        })
+        .await
+    }
+
+    /// Creates or replaces an article; the knowledge index is rebuilt.
+    pub async fn put_article(
+        &self,
+        staff: &Staff,
+        slug: &str,
+        input: ArticleInput,
+    ) -> Result<(Saved, Article)> {
+        staff.require(Permission::ManageContent)?;
+        if !plain_name(slug, &['-', '_']) {
+            return Err(Error::invalid(
+                "invalid_slug",
+                format!("a slug is 1 to {MAX_NAME_CHARS} lower-case letters, digits, `-` and `_`"),
+            ));
+        }
+        let title = one_line(&input.title, MAX_TITLE_CHARS, "invalid_title", "the title")?;
+        let body = required_text(&input.body, MAX_ARTICLE_CHARS, "invalid_body", "the body")?;
+        let tags = match input.tags {
+            None => None,
+            Some(tags) => {
+                let mut out = Vec::new();
+                for t in tags {
+                    let t = t.trim().to_lowercase();
+                    if t.is_empty() {
+                        continue;
+                    }
+                    if !plain_name(&t, &['-', '_']) {
+                        return Err(Error::invalid(
+                            "invalid_tag",
+                            format!("tag \"{t}\": a tag is lower-case letters, digits, `-` and `_`"),
+                        ));
+                    }
+                    if !out.contains(&t) {
+                        out.push(t);
+                    }
+                }
+                Some(out)
+            }
+        };
+        let url = match input.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            None => None,
+            Some(u) => {
+                let ok = (u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/'))
+                    && !u.chars().any(|c| c.is_whitespace() || c.is_control())
+                    && u.chars().count() <= 2000;
+                if !ok {
+                    return Err(Error::invalid(
+                        "invalid_url",
+                        "the url is an http(s) address or a path starting with `/`, without spaces",
+                    ));
+                }
+                Some(u.to_owned())
+            }
+        };
+        self.edit_pack(staff, Permission::ManageContent, |pack| {
+            let existing = pack.articles.iter().position(|a| a.slug == slug);
+            let old = existing.and_then(|i| pack.articles.get(i));
+            let url = url
+                .or_else(|| old.map(|a| a.url.clone()))
+                .or_else(|| default_article_url(pack, slug))
+                .ok_or_else(|| Error::invalid("url_required", "a new article needs a `url`"))?;
+            let tags = tags.or_else(|| old.map(|a| a.tags.clone())).unwrap_or_default();
+            let article = Article {
+                slug: slug.to_owned(),
+                title,
+                tags,
+                url,
+                body,
+            };
+            let saved = match existing.and_then(|i| pack.articles.get_mut(i)) {
+                Some(slot) => {
+                    *slot = article.clone();
+                    Saved::Replaced
+                }
+                None => {
+                    pack.articles.push(article.clone());
+                    Saved::Created
+                }
+            };
+            Ok((saved, article))
+        })
+        .await
+    }
+
+    /// Deletes an article; the knowledge index is rebuilt.
+    pub async fn delete_article(&self, staff: &Staff, slug: &str) -> Result<()> {
+        staff.require(Permission::ManageContent)?;
+        self.edit_pack(staff, Permission::ManageContent, |pack| {
+            let at = pack
+                .articles
+                .iter()
+                .position(|a| a.slug == slug)
+                .ok_or_else(|| Error::not_found(format!("article `{slug}`")))?;
+            pack.articles.remove(at);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Creates or replaces a reply template; one that does not compile is refused.
+    pub async fn put_template(&self, staff: &Staff, name: &str, body: &str) -> Result<(Saved, TemplateView)> {
+        staff.require(Permission::ManageContent)?;
+        if !plain_name(name, &['-', '_']) {
+            return Err(Error::invalid(
+                "invalid_template_name",
+                format!("a template name is 1 to {MAX_NAME_CHARS} lower-case letters, digits, `-` and `_`"),
+            ));
+        }
+        if body.trim().is_empty() {
+            return Err(Error::invalid(
+                "invalid_template",
+                "the template must not be empty",
+            ));
+        }
+        if body.chars().count() > MAX_TEMPLATE_CHARS {
+            return Err(Error::invalid(
+                "invalid_template",
+                format!("a template is at most {MAX_TEMPLATE_CHARS} characters"),
+            ));
+        }
+        let mut env = minijinja::Environment::new();
+        if let Err(e) = env.add_template_owned(name.to_owned(), body.to_owned()) {
+            let at = e.line().map(|l| format!(" at line {l}")).unwrap_or_default();
+            let detail = e
+                .detail()
+                .map(ToOwned::to_owned)
+                .unwrap_or_else(|| e.kind().to_string());
+            return Err(Error::invalid(
+                "invalid_template",
+                format!("the template does not compile{at}: {detail}"),
+            ));
+        }
+        let body = body.to_owned();
+        self.edit_pack(staff, Permission::ManageContent, |pack| {
+            let saved = match pack.templates.insert(name.to_owned(), body.clone()) {
+                Some(_) => Saved::Replaced,
+                None => Saved::Created,
+            };
+            Ok((
+                saved,
+                TemplateView {
+                    name: name.to_owned(),
+                    body,
+                },
+            ))
+        })
+        .await
+    }
+
+    /// Replaces the bot's texts; the disclosure must still say that a bot is speaking.
+    pub async fn put_texts(&self, staff: &Staff, texts: BotTexts) -> Result<BotTexts> {
+        staff.require(Permission::ManageBotTexts)?;
+        let texts = BotTexts {
+            disclosure: required_text(&texts.disclosure, MAX_TEXT_CHARS, "empty_text", "the disclosure")?,
+            handoff: required_text(&texts.handoff, MAX_TEXT_CHARS, "empty_text", "the handoff text")?,
+            rephrase: required_text(&texts.rephrase, MAX_TEXT_CHARS, "empty_text", "the rephrase text")?,
+            not_found: required_text(
+                &texts.not_found,
+                MAX_TEXT_CHARS,
+                "empty_text",
+                "the not-found text",
+            )?,
+        };
+        if !discloses_bot(&texts.disclosure) {
+            return Err(Error::invalid(
+                "disclosure_required",
+                "the disclosure must tell customers they are talking to a bot (say \"bot\", \"virtual assistant\", \"automated\" or \"AI\")",
+            ));
+        }
+        self.edit_pack(staff, Permission::ManageBotTexts, |pack| {
+            pack.manifest.texts = texts.clone();
+            Ok(texts)
+        })
+        .await
+    }
+
+    /// Replaces the canned replies.
+    pub async fn put_canned_replies(
+        &self,
+        staff: &Staff,
+        replies: &[CannedReply],
+    ) -> Result<Vec<CannedReply>> {
+        staff.require(Permission::ManageContent)?;
+        let replies = check_canned(replies)?;
+        self.edit_pack(staff, Permission::ManageContent, |pack| {
+            pack.manifest.canned_replies = replies.clone();
+            Ok(replies)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Handlers run these futures on a multi-threaded runtime: they must be `Send`.
+    #[allow(dead_code)]
+    fn _futures_are_send(e: &Engine, s: &Staff, p: Pack) {
+        fn send<T: Send>(_: T) {}
+        send(e.content().begin_edit(s, Permission::ManageContent));
+        send(e.content().commit_edit(s, p));
+        send(e.content().stored_pack());
+        send(e.content().add_example(s, "a", "b"));
+    }
+}

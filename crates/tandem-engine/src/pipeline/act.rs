@@ -1,0 +1,197 @@
+//! Carrying out the policy's plan: the knowledge base for answers, the connector for actions,
+//! the templates for replies. What cannot be done becomes a clarification or a handoff.
+
+use std::collections::BTreeMap;
+
+use tandem_core::decision::{DecisionKind, HandoffReason};
+use tandem_core::model::Source;
+
+use super::policy::{self, Outcome, Plan};
+use super::reply::{render, template_context};
+use super::{Pipeline, Turn};
+use crate::connectors::ConnectorInput;
+
+impl Pipeline<'_> {
+    /// Runs the plan's action: the knowledge base for answers, the connector for actions. Turns
+    /// what cannot be done into a clarification or a handoff.
+    pub(crate) async fn carry_out(&self, turn: &Turn<'_>, outcome: Outcome) -> Action {
+        let bot = &turn.bot;
+        let conversation = turn.conversation;
+        let question = turn.message.text.as_str();
+        let Outcome { plan, mut reasons } = outcome;
+        let texts = &bot.pack.manifest.texts;
+        let settings = &bot.pack.manifest.policy;
+        let failures = policy::failures_in_a_row(&turn.history);
+        match plan {
+            Plan::Handoff { reason, intent } => Action::handoff(reason, intent, reasons),
+            Plan::Acknowledge { intent } => {
+                let context = template_context(conversation, &BTreeMap::new(), &[]);
+                let template = bot
+                    .intents
+                    .get(&intent)
+                    .and_then(|d| d.template.clone())
+                    .unwrap_or_default();
+                match render(bot, &template, &context) {
+                    Ok(text) => Action::reply(DecisionKind::Acknowledge, Some(intent), text, reasons),
+                    Err(e) => {
+                        reasons.push(e);
+                        Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons)
+                    }
+                }
+            }
+            Plan::Answer { intent } => {
+                let tags = bot
+                    .intents
+                    .get(&intent)
+                    .map(|d| d.article_tags.clone())
+                    .unwrap_or_default();
+                match bot.knowledge.answer(question, &tags) {
+                    Some(passage) => {
+                        reasons.push(format!(
+                            "best passage from \"{}\" (relevance {:.2})",
+                            passage.title, passage.score
+                        ));
+                        let text = format!("{}\n\n(From our help centre: {})", passage.text, passage.title);
+                        let mut action = Action::reply(DecisionKind::Answer, Some(intent), text, reasons);
+                        action.sources = vec![Source {
+                            title: passage.title,
+                            url: passage.url,
+                        }];
+                        action
+                    }
+                    None => {
+                        reasons.push("no article answers it well enough".into());
+                        Action::handoff(HandoffReason::LowConfidence, Some(intent), reasons)
+                    }
+                }
+            }
+            Plan::Clarify { intent, slot } => {
+                let prompt = slot
+                    .as_ref()
+                    .and_then(|s| {
+                        intent
+                            .as_ref()
+                            .and_then(|i| bot.intents.get(i))
+                            .and_then(|d| d.slots.iter().find(|x| &x.name == s))
+                    })
+                    .map(|s| s.prompt.clone())
+                    .unwrap_or_else(|| texts.rephrase.clone());
+                let mut action = Action::reply(DecisionKind::Clarify, intent, prompt, reasons);
+                action.slot = slot;
+                action
+            }
+            Plan::Act { intent, slots } => {
+                let Some(def) = bot.intents.get(&intent) else {
+                    return Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons);
+                };
+                let connector = def.connector.clone().unwrap_or_default();
+                let input = ConnectorInput {
+                    slots: slots.clone(),
+                    customer_email: conversation.customer.email.clone(),
+                    customer_name: conversation.customer.name.clone(),
+                };
+                match bot.connectors.run(&connector, &input).await {
+                    Err(e) => {
+                        reasons.push(format!("connector `{connector}` failed: {e}"));
+                        Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons)
+                    }
+                    Ok(output) if output.rows.is_empty() => {
+                        if output.withheld > 0 {
+                            reasons
+                                .push("the record belongs to another customer: treated as not found".into());
+                        } else {
+                            reasons.push("no record found".into());
+                        }
+                        let slot = def.slots.first().map(|s| s.name.clone());
+                        let out = policy::failure(
+                            HandoffReason::RepeatedFailure,
+                            Some(intent.clone()),
+                            slot.clone(),
+                            failures,
+                            settings,
+                            reasons,
+                        );
+                        match out.plan {
+                            Plan::Handoff { reason, intent } => Action::handoff(reason, intent, out.reasons),
+                            _ => {
+                                let mut action = Action::reply(
+                                    DecisionKind::Clarify,
+                                    Some(intent),
+                                    texts.not_found.clone(),
+                                    out.reasons,
+                                );
+                                action.slot = slot;
+                                action
+                            }
+                        }
+                    }
+                    Ok(output) => {
+                        let context = template_context(conversation, &slots, &output.rows);
+                        let template = def.template.clone().unwrap_or_default();
+                        match render(bot, &template, &context) {
+                            Ok(text) => {
+                                reasons.push(format!(
+                                    "connector `{connector}` returned {} record(s)",
+                                    output.rows.len()
+                                ));
+                                let mut action =
+                                    Action::reply(DecisionKind::Resolve, Some(intent), text, reasons);
+                                action.slots = slots;
+                                action
+                            }
+                            Err(e) => {
+                                reasons.push(e);
+                                Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What the bot will say and record.
+pub(crate) struct Action {
+    pub(crate) kind: DecisionKind,
+    pub(crate) intent: Option<String>,
+    pub(crate) text: String,
+    pub(crate) reasons: Vec<String>,
+    pub(crate) handoff: Option<HandoffReason>,
+    pub(crate) slot: Option<String>,
+    pub(crate) slots: BTreeMap<String, String>,
+    pub(crate) sources: Vec<Source>,
+}
+
+impl Action {
+    pub(crate) fn reply(
+        kind: DecisionKind,
+        intent: Option<String>,
+        text: String,
+        reasons: Vec<String>,
+    ) -> Self {
+        Self {
+            kind,
+            intent,
+            text,
+            reasons,
+            handoff: None,
+            slot: None,
+            slots: BTreeMap::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    pub(crate) fn handoff(reason: HandoffReason, intent: Option<String>, reasons: Vec<String>) -> Self {
+        Self {
+            kind: DecisionKind::Handoff,
+            intent,
+            text: String::new(),
+            reasons,
+            handoff: Some(reason),
+            slot: None,
+            slots: BTreeMap::new(),
+            sources: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Recording a turn: the decision, its reply (with the bot's disclosure on its first message) and
+//! the change to the conversation, in one transaction; then routing a case handed to people.
+
+use std::collections::BTreeMap;
+
+use tandem_core::decision::DecisionKind;
+use tandem_core::event::Actor;
+use tandem_core::model::{Author, Conversation};
+use tandem_store::{BotTurn, ConversationChange, NewDecision, NewMessage};
+
+use super::act::Action;
+use super::{Pipeline, Turn};
+use crate::runtime::BotRuntime;
+use crate::Result;
+
+impl Pipeline<'_> {
+    /// Writes the decision, its reply and the change to the conversation in one transaction, has
+    /// the relay publish them, and routes a case handed to people.
+    pub(crate) async fn record(&self, turn: &Turn<'_>, action: Action) -> Result<()> {
+        let texts = &turn.bot.pack.manifest.texts;
+        let triage = &turn.triage;
+        let (mut change, mut text) = match action.handoff {
+            Some(reason) => (self.handoff(turn, &action, reason).await?, texts.handoff.clone()),
+            None => (ConversationChange::default(), action.text.clone()),
+        };
+        change.triage = Some(serde_json::to_value(triage).unwrap_or_default());
+        if turn.first_bot_message() {
+            text = format!("{}\n\n{}", texts.disclosure, text);
+        }
+        let decision = NewDecision {
+            message_id: turn.message.id,
+            kind: if action.handoff.is_some() {
+                DecisionKind::Handoff
+            } else {
+                action.kind
+            },
+            intent: action.intent.clone(),
+            confidence: triage.confidence,
+            top_intents: triage.top_intents.clone(),
+            signals: serde_json::to_value(&triage.signals).unwrap_or_default(),
+            reasons: action.reasons.clone(),
+            handoff_reason: action.handoff,
+            slot: action.slot.clone(),
+            entities: serde_json::json!({ "found": triage.entities, "slots": action.slots }),
+        };
+        let reply = NewMessage {
+            conversation_id: turn.conversation.id,
+            author: Author::Bot,
+            author_user_id: None,
+            text,
+            internal: false,
+            sources: action.sources.clone(),
+            actor: Actor::Bot,
+        };
+        let recorded = self
+            .engine
+            .store
+            .record_bot_turn(BotTurn {
+                conversation_id: turn.conversation.id,
+                decision,
+                reply: Some(reply),
+                change,
+            })
+            .await?;
+        let Some(outcome) = recorded else {
+            tracing::debug!(conversation = %turn.conversation.id, "another bot turn handed the case over first");
+            return Ok(());
+        };
+        self.engine.events().publish_committed().await;
+        if action.handoff.is_some() {
+            let capacity = turn.bot.pack.manifest.routing.agent_capacity;
+            self.engine
+                .routing()
+                .route(&outcome.conversation, capacity)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn template_context(
+    conversation: &Conversation,
+    slots: &BTreeMap<String, String>,
+    rows: &[crate::connectors::Row],
+) -> serde_json::Value {
+    serde_json::json!({
+        "customer": { "name": conversation.customer.name, "email": conversation.customer.email },
+        "slots": slots,
+        "rows": rows,
+        "row": rows.first(),
+    })
+}
+
+pub(crate) fn render(
+    bot: &BotRuntime,
+    template: &str,
+    context: &serde_json::Value,
+) -> std::result::Result<String, String> {
+    let t = bot
+        .templates
+        .get_template(template)
+        .map_err(|e| format!("template `{template}` is missing: {e}"))?;
+    let text = t
+        .render(context)
+        .map_err(|e| format!("template `{template}` failed: {e}"))?;
+    let text = text.trim().to_owned();
+    if text.is_empty() {
+        return Err(format!("template `{template}` rendered nothing"));
+    }
+    Ok(text)
+}

@@ -1,0 +1,230 @@
+//! The running bot: the active pack, its trained intent model, the knowledge index, the
+//! connectors and templates, built once and swapped as a whole. Installing a pack validates it,
+//! trains (or reuses) its model, stores both and swaps the running bot; loading reads what is stored.
+
+mod training;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use tandem_core::Error;
+use tandem_nlu::intent::IntentModel;
+
+use crate::connectors::Connectors;
+use crate::knowledge::KnowledgeBase;
+use crate::pack::model::IntentDef;
+use crate::pack::Pack;
+use crate::{Engine, Result};
+use training::{model_bytes, model_metrics, train_model, training_examples, training_set_hash};
+
+/// The running bot of this process, if a pack is installed.
+#[derive(Default)]
+pub(crate) struct Active(RwLock<Option<Arc<BotRuntime>>>);
+
+/// The active pack, model and knowledge index.
+#[derive(Clone, Copy)]
+pub struct Runtime<'e> {
+    pub(crate) engine: &'e Engine,
+}
+
+/// Everything the bot needs, built once from the active pack and model.
+pub struct BotRuntime {
+    pub pack_id: String,
+    pub pack: Pack,
+    pub intents: BTreeMap<String, IntentDef>,
+    pub model: IntentModel,
+    pub knowledge: KnowledgeBase,
+    pub connectors: Connectors,
+    pub templates: minijinja::Environment<'static>,
+}
+
+/// The outcome of importing a pack.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub pack_id: String,
+    pub intents: usize,
+    pub examples: usize,
+    pub articles: usize,
+    pub training_set_hash: String,
+}
+
+async fn build_runtime(
+    pack_id: String,
+    pack: Pack,
+    model: IntentModel,
+    data_dir: &Path,
+) -> Result<BotRuntime> {
+    let knowledge = KnowledgeBase::build(&pack.articles)
+        .map_err(|e| Error::internal(format!("cannot index the articles: {e}")))?;
+    let connectors = Connectors::open(
+        pack.connectors.clone(),
+        &pack.manifest.databases,
+        &pack.seeds,
+        data_dir,
+    )
+    .await
+    .map_err(|e| Error::invalid("invalid_pack", format!("the pack's connectors cannot start: {e}")))?;
+    let mut templates = minijinja::Environment::new();
+    for (name, source) in &pack.templates {
+        templates
+            .add_template_owned(name.clone(), source.clone())
+            .map_err(|e| {
+                Error::invalid("invalid_pack", format!("template `{name}` does not compile: {e}"))
+            })?;
+    }
+    let intents = pack.intents.iter().map(|i| (i.name.clone(), i.clone())).collect();
+    Ok(BotRuntime {
+        pack_id,
+        pack,
+        intents,
+        model,
+        knowledge,
+        connectors,
+        templates,
+    })
+}
+
+impl Runtime<'_> {
+    /// The bot's current runtime, if a pack is installed.
+    pub fn bot(&self) -> Option<Arc<BotRuntime>> {
+        self.engine
+            .active
+            .0
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn set_bot(&self, runtime: BotRuntime) {
+        *self.engine.active.0.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(runtime));
+    }
+
+    /// Validates a pack, trains its intent model, stores both (pack and model become the active
+    /// ones) and starts using them.
+    pub async fn import_pack(&self, pack: Pack) -> Result<Imported> {
+        self.engine.runtime().install_pack(pack, false).await
+    }
+
+    /// The active model, when it was trained on exactly this training set (same hash).
+    async fn reusable_model(&self, hash: &str) -> Result<Option<IntentModel>> {
+        let Some(stored) = self.engine.store.active_pack().await? else {
+            return Ok(None);
+        };
+        let Some(model) = self.engine.store.active_model(&stored.id).await? else {
+            return Ok(None);
+        };
+        if model.training_set_hash != hash {
+            return Ok(None);
+        }
+        Ok(IntentModel::from_bytes(&model.bytes).ok())
+    }
+
+    /// [`Engine::import_pack`]; with `reuse_model`, an edit that leaves the intents' examples as
+    /// they are keeps the active model instead of training the same one again.
+    pub(crate) async fn install_pack(&self, pack: Pack, reuse_model: bool) -> Result<Imported> {
+        let problems = crate::pack::validate(&pack);
+        if !problems.is_empty() {
+            let text = problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(Error::invalid("invalid_pack", text));
+        }
+        let examples = training_examples(&pack);
+        let hash = training_set_hash(&examples);
+        let reused = if reuse_model {
+            self.reusable_model(&hash).await?
+        } else {
+            None
+        };
+        let model = match reused {
+            Some(model) => model,
+            None => train_model(examples.clone()).await?,
+        };
+        let bytes = model_bytes(&model)?;
+        let content = serde_json::to_string(&pack)
+            .map_err(|e| Error::internal(format!("cannot encode the pack: {e}")))?;
+        // Build the runtime before storing, so a pack whose connectors cannot start is refused.
+        let runtime = build_runtime(String::new(), pack.clone(), model, &self.engine.config.data_dir).await?;
+        for team in &pack.manifest.routing.teams {
+            if self.engine.store.team_by_name(&team.name).await?.is_none() {
+                let new = tandem_store::NewTeam {
+                    name: team.name.clone(),
+                    skills: team.skills.clone(),
+                };
+                self.engine.store.create_team(new).await?;
+            }
+        }
+        let stored = self
+            .engine
+            .store
+            .save_pack(&pack.manifest.name, &pack.manifest.version, &content)
+            .await?;
+        self.engine
+            .store
+            .save_model(&stored.id, &bytes, &model_metrics(&pack, &examples), &hash, None)
+            .await?;
+        let imported = Imported {
+            pack_id: stored.id.clone(),
+            intents: pack.intents.len(),
+            examples: examples.len(),
+            articles: pack.articles.len(),
+            training_set_hash: hash,
+        };
+        self.set_bot(BotRuntime {
+            pack_id: stored.id,
+            ..runtime
+        });
+        tracing::info!(pack = %pack.manifest.name, intents = imported.intents, "content pack imported");
+        Ok(imported)
+    }
+
+    /// Loads the active pack and model from the database. `false` when there is none.
+    pub async fn load_active(&self) -> Result<bool> {
+        let Some(stored) = self.engine.store.active_pack().await? else {
+            return Ok(false);
+        };
+        let pack: Pack = serde_json::from_str(&stored.content)
+            .map_err(|e| Error::internal(format!("the stored pack cannot be read: {e}")))?;
+        let model = match self.engine.store.active_model(&stored.id).await? {
+            Some(m) => match IntentModel::from_bytes(&m.bytes) {
+                Ok(model) => model,
+                Err(e) if e.needs_retraining() => {
+                    // An upgrade changed the model format or the built-in static table: the
+                    // pack's examples are still good, so train again rather than stay offline.
+                    tracing::warn!(error = %e, "the stored intent model is from another version of tandem; training it again from the active pack");
+                    self.retrain_stored(&stored.id, &pack).await?
+                }
+                Err(e) => return Err(Error::internal(format!("the stored model cannot be read: {e}"))),
+            },
+            None => {
+                return Err(Error::internal(
+                    "the active pack has no trained model; import it again",
+                ))
+            }
+        };
+        self.set_bot(build_runtime(stored.id, pack, model, &self.engine.config.data_dir).await?);
+        Ok(true)
+    }
+
+    /// Trains the model of a stored pack again from its examples and makes it the pack's active
+    /// model.
+    async fn retrain_stored(&self, pack_id: &str, pack: &Pack) -> Result<IntentModel> {
+        let examples = training_examples(pack);
+        let hash = training_set_hash(&examples);
+        let metrics = model_metrics(pack, &examples);
+        let model = train_model(examples).await?;
+        self.engine
+            .store
+            .save_model(pack_id, &model_bytes(&model)?, &metrics, &hash, None)
+            .await?;
+        Ok(model)
+    }
+
+    /// The active pack, for export.
+    pub fn active_pack(&self) -> Option<Pack> {
+        self.engine.runtime().bot().map(|b| b.pack.clone())
+    }
+}

@@ -1,0 +1,50 @@
+//! Training the intent model of a pack's examples.
+
+use sha2::{Digest, Sha256};
+use tandem_core::Error;
+use tandem_nlu::intent::{IntentModel, TrainOptions};
+
+use crate::pack::Pack;
+use crate::Result;
+
+pub(super) fn training_examples(pack: &Pack) -> Vec<tandem_nlu::intent::Example> {
+    pack.intents
+        .iter()
+        .flat_map(|i| {
+            i.examples
+                .iter()
+                .map(move |e| tandem_nlu::intent::Example::new(e.clone(), i.name.clone()))
+        })
+        .collect()
+}
+
+pub(super) fn training_set_hash(examples: &[tandem_nlu::intent::Example]) -> String {
+    let mut hasher = Sha256::new();
+    for e in examples {
+        hasher.update(e.label.as_bytes());
+        hasher.update([0]);
+        hasher.update(e.text.as_bytes());
+        hasher.update([0]);
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Trains the intent model of a pack's examples (off the async threads).
+pub(super) async fn train_model(examples: Vec<tandem_nlu::intent::Example>) -> Result<IntentModel> {
+    tokio::task::spawn_blocking(move || {
+        tandem_nlu::intent::train(&examples, &TrainOptions::default(), None, &mut |_| {})
+    })
+    .await
+    .map_err(|e| Error::internal(format!("training stopped: {e}")))?
+    .map_err(|e| Error::invalid("invalid_pack", format!("cannot train the intent model: {e}")))
+}
+
+pub(super) fn model_bytes(model: &IntentModel) -> Result<Vec<u8>> {
+    model
+        .to_bytes()
+        .map_err(|e| Error::internal(format!("cannot encode the model: {e}")))
+}
+
+pub(super) fn model_metrics(pack: &Pack, examples: &[tandem_nlu::intent::Example]) -> String {
+    serde_json::json!({ "examples": examples.len(), "intents": pack.intents.len() }).to_string()
+}
