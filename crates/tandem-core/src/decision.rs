@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 string_enum!(
     /// The kinds of decision.
-    DecisionKind, "decision_kind" {
+    DecisionKind, "decision_kind", InvalidDecisionKind {
         Resolve => "resolve",
         Answer => "answer",
         Clarify => "clarify",
@@ -20,7 +20,7 @@ string_enum!(
 
 string_enum!(
     /// Why a case went to a person: a closed set, so reasons can be counted and improved.
-    HandoffReason, "handoff_reason" {
+    HandoffReason, "handoff_reason", InvalidHandoffReason {
         CustomerRequest => "customer_request",
         LowConfidence => "low_confidence",
         OutOfScope => "out_of_scope",

@@ -1,19 +1,22 @@
-//! The one error type of Tandem's domain. Every variant has a stable snake_case code; the HTTP
-//! layer maps variants to statuses and the CLI prints the message.
+//! The one error type of Tandem's domain. Every error has a stable code from [`ErrorCode`] (which
+//! also gives its HTTP status); the HTTP layer answers `{"error": {"code", "message"}}` and the CLI
+//! prints the message.
 
 use std::fmt;
+
+pub use crate::error_code::ErrorCode;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// A value the caller sent is not acceptable (empty text, bad e-mail address...).
     #[error("{message}")]
-    Invalid { code: &'static str, message: String },
+    Invalid { code: ErrorCode, message: String },
     /// The thing does not exist, or the caller may not know that it exists.
-    #[error("{0} not found")]
-    NotFound(String),
+    #[error("{message}")]
+    NotFound { code: ErrorCode, message: String },
     /// The request clashes with the current state (duplicate e-mail, stale update...).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// No valid credentials.
     #[error("{0}")]
     Unauthenticated(String),
@@ -29,18 +32,27 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn invalid(code: &'static str, message: impl fmt::Display) -> Self {
+    pub fn invalid(code: ErrorCode, message: impl fmt::Display) -> Self {
         Self::Invalid {
             code,
             message: message.to_string(),
         }
     }
 
+    /// `what` does not exist (code `not_found`, message "WHAT not found").
     pub fn not_found(what: impl fmt::Display) -> Self {
-        Self::NotFound(what.to_string())
+        Self::missing(ErrorCode::NotFound, format!("{what} not found"))
     }
 
-    pub fn conflict(code: &'static str, message: impl fmt::Display) -> Self {
+    /// Something does not exist, with a more specific code (`no_active_pack`, `unknown_inbox`).
+    pub fn missing(code: ErrorCode, message: impl fmt::Display) -> Self {
+        Self::NotFound {
+            code,
+            message: message.to_string(),
+        }
+    }
+
+    pub fn conflict(code: ErrorCode, message: impl fmt::Display) -> Self {
         Self::Conflict {
             code,
             message: message.to_string(),
@@ -52,14 +64,13 @@ impl Error {
     }
 
     /// The stable, machine-readable code of this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Invalid { code, .. } | Self::Conflict { code, .. } => code,
-            Self::NotFound(_) => "not_found",
-            Self::Unauthenticated(_) => "unauthenticated",
-            Self::Forbidden(_) => "forbidden",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::Internal(_) => "internal",
+            Self::Invalid { code, .. } | Self::Conflict { code, .. } | Self::NotFound { code, .. } => *code,
+            Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::Internal(_) => ErrorCode::Internal,
         }
     }
 }

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 string_enum!(
     /// What happened.
-    EventKind, "event_kind" {
+    EventKind, "event_kind", InvalidEventKind {
         ConversationCreated => "conversation_created",
         MessageCreated => "message_created",
         /// Status, priority, assignee, team or tags changed; `data.change` says which
@@ -27,7 +27,7 @@ string_enum!(
 
 string_enum!(
     /// Which field a `conversation_updated` event changed (its `data.change`).
-    Change, "change" {
+    Change, "change", InvalidChange {
         Status => "status",
         Priority => "priority",
         Assignee => "assignee",

@@ -3,6 +3,7 @@
 
 pub mod decision;
 pub mod error;
+mod error_code;
 pub mod event;
 pub mod ids;
 pub mod model;
@@ -11,4 +12,4 @@ pub mod secret;
 mod string_enum;
 pub mod validate;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};

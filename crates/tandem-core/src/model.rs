@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 string_enum!(
     /// Who is handling a conversation: the bot, a queue waiting for a person, a person, or nobody
     /// because it is resolved.
-    ConversationStatus, "status" {
+    ConversationStatus, "status", InvalidStatus {
         Bot => "bot",
         Queued => "queued",
         Assigned => "assigned",
@@ -19,7 +19,7 @@ string_enum!(
 
 string_enum!(
     /// How urgent a conversation is.
-    Priority, "priority" {
+    Priority, "priority", InvalidPriority {
         Low => "low",
         Normal => "normal",
         High => "high",
@@ -29,7 +29,7 @@ string_enum!(
 
 string_enum!(
     /// Who wrote a message.
-    Author, "author" {
+    Author, "author", InvalidAuthor {
         Customer => "customer",
         Bot => "bot",
         Agent => "agent",
@@ -39,7 +39,7 @@ string_enum!(
 
 string_enum!(
     /// A staff member's role. Permissions follow from it (see [`crate::permission`]).
-    Role, "role" {
+    Role, "role", InvalidRole {
         Agent => "agent",
         Trainer => "trainer",
         Supervisor => "supervisor",

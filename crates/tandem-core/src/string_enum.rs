@@ -2,7 +2,7 @@
 
 /// Defines a closed, string-coded enum with `as_str`, `parse` and `ALL`.
 macro_rules! string_enum {
-    ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $code:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
@@ -19,7 +19,7 @@ macro_rules! string_enum {
                 match text {
                     $($text => Ok($name::$variant),)+
                     other => Err($crate::Error::invalid(
-                        concat!("invalid_", $what),
+                        $crate::ErrorCode::$code,
                         format!(
                             "{:?} is not a valid {}; expected one of: {}",
                             other,

@@ -1,7 +1,7 @@
 //! Parse, don't validate: values from outside become these types once, at the edge, and the rest
 //! of Tandem can rely on them.
 
-use crate::Error;
+use crate::{Error, ErrorCode};
 
 /// The longest message text Tandem stores, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 20_000;
@@ -18,7 +18,12 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, Error> {
         let email = raw.trim().to_lowercase();
-        let bad = || Error::invalid("invalid_email", format!("{raw:?} is not a valid e-mail address"));
+        let bad = || {
+            Error::invalid(
+                ErrorCode::InvalidEmail,
+                format!("{raw:?} is not a valid e-mail address"),
+            )
+        };
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
@@ -49,11 +54,14 @@ impl DisplayName {
     pub fn parse(raw: &str) -> Result<Self, Error> {
         let name = raw.trim();
         if name.is_empty() {
-            return Err(Error::invalid("invalid_name", "the name must not be empty"));
+            return Err(Error::invalid(
+                ErrorCode::InvalidName,
+                "the name must not be empty",
+            ));
         }
         if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
             return Err(Error::invalid(
-                "invalid_name",
+                ErrorCode::InvalidName,
                 format!("the name must be at most {MAX_NAME_CHARS} characters without control characters"),
             ));
         }
@@ -75,13 +83,13 @@ impl MessageText {
         let text = raw.trim();
         if text.is_empty() {
             return Err(Error::invalid(
-                "empty_message",
+                ErrorCode::EmptyMessage,
                 "the message text must not be empty",
             ));
         }
         if text.chars().count() > MAX_MESSAGE_CHARS {
             return Err(Error::invalid(
-                "message_too_long",
+                ErrorCode::MessageTooLong,
                 format!("the message text must be at most {MAX_MESSAGE_CHARS} characters"),
             ));
         }
@@ -118,7 +126,7 @@ impl Tag {
             Ok(Self(tag))
         } else {
             Err(Error::invalid(
-                "invalid_tag",
+                ErrorCode::InvalidTag,
                 format!("{raw:?} is not a valid tag: use 1 to {MAX_TAG_CHARS} letters, digits, '-', '_', ':' or '.'"),
             ))
         }
@@ -138,12 +146,15 @@ impl Password {
         let n = raw.chars().count();
         if n < MIN_PASSWORD_CHARS {
             return Err(Error::invalid(
-                "weak_password",
+                ErrorCode::WeakPassword,
                 format!("the password must have at least {MIN_PASSWORD_CHARS} characters"),
             ));
         }
         if n > MAX_PASSWORD_CHARS {
-            return Err(Error::invalid("invalid_password", "the password is too long"));
+            return Err(Error::invalid(
+                ErrorCode::InvalidPassword,
+                "the password is too long",
+            ));
         }
         Ok(Self(raw.to_owned()))
     }

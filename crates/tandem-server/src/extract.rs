@@ -6,6 +6,7 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::Json;
 use serde::de::DeserializeOwned;
+use tandem_core::ErrorCode;
 use tandem_engine::auth::Staff;
 
 use crate::error::ApiError;
@@ -29,29 +30,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 fn json_error(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::JsonSyntaxError(e) => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
+            ErrorCode::MalformedJson,
             format!("the body is not valid JSON: {}", e.body_text()),
         ),
         JsonRejection::JsonDataError(e) => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
+            ErrorCode::InvalidBody,
             format!(
                 "the JSON body does not have the expected fields: {}",
                 e.body_text()
             ),
         ),
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the body as JSON with `Content-Type: application/json`",
         ),
-        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "the request body is too large",
-        ),
-        other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(ErrorCode::PayloadTooLarge, "the request body is too large")
+        }
+        other => ApiError::new(ErrorCode::BadRequest, other.body_text()),
     }
 }
 
@@ -70,7 +66,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 fn query_error(rejection: QueryRejection) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", rejection.body_text())
+    ApiError::new(ErrorCode::InvalidQuery, rejection.body_text())
 }
 
 /// A WebSocket upgrade; a plain HTTP request to a live route is 400 with the usual error body.
@@ -85,8 +81,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
             .map(Self)
             .map_err(|r| {
                 ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "websocket_required",
+                    ErrorCode::WebsocketRequired,
                     format!("this route is a WebSocket: {}", r.body_text()),
                 )
             })
@@ -121,8 +116,7 @@ pub fn bearer_token(parts: &Parts) -> Option<String> {
 
 fn missing_token() -> ApiError {
     ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
+        ErrorCode::Unauthenticated,
         "send a token as `Authorization: Bearer TOKEN`",
     )
 }

@@ -1,9 +1,10 @@
 //! Cross-cutting layers: body size, security headers, request metrics, panics.
 
 use std::time::Instant;
+use tandem_core::ErrorCode;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -20,8 +21,7 @@ pub async fn reject_oversized(State(limit): State<usize>, req: Request, next: Ne
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
         return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             format!("the request body is larger than the limit of {limit} bytes"),
         )
         .into_response();
@@ -80,12 +80,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
 /// connection.
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        "an internal error occurred",
-    )
-    .into_response()
+    ApiError::new(ErrorCode::Internal, "an internal error occurred").into_response()
 }
 
 /// The process-wide Prometheus recorder, installed on first use.

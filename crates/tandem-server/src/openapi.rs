@@ -51,7 +51,7 @@ use crate::routes;
         routes::live::staff,
         routes::events::feed,
     ),
-    components(schemas(routes::live::LiveFrame, ErrorBody, ErrorDetail)),
+    components(schemas(routes::live::LiveFrame, ErrorBody, ErrorDetail, tandem_core::ErrorCode)),
     modifiers(&BearerTokens),
     tags(
         (name = "widget", description = "The customer side: start a conversation, write, read, listen"),
@@ -77,8 +77,8 @@ pub struct ErrorBody {
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct ErrorDetail {
-    /// Stable snake_case code, e.g. `empty_message`.
-    code: String,
+    /// Stable snake_case code, e.g. `empty_message`; every code Tandem answers with is listed.
+    code: tandem_core::ErrorCode,
     /// A sentence for people.
     message: String,
 }

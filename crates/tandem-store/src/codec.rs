@@ -7,7 +7,7 @@ use tandem_core::event::{Actor, Event, EventKind};
 use tandem_core::model::{
     Author, Conversation, ConversationStatus, Customer, Message, Priority, Role, Sla, Source, Team, User,
 };
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 
 use crate::Result;
 
@@ -40,7 +40,7 @@ fn corrupt(what: &str, value: impl std::fmt::Debug) -> Error {
 pub(crate) fn db_error(err: sqlx::Error) -> Error {
     if let Some(db) = err.as_database_error() {
         if db.is_foreign_key_violation() {
-            return Error::invalid("unknown_reference", "a referenced record does not exist");
+            return Error::invalid(ErrorCode::UnknownReference, "a referenced record does not exist");
         }
     }
     tracing::error!(error = %err, "storage error");
@@ -48,7 +48,7 @@ pub(crate) fn db_error(err: sqlx::Error) -> Error {
 }
 
 /// Like [`db_error`], but a unique violation becomes `conflict`.
-pub(crate) fn unique_error(err: sqlx::Error, code: &'static str, message: &str) -> Error {
+pub(crate) fn unique_error(err: sqlx::Error, code: ErrorCode, message: &str) -> Error {
     match err.as_database_error() {
         Some(db) if db.is_unique_violation() => Error::conflict(code, message),
         _ => db_error(err),

@@ -12,7 +12,7 @@ use tandem_core::ids::ConversationId;
 use tandem_core::model::User;
 use tandem_core::permission::Permission;
 use tandem_core::validate::{Email, Password};
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 
 use crate::{Engine, Result};
 
@@ -147,7 +147,7 @@ impl Auth<'_> {
         };
         let Some(secret) = self.engine.config.identity_secret.as_ref().map(|s| s.expose()) else {
             return Err(Error::invalid(
-                "identity_not_configured",
+                ErrorCode::IdentityNotConfigured,
                 "this Tandem has no identity secret configured",
             ));
         };

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tandem_core::permission::Permission;
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 use utoipa::ToSchema;
 
 use super::validate::no_pack;
@@ -52,7 +52,7 @@ impl Content<'_> {
             .ok_or_else(|| Error::not_found(format!("connector `{name}`")))?;
         if params.len() > 50 || params.iter().any(|(k, v)| k.len() > 200 || v.len() > 2000) {
             return Err(Error::invalid(
-                "invalid_params",
+                ErrorCode::InvalidParams,
                 "too many or too long parameter values",
             ));
         }

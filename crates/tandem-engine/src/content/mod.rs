@@ -15,7 +15,7 @@ mod views;
 use std::collections::BTreeSet;
 
 use tandem_core::permission::Permission;
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 
 use crate::auth::Staff;
 use crate::pack::model::{Article, BotTexts, CannedReply, IntentDef};
@@ -23,8 +23,8 @@ use crate::pack::Pack;
 use crate::{Engine, Result};
 pub use connector_test::ConnectorTest;
 pub use inputs::{ArticleInput, IntentChange, NewIntent, Saved};
+pub use validate::discloses_bot;
 use validate::*;
-pub use validate::{discloses_bot, NO_ACTIVE_PACK};
 pub use views::{ConnectorView, ContentView, IntentView, TemplateView};
 
 /// Editing the bot's content.
@@ -109,7 +109,7 @@ impl Content<'_> {
                 .any(|e| tandem_nlu::text::normalize(e) == normalized)
             {
                 return Err(Error::conflict(
-                    "duplicate_example",
+                    ErrorCode::DuplicateExample,
                     format!("the intent `{intent}` already has this example"),
                 ));
             }
@@ -136,7 +136,7 @@ impl Content<'_> {
                 .ok_or_else(|| Error::not_found(format!("example \"{text}\" of the intent `{intent}`")))?;
             if def.examples.len() <= 1 {
                 return Err(Error::conflict(
-                    "last_example",
+                    ErrorCode::LastExample,
                     "an intent keeps at least one example",
                 ));
             }
@@ -148,7 +148,7 @@ impl Content<'_> {
                 .collect();
             if distinct.len() < crate::pack::load::MIN_EXAMPLES {
                 return Err(Error::conflict(
-                    "too_few_examples",
+                    ErrorCode::TooFewExamples,
                     format!(
                         "an intent needs at least {} distinct examples; add another before removing this one",
                         crate::pack::load::MIN_EXAMPLES
@@ -166,14 +166,14 @@ impl Content<'_> {
         let name = new.name.trim().to_owned();
         if !plain_name(&name, &['_']) {
             return Err(Error::invalid(
-                "invalid_intent_name",
+                ErrorCode::InvalidIntentName,
                 format!("an intent name is 1 to {MAX_NAME_CHARS} lower-case letters, digits and `_`"),
             ));
         }
         let description = one_line(
             &new.description,
             MAX_TEXT_CHARS,
-            "invalid_description",
+            ErrorCode::InvalidDescription,
             "the description",
         )?;
         check_threshold(new.threshold)?;
@@ -201,7 +201,7 @@ impl Content<'_> {
         self.edit_pack(staff, Permission::ManageContent, |pack| {
             if pack.intents.iter().any(|i| i.name == name) {
                 return Err(Error::conflict(
-                    "intent_exists",
+                    ErrorCode::IntentExists,
                     format!("there is already an intent `{name}`"),
                 ));
             }
@@ -226,7 +226,14 @@ impl Content<'_> {
         let description = change
             .description
             .as_deref()
-            .map(|d| one_line(d, MAX_TEXT_CHARS, "invalid_description", "the description"))
+            .map(|d| {
+                one_line(
+                    d,
+                    MAX_TEXT_CHARS,
+                    ErrorCode::InvalidDescription,
+                    "the description",
+                )
+            })
             .transpose()?;
         self.edit_pack(staff, Permission::ManageContent, |pack| {
             let def = pack
@@ -270,12 +277,22 @@ impl Content<'_> {
         staff.require(Permission::ManageContent)?;
         if !plain_name(slug, &['-', '_']) {
             return Err(Error::invalid(
-                "invalid_slug",
+                ErrorCode::InvalidSlug,
                 format!("a slug is 1 to {MAX_NAME_CHARS} lower-case letters, digits, `-` and `_`"),
             ));
         }
-        let title = one_line(&input.title, MAX_TITLE_CHARS, "invalid_title", "the title")?;
-        let body = required_text(&input.body, MAX_ARTICLE_CHARS, "invalid_body", "the body")?;
+        let title = one_line(
+            &input.title,
+            MAX_TITLE_CHARS,
+            ErrorCode::InvalidTitle,
+            "the title",
+        )?;
+        let body = required_text(
+            &input.body,
+            MAX_ARTICLE_CHARS,
+            ErrorCode::InvalidArticleBody,
+            "the body",
+        )?;
         let tags = match input.tags {
             None => None,
             Some(tags) => {
@@ -287,7 +304,7 @@ impl Content<'_> {
                     }
                     if !plain_name(&t, &['-', '_']) {
                         return Err(Error::invalid(
-                            "invalid_tag",
+                            ErrorCode::InvalidTag,
                             format!("tag \"{t}\": a tag is lower-case letters, digits, `-` and `_`"),
                         ));
                     }
@@ -306,7 +323,7 @@ impl Content<'_> {
                     && u.chars().count() <= 2000;
                 if !ok {
                     return Err(Error::invalid(
-                        "invalid_url",
+                        ErrorCode::InvalidUrl,
                         "the url is an http(s) address or a path starting with `/`, without spaces",
                     ));
                 }
@@ -319,7 +336,7 @@ impl Content<'_> {
             let url = url
                 .or_else(|| old.map(|a| a.url.clone()))
                 .or_else(|| default_article_url(pack, slug))
-                .ok_or_else(|| Error::invalid("url_required", "a new article needs a `url`"))?;
+                .ok_or_else(|| Error::invalid(ErrorCode::UrlRequired, "a new article needs a `url`"))?;
             let tags = tags.or_else(|| old.map(|a| a.tags.clone())).unwrap_or_default();
             let article = Article {
                 slug: slug.to_owned(),
@@ -363,19 +380,19 @@ impl Content<'_> {
         staff.require(Permission::ManageContent)?;
         if !plain_name(name, &['-', '_']) {
             return Err(Error::invalid(
-                "invalid_template_name",
+                ErrorCode::InvalidTemplateName,
                 format!("a template name is 1 to {MAX_NAME_CHARS} lower-case letters, digits, `-` and `_`"),
             ));
         }
         if body.trim().is_empty() {
             return Err(Error::invalid(
-                "invalid_template",
+                ErrorCode::InvalidTemplate,
                 "the template must not be empty",
             ));
         }
         if body.chars().count() > MAX_TEMPLATE_CHARS {
             return Err(Error::invalid(
-                "invalid_template",
+                ErrorCode::InvalidTemplate,
                 format!("a template is at most {MAX_TEMPLATE_CHARS} characters"),
             ));
         }
@@ -387,7 +404,7 @@ impl Content<'_> {
                 .map(ToOwned::to_owned)
                 .unwrap_or_else(|| e.kind().to_string());
             return Err(Error::invalid(
-                "invalid_template",
+                ErrorCode::InvalidTemplate,
                 format!("the template does not compile{at}: {detail}"),
             ));
         }
@@ -412,19 +429,34 @@ impl Content<'_> {
     pub async fn put_texts(&self, staff: &Staff, texts: BotTexts) -> Result<BotTexts> {
         staff.require(Permission::ManageBotTexts)?;
         let texts = BotTexts {
-            disclosure: required_text(&texts.disclosure, MAX_TEXT_CHARS, "empty_text", "the disclosure")?,
-            handoff: required_text(&texts.handoff, MAX_TEXT_CHARS, "empty_text", "the handoff text")?,
-            rephrase: required_text(&texts.rephrase, MAX_TEXT_CHARS, "empty_text", "the rephrase text")?,
+            disclosure: required_text(
+                &texts.disclosure,
+                MAX_TEXT_CHARS,
+                ErrorCode::EmptyText,
+                "the disclosure",
+            )?,
+            handoff: required_text(
+                &texts.handoff,
+                MAX_TEXT_CHARS,
+                ErrorCode::EmptyText,
+                "the handoff text",
+            )?,
+            rephrase: required_text(
+                &texts.rephrase,
+                MAX_TEXT_CHARS,
+                ErrorCode::EmptyText,
+                "the rephrase text",
+            )?,
             not_found: required_text(
                 &texts.not_found,
                 MAX_TEXT_CHARS,
-                "empty_text",
+                ErrorCode::EmptyText,
                 "the not-found text",
             )?,
         };
         if !discloses_bot(&texts.disclosure) {
             return Err(Error::invalid(
-                "disclosure_required",
+                ErrorCode::DisclosureRequired,
                 "the disclosure must tell customers they are talking to a bot (say \"bot\", \"virtual assistant\", \"automated\" or \"AI\")",
             ));
         }

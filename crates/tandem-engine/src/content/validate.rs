@@ -2,14 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 
 use crate::pack::model::CannedReply;
 use crate::pack::Pack;
 use crate::Result;
-
-/// The `what` of the not-found error when no pack is installed (handlers give it its own code).
-pub const NO_ACTIVE_PACK: &str = "active content pack";
 
 pub(super) const MAX_EXAMPLE_CHARS: usize = 500;
 pub(super) const MAX_TEXT_CHARS: usize = 4000;
@@ -20,7 +17,10 @@ pub(super) const MAX_CANNED_REPLIES: usize = 200;
 pub(super) const MAX_NAME_CHARS: usize = 80;
 
 pub(super) fn no_pack() -> Error {
-    Error::not_found(NO_ACTIVE_PACK)
+    Error::missing(
+        ErrorCode::NoActivePack,
+        "no content pack is installed; import one with `tandem import`",
+    )
 }
 
 pub(super) fn unknown_intent(name: &str) -> Error {
@@ -37,7 +37,7 @@ pub(super) fn plain_name(name: &str, separators: &[char]) -> bool {
 }
 
 /// Trimmed, non-empty, at most `max` characters.
-pub(super) fn required_text(value: &str, max: usize, code: &'static str, what: &str) -> Result<String> {
+pub(super) fn required_text(value: &str, max: usize, code: ErrorCode, what: &str) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(Error::invalid(code, format!("{what} must not be empty")));
@@ -52,7 +52,7 @@ pub(super) fn required_text(value: &str, max: usize, code: &'static str, what: &
 }
 
 /// A one-line text (titles, names): no line breaks or other control characters.
-pub(super) fn one_line(value: &str, max: usize, code: &'static str, what: &str) -> Result<String> {
+pub(super) fn one_line(value: &str, max: usize, code: ErrorCode, what: &str) -> Result<String> {
     let value = required_text(value, max, code, what)?;
     if value.chars().any(char::is_control) {
         return Err(Error::invalid(code, format!("{what} must be one line")));
@@ -78,11 +78,14 @@ pub fn discloses_bot(text: &str) -> bool {
 pub(super) fn check_example(text: &str) -> Result<String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::invalid("empty_example", "the example must not be empty"));
+        return Err(Error::invalid(
+            ErrorCode::EmptyExample,
+            "the example must not be empty",
+        ));
     }
     if text.chars().count() > MAX_EXAMPLE_CHARS {
         return Err(Error::invalid(
-            "invalid_example",
+            ErrorCode::InvalidExample,
             format!("an example is at most {MAX_EXAMPLE_CHARS} characters"),
         ));
     }
@@ -92,7 +95,7 @@ pub(super) fn check_example(text: &str) -> Result<String> {
 pub(super) fn check_threshold(threshold: Option<f32>) -> Result<()> {
     match threshold {
         Some(t) if !(0.0..=1.0).contains(&t) || !t.is_finite() => Err(Error::invalid(
-            "invalid_threshold",
+            ErrorCode::InvalidThreshold,
             "threshold must be between 0 and 1",
         )),
         _ => Ok(()),
@@ -102,7 +105,7 @@ pub(super) fn check_threshold(threshold: Option<f32>) -> Result<()> {
 pub(super) fn check_canned(replies: &[CannedReply]) -> Result<Vec<CannedReply>> {
     if replies.len() > MAX_CANNED_REPLIES {
         return Err(Error::invalid(
-            "invalid_canned_reply",
+            ErrorCode::InvalidCannedReply,
             format!("at most {MAX_CANNED_REPLIES} canned replies"),
         ));
     }
@@ -112,18 +115,18 @@ pub(super) fn check_canned(replies: &[CannedReply]) -> Result<Vec<CannedReply>> 
         let title = one_line(
             &r.title,
             MAX_TITLE_CHARS,
-            "invalid_canned_reply",
+            ErrorCode::InvalidCannedReply,
             "a canned reply's title",
         )?;
         let text = required_text(
             &r.text,
             MAX_TEXT_CHARS,
-            "invalid_canned_reply",
+            ErrorCode::InvalidCannedReply,
             "a canned reply's text",
         )?;
         if !titles.insert(title.to_lowercase()) {
             return Err(Error::conflict(
-                "duplicate_canned_reply",
+                ErrorCode::DuplicateCannedReply,
                 format!("two canned replies have the title \"{title}\""),
             ));
         }

@@ -10,7 +10,7 @@ use tandem_core::ids::{ConversationId, TeamId, UserId};
 use tandem_core::model::{Author, Conversation, ConversationStatus, Message, Priority};
 use tandem_core::permission::Permission;
 use tandem_core::validate::{DisplayName, Email, MessageText, Tag};
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 use tandem_store::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, NewConversation, NewMessage,
 };
@@ -205,7 +205,7 @@ impl Conversations<'_> {
         let customer = blank(&query.customer)
             .map(|c| {
                 c.parse::<tandem_core::ids::CustomerId>()
-                    .map_err(|_| Error::invalid("invalid_customer", "customer must be a customer id"))
+                    .map_err(|_| Error::invalid(ErrorCode::InvalidCustomer, "customer must be a customer id"))
             })
             .transpose()?;
         let assignee = match blank(&query.assignee).as_deref() {
@@ -213,13 +213,16 @@ impl Conversations<'_> {
             Some("me") => Some(AssigneeFilter::User(staff.user.id)),
             Some("none") => Some(AssigneeFilter::Unassigned),
             Some(other) => Some(AssigneeFilter::User(other.parse().map_err(|_| {
-                Error::invalid("invalid_assignee", "assignee must be `me`, `none` or a user id")
+                Error::invalid(
+                    ErrorCode::InvalidAssignee,
+                    "assignee must be `me`, `none` or a user id",
+                )
             })?)),
         };
         let team = blank(&query.team)
             .map(|t| {
                 t.parse::<TeamId>()
-                    .map_err(|_| Error::invalid("invalid_team", "team must be a team id"))
+                    .map_err(|_| Error::invalid(ErrorCode::InvalidTeam, "team must be a team id"))
             })
             .transpose()?;
         let tag = blank(&query.tag)
@@ -228,18 +231,21 @@ impl Conversations<'_> {
         let per_page = query.per_page.unwrap_or(50);
         if !(1..=MAX_PAGE_SIZE).contains(&per_page) {
             return Err(Error::invalid(
-                "invalid_page",
+                ErrorCode::InvalidPage,
                 format!("per_page must be between 1 and {MAX_PAGE_SIZE}"),
             ));
         }
         let page = query.page.unwrap_or(1);
         if !(1..=1_000_000).contains(&page) {
-            return Err(Error::invalid("invalid_page", "page must be a positive number"));
+            return Err(Error::invalid(
+                ErrorCode::InvalidPage,
+                "page must be a positive number",
+            ));
         }
         let sla_breached = match blank(&query.sla).as_deref() {
             None => false,
             Some("breached") => true,
-            Some(_) => return Err(Error::invalid("invalid_sla", "sla must be `breached`")),
+            Some(_) => return Err(Error::invalid(ErrorCode::InvalidSla, "sla must be `breached`")),
         };
         let filter = ConversationFilter {
             customer,
@@ -329,7 +335,7 @@ impl Conversations<'_> {
                 Some(u) if u.active => {}
                 _ => {
                     return Err(Error::invalid(
-                        "invalid_assignee",
+                        ErrorCode::InvalidAssignee,
                         "the assignee is not an active staff member",
                     ))
                 }
@@ -337,7 +343,7 @@ impl Conversations<'_> {
         }
         if let Some(Some(team)) = update.team_id {
             if self.engine.store.get_team(team).await?.is_none() {
-                return Err(Error::invalid("invalid_team", "there is no such team"));
+                return Err(Error::invalid(ErrorCode::InvalidTeam, "there is no such team"));
             }
         }
         let parse_tags = |tags: &[String]| -> Result<Vec<String>> {
@@ -377,7 +383,7 @@ impl Conversations<'_> {
         let assignee_after = change.assignee.unwrap_or(current.assignee_id);
         if status_after == ConversationStatus::Assigned && assignee_after.is_none() {
             return Err(Error::invalid(
-                "invalid_update",
+                ErrorCode::InvalidUpdate,
                 "an assigned conversation needs an assignee",
             ));
         }
@@ -385,7 +391,7 @@ impl Conversations<'_> {
             && assignee_after.is_some()
         {
             return Err(Error::invalid(
-                "invalid_update",
+                ErrorCode::InvalidUpdate,
                 "a queued conversation has no assignee: assign it (status assigned) or clear the assignee",
             ));
         }

@@ -3,7 +3,7 @@
 
 use tandem_core::event::Event;
 use tandem_core::permission::Permission;
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 
 use super::Committed;
 use crate::auth::Staff;
@@ -29,13 +29,15 @@ pub struct FeedPage {
 
 /// Reads `after` and `limit` as they arrive in a query string.
 pub fn feed_position(after: Option<&str>, limit: Option<&str>) -> Result<(i64, i64)> {
-    let after =
-        match after.map(str::trim) {
-            None | Some("") => 0,
-            Some(text) => text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                Error::invalid("invalid_after", "after must be a sequence number (0 or more)")
-            })?,
-        };
+    let after = match after.map(str::trim) {
+        None | Some("") => 0,
+        Some(text) => text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            Error::invalid(
+                ErrorCode::InvalidAfter,
+                "after must be a sequence number (0 or more)",
+            )
+        })?,
+    };
     let limit = match limit.map(str::trim) {
         None | Some("") => DEFAULT_FEED_PAGE,
         Some(text) => text
@@ -44,7 +46,7 @@ pub fn feed_position(after: Option<&str>, limit: Option<&str>) -> Result<(i64, i
             .filter(|n| (1..=MAX_FEED_PAGE).contains(n))
             .ok_or_else(|| {
                 Error::invalid(
-                    "invalid_limit",
+                    ErrorCode::InvalidLimit,
                     format!("limit must be a whole number from 1 to {MAX_FEED_PAGE}"),
                 )
             })?,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use tandem_core::decision::{DecisionKind, HandoffReason};
 use tandem_core::model::ConversationStatus;
 use tandem_core::permission::Permission;
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 use utoipa::ToSchema;
 
 use crate::auth::Staff;
@@ -72,7 +72,7 @@ fn check_days(days: u32) -> Result<()> {
         Ok(())
     } else {
         Err(Error::invalid(
-            "invalid_days",
+            ErrorCode::InvalidDays,
             format!("days must be between 1 and {MAX_DAYS}"),
         ))
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 use tandem_nlu::intent::IntentModel;
 
 use crate::connectors::Connectors;
@@ -64,13 +64,21 @@ async fn build_runtime(
         data_dir,
     )
     .await
-    .map_err(|e| Error::invalid("invalid_pack", format!("the pack's connectors cannot start: {e}")))?;
+    .map_err(|e| {
+        Error::invalid(
+            ErrorCode::InvalidPack,
+            format!("the pack's connectors cannot start: {e}"),
+        )
+    })?;
     let mut templates = minijinja::Environment::new();
     for (name, source) in &pack.templates {
         templates
             .add_template_owned(name.clone(), source.clone())
             .map_err(|e| {
-                Error::invalid("invalid_pack", format!("template `{name}` does not compile: {e}"))
+                Error::invalid(
+                    ErrorCode::InvalidPack,
+                    format!("template `{name}` does not compile: {e}"),
+                )
             })?;
     }
     let intents = pack.intents.iter().map(|i| (i.name.clone(), i.clone())).collect();
@@ -130,7 +138,7 @@ impl Runtime<'_> {
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("; ");
-            return Err(Error::invalid("invalid_pack", text));
+            return Err(Error::invalid(ErrorCode::InvalidPack, text));
         }
         let examples = training_examples(&pack);
         let hash = training_set_hash(&examples);

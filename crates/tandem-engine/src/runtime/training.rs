@@ -1,7 +1,7 @@
 //! Training the intent model of a pack's examples.
 
 use sha2::{Digest, Sha256};
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 use tandem_nlu::intent::{IntentModel, TrainOptions};
 
 use crate::pack::Pack;
@@ -36,7 +36,12 @@ pub(super) async fn train_model(examples: Vec<tandem_nlu::intent::Example>) -> R
     })
     .await
     .map_err(|e| Error::internal(format!("training stopped: {e}")))?
-    .map_err(|e| Error::invalid("invalid_pack", format!("cannot train the intent model: {e}")))
+    .map_err(|e| {
+        Error::invalid(
+            ErrorCode::InvalidPack,
+            format!("cannot train the intent model: {e}"),
+        )
+    })
 }
 
 pub(super) fn model_bytes(model: &IntentModel) -> Result<Vec<u8>> {

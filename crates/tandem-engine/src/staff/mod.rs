@@ -5,7 +5,7 @@ use tandem_core::ids::{TeamId, UserId};
 use tandem_core::model::{Role, Team, User};
 use tandem_core::permission::Permission;
 use tandem_core::validate::{DisplayName, Email, Password, Tag};
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 use tandem_store::{NewTeam, NewUser, UserChange};
 
 use crate::auth::{generate_password, hash_password, Staff};
@@ -138,7 +138,7 @@ impl StaffAdmin<'_> {
                 .count();
             if admins <= 1 {
                 return Err(Error::conflict(
-                    "last_admin",
+                    ErrorCode::LastAdmin,
                     "the last active admin cannot be demoted or deactivated",
                 ));
             }
@@ -147,7 +147,7 @@ impl StaffAdmin<'_> {
             let known = self.engine.store.list_teams().await?;
             if let Some(missing) = teams.iter().find(|t| !known.iter().any(|k| k.id == **t)) {
                 return Err(Error::invalid(
-                    "invalid_team",
+                    ErrorCode::InvalidTeam,
                     format!("there is no team {missing}"),
                 ));
             }

@@ -14,23 +14,9 @@ use tandem_engine::content::{
 use tandem_engine::pack::model::{Article, BotTexts, CannedReply};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, StaffAuth};
 use crate::AppState;
-
-/// The engine's "no pack" not-found gets its own code.
-pub(crate) fn content_error(err: tandem_core::Error) -> ApiError {
-    match &err {
-        tandem_core::Error::NotFound(what) if what == tandem_engine::content::NO_ACTIVE_PACK => {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "no_active_pack",
-                "no content pack is installed; import one with `tandem import`",
-            )
-        }
-        _ => err.into(),
-    }
-}
 
 fn status(saved: Saved) -> StatusCode {
     match saved {
@@ -73,14 +59,7 @@ pub struct CannedReplyList {
 #[utoipa::path(get, path = "/api/v1/content", tag = "content", security(("staff_token" = [])),
     responses((status = 200, body = ContentView), (status = 403), (status = 404, description = "no_active_pack")))]
 pub async fn show(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<ContentView>> {
-    Ok(Json(
-        state
-            .engine
-            .content()
-            .view(&auth.staff)
-            .await
-            .map_err(content_error)?,
-    ))
+    Ok(Json(state.engine.content().view(&auth.staff).await?))
 }
 
 /// Add a training example; the intent model is retrained and used at once.
@@ -98,8 +77,7 @@ pub async fn add_example(
         .engine
         .content()
         .add_example(&auth.staff, &name, &req.text)
-        .await
-        .map_err(content_error)?;
+        .await?;
     Ok((StatusCode::CREATED, Json(intent)))
 }
 
@@ -118,8 +96,7 @@ pub async fn remove_example(
             .engine
             .content()
             .remove_example(&auth.staff, &name, &req.text)
-            .await
-            .map_err(content_error)?,
+            .await?,
     ))
 }
 
@@ -133,12 +110,7 @@ pub async fn create_intent(
     auth: StaffAuth,
     ApiJson(req): ApiJson<NewIntent>,
 ) -> ApiResult<(StatusCode, Json<IntentView>)> {
-    let intent = state
-        .engine
-        .content()
-        .create_intent(&auth.staff, req)
-        .await
-        .map_err(content_error)?;
+    let intent = state.engine.content().create_intent(&auth.staff, req).await?;
     Ok((StatusCode::CREATED, Json(intent)))
 }
 
@@ -157,8 +129,7 @@ pub async fn update_intent(
             .engine
             .content()
             .update_intent(&auth.staff, &name, req)
-            .await
-            .map_err(content_error)?,
+            .await?,
     ))
 }
 
@@ -177,8 +148,7 @@ pub async fn put_article(
         .engine
         .content()
         .put_article(&auth.staff, &slug, req)
-        .await
-        .map_err(content_error)?;
+        .await?;
     Ok((status(saved), Json(article)))
 }
 
@@ -191,12 +161,7 @@ pub async fn delete_article(
     auth: StaffAuth,
     Path(slug): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state
-        .engine
-        .content()
-        .delete_article(&auth.staff, &slug)
-        .await
-        .map_err(content_error)?;
+    state.engine.content().delete_article(&auth.staff, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -216,8 +181,7 @@ pub async fn put_template(
         .engine
         .content()
         .put_template(&auth.staff, &name, &req.body)
-        .await
-        .map_err(content_error)?;
+        .await?;
     Ok((status(saved), Json(template)))
 }
 
@@ -231,14 +195,7 @@ pub async fn put_texts(
     auth: StaffAuth,
     ApiJson(req): ApiJson<BotTexts>,
 ) -> ApiResult<Json<BotTexts>> {
-    Ok(Json(
-        state
-            .engine
-            .content()
-            .put_texts(&auth.staff, req)
-            .await
-            .map_err(content_error)?,
-    ))
+    Ok(Json(state.engine.content().put_texts(&auth.staff, req).await?))
 }
 
 /// Run a connector against the business's data with the given values, as the bot would.
@@ -256,8 +213,7 @@ pub async fn test_connector(
             .engine
             .content()
             .test_connector(&auth.staff, &name, req.params, req.customer_email)
-            .await
-            .map_err(content_error)?,
+            .await?,
     ))
 }
 
@@ -269,12 +225,7 @@ pub async fn canned_replies(
     auth: StaffAuth,
 ) -> ApiResult<Json<CannedReplyList>> {
     Ok(Json(CannedReplyList {
-        canned_replies: state
-            .engine
-            .content()
-            .canned_replies(&auth.staff)
-            .await
-            .map_err(content_error)?,
+        canned_replies: state.engine.content().canned_replies(&auth.staff).await?,
     }))
 }
 
@@ -292,7 +243,6 @@ pub async fn put_canned_replies(
             .engine
             .content()
             .put_canned_replies(&auth.staff, &req.canned_replies)
-            .await
-            .map_err(content_error)?,
+            .await?,
     }))
 }

@@ -1,9 +1,10 @@
 //! Liveness, readiness and metrics.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
+use tandem_core::ErrorCode;
 
 use crate::error::ApiResult;
 use crate::AppState;
@@ -15,13 +16,11 @@ pub async fn healthz() -> Json<serde_json::Value> {
 
 /// The process can serve: the database answers.
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
-    state.engine.ready().await.map_err(|e| {
-        crate::ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
-            format!("not ready: {e}"),
-        )
-    })?;
+    state
+        .engine
+        .ready()
+        .await
+        .map_err(|e| crate::ApiError::new(ErrorCode::NotReady, format!("not ready: {e}")))?;
     Ok(Json(serde_json::json!({ "status": "ready" })))
 }
 

@@ -11,9 +11,9 @@ pub mod teams;
 pub mod users;
 pub mod widget;
 
-use axum::http::StatusCode;
 use axum::routing::{get, patch, post, put};
 use axum::Router;
+use tandem_core::ErrorCode;
 
 use crate::{ApiError, AppState};
 
@@ -86,13 +86,12 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is no such route")
+    ApiError::new(ErrorCode::NotFound, "there is no such route")
 }
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "this route does not take this method",
     )
 }

@@ -6,6 +6,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use tandem_core::ids::ConversationId;
 use tandem_core::model::{ConversationStatus, Message};
+use tandem_core::ErrorCode;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
@@ -65,8 +66,7 @@ pub async fn start(
         .is_some_and(|key| key != state.config.widget_key)
     {
         return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_inbox",
+            ErrorCode::UnknownInbox,
             "no inbox has this key; copy the script tag from the Widget page",
         ));
     }

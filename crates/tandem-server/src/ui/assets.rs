@@ -5,6 +5,7 @@ use axum::extract::Path;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use include_dir::{include_dir, Dir};
+use tandem_core::ErrorCode;
 
 use crate::ApiError;
 
@@ -22,7 +23,7 @@ pub async fn widget_loader(headers: HeaderMap) -> Response {
 
 fn serve(path: &str, request_headers: &HeaderMap) -> Response {
     let Some(file) = ASSETS.get_file(path) else {
-        return ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is no such file").into_response();
+        return ApiError::new(ErrorCode::NotFound, "there is no such file").into_response();
     };
     let body = file.contents();
     let etag = format!("\"{:016x}\"", fnv1a64(body));

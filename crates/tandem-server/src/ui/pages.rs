@@ -2,9 +2,9 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tandem_core::ErrorCode;
 
 use super::{html, STAFF_CSP};
 use crate::{ApiError, AppState};
@@ -130,12 +130,7 @@ fn render(page: &impl Template, csp: &str) -> Response {
         Ok(body) => html(body, csp),
         Err(e) => {
             tracing::error!(error = %e, "a page template failed to render");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the page could not be rendered",
-            )
-            .into_response()
+            ApiError::new(ErrorCode::Internal, "the page could not be rendered").into_response()
         }
     }
 }
@@ -170,7 +165,7 @@ pub async fn insights() -> Response {
 
 pub async fn admin(State(state): State<AppState>, Path(page): Path<String>) -> Response {
     let Some(&(key, title, purpose)) = ADMIN_PAGES.iter().find(|(key, ..)| *key == page) else {
-        return ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is no such page").into_response();
+        return ApiError::new(ErrorCode::NotFound, "there is no such page").into_response();
     };
     render(
         &AdminPage {
@@ -194,8 +189,7 @@ pub struct FrameQuery {
 pub async fn widget_frame(State(state): State<AppState>, Query(q): Query<FrameQuery>) -> Response {
     if q.key != state.config.widget_key {
         return ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_inbox",
+            ErrorCode::UnknownInbox,
             "no inbox has this key; copy the script tag from the Widget page",
         )
         .into_response();

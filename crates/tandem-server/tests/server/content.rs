@@ -454,7 +454,7 @@ async fn a_new_article_is_answered_and_a_deleted_one_no_longer() {
             "ok",
             json!({ "title": "T", "body": "  " }),
             StatusCode::BAD_REQUEST,
-            "invalid_body",
+            "invalid_article_body",
         ),
         (
             "ok",

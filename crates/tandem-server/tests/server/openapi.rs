@@ -89,6 +89,15 @@ async fn the_openapi_document_is_3x_and_lists_every_api_route() {
         );
     }
     assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
+    // Every error code, once, as the enum of the error's `code`.
+    let listed: BTreeSet<&str> = doc["components"]["schemas"]["ErrorCode"]["enum"]
+        .as_array()
+        .expect("the error codes")
+        .iter()
+        .map(|c| c.as_str().expect("a code"))
+        .collect();
+    let all: BTreeSet<&str> = tandem_core::ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(listed, all);
     let login = &doc["paths"]["/api/v1/auth/login"]["post"];
     assert!(login["responses"].get("429").is_some(), "{login}");
 }

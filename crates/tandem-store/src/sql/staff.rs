@@ -5,7 +5,7 @@ use chrono::Utc;
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 use tandem_core::ids::{TeamId, UserId};
 use tandem_core::model::{Team, User};
-use tandem_core::Error;
+use tandem_core::{Error, ErrorCode};
 
 use super::{Dialect, SqlStore};
 use crate::codec::{db_error, id, micros, to_json, unique_error, TeamRow, UserRow};
@@ -71,7 +71,13 @@ where
         .bind(micros(Utc::now()))
         .execute(self.writer())
         .await
-        .map_err(|e| unique_error(e, "email_taken", "a user with this e-mail address already exists"))?;
+        .map_err(|e| {
+            unique_error(
+                e,
+                ErrorCode::EmailTaken,
+                "a user with this e-mail address already exists",
+            )
+        })?;
         self.get_user(user_id)
             .await?
             .ok_or_else(|| Error::internal("the new user cannot be read back"))
@@ -213,7 +219,7 @@ where
         .bind(micros(Utc::now()))
         .fetch_one(self.writer())
         .await
-        .map_err(|e| unique_error(e, "team_exists", "a team with this name already exists"))?;
+        .map_err(|e| unique_error(e, ErrorCode::TeamExists, "a team with this name already exists"))?;
         row.try_into()
     }
 
