@@ -15,7 +15,7 @@ fn examples() -> Vec<Example> {
         let rows: Vec<Example> = reader
             .records()
             .filter_map(Result::ok)
-            .map(|r| Example::new(&r[0], &r[1]))
+            .filter_map(|r| Some(Example::new(r.get(0)?, r.get(1)?)))
             .collect();
         if !rows.is_empty() {
             return rows;
@@ -100,7 +100,7 @@ fn bench(c: &mut Criterion) {
                 state ^= state << 13;
                 state ^= state >> 7;
                 state ^= state << 17;
-                (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+                exact_f32((state >> 40).to_le_bytes()) / 16_777_216.0 - 0.5
             })
             .collect();
         let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
@@ -113,14 +113,14 @@ fn bench(c: &mut Criterion) {
         stored
             .iter()
             .enumerate()
-            .map(|(i, v)| (v.as_slice(), (i % 77) as u32)),
+            .map(|(i, v)| (v.as_slice(), u32::try_from(i % 77).unwrap_or(0))),
     );
     let query = unit(384);
     let mut sims = Vec::new();
     c.bench_function(&format!("intent/nearest examples ({} x 384)", index.len()), |b| {
         b.iter(|| {
             index.class_similarities(black_box(&query), 77, &mut sims);
-            black_box(sims[0]);
+            black_box(sims.first().copied());
         })
     });
     let mut group = c.benchmark_group("intent/train");
@@ -129,6 +129,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(Vectorizer::fit(&FeatureConfig::default(), &texts).len()))
     });
     group.finish();
+}
+
+/// A value below 2^24 (given as its little-endian bytes) as `f32`, exactly: its top 16 bits and
+/// its low 8 bits are each exact in `f32`, and so is their sum.
+fn exact_f32(bytes: [u8; 8]) -> f32 {
+    let [lo, mid, hi, ..] = bytes;
+    f32::from(u16::from_le_bytes([mid, hi])) * 256.0 + f32::from(lo)
 }
 
 criterion_group!(benches, bench);

@@ -19,7 +19,9 @@ fn bench(c: &mut Criterion) {
         return;
     };
     let mut group = c.benchmark_group("pii");
-    group.throughput(Throughput::Elements(MESSAGES.len() as u64));
+    group.throughput(Throughput::Elements(
+        u64::try_from(MESSAGES.len()).unwrap_or(u64::MAX),
+    ));
     group.bench_function("redact_messages", |b| {
         b.iter(|| {
             for m in MESSAGES {
@@ -30,7 +32,7 @@ fn bench(c: &mut Criterion) {
     group.finish();
     let long = MESSAGES.join(" ").repeat(200);
     let mut group = c.benchmark_group("pii_long");
-    group.throughput(Throughput::Bytes(long.len() as u64));
+    group.throughput(Throughput::Bytes(u64::try_from(long.len()).unwrap_or(u64::MAX)));
     group.bench_function("redact_60kb", |b| {
         b.iter(|| black_box(detector.redact(black_box(&long))))
     });

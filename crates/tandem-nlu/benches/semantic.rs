@@ -68,7 +68,9 @@ fn bench(c: &mut Criterion, dir: &Path) {
         });
     }
     let batch: Vec<&str> = MESSAGES.iter().cycle().take(32).copied().collect();
-    group.throughput(Throughput::Elements(batch.len() as u64));
+    group.throughput(Throughput::Elements(
+        u64::try_from(batch.len()).unwrap_or(u64::MAX),
+    ));
     group.bench_function("encode_batch_32", |b| {
         b.iter(|| black_box(teacher.encode_batch(black_box(&batch))))
     });

@@ -17,7 +17,9 @@ const MESSAGES: &[&str] = &[
 fn bench(c: &mut Criterion) {
     let detector = SignalDetector::new();
     let mut group = c.benchmark_group("signals");
-    group.throughput(Throughput::Elements(MESSAGES.len() as u64));
+    group.throughput(Throughput::Elements(
+        u64::try_from(MESSAGES.len()).unwrap_or(u64::MAX),
+    ));
     group.bench_function("analyze_without_context", |b| {
         b.iter(|| {
             for m in MESSAGES {

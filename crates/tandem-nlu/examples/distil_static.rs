@@ -26,6 +26,8 @@
 //! `--max-words` keeps the most common ones. Same model, word lists and settings give the same
 //! bytes.
 
+#![allow(clippy::print_stdout)]
+
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -54,8 +56,11 @@ fn main() -> Res<()> {
             .position(|a| a == name)
             .and_then(|i| args.get(i + 1).cloned())
     };
-    let model = PathBuf::from(&args[0]);
-    let out = PathBuf::from(&args[1]);
+    let (Some(model), Some(out)) = (args.first(), args.get(1)) else {
+        return Err("usage: distil_static MODEL_DIR OUT_FILE ...".into());
+    };
+    let model = PathBuf::from(model);
+    let out = PathBuf::from(out);
     let dims: usize = opt("--dims").map_or(Ok(256), |v| v.parse())?;
     let level: u32 = opt("--level").map_or(Ok(0), |v| v.parse())?;
     let max_words: usize = opt("--max-words").map_or(Ok(20_000), |v| v.parse())?;
@@ -163,7 +168,7 @@ fn main() -> Res<()> {
     println!(
         "wrote {} ({:.2} MB, {} pieces + {} words, dim {}, id {}) in {:.0} s\n{}",
         out.display(),
-        size as f64 / 1e6,
+        f64::from(u32::try_from(size).unwrap_or(u32::MAX)) / 1e6,
         pieces,
         words,
         table.dim(),

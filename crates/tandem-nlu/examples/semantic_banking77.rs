@@ -18,6 +18,8 @@
 //! `skip-sentence` skips the sentence encoder's own figures. Default: `default,tune`.
 //! LR settings can be changed with LR_RATE, LR_L2 and LR_EPOCHS.
 
+#![allow(clippy::print_stdout)]
+
 use std::collections::HashMap;
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -29,6 +31,32 @@ use tandem_nlu::dense::DenseEncoder;
 use tandem_nlu::semantic::{distil, DistilConfig, SentenceEncoder, StaticEncoder, TokenPooling};
 
 type Res<T> = Result<T, Box<dyn Error>>;
+
+/// `n` as `f32`, for averages: exact below 2^24 (the data sets here are far smaller).
+#[allow(
+    clippy::as_conversions,
+    clippy::cast_precision_loss,
+    reason = "a count as a float for an average: exact below 2^24"
+)]
+fn to_f32(n: usize) -> f32 {
+    n as f32
+}
+
+/// `n` as `f64`, for ratios (exact; counts beyond `u32::MAX` saturate, far beyond the data here).
+fn to_f64(n: usize) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// A float as a count, rounded towards zero (negative values and NaN give 0).
+#[allow(
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a float as a count: `as` truncates and saturates, which is what is wanted"
+)]
+fn to_count(x: f64) -> usize {
+    x as usize
+}
 
 fn read_csv(path: &Path) -> Res<Vec<(String, String)>> {
     let text = std::fs::read_to_string(path)?;
@@ -78,8 +106,8 @@ fn logistic_regression(
     ytest: &[usize],
     classes: usize,
 ) -> f64 {
-    let d = train[0].len();
-    let n = train.len() as f32;
+    let d = train.first().map_or(0, Vec::len);
+    let n = to_f32(train.len());
     let mut mean = vec![0f32; d];
     let mut sd = vec![0f32; d];
     for x in train {
@@ -108,15 +136,17 @@ fn logistic_regression(
     let (mut m1, mut m2) = (vec![0f32; w.len()], vec![0f32; w.len()]);
     let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
     let (lr, b1, b2, l2) = (env("LR_RATE", 0.001), 0.9f32, 0.999f32, env("LR_L2", 1e-4));
-    let epochs = env("LR_EPOCHS", 80.0) as usize;
+    let epochs = to_count(f64::from(env("LR_EPOCHS", 80.0)));
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let mut idx: Vec<usize> = (0..xtr.len()).collect();
     let mut step = 0i32;
     let logits = |w: &[f32], x: &[f32]| -> Vec<f32> {
-        (0..classes)
-            .map(|c| {
-                let row = &w[c * cols..(c + 1) * cols];
-                row[d] + row[..d].iter().zip(x).map(|(a, b)| a * b).sum::<f32>()
+        // One row of `cols` values per class: `d` weights, then the bias.
+        w.chunks_exact(cols)
+            .take(classes)
+            .map(|row| {
+                let (weights, bias) = row.split_at(d);
+                bias.first().copied().unwrap_or(0.0) + weights.iter().zip(x).map(|(a, b)| a * b).sum::<f32>()
             })
             .collect()
     };
@@ -125,7 +155,9 @@ fn logistic_regression(
         for batch in idx.chunks(128) {
             let mut grad = vec![0f32; w.len()];
             for &i in batch {
-                let x = &xtr[i];
+                let (Some(x), Some(&yi)) = (xtr.get(i), ytrain.get(i)) else {
+                    continue;
+                };
                 let mut p = logits(&w, x);
                 let max = p.iter().cloned().fold(f32::MIN, f32::max);
                 let mut sum = 0.0;
@@ -133,24 +165,27 @@ fn logistic_regression(
                     *v = (*v - max).exp();
                     sum += *v;
                 }
-                for (c, pc) in p.iter().enumerate() {
-                    let g = pc / sum - if c == ytrain[i] { 1.0 } else { 0.0 };
-                    let row = &mut grad[c * cols..(c + 1) * cols];
-                    for (r, xv) in row[..d].iter_mut().zip(x) {
+                for ((c, pc), row) in p.iter().enumerate().zip(grad.chunks_exact_mut(cols)) {
+                    let g = pc / sum - if c == yi { 1.0 } else { 0.0 };
+                    let (weights, bias) = row.split_at_mut(d);
+                    for (r, xv) in weights.iter_mut().zip(x) {
                         *r += g * xv;
                     }
-                    row[d] += g;
+                    if let Some(b) = bias.first_mut() {
+                        *b += g;
+                    }
                 }
             }
             step += 1;
-            let bs = batch.len() as f32;
-            for k in 0..w.len() {
-                let g = grad[k] / bs + if k % cols != d { l2 * w[k] } else { 0.0 };
-                m1[k] = b1 * m1[k] + (1.0 - b1) * g;
-                m2[k] = b2 * m2[k] + (1.0 - b2) * g * g;
-                let mh = m1[k] / (1.0 - b1.powi(step));
-                let vh = m2[k] / (1.0 - b2.powi(step));
-                w[k] -= lr * mh / (vh.sqrt() + 1e-8);
+            let bs = to_f32(batch.len());
+            let params = w.iter_mut().zip(m1.iter_mut()).zip(m2.iter_mut()).zip(&grad);
+            for (k, (((wk, m1k), m2k), &gk)) in params.enumerate() {
+                let g = gk / bs + if k % cols != d { l2 * *wk } else { 0.0 };
+                *m1k = b1 * *m1k + (1.0 - b1) * g;
+                *m2k = b2 * *m2k + (1.0 - b2) * g * g;
+                let mh = *m1k / (1.0 - b1.powi(step));
+                let vh = *m2k / (1.0 - b2.powi(step));
+                *wk -= lr * mh / (vh.sqrt() + 1e-8);
             }
         }
     }
@@ -159,15 +194,20 @@ fn logistic_regression(
         .zip(ytest)
         .filter(|(x, &y)| {
             let p = logits(&w, x);
-            (0..classes).max_by(|&a, &b| p[a].total_cmp(&p[b])) == Some(y)
+            p.iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map(|(c, _)| c)
+                == Some(y)
         })
         .count();
-    correct as f64 / xte.len() as f64
+    to_f64(correct) / to_f64(xte.len())
 }
 
 fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
-    v[((v.len() - 1) as f64 * p).round() as usize]
+    let at = to_count((to_f64(v.len().saturating_sub(1)) * p).round());
+    v.get(at).copied().unwrap_or(0.0)
 }
 
 /// Per-message latency (µs) of `encode`, one message at a time, over `texts`.
@@ -194,7 +234,7 @@ fn load_vecs(path: &Path, dim: usize) -> Option<Vec<Vec<f32>>> {
     let bytes = std::fs::read(path).ok()?;
     let floats: Vec<f32> = bytes
         .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .map(|b| <[u8; 4]>::try_from(b).map_or(0.0, f32::from_le_bytes))
         .collect();
     Some(floats.chunks_exact(dim).map(|c| c.to_vec()).collect())
 }
@@ -233,8 +273,11 @@ fn main() -> Res<()> {
                 .into(),
         );
     }
-    let model = PathBuf::from(&args[0]);
-    let data = PathBuf::from(&args[1]);
+    let (Some(model), Some(data)) = (args.first(), args.get(1)) else {
+        return Err("usage: semantic_banking77 MODEL_DIR DATA_DIR ...".into());
+    };
+    let model = PathBuf::from(model);
+    let data = PathBuf::from(data);
     let opt = |name: &str| {
         args.iter()
             .position(|a| a == name)
@@ -250,8 +293,9 @@ fn main() -> Res<()> {
         let n = labels.len();
         labels.entry(l.clone()).or_insert(n);
     }
-    let ytr: Vec<usize> = train.iter().map(|(_, l)| labels[l]).collect();
-    let yte: Vec<usize> = test.iter().map(|(_, l)| labels[l]).collect();
+    let label_of = |l: &String| labels.get(l).copied().unwrap_or(0);
+    let ytr: Vec<usize> = train.iter().map(|(_, l)| label_of(l)).collect();
+    let yte: Vec<usize> = test.iter().map(|(_, l)| label_of(l)).collect();
     let ttr: Vec<&str> = train.iter().map(|(t, _)| t.as_str()).collect();
     let tte: Vec<&str> = test.iter().map(|(t, _)| t.as_str()).collect();
     println!(
@@ -282,7 +326,7 @@ fn main() -> Res<()> {
                 "sentence encoder, batched: {:.1}s for {} texts ({:.2} ms/text)",
                 s,
                 ttr.len() + tte.len(),
-                s * 1e3 / (ttr.len() + tte.len()) as f64
+                s * 1e3 / to_f64(ttr.len() + tte.len())
             );
             if let Some(c) = &cache {
                 std::fs::create_dir_all(c)?;
@@ -293,7 +337,7 @@ fn main() -> Res<()> {
         }
     };
     if !variants.contains("skip-sentence") {
-        let (p50, p90) = latency(&enc, &tte[..300.min(tte.len())])?;
+        let (p50, p90) = latency(&enc, tte.get(..300.min(tte.len())).unwrap_or_default())?;
         let acc = logistic_regression(&etr, &ytr, &ete, &yte, labels.len());
         println!(
             "sentence encoder: LR accuracy {:.2}%, latency p50 {:.0} µs p90 {:.0} µs, dim {}",
@@ -334,9 +378,9 @@ fn main() -> Res<()> {
             acc * 100.0,
             p50,
             p90,
-            enc_s * 1e6 / (ttr.len() + tte.len()) as f64,
+            enc_s * 1e6 / to_f64(ttr.len() + tte.len()),
             st.dim(),
-            bytes as f64 / 1e6,
+            to_f64(bytes) / 1e6,
             distil_s,
             st.notes()
         );

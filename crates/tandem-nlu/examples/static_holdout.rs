@@ -16,6 +16,8 @@
 //! `TABLE` is a static table file, `max:FILE` with max pooling, `FILE@DIMS[@WORDS]` reduced. `--runs R` evaluates the
 //! first R of K folds (default 2 of 5).
 
+#![allow(clippy::print_stdout)]
+
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::Path;
@@ -28,6 +30,11 @@ use tandem_nlu::dense::{DenseEncoder, StaticEncoder};
 use tandem_nlu::intent::{train_with_static, Example, TrainOptions};
 
 type Res<T> = Result<T, Box<dyn Error>>;
+
+/// `n` as `f64`, for ratios (exact; counts beyond `u32::MAX` saturate, far beyond the data here).
+fn to_f64(n: usize) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
+}
 
 fn read_csv(path: &Path) -> Res<Vec<Example>> {
     let mut reader = csv::Reader::from_path(path)?;
@@ -121,7 +128,7 @@ fn main() -> Res<()> {
         vec![None, Some("builtin".into())]
     };
     let mut skip = false;
-    for a in &args[1..] {
+    for a in args.iter().skip(1) {
         if skip {
             skip = false;
             continue;
@@ -143,7 +150,9 @@ fn main() -> Res<()> {
     for rows in by_label.values_mut() {
         rows.shuffle(&mut rng);
         for (j, &i) in rows.iter().enumerate() {
-            fold_of[i] = j % folds;
+            if let Some(f) = fold_of.get_mut(i) {
+                *f = j % folds;
+            }
         }
     }
     let mut base = serde_json::to_value(TrainOptions::default())?;
@@ -223,7 +232,7 @@ fn main() -> Res<()> {
             };
             let model = train_with_static(&tr, &options, table, encoder.clone(), &mut |_| {})?;
             let secs = t0.elapsed().as_secs_f64();
-            let mut correct = 0;
+            let mut correct = 0u32;
             let mut per_label: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
             let t1 = Instant::now();
             for e in &te {
@@ -236,23 +245,27 @@ fn main() -> Res<()> {
                     entry.0 += 1;
                 }
             }
-            let macro_recall = per_label.values().map(|&(h, n)| h as f64 / n as f64).sum::<f64>()
-                / per_label.len().max(1) as f64;
+            let macro_recall = per_label
+                .values()
+                .map(|&(h, n)| to_f64(h) / to_f64(n))
+                .sum::<f64>()
+                / to_f64(per_label.len().max(1));
             recalls.push(macro_recall);
-            let us = t1.elapsed().as_secs_f64() * 1e6 / te.len() as f64;
-            accs.push(correct as f64 / te.len() as f64);
+            let us = t1.elapsed().as_secs_f64() * 1e6 / to_f64(te.len());
+            let accuracy = f64::from(correct) / to_f64(te.len());
+            accs.push(accuracy);
             let s = model.summary();
             info.push_str(&format!(
                 " [fold {fold}: {:.2}% C={} w={:?} static w={:?} nearest w={} train {secs:.1}s {us:.1}µs/msg]",
-                accs[accs.len() - 1] * 100.0,
+                accuracy * 100.0,
                 s.c,
                 model.dense_spec().map(|d| d.weight),
                 model.static_spec().map(|d| d.weight),
                 model.neighbour_weight()
             ));
         }
-        let mean = accs.iter().sum::<f64>() / accs.len().max(1) as f64;
-        let mean_recall = recalls.iter().sum::<f64>() / recalls.len().max(1) as f64;
+        let mean = accs.iter().sum::<f64>() / to_f64(accs.len().max(1));
+        let mean_recall = recalls.iter().sum::<f64>() / to_f64(recalls.len().max(1));
         println!(
             "{}: mean {:.2}% (macro recall {:.2}%){info}",
             table.as_deref().unwrap_or("ngrams"),

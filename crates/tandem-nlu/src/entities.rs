@@ -89,7 +89,7 @@ fn month_number(name: &str) -> u32 {
     MONTHS
         .iter()
         .position(|m| lower.starts_with(m))
-        .map_or(0, |i| i as u32 + 1)
+        .map_or(0, |i| crate::num::usize_to_u32(i) + 1)
 }
 
 fn valid_date(year: u32, month: u32, day: u32) -> bool {

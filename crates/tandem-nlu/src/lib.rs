@@ -6,6 +6,7 @@ pub mod dense;
 pub mod entities;
 pub mod intent;
 pub mod metrics;
+pub(crate) mod num;
 pub mod pii;
 pub mod signals;
 pub mod text;

@@ -34,9 +34,8 @@ pub fn normalize_into(text: &str, max_chars: usize, out: &mut String) {
         }
     };
     if text.is_ascii() {
-        let end = text.len().min(max_chars);
-        for &b in &text.as_bytes()[..end] {
-            push(b as char, out);
+        for &b in text.as_bytes().iter().take(max_chars) {
+            push(char::from(b), out);
         }
         return;
     }

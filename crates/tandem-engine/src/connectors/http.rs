@@ -352,7 +352,7 @@ impl HttpConnector {
         if e.is_timeout() {
             ConnectorError::Timeout {
                 subject: subject.to_owned(),
-                millis: self.timeout.as_millis() as u64,
+                millis: u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX),
             }
         } else if e.is_builder() {
             ConnectorError::config(subject, format!("the request cannot be built: {}", describe(e)))
@@ -396,7 +396,7 @@ impl HttpConnector {
 async fn read_body(mut response: reqwest::Response) -> Result<Option<Vec<u8>>, reqwest::Error> {
     if response
         .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+        .is_some_and(|n| usize::try_from(n).map_or(true, |n| n > MAX_BODY_BYTES))
     {
         return Ok(None);
     }

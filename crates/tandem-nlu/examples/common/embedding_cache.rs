@@ -16,7 +16,7 @@ pub fn cached_embeddings(
         if dim > 0 && bytes.len() == n * dim * 4 {
             let flat: Vec<f32> = bytes
                 .chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .map(|c| <[u8; 4]>::try_from(c).map_or(0.0, f32::from_le_bytes))
                 .collect();
             return Ok(flat.chunks_exact(dim).map(<[f32]>::to_vec).collect());
         }

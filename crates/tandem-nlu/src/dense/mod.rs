@@ -17,6 +17,8 @@ use std::path::Path;
 
 use thiserror::Error;
 
+use crate::num::quantise_i8;
+
 pub use builtin::{builtin_static, BUILTIN_STATIC_BYTES};
 #[cfg(feature = "semantic")]
 pub(crate) use static_encoder::TableV1;
@@ -74,7 +76,7 @@ pub(crate) fn quantise_row(row: &[f32], codes: &mut Vec<i8>) -> f32 {
     let max = if max > 0.0 && max.is_finite() { max } else { 0.0 };
     codes.extend(row.iter().map(|&x| {
         if max > 0.0 {
-            (x / max * 127.0).round().clamp(-127.0, 127.0) as i8
+            quantise_i8(x / max * 127.0)
         } else {
             0
         }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::wordpiece::{for_each_word, BasicConfig, FastMap, WordPiece};
 use super::{cut, fnv1a64, l2_normalise, quantise_row, read_file, DenseEncoder, DenseError};
+use crate::num::{f64_to_f32, u32_to_usize, usize_to_f32, usize_to_f64, usize_to_u32};
 
 /// The first bytes of a static table file.
 pub const STATIC_MAGIC: &[u8; 8] = b"TNDMSTAT";
@@ -85,7 +86,7 @@ fn invalid(what: &str) -> String {
 
 impl StaticEncoder {
     pub(crate) fn from_table(table: TableV1) -> Result<Self, String> {
-        let dim = table.dim as usize;
+        let dim = u32_to_usize(table.dim);
         let rows = table.pieces.len() + table.words.len();
         if dim == 0 {
             return Err(invalid("dimension 0"));
@@ -101,23 +102,25 @@ impl StaticEncoder {
         }
         let mut vocab = HashMap::with_capacity(table.pieces.len());
         for (i, p) in table.pieces.iter().enumerate() {
-            vocab.insert(p.clone(), i as u32);
+            vocab.insert(p.clone(), usize_to_u32(i));
         }
         let mut words = FastMap::default();
         for (j, w) in table.words.iter().enumerate() {
-            words.insert(w.clone(), (table.pieces.len() + j) as u32);
+            words.insert(w.clone(), usize_to_u32(table.pieces.len() + j));
         }
         let wordpiece = WordPiece::new(
             vocab,
             table.subword_prefix.clone(),
-            table.max_chars_per_word as usize,
+            u32_to_usize(table.max_chars_per_word),
         );
         let mut fallback = table.fallback.clone();
         l2_normalise(&mut fallback);
         if fallback.iter().map(|x| x * x).sum::<f32>() < 0.5 {
             // A degenerate (zero) fallback: any fixed unit vector keeps the output normalised.
             fallback = vec![0.0; dim];
-            fallback[0] = 1.0;
+            if let Some(first) = fallback.first_mut() {
+                *first = 1.0;
+            }
         }
         let payload = postcard::to_stdvec(&table).map_err(|e| e.to_string())?;
         let id = format!("static:{dim}:{:016x}", fnv1a64(&payload));
@@ -201,7 +204,7 @@ impl StaticEncoder {
         table.scales = scales;
         table.values = values;
         table.fallback.truncate(k);
-        table.dim = k as u32;
+        table.dim = usize_to_u32(k);
         table.notes = format!(
             "{}; reduced to {k} dims and {} words",
             table.notes,
@@ -217,29 +220,28 @@ impl StaticEncoder {
         let rows = self.table.scales.len();
         let mut sum = vec![0f64; d];
         let mut sq = vec![0f64; d];
-        for r in 0..rows {
-            let scale = self.table.scales[r];
-            for (j, &q) in self.table.values[r * d..(r + 1) * d].iter().enumerate() {
+        // `d` is never 0 (`from_table` refuses it), and `values` has `rows * d` codes.
+        for (row, &scale) in self.table.values.chunks_exact(d).zip(&self.table.scales) {
+            for ((s, s2), &q) in sum.iter_mut().zip(sq.iter_mut()).zip(row) {
                 let x = f64::from(scale * f32::from(q));
-                sum[j] += x;
-                sq[j] += x * x;
+                *s += x;
+                *s2 += x * x;
             }
         }
-        let n = rows.max(1) as f64;
-        let std: Vec<f64> = (0..d)
-            .map(|j| (sq[j] / n - (sum[j] / n).powi(2)).max(1e-12).sqrt())
+        let n = usize_to_f64(rows.max(1));
+        let std: Vec<f64> = sum
+            .iter()
+            .zip(&sq)
+            .map(|(s, s2)| (s2 / n - (s / n).powi(2)).max(1e-12).sqrt())
             .collect();
-        let mean_std = std.iter().sum::<f64>() / d as f64;
+        let mean_std = std.iter().sum::<f64>() / usize_to_f64(d);
         let factor: Vec<f32> = std
             .iter()
-            .map(|s| (s / mean_std).powf(-f64::from(alpha)) as f32)
+            .map(|s| f64_to_f32((s / mean_std).powf(-f64::from(alpha))))
             .collect();
         let mut values = Vec::with_capacity(rows * d);
-        for r in 0..rows {
-            let scale = self.table.scales[r];
-            for (j, &q) in self.table.values[r * d..(r + 1) * d].iter().enumerate() {
-                values.push(scale * f32::from(q) * factor[j]);
-            }
+        for (row, &scale) in self.table.values.chunks_exact(d).zip(&self.table.scales) {
+            values.extend(row.iter().zip(&factor).map(|(&q, f)| scale * f32::from(q) * f));
         }
         let mut table = self.table.clone();
         let (scales, values) = TableV1::quantise(&values, d);
@@ -288,13 +290,13 @@ impl StaticEncoder {
         let mut ids = Vec::new();
         for_each_word(text, self.table.basic, |word| {
             if let Some(&row) = self.words.get(word) {
-                f(row as usize);
+                f(u32_to_usize(row));
                 return;
             }
             ids.clear();
             if self.wordpiece.pieces(word, &mut scratch, &mut ids) {
                 for &row in &ids {
-                    f(row as usize);
+                    f(u32_to_usize(row));
                 }
             }
         });
@@ -325,7 +327,9 @@ impl StaticEncoder {
         acc.clear();
         acc.resize(self.parts() * d, 0.0);
         if self.max_pool {
-            acc[d..2 * d].fill(f32::NEG_INFINITY);
+            if let Some(max) = acc.get_mut(d..2 * d) {
+                max.fill(f32::NEG_INFINITY);
+            }
         }
         let mut count = 0;
         self.for_each_row(text, |row| {
@@ -371,7 +375,7 @@ impl StaticEncoder {
                     part.copy_from_slice(mean);
                 }
             }
-            let s = 1.0 / (self.parts() as f32).sqrt();
+            let s = 1.0 / usize_to_f32(self.parts()).sqrt();
             out.iter_mut().for_each(|x| *x *= s);
         }
     }

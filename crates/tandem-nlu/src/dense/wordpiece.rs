@@ -51,7 +51,7 @@ fn is_punctuation(c: char) -> bool {
 
 fn is_chinese_char(c: char) -> bool {
     matches!(
-        c as u32,
+        u32::from(c),
         0x4E00..=0x9FFF
             | 0x3400..=0x4DBF
             | 0x20000..=0x2A6DF
@@ -166,7 +166,9 @@ impl Hasher for FxHasher {
         let rest = chunks.remainder();
         if !rest.is_empty() {
             let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
+            for (to, &from) in b.iter_mut().zip(rest) {
+                *to = from;
+            }
             self.add(u64::from_le_bytes(b));
         }
     }
@@ -176,7 +178,7 @@ impl Hasher for FxHasher {
     }
 
     fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
+        self.add(crate::num::usize_to_u64(i));
     }
 
     fn finish(&self) -> u64 {

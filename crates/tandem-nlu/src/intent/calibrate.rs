@@ -1,6 +1,8 @@
 //! Calibration on held-out data: a softmax temperature that turns raw scores into probabilities
 //! (minimum negative log-likelihood), and the out-of-scope threshold on the top probability.
 
+use crate::num::{f64_to_f32, usize_to_f32, usize_to_f64};
+
 /// `softmax(scores / temperature)` in place.
 pub fn softmax_in_place(scores: &mut [f32], temperature: f32) {
     let t = if temperature.is_finite() && temperature > 0.0 {
@@ -10,7 +12,7 @@ pub fn softmax_in_place(scores: &mut [f32], temperature: f32) {
     };
     let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     if !max.is_finite() {
-        let n = scores.len().max(1) as f32;
+        let n = usize_to_f32(scores.len().max(1));
         scores.iter_mut().for_each(|s| *s = 1.0 / n);
         return;
     }
@@ -28,7 +30,7 @@ pub fn softmax_in_place(scores: &mut [f32], temperature: f32) {
 fn nll(scores: &[Vec<f32>], truth: &[usize], t: f64) -> f64 {
     let mut total = 0.0;
     for (s, &y) in scores.iter().zip(truth) {
-        let max = s.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+        let max = f64::from(s.iter().copied().fold(f32::NEG_INFINITY, f32::max));
         let log_sum = s
             .iter()
             .map(|&v| ((f64::from(v) - max) / t).exp())
@@ -37,7 +39,7 @@ fn nll(scores: &[Vec<f32>], truth: &[usize], t: f64) -> f64 {
         let sy = s.get(y).copied().map_or(max, f64::from);
         total += log_sum - (sy - max) / t;
     }
-    total / scores.len().max(1) as f64
+    total / usize_to_f64(scores.len().max(1))
 }
 
 /// The temperature in [0.001, 100] that minimises the held-out negative log-likelihood
@@ -67,7 +69,7 @@ pub fn fit_temperature(scores: &[Vec<f32>], truth: &[usize]) -> f32 {
             fb = nll(scores, truth, b.exp());
         }
     }
-    (((lo + hi) / 2.0).exp()) as f32
+    f64_to_f32(((lo + hi) / 2.0).exp())
 }
 
 /// One held-out example seen by the out-of-scope threshold search: the top in-scope probability,
@@ -96,20 +98,23 @@ pub fn choose_oos_threshold(samples: &[OosSample]) -> f32 {
     let mut correct_in = total_correct_in;
     let mut rejected_oos = 0usize;
     let score = |correct_in: usize, rejected_oos: usize| {
-        0.5 * (correct_in as f64 / n_in as f64) + 0.5 * (rejected_oos as f64 / n_oos as f64)
+        0.5 * (usize_to_f64(correct_in) / usize_to_f64(n_in))
+            + 0.5 * (usize_to_f64(rejected_oos) / usize_to_f64(n_oos))
     };
     let mut best = score(correct_in, rejected_oos);
     let mut best_range = (0usize, 0usize);
     let mut plateau_open = true;
-    for k in 1..=sorted.len() {
-        let s = sorted[k - 1];
+    for (k, &s) in (1..).zip(&sorted) {
         if s.is_oos {
             rejected_oos += 1;
         } else if s.top_is_correct {
             correct_in -= 1;
         }
         // Only cut between distinct probabilities.
-        if k < sorted.len() && sorted[k].top_probability == s.top_probability {
+        if sorted
+            .get(k)
+            .is_some_and(|next| next.top_probability == s.top_probability)
+        {
             continue;
         }
         let v = score(correct_in, rejected_oos);
@@ -131,7 +136,10 @@ pub fn choose_oos_threshold(samples: &[OosSample]) -> f32 {
     }
     // Between the highest rejected probability of the plateau's ends and the next one up.
     let cut = |k: usize| {
-        let below = sorted[k - 1].top_probability;
+        let below = k
+            .checked_sub(1)
+            .and_then(|i| sorted.get(i))
+            .map_or(0.0, |s| s.top_probability);
         let above = sorted.get(k).map_or(1.0, |s| s.top_probability);
         0.5 * (below + above)
     };
@@ -170,14 +178,14 @@ mod tests {
     #[test]
     fn threshold_separates_confident_in_scope_from_unsure_oos() {
         let mut samples = Vec::new();
-        for i in 0..20 {
+        for i in 0..20u8 {
             samples.push(OosSample {
-                top_probability: 0.6 + 0.01 * i as f32,
+                top_probability: 0.6 + 0.01 * f32::from(i),
                 top_is_correct: true,
                 is_oos: false,
             });
             samples.push(OosSample {
-                top_probability: 0.1 + 0.01 * i as f32,
+                top_probability: 0.1 + 0.01 * f32::from(i),
                 top_is_correct: false,
                 is_oos: true,
             });

@@ -10,6 +10,7 @@ use super::model::IntentModel;
 use super::train::Example;
 use super::IntentError;
 use crate::metrics::classification::{percentile, ConfusionMatrix};
+use crate::num::{u64_to_f64, usize_to_f64, usize_to_u64};
 
 /// How many confused pairs a report lists.
 pub const CONFUSED_PAIRS: usize = 20;
@@ -118,13 +119,13 @@ pub fn evaluate(
     for (&t, &p) in truth.iter().zip(&predicted) {
         matrix.add(t, p);
     }
-    let total = examples.len() as u64;
-    let correct = truth.iter().zip(&predicted).filter(|(t, p)| t == p).count() as u64;
+    let total = usize_to_u64(examples.len());
+    let correct = usize_to_u64(truth.iter().zip(&predicted).filter(|(t, p)| t == p).count());
     let fraction = |num: u64, den: u64| {
         if den == 0 {
             None
         } else {
-            Some(num as f64 / den as f64)
+            Some(u64_to_f64(num) / u64_to_f64(den))
         }
     };
     let (mut in_total, mut in_correct, mut in_rejected, mut oos_total, mut oos_caught) = (0, 0, 0, 0, 0);
@@ -172,7 +173,7 @@ pub fn evaluate(
         mean: if micros.is_empty() {
             0.0
         } else {
-            micros.iter().sum::<f64>() / micros.len() as f64
+            micros.iter().sum::<f64>() / usize_to_f64(micros.len())
         },
     };
     Ok(EvalReport {
@@ -186,7 +187,7 @@ pub fn evaluate(
         per_intent,
         confused_pairs,
         latency_us,
-        throughput_per_sec: if wall > 0.0 { total as f64 / wall } else { 0.0 },
+        throughput_per_sec: if wall > 0.0 { u64_to_f64(total) / wall } else { 0.0 },
         unknown_labels: unknown
             .into_iter()
             .filter(|l| Some(l.as_str()) != oos_label)

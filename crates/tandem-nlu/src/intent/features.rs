@@ -6,6 +6,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::num::{
+    f64_to_f32, u32_to_usize, u64_to_usize, usize_to_f32, usize_to_f64, usize_to_u32, usize_to_u64,
+};
 use crate::text;
 
 /// Top bit of a key: set for character n-grams, clear for word n-grams. Sorting keys therefore puts
@@ -103,17 +106,15 @@ pub fn ngram_keys(
                 };
                 h = fmix64(h.rotate_left(23) ^ wh);
                 if len >= usize::from(wmin) {
-                    out.push(nonzero(fmix64(h ^ len as u64) & !CHAR_BLOCK));
+                    out.push(nonzero(fmix64(h ^ usize_to_u64(len)) & !CHAR_BLOCK));
                 }
             }
         }
     }
     if config.skip_window >= 2 {
-        let n_words = scratch_words.len();
-        for i in 0..n_words {
+        for (i, &a) in scratch_words.iter().enumerate() {
             for d in 2..=usize::from(config.skip_window) {
                 let Some(&b) = scratch_words.get(i + d) else { break };
-                let a = scratch_words[i];
                 out.push(nonzero(
                     fmix64(a.rotate_left(29) ^ b ^ 0x5bd1_e995_0000_0000) & !CHAR_BLOCK,
                 ));
@@ -135,7 +136,7 @@ pub fn ngram_keys(
                     };
                     h = (h ^ u64::from(u32::from(c))).wrapping_mul(FNV_PRIME);
                     if len >= usize::from(cmin) {
-                        out.push(nonzero(fmix64(h ^ (len as u64) << 40) | CHAR_BLOCK));
+                        out.push(nonzero(fmix64(h ^ (usize_to_u64(len) << 40)) | CHAR_BLOCK));
                     }
                 }
             }
@@ -174,6 +175,13 @@ struct KeyTable {
     mask: usize,
 }
 
+/// The slot a key starts probing from: its low bits.
+#[inline]
+fn home_slot(key: u64, mask: usize) -> usize {
+    // `mask` fits in u64 and `key & mask` fits in usize: no bits are lost either way.
+    u64_to_usize(key & usize_to_u64(mask))
+}
+
 impl KeyTable {
     fn build(keys: &[u64]) -> Self {
         let capacity = (keys.len() * 2).max(16).next_power_of_two();
@@ -181,19 +189,21 @@ impl KeyTable {
         let mut ids = vec![0u32; capacity];
         let mask = capacity - 1;
         for (id, &key) in keys.iter().enumerate() {
-            let mut pos = (key as usize) & mask;
-            while slots[pos] != 0 {
+            let mut pos = home_slot(key, mask);
+            while slots.get(pos).is_some_and(|&slot| slot != 0) {
                 pos = (pos + 1) & mask;
             }
-            slots[pos] = key;
-            ids[pos] = id as u32;
+            if let (Some(slot), Some(slot_id)) = (slots.get_mut(pos), ids.get_mut(pos)) {
+                *slot = key;
+                *slot_id = usize_to_u32(id);
+            }
         }
         Self { slots, ids, mask }
     }
 
     #[inline]
     fn get(&self, key: u64) -> Option<u32> {
-        let mut pos = (key as usize) & self.mask;
+        let mut pos = home_slot(key, self.mask);
         loop {
             let slot = *self.slots.get(pos)?;
             if slot == key {
@@ -246,13 +256,13 @@ impl Vectorizer {
             .filter(|&(_, d)| d >= config.min_df.max(1))
             .collect();
         entries.sort_unstable();
-        let n_docs = texts.len() as f64;
+        let n_docs = usize_to_f64(texts.len());
         let keys: Vec<u64> = entries.iter().map(|&(k, _)| k).collect();
         let idf = entries
             .iter()
-            .map(|&(_, d)| (((1.0 + n_docs) / (1.0 + f64::from(d))).ln() + 1.0) as f32)
+            .map(|&(_, d)| f64_to_f32(((1.0 + n_docs) / (1.0 + f64::from(d))).ln() + 1.0))
             .collect();
-        let n_word = keys.partition_point(|&k| k & CHAR_BLOCK == 0) as u32;
+        let n_word = usize_to_u32(keys.partition_point(|&k| k & CHAR_BLOCK == 0));
         let table = KeyTable::build(&keys);
         Self {
             config: config.clone(),
@@ -266,8 +276,8 @@ impl Vectorizer {
     /// Rebuilds the lookup table after deserialisation; checks the parts agree.
     pub(crate) fn restore(&mut self) -> bool {
         if self.keys.len() != self.idf.len()
-            || self.n_word as usize > self.keys.len()
-            || self.keys.windows(2).any(|w| w[0] >= w[1])
+            || u32_to_usize(self.n_word) > self.keys.len()
+            || self.keys.windows(2).any(|w| matches!(w, [a, b] if a >= b))
             || self.keys.first() == Some(&0)
         {
             return false;
@@ -304,21 +314,18 @@ impl Vectorizer {
         scratch.ids.sort_unstable();
         let mut word_norm = 0.0f32;
         let mut char_norm = 0.0f32;
-        let mut i = 0;
-        let ids = &scratch.ids;
-        while i < ids.len() {
-            let id = ids[i];
-            let mut j = i + 1;
-            while j < ids.len() && ids[j] == id {
-                j += 1;
-            }
-            let count = (j - i) as f32;
+        // Each run of equal (sorted) ids is one feature, counted by the run's length.
+        for run in scratch.ids.chunk_by(|a, b| a == b) {
+            let Some(&id) = run.first() else {
+                continue;
+            };
+            let count = usize_to_f32(run.len());
             let tf = if self.config.sublinear_tf {
                 1.0 + count.ln()
             } else {
                 count
             };
-            let value = tf * self.idf.get(id as usize).copied().unwrap_or(1.0);
+            let value = tf * self.idf.get(u32_to_usize(id)).copied().unwrap_or(1.0);
             if id < self.n_word {
                 word_norm += value * value;
             } else {
@@ -326,7 +333,6 @@ impl Vectorizer {
             }
             out.indices.push(id);
             out.values.push(value);
-            i = j;
         }
         let word_scale = if word_norm > 0.0 {
             self.config.word_weight / word_norm.sqrt()

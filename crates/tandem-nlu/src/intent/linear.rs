@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::features::SparseVec;
+use crate::num::{f64_to_f32, u32_to_usize, usize_to_f64, usize_to_u32, usize_to_u64};
 
 /// Rows of sparse features (compressed sparse rows).
 #[derive(Clone, Debug, Default)]
@@ -38,7 +39,7 @@ impl Csr {
         if let Some((values, offset)) = dense {
             for (j, &v) in values.iter().enumerate() {
                 if v != 0.0 {
-                    self.indices.push((offset + j) as u32);
+                    self.indices.push(usize_to_u32(offset + j));
                     self.values.push(v);
                 }
             }
@@ -52,8 +53,14 @@ impl Csr {
 
     #[inline]
     pub fn row(&self, i: usize) -> (&[u32], &[f32]) {
-        let (a, b) = (self.indptr[i], self.indptr[i + 1]);
-        (&self.indices[a..b], &self.values[a..b])
+        let range = match self.indptr.get(i..i + 2) {
+            Some(&[a, b]) => a..b,
+            _ => 0..0,
+        };
+        (
+            self.indices.get(range.clone()).unwrap_or_default(),
+            self.values.get(range).unwrap_or_default(),
+        )
     }
 
     /// A new matrix with the given rows.
@@ -111,7 +118,7 @@ impl LinearWeights {
     pub fn accumulate(&self, indices: &[u32], values: &[f32], scores: &mut [f32]) {
         let k = self.n_classes;
         for (&f, &v) in indices.iter().zip(values) {
-            let start = f as usize * k;
+            let start = u32_to_usize(f) * k;
             if let Some(row) = self.weights.get(start..start + k) {
                 for (s, w) in scores.iter_mut().zip(row) {
                     *s += v * w;
@@ -163,9 +170,9 @@ pub fn train_ovr(
         .map(|c| {
             let labels: Vec<f64> = y
                 .iter()
-                .map(|&l| if l as usize == c { 1.0 } else { -1.0 })
+                .map(|&l| if u32_to_usize(l) == c { 1.0 } else { -1.0 })
                 .collect();
-            let seed = seed ^ (c as u64).wrapping_mul(0x9e37_79b9);
+            let seed = seed ^ usize_to_u64(c).wrapping_mul(0x9e37_79b9);
             match loss {
                 Loss::SquaredHinge => binary_l2svm_dual(x, &labels, &sq_norms, params, seed),
                 Loss::Logistic => binary_logistic_dual(x, &labels, &sq_norms, params, seed),
@@ -173,13 +180,14 @@ pub fn train_ovr(
         })
         .collect();
     let mut weights = vec![0f32; n_features * n_classes];
-    let mut bias = vec![0f32; n_classes];
-    for (c, (w, b)) in per_class.iter().enumerate() {
-        for (f, &wf) in w.iter().enumerate() {
-            weights[f * n_classes + c] = wf as f32;
+    if n_classes > 0 {
+        for (f, row) in weights.chunks_exact_mut(n_classes).enumerate() {
+            for (slot, (w, _)) in row.iter_mut().zip(&per_class) {
+                *slot = w.get(f).copied().map_or(0.0, f64_to_f32);
+            }
         }
-        bias[c] = *b as f32;
     }
+    let bias: Vec<f32> = per_class.iter().map(|&(_, b)| f64_to_f32(b)).collect();
     LinearWeights {
         n_classes,
         n_features,
@@ -191,13 +199,44 @@ pub fn train_ovr(
 /// The cost of an error on a positive and on a negative example: `C` each, or with `balanced`
 /// scaled so that both classes weigh the same in total.
 fn class_costs(y: &[f64], params: &SvmParams) -> (f64, f64) {
-    let l = y.len() as f64;
-    let n_pos = y.iter().filter(|&&v| v > 0.0).count().max(1) as f64;
+    let l = usize_to_f64(y.len());
+    let n_pos = usize_to_f64(y.iter().filter(|&&v| v > 0.0).count().max(1));
     let n_neg = (l - n_pos).max(1.0);
     if params.balanced {
         (params.c * l / (2.0 * n_pos), params.c * l / (2.0 * n_neg))
     } else {
         (params.c, params.c)
+    }
+}
+
+/// One example's place in [`binary_l2svm_dual`]: label, diagonal term, `Q_ii` and dual variable.
+struct Coord {
+    y: f64,
+    diag: f64,
+    qd: f64,
+    alpha: f64,
+}
+
+/// `init + dot(w, x_row)` over a sparse row, summed in row order (features outside `w` count
+/// as 0).
+#[inline]
+fn sparse_dot(init: f64, w: &[f64], ix: &[u32], vs: &[f32]) -> f64 {
+    let mut dot = init;
+    for (&f, &v) in ix.iter().zip(vs) {
+        if let Some(wf) = w.get(u32_to_usize(f)) {
+            dot += wf * f64::from(v);
+        }
+    }
+    dot
+}
+
+/// `w += d * x_row` over a sparse row (features outside `w` are skipped).
+#[inline]
+fn sparse_axpy(w: &mut [f64], d: f64, ix: &[u32], vs: &[f32]) {
+    for (&f, &v) in ix.iter().zip(vs) {
+        if let Some(wf) = w.get_mut(u32_to_usize(f)) {
+            *wf += d * f64::from(v);
+        }
     }
 }
 
@@ -210,12 +249,19 @@ fn binary_l2svm_dual(x: &Csr, y: &[f64], sq_norms: &[f64], params: &SvmParams, s
         return (w, b);
     }
     let (c_pos, c_neg) = class_costs(y, params);
-    let diag: Vec<f64> = y
+    let mut coords: Vec<Coord> = y
         .iter()
-        .map(|&v| 0.5 / if v > 0.0 { c_pos } else { c_neg })
+        .zip(sq_norms)
+        .map(|(&v, &sq)| {
+            let diag = 0.5 / if v > 0.0 { c_pos } else { c_neg };
+            Coord {
+                y: v,
+                diag,
+                qd: sq + diag,
+                alpha: 0.0,
+            }
+        })
         .collect();
-    let qd: Vec<f64> = (0..l).map(|i| sq_norms[i] + diag[i]).collect();
-    let mut alpha = vec![0f64; l];
     let mut index: Vec<usize> = (0..l).collect();
     let mut active = l;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -223,19 +269,23 @@ fn binary_l2svm_dual(x: &Csr, y: &[f64], sq_norms: &[f64], params: &SvmParams, s
     let mut iter = 0;
     while iter < params.max_iter {
         let (mut pg_max_new, mut pg_min_new) = (f64::NEG_INFINITY, f64::INFINITY);
-        index[..active].shuffle(&mut rng);
+        if let Some(part) = index.get_mut(..active) {
+            part.shuffle(&mut rng);
+        }
         let mut s = 0;
         while s < active {
-            let i = index[s];
-            let yi = y[i];
+            let Some(&i) = index.get(s) else {
+                break;
+            };
+            let Some(e) = coords.get_mut(i) else {
+                s += 1;
+                continue;
+            };
             let (ix, vs) = x.row(i);
-            let mut dot = b * params.bias;
-            for (&f, &v) in ix.iter().zip(vs) {
-                dot += w[f as usize] * f64::from(v);
-            }
-            let g = yi * dot - 1.0 + alpha[i] * diag[i];
+            let dot = sparse_dot(b * params.bias, &w, ix, vs);
+            let g = e.y * dot - 1.0 + e.alpha * e.diag;
             let mut pg = 0.0;
-            if alpha[i] == 0.0 {
+            if e.alpha == 0.0 {
                 if g > pg_max_old {
                     active -= 1;
                     index.swap(s, active);
@@ -249,12 +299,10 @@ fn binary_l2svm_dual(x: &Csr, y: &[f64], sq_norms: &[f64], params: &SvmParams, s
             pg_max_new = pg_max_new.max(pg);
             pg_min_new = pg_min_new.min(pg);
             if pg.abs() > 1e-12 {
-                let old = alpha[i];
-                alpha[i] = (alpha[i] - g / qd[i]).max(0.0);
-                let d = (alpha[i] - old) * yi;
-                for (&f, &v) in ix.iter().zip(vs) {
-                    w[f as usize] += d * f64::from(v);
-                }
+                let old = e.alpha;
+                e.alpha = (e.alpha - g / e.qd).max(0.0);
+                let d = (e.alpha - old) * e.y;
+                sparse_axpy(&mut w, d, ix, vs);
                 b += d * params.bias;
             }
             s += 1;
@@ -294,16 +342,18 @@ fn binary_logistic_dual(
     }
     let (c_pos, c_neg) = class_costs(y, params);
     let upper: Vec<f64> = y.iter().map(|&v| if v > 0.0 { c_pos } else { c_neg }).collect();
-    // alpha[2i] is a_i, alpha[2i + 1] is C_i - a_i.
-    let mut alpha = vec![0f64; 2 * l];
-    for i in 0..l {
-        alpha[2 * i] = (0.001 * upper[i]).min(1e-8);
-        alpha[2 * i + 1] = upper[i] - alpha[2 * i];
+    // alpha[i] is the pair (a_i, C_i - a_i).
+    let mut alpha: Vec<[f64; 2]> = upper
+        .iter()
+        .map(|&u| {
+            let a = (0.001 * u).min(1e-8);
+            [a, u - a]
+        })
+        .collect();
+    for (i, (&yi, &[a_i, _])) in y.iter().zip(&alpha).enumerate() {
         let (ix, vs) = x.row(i);
-        let d = y[i] * alpha[2 * i];
-        for (&f, &v) in ix.iter().zip(vs) {
-            w[f as usize] += d * f64::from(v);
-        }
+        let d = yi * a_i;
+        sparse_axpy(&mut w, d, ix, vs);
         b += d * params.bias;
     }
     let mut index: Vec<usize> = (0..l).collect();
@@ -317,22 +367,18 @@ fn binary_logistic_dual(
         let mut newton_iter = 0usize;
         let mut g_max = 0f64;
         for &i in &index {
-            let yi = y[i];
-            let c = upper[i];
+            let (Some(&yi), Some(&c), Some(&a), Some(pair)) =
+                (y.get(i), upper.get(i), sq_norms.get(i), alpha.get_mut(i))
+            else {
+                continue;
+            };
             let (ix, vs) = x.row(i);
-            let mut dot = b * params.bias;
-            for (&f, &v) in ix.iter().zip(vs) {
-                dot += w[f as usize] * f64::from(v);
-            }
-            let a = sq_norms[i];
+            let dot = sparse_dot(b * params.bias, &w, ix, vs);
             let bb = yi * dot;
-            let (mut ind1, mut ind2, mut sign) = (2 * i, 2 * i + 1, 1.0);
-            if 0.5 * a * (alpha[ind2] - alpha[ind1]) + bb < 0.0 {
-                ind1 = 2 * i + 1;
-                ind2 = 2 * i;
-                sign = -1.0;
-            }
-            let alpha_old = alpha[ind1];
+            // Newton on the first of the pair, or on the second (`swapped`) when that is better.
+            let [a_i, rest_i] = *pair;
+            let swapped = 0.5 * a * (rest_i - a_i) + bb < 0.0;
+            let (alpha_old, sign) = if swapped { (rest_i, -1.0) } else { (a_i, 1.0) };
             let mut z = alpha_old;
             if c - z < 0.5 * c {
                 z *= 0.1;
@@ -352,12 +398,9 @@ fn binary_logistic_dual(
                 inner += 1;
             }
             if inner > 0 {
-                alpha[ind1] = z;
-                alpha[ind2] = c - z;
+                *pair = if swapped { [c - z, z] } else { [z, c - z] };
                 let d = sign * (z - alpha_old) * yi;
-                for (&f, &v) in ix.iter().zip(vs) {
-                    w[f as usize] += d * f64::from(v);
-                }
+                sparse_axpy(&mut w, d, ix, vs);
                 b += d * params.bias;
             }
         }
@@ -387,8 +430,8 @@ mod tests {
     fn separates_three_classes() {
         let mut x = Csr::new(4);
         let mut y = Vec::new();
-        for rep in 0..5 {
-            let noise = 0.1 * rep as f32;
+        for rep in 0..5u8 {
+            let noise = 0.1 * f32::from(rep);
             x.push(&row(&[(0, 1.0), (3, noise)]), None);
             y.push(0);
             x.push(&row(&[(1, 1.0), (3, noise)]), None);
@@ -405,7 +448,7 @@ mod tests {
                 .enumerate()
                 .max_by(|a, b| a.1.total_cmp(b.1))
                 .map(|p| p.0);
-            assert_eq!(best, Some(c as usize));
+            assert_eq!(best, usize::try_from(c).ok());
         }
         let again = train_ovr_svm(&x, &y, 3, &SvmParams::default(), 7);
         assert_eq!(m, again, "same data and seed give the same model");

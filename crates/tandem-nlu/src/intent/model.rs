@@ -13,6 +13,7 @@ use super::linear::LinearWeights;
 use super::neighbours::NeighbourSpec;
 use super::IntentError;
 use crate::dense::{builtin_static, quantise_row, DenseEncoder, StaticEncoder};
+use crate::num::{u32_to_usize, u64_to_usize};
 
 /// The first bytes of every intent model file.
 pub const MODEL_MAGIC: &[u8; 8] = b"TNDMINTC";
@@ -213,7 +214,7 @@ fn dequantize(body: &ModelBody) -> LinearWeights {
     }
     LinearWeights {
         n_classes: k,
-        n_features: body.n_features as usize,
+        n_features: u64_to_usize(body.n_features),
         weights,
         bias: body.bias.clone(),
     }
@@ -289,7 +290,7 @@ impl IntentModel {
     pub fn attach_encoder(&mut self, encoder: Arc<dyn DenseEncoder>) -> Result<(), IntentError> {
         match &self.body.dense {
             None => Err(IntentError::EncoderNotUsed),
-            Some(spec) if spec.encoder_id != encoder.id() || spec.dim as usize != encoder.dim() => {
+            Some(spec) if spec.encoder_id != encoder.id() || u32_to_usize(spec.dim) != encoder.dim() => {
                 Err(IntentError::EncoderMismatch {
                     expected: spec.encoder_id.clone(),
                     found: encoder.id().to_string(),
@@ -322,7 +323,7 @@ impl IntentModel {
                 &buffers.dense,
                 &mut buffers.scores,
             );
-            offset += spec.dim as usize;
+            offset += u32_to_usize(spec.dim);
         }
         if let Some(spec) = &self.body.dense {
             let encoder = self.encoder.as_ref().ok_or_else(|| IntentError::EncoderMissing {
@@ -333,7 +334,9 @@ impl IntentModel {
                     .unwrap_or_else(|| "(not recorded)".to_string()),
             })?;
             let dense = encoder.encode(text)?;
-            let dense = &dense[..dense.len().min(spec.dim as usize)];
+            let dense = dense
+                .get(..dense.len().min(u32_to_usize(spec.dim)))
+                .unwrap_or_default();
             add_block(&self.weights, offset, spec.weight, dense, &mut buffers.scores);
             if let Some(neighbours) = &self.body.neighbours {
                 neighbours.add_scores(dense, &mut buffers.scores, &mut buffers.similarities);
@@ -378,7 +381,7 @@ impl IntentModel {
     /// The decision from calibrated probabilities.
     pub(crate) fn decide(&self, probs: &[f32], k: usize) -> Prediction<'_> {
         let labels = &self.body.labels;
-        let oos = self.body.oos_class.map(|c| c as usize);
+        let oos = self.body.oos_class.map(u32_to_usize);
         let mut top: Vec<(usize, f32)> = Vec::with_capacity(k + 1);
         for (c, &p) in probs.iter().enumerate() {
             if top.len() < k || top.last().is_some_and(|&(_, q)| p > q) {
@@ -474,9 +477,9 @@ impl IntentModel {
     fn check_body(mut body: ModelBody, table: Option<Arc<StaticEncoder>>) -> Result<Self, IntentError> {
         let k = body.labels.len();
         let n_sparse = body.vectorizer.len();
-        let n_static = body.static_block.as_ref().map_or(0, |d| d.dim as usize);
-        let n_dense = body.dense.as_ref().map_or(0, |d| d.dim as usize);
-        let n = body.n_features as usize;
+        let n_static = body.static_block.as_ref().map_or(0, |d| u32_to_usize(d.dim));
+        let n_dense = body.dense.as_ref().map_or(0, |d| u32_to_usize(d.dim));
+        let n = u64_to_usize(body.n_features);
         let bad = |what: &str| Err(IntentError::Corrupt(what.to_string()));
         if k < 2 {
             return bad("fewer than two labels");
@@ -492,7 +495,7 @@ impl IntentModel {
         {
             return bad("the weight matrix has the wrong size");
         }
-        if body.oos_class.is_some_and(|c| c as usize >= k) {
+        if body.oos_class.is_some_and(|c| u32_to_usize(c) >= k) {
             return bad("the out-of-scope class is out of range");
         }
         if !body.vectorizer.restore() {
@@ -516,7 +519,7 @@ impl IntentModel {
                     Some(t) => t,
                     None => builtin_static()?,
                 };
-                if table.id() != spec.table_id || table.dim() != spec.dim as usize {
+                if table.id() != spec.table_id || table.dim() != u32_to_usize(spec.dim) {
                     return Err(IntentError::StaticTableMismatch {
                         expected: spec.table_id.clone(),
                         found: table.id().to_string(),

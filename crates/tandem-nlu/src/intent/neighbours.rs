@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dense::quantise_row;
+use crate::num::{i32_to_f32, u32_to_usize, usize_to_u32};
 
 /// The quantised embeddings of the training examples and their classes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -43,7 +44,7 @@ pub struct NeighbourSpec {
 /// scale (see [`quantise_row`]).
 fn quantise_padded(v: &[f32], dim: usize, codes: &mut Vec<i8>) -> f32 {
     let n = v.len().min(dim);
-    let scale = quantise_row(&v[..n], codes);
+    let scale = quantise_row(v.get(..n).unwrap_or_default(), codes);
     codes.resize(codes.len() + (dim - n), 0);
     scale
 }
@@ -59,7 +60,7 @@ impl ExampleIndex {
     /// their classes.
     pub fn build<'v>(dim: usize, examples: impl IntoIterator<Item = (&'v [f32], u32)>) -> Self {
         let mut index = Self {
-            dim: dim as u32,
+            dim: usize_to_u32(dim),
             ..Self::default()
         };
         for (v, class) in examples {
@@ -82,8 +83,8 @@ impl ExampleIndex {
     pub(crate) fn is_consistent(&self, n_classes: usize) -> bool {
         let n = self.classes.len();
         self.scales.len() == n
-            && Some(self.codes.len()) == n.checked_mul(self.dim as usize)
-            && self.classes.iter().all(|&c| (c as usize) < n_classes)
+            && Some(self.codes.len()) == n.checked_mul(u32_to_usize(self.dim))
+            && self.classes.iter().all(|&c| u32_to_usize(c) < n_classes)
             && self.scales.iter().all(|s| s.is_finite())
     }
 
@@ -92,15 +93,15 @@ impl ExampleIndex {
     pub fn class_similarities(&self, query: &[f32], n_classes: usize, out: &mut Vec<f32>) {
         out.clear();
         out.resize(n_classes, f32::NEG_INFINITY);
-        let dim = self.dim as usize;
+        let dim = u32_to_usize(self.dim);
         let mut q = Vec::with_capacity(dim);
         let q_scale = quantise_padded(query, dim, &mut q);
         if dim > 0 {
             let unit = q_scale / (127.0 * 127.0);
             for ((codes, &scale), &class) in self.codes.chunks_exact(dim).zip(&self.scales).zip(&self.classes)
             {
-                let sim = dot_i8(codes, &q) as f32 * scale * unit;
-                if let Some(best) = out.get_mut(class as usize) {
+                let sim = i32_to_f32(dot_i8(codes, &q)) * scale * unit;
+                if let Some(best) = out.get_mut(u32_to_usize(class)) {
                     if sim > *best {
                         *best = sim;
                     }
@@ -171,14 +172,17 @@ mod tests {
         let mut state = 7u64;
         let mut next = || {
             state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
+            (crate::num::usize_to_f32(usize::try_from(state >> 33).unwrap()) / 2_147_483_648.0) - 0.5
         };
         let vectors: Vec<Vec<f32>> = (0..50)
             .map(|_| unit(&(0..64).map(|_| next()).collect::<Vec<_>>()))
             .collect();
         let index = ExampleIndex::build(
             64,
-            vectors.iter().enumerate().map(|(i, v)| (v.as_slice(), i as u32)),
+            vectors
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.as_slice(), u32::try_from(i).unwrap())),
         );
         let query = unit(&(0..64).map(|_| next()).collect::<Vec<_>>());
         let mut out = Vec::new();

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::num::{f64_to_usize, u64_to_f64, usize_to_f64};
+
 /// Counts of (true class, predicted class) pairs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfusionMatrix {
@@ -34,7 +36,7 @@ fn ratio(num: u64, den: u64) -> f64 {
     if den == 0 {
         0.0
     } else {
-        num as f64 / den as f64
+        u64_to_f64(num) / u64_to_f64(den)
     }
 }
 
@@ -53,13 +55,18 @@ impl ConfusionMatrix {
     /// Records one example; indices outside the matrix are ignored.
     pub fn add(&mut self, truth: usize, predicted: usize) {
         if truth < self.n_classes && predicted < self.n_classes {
-            self.counts[truth * self.n_classes + predicted] += 1;
+            if let Some(count) = self.counts.get_mut(truth * self.n_classes + predicted) {
+                *count += 1;
+            }
         }
     }
 
     pub fn get(&self, truth: usize, predicted: usize) -> u64 {
         if truth < self.n_classes && predicted < self.n_classes {
-            self.counts[truth * self.n_classes + predicted]
+            self.counts
+                .get(truth * self.n_classes + predicted)
+                .copied()
+                .unwrap_or(0)
         } else {
             0
         }
@@ -113,7 +120,7 @@ impl ConfusionMatrix {
         if scores.is_empty() {
             return 0.0;
         }
-        scores.iter().map(|s| s.f1).sum::<f64>() / scores.len() as f64
+        scores.iter().map(|s| s.f1).sum::<f64>() / usize_to_f64(scores.len())
     }
 
     /// The `k` most frequent errors, most frequent first (ties by class indices).
@@ -144,8 +151,11 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
-    let rank = (q.clamp(0.0, 1.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
+    let rank = f64_to_usize((q.clamp(0.0, 1.0) * usize_to_f64(sorted.len())).ceil());
+    sorted
+        .get(rank.clamp(1, sorted.len()) - 1)
+        .copied()
+        .unwrap_or(0.0)
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::num::usize_to_f64;
+
 /// Why a ranking metric cannot be computed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RankingError {
@@ -67,11 +69,11 @@ fn blocks(scores: &[f64], labels: &[bool]) -> Result<(Vec<Block>, usize, usize),
     if negatives == 0 {
         return Err(RankingError::NoNegatives);
     }
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    // A stable sort: tied scores keep their input order.
+    let mut order: Vec<(f64, bool)> = scores.iter().copied().zip(labels.iter().copied()).collect();
+    order.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut out: Vec<Block> = Vec::new();
-    for i in order {
-        let (s, l) = (scores[i], labels[i]);
+    for (s, l) in order {
         match out.last_mut() {
             // `==` so that 0.0 and -0.0 tie.
             Some(last) if last.0 == s => {
@@ -97,13 +99,13 @@ pub fn roc_auc(scores: &[f64], labels: &[bool]) -> Result<f64, RankingError> {
 fn auc_of(blocks: &[Block], p: usize, n: usize) -> f64 {
     // Walk from the highest score down: each positive beats every negative below its block and
     // ties with the negatives in its block.
-    let mut negatives_below = n as f64;
+    let mut negatives_below = usize_to_f64(n);
     let mut wins = 0.0f64;
     for &(_, bp, bn) in blocks {
-        negatives_below -= bn as f64;
-        wins += bp as f64 * (negatives_below + 0.5 * bn as f64);
+        negatives_below -= usize_to_f64(bn);
+        wins += usize_to_f64(bp) * (negatives_below + 0.5 * usize_to_f64(bn));
     }
-    wins / (p as f64 * n as f64)
+    wins / (usize_to_f64(p) * usize_to_f64(n))
 }
 
 /// Average precision: `Σ (R_k − R_{k−1}) · P_k` over the distinct thresholds from the highest
@@ -119,7 +121,7 @@ fn ap_of(blocks: &[Block], p: usize) -> f64 {
         tp += bp;
         fp += bn;
         if bp > 0 {
-            ap += (bp as f64 / p as f64) * (tp as f64 / (tp + fp) as f64);
+            ap += (usize_to_f64(bp) / usize_to_f64(p)) * (usize_to_f64(tp) / usize_to_f64(tp + fp));
         }
     }
     ap
@@ -145,8 +147,8 @@ fn best_f1_of(blocks: &[Block], p: usize) -> BestF1 {
         if tp == 0 {
             continue;
         }
-        let precision = tp as f64 / (tp + fp) as f64;
-        let recall = tp as f64 / p as f64;
+        let precision = usize_to_f64(tp) / usize_to_f64(tp + fp);
+        let recall = usize_to_f64(tp) / usize_to_f64(p);
         let f1 = 2.0 * precision * recall / (precision + recall);
         if f1 > best.f1 {
             best = BestF1 {

@@ -29,8 +29,11 @@ pub fn iban_valid(compact: &str) -> bool {
     if bytes.len() < 5 || !bytes.iter().all(u8::is_ascii_alphanumeric) {
         return false;
     }
+    let Some((head, tail)) = bytes.split_at_checked(4) else {
+        return false;
+    };
     let mut rem = 0u32;
-    for &b in bytes[4..].iter().chain(&bytes[..4]) {
+    for &b in tail.iter().chain(head) {
         let b = b.to_ascii_uppercase();
         if b.is_ascii_digit() {
             rem = (rem * 10 + u32::from(b - b'0')) % 97;

@@ -10,6 +10,7 @@ use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStr
 
 use crate::dense::{cut, fnv1a64, l2_normalise, read_file};
 use crate::dense::{DenseEncoder, DenseError};
+use crate::num::{usize_to_u32, usize_to_u64};
 
 /// Texts longer than this (in bytes) are cut, at a character boundary, before tokenising: the model
 /// only reads its first `max_tokens` tokens anyway, and this bounds the tokeniser's work on
@@ -153,7 +154,7 @@ impl SentenceEncoder {
             .get_padding()
             .map(|p| p.pad_id)
             .or_else(|| tokenizer.token_to_id("[PAD]"))
-            .unwrap_or(config.pad_token_id as u32);
+            .unwrap_or(usize_to_u32(config.pad_token_id));
 
         // Read into memory rather than mmap: the workspace forbids `unsafe`.
         let weights = read_file(&weights_path)?;
@@ -172,7 +173,7 @@ impl SentenceEncoder {
         let id = format!(
             "bert-mean:{}:{:016x}",
             config.hidden_size,
-            weights_hash ^ tok_hash.rotate_left(1) ^ (max_tokens as u64).rotate_left(17)
+            weights_hash ^ tok_hash.rotate_left(1) ^ usize_to_u64(max_tokens).rotate_left(17)
         );
         Ok(Self {
             model,
@@ -234,11 +235,17 @@ impl SentenceEncoder {
         let mut ids = vec![self.pad_id; n * len];
         let mut mask = vec![0u32; n * len];
         let mut weights = vec![0f32; n * len];
-        for (row, seq) in seqs.iter().enumerate() {
-            let seq = &seq[..seq.len().min(self.max_tokens)];
-            let base = row * len;
-            ids[base..base + seq.len()].copy_from_slice(seq);
-            for m in &mut mask[base..base + seq.len()] {
+        // One row of `len` values per sequence (`len` is at least 1 and every cut sequence fits).
+        let rows = ids
+            .chunks_exact_mut(len)
+            .zip(mask.chunks_exact_mut(len))
+            .zip(weights.chunks_exact_mut(len));
+        for (seq, ((ids_row, mask_row), weights_row)) in seqs.iter().zip(rows) {
+            let seq = seq.get(..seq.len().min(self.max_tokens)).unwrap_or_default();
+            for (to, &from) in ids_row.iter_mut().zip(seq) {
+                *to = from;
+            }
+            for m in mask_row.iter_mut().take(seq.len()) {
                 *m = 1;
             }
             let (from, to) = match pooling {
@@ -246,7 +253,7 @@ impl SentenceEncoder {
                 Pooling::Inner if seq.len() > 2 => (1, seq.len() - 1),
                 Pooling::Inner => (0, seq.len()),
             };
-            for w in &mut weights[base + from..base + to] {
+            for w in weights_row.iter_mut().take(to).skip(from) {
                 *w = 1.0;
             }
         }
@@ -311,14 +318,19 @@ impl DenseEncoder for SentenceEncoder {
             .map(|t| self.token_ids(t))
             .collect::<Result<Vec<_>, _>>()?;
         let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| seqs[i].len());
+        order.sort_by_key(|&i| seqs.get(i).map_or(0, Vec::len));
         let mut out: Vec<Vec<f32>> = vec![Vec::new(); texts.len()];
         for chunk in order.chunks(self.batch_size) {
-            let batch: Vec<Vec<u32>> = chunk.iter().map(|&i| seqs[i].clone()).collect();
+            let batch: Vec<Vec<u32>> = chunk
+                .iter()
+                .map(|&i| seqs.get(i).cloned().unwrap_or_default())
+                .collect();
             let pooled = self.pool_ids(&batch, Pooling::Mean)?;
             for (&i, mut v) in chunk.iter().zip(pooled) {
                 l2_normalise(&mut v);
-                out[i] = v;
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = v;
+                }
             }
         }
         Ok(out)

@@ -142,11 +142,10 @@ impl<T> PatternSet<T> {
         };
         for (source, data) in entries {
             let slots = parse_slots(source);
-            if slots.is_empty() {
+            let Some(first) = slots.first() else {
                 continue;
-            }
+            };
             let index = set.patterns.len();
-            let first = &slots[0];
             let indexable = !first.optional && first.alts.iter().all(|a| !matches!(a, Alt::Any));
             if indexable {
                 for alt in &first.alts {

@@ -69,7 +69,10 @@ fn synthetic(intents: &[(&'static str, Vec<&'static str>)]) -> Vec<Example> {
     for (label, phrases) in intents {
         for (i, phrase) in phrases.iter().enumerate() {
             for (j, prefix) in PREFIXES.iter().enumerate() {
-                let suffix = SUFFIXES[(i + j) % SUFFIXES.len()];
+                let suffix = SUFFIXES
+                    .get((i + j) % SUFFIXES.len())
+                    .copied()
+                    .unwrap_or_default();
                 out.push(Example::new(format!("{prefix}{phrase}{suffix}"), *label));
             }
         }
@@ -313,7 +316,9 @@ impl DenseEncoder for Letters {
     fn encode(&self, text: &str) -> Result<Vec<f32>, DenseError> {
         let mut v = vec![0f32; 26];
         for b in text.bytes().filter(u8::is_ascii_alphabetic) {
-            v[usize::from(b.to_ascii_lowercase() - b'a')] += 1.0;
+            if let Some(x) = v.get_mut(usize::from(b.to_ascii_lowercase() - b'a')) {
+                *x += 1.0;
+            }
         }
         let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         if norm > 0.0 {
@@ -463,7 +468,7 @@ fn the_built_in_static_table_joins_by_default_and_is_recorded_by_id() {
     let model = quiet_train(&data, &TrainOptions::default());
     let spec = model.static_spec().unwrap();
     assert_eq!(spec.table_id, table.id());
-    assert_eq!(spec.dim as usize, table.dim());
+    assert_eq!(usize::try_from(spec.dim).unwrap(), table.dim());
     assert!(TrainOptions::default().static_weight_grid.contains(&spec.weight));
     assert!(model.dense_spec().is_none());
     let text = "where is my new card";
@@ -586,7 +591,7 @@ fn read_csv(path: &std::path::Path) -> Vec<Example> {
     reader
         .records()
         .map(|r| r.unwrap())
-        .map(|r| Example::new(&r[0], &r[1]))
+        .map(|r| Example::new(r.get(0).unwrap(), r.get(1).unwrap()))
         .collect()
 }
 
