@@ -104,6 +104,8 @@ error_codes! {
     InvalidCannedReply = "invalid_canned_reply", 400;
     DuplicateCannedReply = "duplicate_canned_reply", 409;
     InvalidParams = "invalid_params", 400;
+    /// The content changed since the caller read it (`If-Match` or another instance's edit).
+    StaleContent = "stale_content", 409;
     // --- Tandem itself ------------------------------------------------------------------------
     Internal = "internal", 500;
     NotReady = "not_ready", 503;

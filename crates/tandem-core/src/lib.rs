@@ -1,6 +1,8 @@
 //! Tandem's domain: identifiers, customers, conversations, messages, events, users and roles,
 //! permissions and errors. No I/O.
+#![warn(clippy::print_stdout)]
 
+pub mod clock;
 pub mod decision;
 pub mod error;
 mod error_code;

@@ -1,11 +1,27 @@
-//! Background work, in one place: the service-level check and the outbox relay's catch-up (events
+//! Background work, in one place: the service-level check, the outbox relay's catch-up (events
 //! that another instance committed to a shared database, or that a flush after a write could not
-//! publish).
+//! publish), and following content changes (another instance's edit makes this one load the new
+//! revision).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::Engine;
+use tandem_core::event::EventKind;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::{Engine, LiveEvent};
+
+/// Loads the revision a `content_changed` event names, unless this instance serves it already.
+async fn follow(engine: &Engine, data: &serde_json::Value) {
+    let Some(revision) = data.get("revision").and_then(|r| r.as_str()) else {
+        return;
+    };
+    match engine.runtime().follow(revision).await {
+        Ok(true) => tracing::info!(revision, "loaded content changed by another instance"),
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, revision, "the changed content could not be loaded"),
+    }
+}
 
 /// How often the relay looks for events it has not published yet.
 pub const RELAY_EVERY: Duration = Duration::from_secs(1);
@@ -14,6 +30,7 @@ pub const SLA_EVERY: Duration = Duration::from_secs(30);
 
 /// Runs the background jobs until the task is dropped or aborted.
 pub async fn run(engine: Arc<Engine>) {
+    let mut events = engine.bus().subscribe();
     let mut relay = tokio::time::interval(RELAY_EVERY);
     let mut sla = tokio::time::interval(SLA_EVERY);
     relay.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -26,6 +43,19 @@ pub async fn run(engine: Arc<Engine>) {
                     tracing::error!(error = %e, "the service-level check failed");
                 }
             }
+            received = events.recv() => match received {
+                Ok(LiveEvent::Committed(committed)) if committed.event.kind == EventKind::ContentChanged => {
+                    follow(&engine, &committed.event.data).await;
+                }
+                Ok(_) => {}
+                // Fell behind: whatever changed, the stored active revision is the truth.
+                Err(RecvError::Lagged(_)) => {
+                    if let Err(e) = engine.runtime().load_active().await {
+                        tracing::error!(error = %e, "the active content could not be loaded");
+                    }
+                }
+                Err(RecvError::Closed) => return,
+            },
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Tandem's work. Handlers and the CLI call the engine's services; a service checks permissions,
 //! validates input, writes through the store (whose transactions also write the change's events)
 //! and has the relay publish what was committed.
+#![warn(clippy::print_stdout)]
 
 pub mod auth;
 pub mod connectors;
@@ -22,6 +23,7 @@ use std::time::Duration;
 pub use events::{Bus, Committed, LiveEvent, LocalBus};
 pub use tandem_core::secret::Secret;
 pub use tandem_core::{Error, Result};
+pub use tandem_nlu::num;
 use tandem_store::prelude::*;
 pub use tandem_store::{SqliteDurability, StoreConfig};
 
@@ -120,7 +122,10 @@ impl Engine {
 
     /// Editing the bot's content.
     pub fn content(&self) -> content::Content<'_> {
-        content::Content { engine: self }
+        content::Content {
+            engine: self,
+            expected: None,
+        }
     }
 
     /// Numbers about automation, handoffs and queues.
@@ -139,6 +144,11 @@ impl Engine {
 
     pub fn bus(&self) -> &Arc<dyn Bus> {
         &self.bus
+    }
+
+    /// The time now, from the one clock (the store's).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.store.clock().now()
     }
 
     /// Whether the database answers.

@@ -1,12 +1,13 @@
 //! Triage: reads a customer message and says what the customer wants (or that it is out of
 //! scope), how sure it is, how they feel, whether they want a person, and what personal data the
 //! text holds, each with its evidence. Pure computation: no I/O besides (de)serialising models.
+#![warn(clippy::print_stdout)]
 
 pub mod dense;
 pub mod entities;
 pub mod intent;
 pub mod metrics;
-pub(crate) mod num;
+pub mod num;
 pub mod pii;
 pub mod signals;
 pub mod text;

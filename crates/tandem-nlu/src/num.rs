@@ -9,25 +9,25 @@
 /// `n` as `usize`: lossless on every target this crate builds for (32 and 64 bits), so the
 /// saturation never happens and the conversion compiles to nothing.
 #[inline]
-pub(crate) fn u32_to_usize(n: u32) -> usize {
+pub fn u32_to_usize(n: u32) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 /// `n` as `u32`, saturating (counts, class indices and dimensions stored in model files).
 #[inline]
-pub(crate) fn usize_to_u32(n: usize) -> u32 {
+pub fn usize_to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// `n` as `u64`: lossless on every target this crate builds for.
 #[inline]
-pub(crate) fn usize_to_u64(n: usize) -> u64 {
+pub fn usize_to_u64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 /// `n` as `usize`, saturating (sizes read from model files, checked against the data after).
 #[inline]
-pub(crate) fn u64_to_usize(n: u64) -> usize {
+pub fn u64_to_usize(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
@@ -38,7 +38,7 @@ pub(crate) fn u64_to_usize(n: u64) -> usize {
     clippy::cast_precision_loss,
     reason = "a count as a float: exact up to 2^24, rounding to the nearest float beyond is intended"
 )]
-pub(crate) fn usize_to_f32(n: usize) -> f32 {
+pub fn usize_to_f32(n: usize) -> f32 {
     n as f32
 }
 
@@ -49,7 +49,7 @@ pub(crate) fn usize_to_f32(n: usize) -> f32 {
     clippy::cast_precision_loss,
     reason = "a count as a float: exact up to 2^53, rounding to the nearest float beyond is intended"
 )]
-pub(crate) fn usize_to_f64(n: usize) -> f64 {
+pub fn usize_to_f64(n: usize) -> f64 {
     n as f64
 }
 
@@ -60,7 +60,7 @@ pub(crate) fn usize_to_f64(n: usize) -> f64 {
     clippy::cast_precision_loss,
     reason = "a count as a float: exact up to 2^53, rounding to the nearest float beyond is intended"
 )]
-pub(crate) fn u64_to_f64(n: u64) -> f64 {
+pub fn u64_to_f64(n: u64) -> f64 {
     n as f64
 }
 
@@ -71,7 +71,7 @@ pub(crate) fn u64_to_f64(n: u64) -> f64 {
     clippy::cast_precision_loss,
     reason = "an integer dot product as a float: exact up to 2^24, the nearest float beyond"
 )]
-pub(crate) fn i32_to_f32(n: i32) -> f32 {
+pub fn i32_to_f32(n: i32) -> f32 {
     n as f32
 }
 
@@ -82,7 +82,7 @@ pub(crate) fn i32_to_f32(n: i32) -> f32 {
     clippy::cast_possible_truncation,
     reason = "f64 to f32 rounding is intended: results are computed in f64 and stored in f32"
 )]
-pub(crate) fn f64_to_f32(x: f64) -> f32 {
+pub fn f64_to_f32(x: f64) -> f32 {
     x as f32
 }
 
@@ -94,7 +94,7 @@ pub(crate) fn f64_to_f32(x: f64) -> f32 {
     clippy::cast_possible_truncation,
     reason = "int8 quantisation: the value is rounded and clamped to the i8 range first"
 )]
-pub(crate) fn quantise_i8(x: f32) -> i8 {
+pub fn quantise_i8(x: f32) -> i8 {
     x.round().clamp(-127.0, 127.0) as i8
 }
 
@@ -107,8 +107,30 @@ pub(crate) fn quantise_i8(x: f32) -> i8 {
     clippy::cast_sign_loss,
     reason = "a rounded float as a count: `as` saturates, which is the intended behaviour"
 )]
-pub(crate) fn f64_to_usize(x: f64) -> usize {
+pub fn f64_to_usize(x: f64) -> usize {
     x as usize
+}
+
+/// `n` as `f64`, for ratios of counts: exact up to 2^53, the nearest float beyond.
+#[inline]
+#[allow(
+    clippy::as_conversions,
+    clippy::cast_precision_loss,
+    reason = "a count as a float: exact up to 2^53, rounding to the nearest float beyond is intended"
+)]
+pub fn i64_to_f64(n: i64) -> f64 {
+    n as f64
+}
+
+/// `n` as `f32`: exact up to 2^24, the nearest float beyond.
+#[inline]
+#[allow(
+    clippy::as_conversions,
+    clippy::cast_precision_loss,
+    reason = "a count as a float: exact up to 2^24, rounding to the nearest float beyond is intended"
+)]
+pub fn u32_to_f32(n: u32) -> f32 {
+    n as f32
 }
 
 #[cfg(test)]

@@ -69,6 +69,27 @@ fn query_error(rejection: QueryRejection) -> ApiError {
     ApiError::new(ErrorCode::InvalidQuery, rejection.body_text())
 }
 
+/// The content revision an edit was made on, from `If-Match: "REVISION"` (absent, or `*`: any).
+pub struct IfMatch(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(axum::http::header::IF_MATCH) else {
+            return Ok(Self(None));
+        };
+        let text = value
+            .to_str()
+            .map_err(|_| ApiError::new(ErrorCode::BadRequest, "If-Match must be text"))?
+            .trim();
+        let revision = text.trim_start_matches("W/").trim_matches('"');
+        Ok(Self(
+            (text != "*" && !revision.is_empty()).then(|| revision.to_owned()),
+        ))
+    }
+}
+
 /// A WebSocket upgrade; a plain HTTP request to a live route is 400 with the usual error body.
 pub struct Upgrade(pub axum::extract::WebSocketUpgrade);
 

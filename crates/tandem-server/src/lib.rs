@@ -1,6 +1,7 @@
 //! Tandem's HTTP server: the `/api/v1` REST API, live events over WebSocket, the OpenAPI document
 //! and its explorer, health checks and Prometheus metrics. Handlers are thin: they parse, call the
 //! engine, and map the result.
+#![warn(clippy::print_stdout)]
 
 mod error;
 mod extract;
@@ -60,6 +61,10 @@ pub fn router(state: AppState) -> Router {
     let app = routes::router(state.clone())
         .merge(ui::router().with_state(state.clone()))
         .merge(openapi::explorer())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::content_revision,
+        ))
         .layer(axum::middleware::from_fn(middleware::metrics))
         .layer(axum::middleware::from_fn_with_state(
             body_limit,

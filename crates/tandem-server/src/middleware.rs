@@ -19,7 +19,7 @@ pub async fn reject_oversized(State(limit): State<usize>, req: Request, next: Ne
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
+    if declared.is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX)) {
         return ApiError::new(
             ErrorCode::PayloadTooLarge,
             format!("the request body is larger than the limit of {limit} bytes"),
@@ -27,6 +27,21 @@ pub async fn reject_oversized(State(limit): State<usize>, req: Request, next: Ne
         .into_response();
     }
     next.run(req).await
+}
+
+/// Content answers carry the revision this instance serves as `ETag`, so the admin pages can send
+/// it back with their next edit (`If-Match`).
+pub async fn content_revision(State(state): State<crate::AppState>, req: Request, next: Next) -> Response {
+    let content = req.uri().path().starts_with("/api/v1/content");
+    let mut response = next.run(req).await;
+    if content && response.status().is_success() {
+        if let Some(revision) = state.engine.runtime().revision() {
+            if let Ok(value) = HeaderValue::from_str(&format!("\"{revision}\"")) {
+                response.headers_mut().insert(header::ETAG, value);
+            }
+        }
+    }
+    response
 }
 
 /// Counts requests and their latency per route and status.

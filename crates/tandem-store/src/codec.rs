@@ -11,6 +11,16 @@ use tandem_core::{Error, ErrorCode};
 
 use crate::Result;
 
+/// A probability read back from a `REAL` column: it was an `f32` when stored, so nothing is lost.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::as_conversions,
+    reason = "the value was an f32 probability when it was stored"
+)]
+fn probability(stored: f64) -> f32 {
+    stored.clamp(0.0, 1.0) as f32
+}
+
 pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
     at.timestamp_micros()
 }
@@ -290,7 +300,7 @@ impl TryFrom<DecisionRow> for Decision {
             message_id: id(&row.message_id)?,
             kind: DecisionKind::parse(&row.kind)?,
             intent: row.intent,
-            confidence: row.confidence as f32,
+            confidence: probability(row.confidence),
             top_intents: detail.top_intents,
             signals: detail.signals,
             reasons: detail.reasons,

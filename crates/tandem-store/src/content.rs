@@ -1,4 +1,5 @@
-//! Content packs and trained models, as versioned rows with one active of each.
+//! Content packs and trained models, as versioned rows with one active of each. A pack's id is its
+//! content revision.
 
 use async_trait::async_trait;
 use tandem_core::ids::UserId;
@@ -28,8 +29,16 @@ pub struct StoredModel {
 
 #[async_trait]
 pub trait ContentStore: Send + Sync {
-    /// Stores a content pack (JSON) and makes it the active one.
-    async fn save_pack(&self, name: &str, version: &str, content: &str) -> Result<StoredPack>;
+    /// Stores a content pack (JSON) as a new revision and makes it the active one. With
+    /// `expected_active`, only while that revision is still the active one (checked under a row
+    /// lock): a stale edit gets `stale_content` and stores nothing.
+    async fn save_pack(
+        &self,
+        name: &str,
+        version: &str,
+        content: &str,
+        expected_active: Option<&str>,
+    ) -> Result<StoredPack>;
     async fn active_pack(&self) -> Result<Option<StoredPack>>;
     /// Stores a trained model for a pack and makes it the pack's active model.
     async fn save_model(

@@ -6,6 +6,7 @@
 //!
 //! Every write that changes something appends its events to the outbox in the same transaction,
 //! and a write returns only after its transaction is committed.
+#![warn(clippy::print_stdout)]
 
 mod codec;
 mod content;
@@ -69,6 +70,8 @@ pub trait Store:
     + 'static
 {
     fn backend(&self) -> Backend;
+    /// The clock this store stamps records with: the one clock of Tandem.
+    fn clock(&self) -> std::sync::Arc<dyn tandem_core::clock::Clock>;
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<()>;
     /// Succeeds when the database answers.

@@ -4,7 +4,8 @@
 //! failure.
 #![allow(
     clippy::panic,
-    reason = "test support: a database that cannot be made or removed fails the calling test"
+    clippy::print_stderr,
+    reason = "test support: a database that cannot be made or removed fails the calling test, and a skipped test says so"
 )]
 
 use sqlx::Connection;

@@ -46,10 +46,16 @@ impl LoginGuards {
 /// A logged-in staff member.
 #[derive(Clone, Debug)]
 pub struct Staff {
-    pub user: User,
+    user: User,
 }
 
 impl Staff {
+    /// Who is calling. Only authentication makes a `Staff` (from a live session), so holding one
+    /// proves it.
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
     pub fn require(&self, permission: Permission) -> Result<()> {
         self.user.role.require(permission)
     }
@@ -195,7 +201,7 @@ impl Auth<'_> {
         let token = new_token(STAFF_TOKEN_PREFIX);
         let ttl =
             chrono::Duration::from_std(self.engine.config.session_ttl).unwrap_or(chrono::Duration::hours(12));
-        let expires_at = Utc::now() + ttl;
+        let expires_at = self.engine.now() + ttl;
         self.engine
             .store
             .create_session(&token_hash(&token), user.id, expires_at)
@@ -213,7 +219,7 @@ impl Auth<'_> {
         let user = self
             .engine
             .store
-            .session_user(&token_hash(token), Utc::now())
+            .session_user(&token_hash(token), self.engine.now())
             .await?;
         self.engine.store.delete_session(&token_hash(token)).await?;
         if let Some(user) = user {
@@ -232,7 +238,7 @@ impl Auth<'_> {
         match self
             .engine
             .store
-            .session_user(&token_hash(token), Utc::now())
+            .session_user(&token_hash(token), self.engine.now())
             .await?
         {
             Some(user) => Ok(Staff { user }),

@@ -28,17 +28,30 @@ use validate::*;
 pub use views::{ConnectorView, ContentView, IntentView, TemplateView};
 
 /// Editing the bot's content.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Content<'e> {
     pub(crate) engine: &'e Engine,
+    /// The revision the caller last read (HTTP `If-Match`): an edit made on an older one is
+    /// refused with `stale_content` instead of overwriting what it has not seen.
+    pub(crate) expected: Option<String>,
 }
 
 impl Content<'_> {
-    /// The active pack as stored (what another instance may have changed since this one loaded).
-    async fn stored_pack(&self) -> Result<Pack> {
+    /// Edits only when `revision` (when given) is still the active revision.
+    pub fn expecting(self, revision: Option<String>) -> Self {
+        Self {
+            expected: revision,
+            ..self
+        }
+    }
+
+    /// The active pack as stored (what another instance may have changed since this one loaded),
+    /// with its revision.
+    async fn stored_pack(&self) -> Result<(String, Pack)> {
         let stored = self.engine.store.active_pack().await?.ok_or_else(no_pack)?;
-        serde_json::from_str(&stored.content)
-            .map_err(|e| Error::internal(format!("the stored pack cannot be read: {e}")))
+        let pack = serde_json::from_str(&stored.content)
+            .map_err(|e| Error::internal(format!("the stored pack cannot be read: {e}")))?;
+        Ok((stored.id, pack))
     }
 
     /// Takes the content lock and reads the active pack, for one change.
@@ -46,11 +59,21 @@ impl Content<'_> {
         &self,
         staff: &Staff,
         permission: Permission,
-    ) -> Result<(tokio::sync::MutexGuard<'_, ()>, Pack)> {
+    ) -> Result<(tokio::sync::MutexGuard<'_, ()>, String, Pack)> {
         staff.require(permission)?;
         let guard = self.engine.content_lock.lock().await;
-        let pack = self.stored_pack().await?;
-        Ok((guard, pack))
+        let (revision, pack) = self.stored_pack().await?;
+        if self
+            .expected
+            .as_deref()
+            .is_some_and(|expected| expected != revision)
+        {
+            return Err(Error::conflict(
+                ErrorCode::StaleContent,
+                "the content changed since you loaded it; reload it and make the change again",
+            ));
+        }
+        Ok((guard, revision, pack))
     }
 
     /// Applies one change to the active pack under the content lock and installs the result.
@@ -60,17 +83,17 @@ impl Content<'_> {
         permission: Permission,
         change: impl FnOnce(&mut Pack) -> Result<T>,
     ) -> Result<T> {
-        let (_guard, mut pack) = self.begin_edit(staff, permission).await?;
+        let (_guard, revision, mut pack) = self.begin_edit(staff, permission).await?;
         let out = change(&mut pack)?;
-        self.commit_edit(staff, pack).await?;
+        self.commit_edit(staff, &revision, pack).await?;
         Ok(out)
     }
 
     /// Installs the changed pack (validation, training when the examples changed, storing); the
     /// stored pack stays as it was when this fails.
-    async fn commit_edit(&self, staff: &Staff, pack: Pack) -> Result<()> {
-        self.engine.runtime().install_pack(pack, true).await?;
-        tracing::info!(user = %staff.user.id, "content edited");
+    async fn commit_edit(&self, staff: &Staff, revision: &str, pack: Pack) -> Result<()> {
+        self.engine.runtime().install(pack, true, Some(revision)).await?;
+        tracing::info!(user = %staff.user().id, "content edited");
         Ok(())
     }
 
@@ -78,7 +101,7 @@ impl Content<'_> {
     pub async fn view(&self, staff: &Staff) -> Result<ContentView> {
         staff.require(Permission::ViewContent)?;
         let bot = self.engine.runtime().bot().ok_or_else(no_pack)?;
-        Ok(ContentView::of(&bot.pack))
+        Ok(ContentView::of(&bot.pack_id, &bot.pack))
     }
 
     /// The canned replies agents can insert.
@@ -492,7 +515,7 @@ mod tests {
     fn _futures_are_send(e: &Engine, s: &Staff, p: Pack) {
         fn send<T: Send>(_: T) {}
         send(e.content().begin_edit(s, Permission::ManageContent));
-        send(e.content().commit_edit(s, p));
+        send(e.content().commit_edit(s, "r", p));
         send(e.content().stored_pack());
         send(e.content().add_example(s, "a", "b"));
     }

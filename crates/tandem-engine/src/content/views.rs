@@ -13,6 +13,9 @@ use crate::pack::Pack;
 /// The whole editable content of the active pack.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ContentView {
+    /// The content revision these values are from: send it back as `If-Match` with an edit, so an
+    /// edit made on an older revision is refused instead of overwriting what you have not seen.
+    pub revision: String,
     pub name: String,
     pub version: String,
     pub texts: BotTexts,
@@ -128,9 +131,10 @@ fn template_variables(sources: &[&str]) -> Vec<String> {
 }
 
 impl ContentView {
-    pub fn of(pack: &Pack) -> Self {
+    pub fn of(revision: &str, pack: &Pack) -> Self {
         let m = &pack.manifest;
         Self {
+            revision: revision.to_owned(),
             name: m.name.clone(),
             version: m.version.clone(),
             texts: m.texts.clone(),

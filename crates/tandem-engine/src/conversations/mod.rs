@@ -210,7 +210,7 @@ impl Conversations<'_> {
             .transpose()?;
         let assignee = match blank(&query.assignee).as_deref() {
             None => None,
-            Some("me") => Some(AssigneeFilter::User(staff.user.id)),
+            Some("me") => Some(AssigneeFilter::User(staff.user().id)),
             Some("none") => Some(AssigneeFilter::Unassigned),
             Some(other) => Some(AssigneeFilter::User(other.parse().map_err(|_| {
                 Error::invalid(
@@ -287,14 +287,14 @@ impl Conversations<'_> {
         staff.require(Permission::ReplyToConversations)?;
         let text = MessageText::parse(text)?;
         let conversation = self.existing(id).await?;
-        let actor = Actor::User { id: staff.user.id };
+        let actor = Actor::User { id: staff.user().id };
         let (message, _) = self
             .engine
             .store
             .append_message(NewMessage {
                 conversation_id: id,
                 author: Author::Agent,
-                author_user_id: Some(staff.user.id),
+                author_user_id: Some(staff.user().id),
                 text: text.into_string(),
                 internal,
                 sources: Vec::new(),
@@ -310,7 +310,7 @@ impl Conversations<'_> {
         if !internal && unheld {
             let change = ConversationChange {
                 status: Some(ConversationStatus::Assigned),
-                assignee: Some(Some(staff.user.id)),
+                assignee: Some(Some(staff.user().id)),
                 ..Default::default()
             };
             self.engine.store.update_conversation(id, change, actor).await?;
@@ -369,7 +369,7 @@ impl Conversations<'_> {
                 change.status = Some(ConversationStatus::Queued);
             }
             (None, Some(ConversationStatus::Assigned)) if assignee_before.is_none() => {
-                change.assignee = Some(Some(staff.user.id));
+                change.assignee = Some(Some(staff.user().id));
             }
             // Back to the queue (or to the bot) releases the case.
             (None, Some(ConversationStatus::Queued | ConversationStatus::Bot))
@@ -398,7 +398,7 @@ impl Conversations<'_> {
         let (conversation, events) = self
             .engine
             .store
-            .update_conversation(id, change, Actor::User { id: staff.user.id })
+            .update_conversation(id, change, Actor::User { id: staff.user().id })
             .await?;
         if !events.is_empty() {
             self.engine.events().publish_committed().await;

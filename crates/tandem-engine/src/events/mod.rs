@@ -52,7 +52,10 @@ impl Committed {
                 .filter(|m| !m.internal)
                 .map(CustomerView::Message),
             EventKind::ConversationCreated => self.conversation.as_ref().map(CustomerView::Status),
-            EventKind::ConversationUpdated if self.event.data["change"] == Change::Status.as_str() => {
+            EventKind::ConversationUpdated
+                if self.event.data.get("change").and_then(|c| c.as_str())
+                    == Some(Change::Status.as_str()) =>
+            {
                 self.conversation.as_ref().map(CustomerView::Status)
             }
             _ => None,

@@ -76,12 +76,14 @@ pub async fn join(store: &dyn Store, events: Vec<Event>) -> Result<Vec<Committed
             _ => None,
         };
         let conversation = match event.conversation_id {
-            Some(id) if event.kind.changes_conversation() => {
-                if !conversations.contains_key(&id) {
-                    conversations.insert(id, store.get_conversation(id).await?);
+            Some(id) if event.kind.changes_conversation() => match conversations.get(&id) {
+                Some(known) => known.clone(),
+                None => {
+                    let read = store.get_conversation(id).await?;
+                    conversations.insert(id, read.clone());
+                    read
                 }
-                conversations.get(&id).cloned().flatten()
-            }
+            },
             _ => None,
         };
         joined.push(Committed {

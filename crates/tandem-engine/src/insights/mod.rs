@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use tandem_core::decision::{DecisionKind, HandoffReason};
 use tandem_core::model::ConversationStatus;
@@ -12,6 +12,7 @@ use tandem_core::{Error, ErrorCode};
 use utoipa::ToSchema;
 
 use crate::auth::Staff;
+use crate::num;
 use crate::{Engine, Result};
 
 /// Numbers about automation, handoffs and queues.
@@ -83,7 +84,7 @@ impl Insights<'_> {
     pub async fn summary(&self, staff: &Staff, days: u32) -> Result<InsightsSummary> {
         staff.require(Permission::ViewInsights)?;
         check_days(days)?;
-        let today = Utc::now().date_naive();
+        let today = self.engine.now().date_naive();
         let first = today - Duration::days(i64::from(days) - 1);
         let since = first
             .and_hms_opt(0, 0, 0)
@@ -117,7 +118,7 @@ impl Insights<'_> {
         }
         let handed: i64 = handoffs.values().sum();
         let automation_rate = if automated + handed > 0 {
-            automated as f64 / (automated + handed) as f64
+            num::i64_to_f64(automated) / num::i64_to_f64(automated + handed)
         } else {
             0.0
         };

@@ -356,13 +356,17 @@ pub(crate) fn strip_inline(s: &str) -> String {
     collapse_spaces(&out)
 }
 
+/// The characters from `start` to `end`; empty when the range does not fit.
+fn span(c: &[char], start: usize, end: usize) -> &[char] {
+    c.get(start..end).unwrap_or_default()
+}
+
 /// Nesting guard: link texts inside link texts are handled this many levels deep.
 const MAX_DEPTH: usize = 4;
 
 fn strip_chars(c: &[char], out: &mut String, depth: usize) {
     let mut i = 0usize;
-    while i < c.len() {
-        let ch = c[i];
+    while let Some(&ch) = c.get(i) {
         match ch {
             '\\' if c.get(i + 1).is_some_and(char::is_ascii_punctuation) => {
                 if let Some(&next) = c.get(i + 1) {
@@ -373,7 +377,7 @@ fn strip_chars(c: &[char], out: &mut String, depth: usize) {
             '`' => {
                 let run = run_len(c, i, '`');
                 if let Some(close) = find_run(c, i + run, '`', run) {
-                    let inner: String = c[i + run..close].iter().collect();
+                    let inner: String = span(c, i + run, close).iter().collect();
                     out.push_str(inner.trim());
                     i = close + run;
                 } else {
@@ -385,7 +389,7 @@ fn strip_chars(c: &[char], out: &mut String, depth: usize) {
             }
             '!' if c.get(i + 1) == Some(&'[') => match link(c, i + 1) {
                 Some((text_start, text_end, next)) => {
-                    push_nested(&c[text_start..text_end], out, depth);
+                    push_nested(span(c, text_start, text_end), out, depth);
                     i = next;
                 }
                 None => {
@@ -395,7 +399,7 @@ fn strip_chars(c: &[char], out: &mut String, depth: usize) {
             },
             '[' => match link(c, i) {
                 Some((text_start, text_end, next)) => {
-                    push_nested(&c[text_start..text_end], out, depth);
+                    push_nested(span(c, text_start, text_end), out, depth);
                     i = next;
                 }
                 None => {
@@ -405,7 +409,7 @@ fn strip_chars(c: &[char], out: &mut String, depth: usize) {
             },
             '<' => match angle(c, i) {
                 Some((Some((s, e)), next)) => {
-                    out.extend(&c[s..e]);
+                    out.extend(span(c, s, e));
                     i = next;
                 }
                 Some((None, next)) => {
@@ -467,14 +471,18 @@ fn push_nested(text: &[char], out: &mut String, depth: usize) {
 }
 
 fn run_len(c: &[char], start: usize, ch: char) -> usize {
-    c[start..].iter().take_while(|&&x| x == ch).count()
+    c.get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&x| x == ch)
+        .count()
 }
 
 /// The start of the next run of exactly `len` `ch` characters at or after `from`.
 fn find_run(c: &[char], from: usize, ch: char, len: usize) -> Option<usize> {
     let mut i = from;
     while i < c.len() {
-        if c[i] == ch {
+        if c.get(i) == Some(&ch) {
             let run = run_len(c, i, ch);
             if run == len {
                 return Some(i);
@@ -493,8 +501,8 @@ fn link(c: &[char], open: usize) -> Option<(usize, usize, usize)> {
     let mut depth = 0usize;
     let mut close = None;
     let mut i = open;
-    while i < c.len() {
-        match c[i] {
+    while let Some(&x) = c.get(i) {
+        match x {
             '\\' => i += 1,
             '[' => depth += 1,
             ']' => {
@@ -513,8 +521,8 @@ fn link(c: &[char], open: usize) -> Option<(usize, usize, usize)> {
         Some('(') => {
             let mut depth = 0usize;
             let mut j = close + 1;
-            while j < c.len() {
-                match c[j] {
+            while let Some(&x) = c.get(j) {
+                match x {
                     '(' => depth += 1,
                     ')' => {
                         depth = depth.saturating_sub(1);
@@ -529,7 +537,7 @@ fn link(c: &[char], open: usize) -> Option<(usize, usize, usize)> {
             None
         }
         Some('[') => {
-            let end = c[close + 2..].iter().position(|&x| x == ']')? + close + 2;
+            let end = c.get(close + 2..)?.iter().position(|&x| x == ']')? + close + 2;
             Some((open + 1, close, end + 1))
         }
         _ => None,
@@ -540,8 +548,8 @@ fn link(c: &[char], open: usize) -> Option<(usize, usize, usize)> {
 /// `None` overall when it is neither (a lone `<`).
 #[allow(clippy::type_complexity)]
 fn angle(c: &[char], open: usize) -> Option<(Option<(usize, usize)>, usize)> {
-    let close = c[open + 1..].iter().position(|&x| x == '>')? + open + 1;
-    let inner = &c[open + 1..close];
+    let close = c.get(open + 1..)?.iter().position(|&x| x == '>')? + open + 1;
+    let inner = c.get(open + 1..close)?;
     let first = *inner.first()?;
     if inner.iter().any(|x| x.is_whitespace()) {
         // `<a href="...">` is a tag; `< 5 >` is not.

@@ -34,6 +34,7 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+use crate::num;
 use crate::pack::model::Article;
 
 /// Relevance at or above which [`KnowledgeBase::answer`] answers.
@@ -441,7 +442,7 @@ impl KnowledgeBase {
                 }
                 article_words.extend(&words);
 
-                let pid = passages.len() as u64;
+                let pid = num::usize_to_u64(passages.len());
                 let mut doc = TantivyDocument::default();
                 doc.add_text(fields.text, &context);
                 for tag in &tags {
@@ -519,8 +520,8 @@ impl KnowledgeBase {
 
     /// BM25 IDF of a word over the passages (as tantivy computes it).
     fn idf(&self, doc_freq: u32) -> f32 {
-        let n = self.passages.len() as f32;
-        let df = doc_freq as f32;
+        let n = num::usize_to_f32(self.passages.len());
+        let df = num::u32_to_f32(doc_freq);
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
@@ -578,7 +579,7 @@ impl KnowledgeBase {
                 (Occur::Must, query),
                 (
                     Occur::Must,
-                    Box::new(BooleanQuery::new(tag_query)) as Box<dyn Query>,
+                    Box::<dyn Query>::from(Box::new(BooleanQuery::new(tag_query))),
                 ),
             ]));
         }

@@ -45,7 +45,7 @@ impl Pipeline<'_> {
             earlier_conversations: earlier,
         });
         let sla_due = manifest.routing.sla.get(priority.as_str()).map(|target| {
-            let now = chrono::Utc::now();
+            let now = self.engine.now();
             let minutes = |m: u32| chrono::Duration::minutes(i64::from(m));
             (
                 now + minutes(target.first_response_minutes),

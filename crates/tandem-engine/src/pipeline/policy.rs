@@ -62,7 +62,9 @@ pub fn failures_in_a_row(history: &[Decision]) -> u32 {
         .iter()
         .rev()
         .take_while(|d| d.kind == DecisionKind::Clarify)
-        .count() as u32
+        .count()
+        .try_into()
+        .unwrap_or(u32::MAX)
 }
 
 /// Decides what to do about the message.

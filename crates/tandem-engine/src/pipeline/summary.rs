@@ -83,7 +83,7 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
                 .pointer("/frustration/score")
                 .and_then(serde_json::Value::as_f64)
         })
-        .map(|v| v as f32);
+        .map(tandem_nlu::num::f64_to_f32);
     let trend = match first {
         Some(f) if now > f + 0.15 => format!(", rising from {f:.2}"),
         Some(f) if now + 0.15 < f => format!(", easing from {f:.2}"),

@@ -60,7 +60,7 @@ impl Routing<'_> {
         let claimed = self
             .engine
             .store
-            .claim_next(staff.user.id, &staff.user.team_ids)
+            .claim_next(staff.user().id, &staff.user().team_ids)
             .await?;
         if claimed.is_some() {
             self.engine.events().publish_committed().await;
@@ -70,12 +70,17 @@ impl Routing<'_> {
 
     /// Whether new cases may be routed to the calling staff member.
     pub async fn availability(&self, staff: &Staff) -> Result<bool> {
-        Ok(self.engine.store.available(staff.user.id).await?.unwrap_or(true))
+        Ok(self
+            .engine
+            .store
+            .available(staff.user().id)
+            .await?
+            .unwrap_or(true))
     }
 
     /// Marks the calling staff member as available (or not) for new cases.
     pub async fn set_availability(&self, staff: &Staff, available: bool) -> Result<()> {
-        self.engine.store.set_available(staff.user.id, available).await
+        self.engine.store.set_available(staff.user().id, available).await
     }
 }
 
@@ -83,9 +88,9 @@ impl Routing<'_> {
     /// Records the service-level targets that have passed since the last check (one
     /// `sla_breached` event per missed target) and tells live clients. Returns how many.
     pub async fn check_sla(&self) -> Result<usize> {
-        let events = self.engine.store.record_sla_breaches(chrono::Utc::now()).await?;
+        let events = self.engine.store.record_sla_breaches(self.engine.now()).await?;
         for event in &events {
-            tracing::warn!(conversation = ?event.conversation_id, target = %event.data["target"], "service level missed");
+            tracing::warn!(conversation = ?event.conversation_id, target = %event.data.get("target").unwrap_or(&serde_json::Value::Null), "service level missed");
         }
         if !events.is_empty() {
             self.engine.events().publish_committed().await;

@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
+use tandem_core::event::{Actor, EventKind};
 use tandem_core::{Error, ErrorCode};
 use tandem_nlu::intent::IntentModel;
+use tandem_store::NewEvent;
 
 use crate::connectors::Connectors;
 use crate::knowledge::KnowledgeBase;
@@ -111,7 +113,7 @@ impl Runtime<'_> {
     /// Validates a pack, trains its intent model, stores both (pack and model become the active
     /// ones) and starts using them.
     pub async fn import_pack(&self, pack: Pack) -> Result<Imported> {
-        self.engine.runtime().install_pack(pack, false).await
+        self.install(pack, false, None).await
     }
 
     /// The active model, when it was trained on exactly this training set (same hash).
@@ -128,9 +130,18 @@ impl Runtime<'_> {
         Ok(IntentModel::from_bytes(&model.bytes).ok())
     }
 
-    /// [`Engine::import_pack`]; with `reuse_model`, an edit that leaves the intents' examples as
-    /// they are keeps the active model instead of training the same one again.
-    pub(crate) async fn install_pack(&self, pack: Pack, reuse_model: bool) -> Result<Imported> {
+    /// Installs a pack in two committed steps, then tells every instance: the content is saved
+    /// as a new revision (only while `expected` is still the active one, when given), then the
+    /// intent model for it is promoted (trained again only when the examples changed and
+    /// `reuse_model` allows keeping the active one), then a `content_changed` event makes every
+    /// instance load the new revision. Nothing is stored when validation, training or the
+    /// connectors fail.
+    pub(crate) async fn install(
+        &self,
+        pack: Pack,
+        reuse_model: bool,
+        expected: Option<&str>,
+    ) -> Result<Imported> {
         let problems = crate::pack::validate(&pack);
         if !problems.is_empty() {
             let text = problems
@@ -152,10 +163,43 @@ impl Runtime<'_> {
             None => train_model(examples.clone()).await?,
         };
         let bytes = model_bytes(&model)?;
-        let content = serde_json::to_string(&pack)
-            .map_err(|e| Error::internal(format!("cannot encode the pack: {e}")))?;
         // Build the runtime before storing, so a pack whose connectors cannot start is refused.
         let runtime = build_runtime(String::new(), pack.clone(), model, &self.engine.config.data_dir).await?;
+        let revision = self.save_content(&pack, expected).await?;
+        self.engine
+            .store
+            .save_model(&revision, &bytes, &model_metrics(&pack, &examples), &hash, None)
+            .await?;
+        self.engine
+            .store
+            .append_event(NewEvent {
+                conversation_id: None,
+                kind: EventKind::ContentChanged,
+                actor: Actor::System,
+                data: serde_json::json!({ "revision": revision, "training_set_hash": hash }),
+            })
+            .await?;
+        let imported = Imported {
+            pack_id: revision.clone(),
+            intents: pack.intents.len(),
+            examples: examples.len(),
+            articles: pack.articles.len(),
+            training_set_hash: hash,
+        };
+        self.set_bot(BotRuntime {
+            pack_id: revision,
+            ..runtime
+        });
+        self.engine.events().publish_committed().await;
+        tracing::info!(pack = %pack.manifest.name, intents = imported.intents, "content pack installed");
+        Ok(imported)
+    }
+
+    /// Stores the pack as the new active revision (creating the teams it routes to); returns the
+    /// revision.
+    async fn save_content(&self, pack: &Pack, expected: Option<&str>) -> Result<String> {
+        let content = serde_json::to_string(pack)
+            .map_err(|e| Error::internal(format!("cannot encode the pack: {e}")))?;
         for team in &pack.manifest.routing.teams {
             if self.engine.store.team_by_name(&team.name).await?.is_none() {
                 let new = tandem_store::NewTeam {
@@ -168,25 +212,23 @@ impl Runtime<'_> {
         let stored = self
             .engine
             .store
-            .save_pack(&pack.manifest.name, &pack.manifest.version, &content)
+            .save_pack(&pack.manifest.name, &pack.manifest.version, &content, expected)
             .await?;
-        self.engine
-            .store
-            .save_model(&stored.id, &bytes, &model_metrics(&pack, &examples), &hash, None)
-            .await?;
-        let imported = Imported {
-            pack_id: stored.id.clone(),
-            intents: pack.intents.len(),
-            examples: examples.len(),
-            articles: pack.articles.len(),
-            training_set_hash: hash,
-        };
-        self.set_bot(BotRuntime {
-            pack_id: stored.id,
-            ..runtime
-        });
-        tracing::info!(pack = %pack.manifest.name, intents = imported.intents, "content pack imported");
-        Ok(imported)
+        Ok(stored.id)
+    }
+
+    /// The revision this instance serves, if a pack is installed.
+    pub fn revision(&self) -> Option<String> {
+        self.bot().map(|b| b.pack_id.clone())
+    }
+
+    /// Loads the stored active revision when it is not the one this instance serves (another
+    /// instance changed the content). Returns whether it loaded one.
+    pub async fn follow(&self, revision: &str) -> Result<bool> {
+        if self.revision().as_deref() == Some(revision) {
+            return Ok(false);
+        }
+        self.load_active().await
     }
 
     /// Loads the active pack and model from the database. `false` when there is none.
@@ -208,9 +250,10 @@ impl Runtime<'_> {
                 Err(e) => return Err(Error::internal(format!("the stored model cannot be read: {e}"))),
             },
             None => {
-                return Err(Error::internal(
-                    "the active pack has no trained model; import it again",
-                ))
+                // A pack stored without its model (the process stopped between the two steps of
+                // an install): its examples are there, so train it.
+                tracing::warn!("the active pack has no trained model; training it");
+                self.retrain_stored(&stored.id, &pack).await?
             }
         };
         self.set_bot(build_runtime(stored.id, pack, model, &self.engine.config.data_dir).await?);

@@ -168,7 +168,7 @@ impl StaffAdmin<'_> {
         self.engine
             .bus
             .publish(crate::events::LiveEvent::StaffSessionsChanged { user_id: user.id });
-        tracing::info!(by = %staff.user.id, user = %user.id, "staff account changed");
+        tracing::info!(by = %staff.user().id, user = %user.id, "staff account changed");
         Ok(user)
     }
 

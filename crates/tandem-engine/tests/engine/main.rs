@@ -1,5 +1,10 @@
 //! Integration tests of the engine: the hybrid loop (policy, pipeline, packs, routing).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod packs;
 mod pipeline;

@@ -372,3 +372,75 @@ async fn a_stored_model_from_another_tandem_version_is_trained_again_on_start() 
     let err = t.engine.runtime().load_active().await.unwrap_err();
     assert!(err.to_string().contains("cannot be read"), "{err}");
 }
+
+#[tokio::test]
+async fn a_content_edit_reaches_every_instance_and_a_stale_edit_is_refused() {
+    let a = crate::support::rule_engine(3).await;
+    // A second instance over the same database, with its own bus and background jobs.
+    let config = tandem_engine::EngineConfig {
+        data_dir: a.dir.path().join("data-b"),
+        ..tandem_engine::EngineConfig::default()
+    };
+    let b = std::sync::Arc::new(
+        tandem_engine::Engine::open(
+            a.store.clone(),
+            std::sync::Arc::new(tandem_engine::LocalBus::default()),
+            config,
+        )
+        .await
+        .unwrap(),
+    );
+    assert!(b.runtime().load_active().await.unwrap());
+    let jobs = tokio::spawn(tandem_engine::jobs::run(b.clone()));
+    let before = b.runtime().revision().unwrap();
+    let view = a.engine.content().view(&a.admin).await.unwrap();
+    assert_eq!(view.revision, before);
+    let intent = view.intents[0].name.clone();
+
+    a.engine
+        .content()
+        .expecting(Some(before.clone()))
+        .add_example(&a.admin, &intent, "a brand new way to say it")
+        .await
+        .unwrap();
+    let after = a.engine.runtime().revision().unwrap();
+    assert_ne!(before, after, "an edit makes a new revision");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while b.runtime().revision().as_deref() != Some(after.as_str()) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the other instance did not load the edit"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let examples = |t: &tandem_engine::content::ContentView| {
+        t.intents
+            .iter()
+            .find(|i| i.name == intent)
+            .map(|i| i.examples.clone())
+            .unwrap()
+    };
+    let seen_by_b = b.content().view(&a.admin).await.unwrap();
+    assert!(examples(&seen_by_b)
+        .iter()
+        .any(|e| e == "a brand new way to say it"));
+    jobs.abort();
+
+    // An edit made on the old revision is refused and changes nothing.
+    let err = b
+        .content()
+        .expecting(Some(before))
+        .add_example(&a.admin, &intent, "made on stale content")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "stale_content");
+    assert_eq!(a.engine.runtime().revision().unwrap(), after);
+    let events = a.store.events_after(0, 1000).await.unwrap();
+    let changed: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == tandem_core::event::EventKind::ContentChanged)
+        .collect();
+    assert_eq!(changed.len(), 2, "the import and the edit: {changed:?}");
+    assert!(changed.iter().all(|e| e.conversation_id.is_none()));
+    assert_eq!(changed[1].data["revision"], after.as_str());
+}

@@ -47,14 +47,14 @@ async fn give_cases(t: &TestEngine, agent: &Staff, n: usize) {
     for i in 0..n {
         let id = queued(
             t.store.as_ref(),
-            &format!("{}-{i}@load.example", agent.user.name),
+            &format!("{}-{i}@load.example", agent.user().name),
             Priority::Normal,
             None,
         )
         .await;
         assert!(t
             .store
-            .assign_if_unassigned(id, agent.user.id, Actor::System)
+            .assign_if_unassigned(id, agent.user().id, Actor::System)
             .await
             .unwrap()
             .is_some());
@@ -103,7 +103,7 @@ async fn a_handoff_goes_to_the_least_loaded_available_agent_of_its_team() {
     assert_eq!(first.handoff_reason, Some(HandoffReason::CustomerRequest));
     assert_eq!(
         (first.status, first.assignee_id),
-        (ConversationStatus::Assigned, Some(idle.user.id))
+        (ConversationStatus::Assigned, Some(idle.user().id))
     );
     let events = t.store.list_events(first.id).await.unwrap();
     assert!(
@@ -115,14 +115,14 @@ async fn a_handoff_goes_to_the_least_loaded_available_agent_of_its_team() {
 
     // With one case the idle agent is still the least loaded.
     let second = hand_over(&t, "c2@example.com", ask, "order_status").await;
-    assert_eq!(second.assignee_id, Some(idle.user.id));
+    assert_eq!(second.assignee_id, Some(idle.user().id));
 
     // Away: the next least loaded (2 open cases, capacity 3) takes it.
     t.engine.routing().set_availability(&idle, false).await.unwrap();
     let third = hand_over(&t, "c3@example.com", ask, "order_status").await;
     assert_eq!(
         (third.status, third.assignee_id),
-        (ConversationStatus::Assigned, Some(busy.user.id))
+        (ConversationStatus::Assigned, Some(busy.user().id))
     );
 
     // Now everyone who could take it is away or full: the case waits in the queue.
@@ -146,11 +146,17 @@ async fn a_handoff_goes_to_the_least_loaded_available_agent_of_its_team() {
     assert_eq!(dispute.priority, Priority::High);
     assert_eq!(
         (dispute.status, dispute.assignee_id),
-        (ConversationStatus::Assigned, Some(biller.user.id))
+        (ConversationStatus::Assigned, Some(biller.user().id))
     );
 
     let loads = t.store.agent_loads().await.unwrap();
-    let load = |s: &Staff| loads.iter().find(|l| l.user.id == s.user.id).unwrap().open_cases;
+    let load = |s: &Staff| {
+        loads
+            .iter()
+            .find(|l| l.user.id == s.user().id)
+            .unwrap()
+            .open_cases
+    };
     assert_eq!(
         [
             load(&busy),
@@ -171,7 +177,7 @@ async fn a_handoff_goes_to_the_least_loaded_available_agent_of_its_team() {
         .await
         .unwrap()
         .expect("the queued case");
-    assert_eq!((taken.id, taken.assignee_id), (fourth.id, Some(boss.user.id)));
+    assert_eq!((taken.id, taken.assignee_id), (fourth.id, Some(boss.user().id)));
 }
 
 #[tokio::test]
@@ -197,7 +203,7 @@ async fn take_next_case_gives_the_most_urgent_oldest_case_and_never_the_same_twi
         .unwrap();
     let held = queued(s, "held@x.example", Priority::Urgent, None).await;
     let holder = staff(&t, "holder@shop.example", Role::Agent, &[], true).await;
-    s.assign_if_unassigned(held, holder.user.id, Actor::System)
+    s.assign_if_unassigned(held, holder.user().id, Actor::System)
         .await
         .unwrap()
         .unwrap();
@@ -216,7 +222,7 @@ async fn take_next_case_gives_the_most_urgent_oldest_case_and_never_the_same_twi
             .expect("a case");
         assert_eq!(
             (c.status, c.assignee_id),
-            (ConversationStatus::Assigned, Some(agent.user.id))
+            (ConversationStatus::Assigned, Some(agent.user().id))
         );
         taken.push(c.id);
     }
@@ -230,7 +236,7 @@ async fn take_next_case_gives_the_most_urgent_oldest_case_and_never_the_same_twi
     );
     assert_eq!(
         s.get_conversation(held).await.unwrap().unwrap().assignee_id,
-        Some(holder.user.id)
+        Some(holder.user().id)
     );
 
     // An agent of a team takes only that team's cases; one of no team takes any.
@@ -415,7 +421,7 @@ async fn concurrent_messages_hand_a_case_over_once_and_leave_it_consistent() {
     let conversation = ann.conversation().await;
     assert_eq!(
         (conversation.status, conversation.assignee_id),
-        (ConversationStatus::Assigned, Some(agent.user.id)),
+        (ConversationStatus::Assigned, Some(agent.user().id)),
         "routed once and consistent"
     );
 }

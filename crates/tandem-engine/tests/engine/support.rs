@@ -23,7 +23,7 @@ pub struct TestEngine {
     pub engine: Arc<Engine>,
     pub store: Arc<dyn Store>,
     /// An admin, for the staff side (decisions, conversation details).
-    pub admin: Staff,
+    pub admin: SignedIn,
     /// Holds the database and the data directory (business databases) until the test ends.
     pub dir: tempfile::TempDir,
 }
@@ -45,9 +45,7 @@ pub async fn engine() -> TestEngine {
             .await
             .unwrap(),
     );
-    let admin = Staff {
-        user: user(store.as_ref(), "admin@tandem.test", Role::Admin).await,
-    };
+    let admin = sign_in(&engine, "admin@tandem.test", Role::Admin).await;
     TestEngine {
         engine,
         store,
@@ -98,7 +96,7 @@ pub async fn swap_pack_keeping_model(t: &TestEngine, pack: &Pack) {
     let content = serde_json::to_string(pack).unwrap();
     let stored = t
         .store
-        .save_pack(&pack.manifest.name, &pack.manifest.version, &content)
+        .save_pack(&pack.manifest.name, &pack.manifest.version, &content, None)
         .await
         .unwrap();
     t.store
@@ -143,11 +141,10 @@ pub async fn team(store: &dyn Store, name: &str) -> Team {
 
 /// A staff member with a role, teams and availability.
 pub async fn staff(t: &TestEngine, email: &str, role: Role, teams: &[TeamId], available: bool) -> Staff {
-    let u = user(t.store.as_ref(), email, role).await;
-    let u = t
-        .store
+    let signed_in = sign_in(&t.engine, email, role).await;
+    t.store
         .update_user(
-            u.id,
+            signed_in.user().id,
             UserChange {
                 team_ids: Some(teams.to_vec()),
                 ..UserChange::default()
@@ -155,8 +152,46 @@ pub async fn staff(t: &TestEngine, email: &str, role: Role, teams: &[TeamId], av
         )
         .await
         .unwrap();
-    t.store.set_available(u.id, available).await.unwrap();
-    Staff { user: u }
+    t.store
+        .set_available(signed_in.user().id, available)
+        .await
+        .unwrap();
+    // The capability carries the user as authentication found it: sign in again for the teams.
+    t.engine.auth().staff(&signed_in.token).await.unwrap()
+}
+
+/// A staff member as only authentication makes one: an account with a password, a login, and the
+/// session's token checked.
+pub struct SignedIn {
+    pub staff: Staff,
+    pub token: String,
+}
+
+impl std::ops::Deref for SignedIn {
+    type Target = Staff;
+    fn deref(&self) -> &Staff {
+        &self.staff
+    }
+}
+
+pub async fn sign_in(engine: &Engine, email: &str, role: Role) -> SignedIn {
+    let password = "a test password 42";
+    engine
+        .staff()
+        .create_user_unchecked(tandem_engine::staff::NewStaff {
+            email: email.to_owned(),
+            name: email.split('@').next().unwrap_or(email).to_owned(),
+            role,
+            password: Some(password.to_owned()),
+        })
+        .await
+        .unwrap();
+    let login = engine.auth().login(email, password, "test").await.unwrap();
+    let staff = engine.auth().staff(&login.token).await.unwrap();
+    SignedIn {
+        staff,
+        token: login.token,
+    }
 }
 
 /// A customer in a conversation, as the widget sees it.

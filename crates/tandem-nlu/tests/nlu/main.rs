@@ -1,5 +1,10 @@
 //! Integration tests of tandem-nlu (one test binary; one module per concern).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod intent;
 mod pii;

@@ -19,6 +19,11 @@ function toLogin() {
   location.assign('/app/login?next=' + encodeURIComponent(back));
 }
 
+// The content revision last read (the `ETag` of /content answers). Edits send it back as
+// `If-Match`, so an edit made on content someone else has changed since is refused (409
+// stale_content) instead of overwriting their change.
+let contentRevision = null;
+
 /** Calls the API; resolves to the parsed JSON (or text for non-JSON), rejects with ApiError. */
 export async function api(method, path, body, { auth = true, raw = false } = {}) {
   const headers = {};
@@ -31,6 +36,8 @@ export async function api(method, path, body, { auth = true, raw = false } = {})
     headers.Authorization = 'Bearer ' + t;
   }
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const content = path === '/content' || path.startsWith('/content/');
+  if (content && method !== 'GET' && contentRevision) headers['If-Match'] = contentRevision;
   let response;
   try {
     response = await fetch('/api/v1' + path, {
@@ -46,6 +53,7 @@ export async function api(method, path, body, { auth = true, raw = false } = {})
     toLogin();
     throw new ApiError(401, 'unauthenticated', 'Your session has ended. Please log in again.');
   }
+  if (content && response.ok && response.headers.get('etag')) contentRevision = response.headers.get('etag');
   if (response.status === 204) return null;
   const type = response.headers.get('content-type') || '';
   const payload = type.includes('json') ? await response.json().catch(() => null) : await response.text();

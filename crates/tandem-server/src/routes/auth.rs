@@ -71,7 +71,7 @@ pub struct Me {
 pub async fn me(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<Me>> {
     let available = state.engine.routing().availability(&auth.staff).await?;
     Ok(Json(Me {
-        user: auth.staff.user,
+        user: auth.staff.user().clone(),
         available,
     }))
 }

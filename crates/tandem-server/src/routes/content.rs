@@ -1,6 +1,8 @@
 //! The bot's content for the admin and trainer pages: intents and examples, articles, templates,
 //! bot texts, connectors (with a test run) and canned replies. Every edit retrains or reindexes
-//! through the engine and takes effect at once.
+//! through the engine and takes effect at once. Responses carry the content revision as `ETag`;
+//! an edit sent with `If-Match: "REVISION"` is refused with 409 `stale_content` when the content
+//! changed since.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +17,7 @@ use tandem_engine::pack::model::{Article, BotTexts, CannedReply};
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, StaffAuth};
+use crate::extract::{ApiJson, IfMatch, StaffAuth};
 use crate::AppState;
 
 fn status(saved: Saved) -> StatusCode {
@@ -70,12 +72,14 @@ pub async fn show(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<J
 pub async fn add_example(
     State(state): State<AppState>,
     auth: StaffAuth,
+    if_match: IfMatch,
     Path(name): Path<String>,
     ApiJson(req): ApiJson<ExampleRequest>,
 ) -> ApiResult<(StatusCode, Json<IntentView>)> {
     let intent = state
         .engine
         .content()
+        .expecting(if_match.0)
         .add_example(&auth.staff, &name, &req.text)
         .await?;
     Ok((StatusCode::CREATED, Json(intent)))
@@ -88,6 +92,7 @@ pub async fn add_example(
 pub async fn remove_example(
     State(state): State<AppState>,
     auth: StaffAuth,
+    if_match: IfMatch,
     Path(name): Path<String>,
     ApiJson(req): ApiJson<ExampleRequest>,
 ) -> ApiResult<Json<IntentView>> {
@@ -95,6 +100,7 @@ pub async fn remove_example(
         state
             .engine
             .content()
+            .expecting(if_match.0)
             .remove_example(&auth.staff, &name, &req.text)
             .await?,
     ))
@@ -103,14 +109,21 @@ pub async fn remove_example(
 /// Add an intent (the pack's rules apply: at least 10 examples, an automated intent names its
 /// connector and template).
 #[utoipa::path(post, path = "/api/v1/content/intents", tag = "content", request_body = NewIntent,
+    params(("If-Match" = Option<String>, Header, description = "the content revision the edit was made on")),
     security(("staff_token" = [])),
     responses((status = 201, body = IntentView), (status = 400), (status = 403), (status = 409), (status = 422)))]
 pub async fn create_intent(
     State(state): State<AppState>,
     auth: StaffAuth,
+    if_match: IfMatch,
     ApiJson(req): ApiJson<NewIntent>,
 ) -> ApiResult<(StatusCode, Json<IntentView>)> {
-    let intent = state.engine.content().create_intent(&auth.staff, req).await?;
+    let intent = state
+        .engine
+        .content()
+        .expecting(if_match.0)
+        .create_intent(&auth.staff, req)
+        .await?;
     Ok((StatusCode::CREATED, Json(intent)))
 }
 
@@ -121,6 +134,7 @@ pub async fn create_intent(
 pub async fn update_intent(
     State(state): State<AppState>,
     auth: StaffAuth,
+    if_match: IfMatch,
     Path(name): Path<String>,
     ApiJson(req): ApiJson<IntentChange>,
 ) -> ApiResult<Json<IntentView>> {
@@ -128,6 +142,7 @@ pub async fn update_intent(
         state
             .engine
             .content()
+            .expecting(if_match.0)
             .update_intent(&auth.staff, &name, req)
             .await?,
     ))
@@ -141,12 +156,14 @@ pub async fn update_intent(
 pub async fn put_article(
     State(state): State<AppState>,
     auth: StaffAuth,
+    if_match: IfMatch,
     Path(slug): Path<String>,
     ApiJson(req): ApiJson<ArticleInput>,
 ) -> ApiResult<(StatusCode, Json<Article>)> {
     let (saved, article) = state
         .engine
         .content()
+        .expecting(if_match.0)
         .put_article(&auth.staff, &slug, req)
         .await?;
     Ok((status(saved), Json(article)))
@@ -159,9 +176,15 @@ pub async fn put_article(
 pub async fn delete_article(
     State(state): State<AppState>,
     auth: StaffAuth,
+    if_match: IfMatch,
     Path(slug): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.engine.content().delete_article(&auth.staff, &slug).await?;
+    state
+        .engine
+        .content()
+        .expecting(if_match.0)
+        .delete_article(&auth.staff, &slug)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -174,12 +197,14 @@ pub async fn delete_article(
 pub async fn put_template(
     State(state): State<AppState>,
     auth: StaffAuth,
+    if_match: IfMatch,
     Path(name): Path<String>,
     ApiJson(req): ApiJson<TemplateRequest>,
 ) -> ApiResult<(StatusCode, Json<TemplateView>)> {
     let (saved, template) = state
         .engine
         .content()
+        .expecting(if_match.0)
         .put_template(&auth.staff, &name, &req.body)
         .await?;
     Ok((status(saved), Json(template)))
@@ -187,15 +212,24 @@ pub async fn put_template(
 
 /// Replace the bot's texts (admins). The disclosure must say that a bot is speaking.
 #[utoipa::path(put, path = "/api/v1/content/texts", tag = "content", request_body = BotTexts,
+    params(("If-Match" = Option<String>, Header, description = "the content revision the edit was made on")),
     security(("staff_token" = [])),
     responses((status = 200, body = BotTexts), (status = 400, description = "disclosure_required or empty_text"),
         (status = 403), (status = 422)))]
 pub async fn put_texts(
     State(state): State<AppState>,
     auth: StaffAuth,
+    if_match: IfMatch,
     ApiJson(req): ApiJson<BotTexts>,
 ) -> ApiResult<Json<BotTexts>> {
-    Ok(Json(state.engine.content().put_texts(&auth.staff, req).await?))
+    Ok(Json(
+        state
+            .engine
+            .content()
+            .expecting(if_match.0)
+            .put_texts(&auth.staff, req)
+            .await?,
+    ))
 }
 
 /// Run a connector against the business's data with the given values, as the bot would.
@@ -231,17 +265,20 @@ pub async fn canned_replies(
 
 /// Replace the canned replies (titles unique, nothing empty).
 #[utoipa::path(put, path = "/api/v1/content/canned-replies", tag = "content", request_body = CannedReplyList,
+    params(("If-Match" = Option<String>, Header, description = "the content revision the edit was made on")),
     security(("staff_token" = [])),
     responses((status = 200, body = CannedReplyList), (status = 400), (status = 403), (status = 409), (status = 422)))]
 pub async fn put_canned_replies(
     State(state): State<AppState>,
     auth: StaffAuth,
+    if_match: IfMatch,
     ApiJson(req): ApiJson<CannedReplyList>,
 ) -> ApiResult<Json<CannedReplyList>> {
     Ok(Json(CannedReplyList {
         canned_replies: state
             .engine
             .content()
+            .expecting(if_match.0)
             .put_canned_replies(&auth.staff, &req.canned_replies)
             .await?,
     }))

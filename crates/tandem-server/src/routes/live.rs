@@ -100,7 +100,7 @@ pub async fn staff(
     let after = after(&query)?;
     // Subscribe before answering 101, so no event between the upgrade and the pump is lost.
     let events = state.engine.bus().subscribe();
-    let audience = Audience::Staff(auth.staff.user.id, auth.token);
+    let audience = Audience::Staff(auth.staff.user().id, auth.token);
     Ok(ws
         .0
         .on_upgrade(move |socket| pump(socket, state, events, audience, after)))

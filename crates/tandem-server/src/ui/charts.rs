@@ -7,6 +7,23 @@ use std::fmt::Write as _;
 use tandem_core::decision::HandoffReason;
 use tandem_engine::insights::{DailyHandoffs, Queues};
 
+/// A count of rows, bars or columns as pixels arithmetic uses (charts never come near 2^32).
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// `part / whole` of `length` pixels, rounded to the nearest pixel (integer arithmetic, no float
+/// casts); 0 when `whole` is not positive, never more than `length`.
+fn scaled(part: i64, whole: i64, length: u32) -> u32 {
+    if whole <= 0 {
+        return 0;
+    }
+    let part = i128::from(part.clamp(0, whole));
+    let whole = i128::from(whole);
+    let px = (2 * part * i128::from(length) + whole) / (2 * whole);
+    u32::try_from(px).unwrap_or(length).min(length)
+}
+
 /// Escapes text for XML content and attribute values.
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -89,7 +106,7 @@ pub fn queues_chart(queues: &Queues) -> String {
     let (width, label_w, bar_h, gap) = (640u32, 180u32, 22u32, 8u32);
     let bar_max = width - label_w - 70;
     let rows = statuses.len() + teams.len().max(1);
-    let height = 40 + 2 * 30 + (rows as u32) * (bar_h + gap) + 10;
+    let height = 40 + 2 * 30 + to_u32(rows) * (bar_h + gap) + 10;
     let desc = {
         let parts: Vec<String> = statuses
             .iter()
@@ -119,7 +136,7 @@ pub fn queues_chart(queues: &Queues) -> String {
         }
         for (label, n) in rows {
             let w = if *n > 0 {
-                ((*n as f64 / max as f64) * f64::from(bar_max)).round().max(2.0) as u32
+                scaled(*n, max, bar_max).max(2)
             } else {
                 0
             };
@@ -154,10 +171,10 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
     let totals: Vec<i64> = daily.iter().map(|d| d.handoffs.values().sum()).collect();
     let max = totals.iter().copied().max().unwrap_or(0).max(1);
     let (width, left, top, plot_h) = (720u32, 48u32, 24u32, 220u32);
-    let legend_rows = reasons.len().div_ceil(3).max(1) as u32;
+    let legend_rows = to_u32(reasons.len().div_ceil(3).max(1));
     let height = top + plot_h + 40 + legend_rows * 22 + 10;
     let plot_w = width - left - 16;
-    let n = daily.len().max(1) as u32;
+    let n = to_u32(daily.len().max(1));
     let slot = plot_w / n;
     let bar_w = (slot * 7 / 10).max(2);
     let total: i64 = totals.iter().sum();
@@ -195,7 +212,7 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
         if i == 1 && (max / 2 == 0 || max / 2 == max) {
             continue;
         }
-        let y = top + plot_h - (*value as f64 / max as f64 * f64::from(plot_h)).round() as u32;
+        let y = top + plot_h - scaled(*value, max, plot_h);
         let _ = write!(
             out,
             "<line x1=\"{left}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{GRID}\"/>\
@@ -207,7 +224,7 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
     }
     let label_every = (daily.len() / 8).max(1);
     for (i, day) in daily.iter().enumerate() {
-        let x = left + slot * i as u32 + (slot - bar_w) / 2;
+        let x = left + slot * to_u32(i) + (slot - bar_w) / 2;
         let mut y = top + plot_h;
         let _ = write!(
             out,
@@ -231,7 +248,7 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
             if count <= 0 {
                 continue;
             }
-            let h = ((count as f64 / max as f64) * f64::from(plot_h)).round().max(1.0) as u32;
+            let h = scaled(count, max, plot_h).max(1);
             y = y.saturating_sub(h);
             let _ = write!(
                 out,
@@ -261,8 +278,8 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
         );
     }
     for (i, reason) in reasons.iter().enumerate() {
-        let col = (i % 3) as u32;
-        let row = (i / 3) as u32;
+        let col = to_u32(i % 3);
+        let row = to_u32(i / 3);
         let x = left + col * 220;
         let y = legend_top + row * 22;
         let _ = write!(
@@ -413,6 +430,17 @@ mod tests {
         assert!(bad.is_err());
         let raw = std::panic::catch_unwind(|| assert_well_formed("<svg><text>a & b</text></svg>"));
         assert!(raw.is_err());
+    }
+
+    #[test]
+    fn scaling_rounds_to_the_nearest_pixel_within_the_length() {
+        assert_eq!(scaled(1, 2, 100), 50);
+        assert_eq!(scaled(1, 3, 100), 33);
+        assert_eq!(scaled(2, 3, 100), 67);
+        assert_eq!(scaled(5, 5, 80), 80);
+        assert_eq!(scaled(7, 5, 80), 80, "never beyond the length");
+        assert_eq!(scaled(3, 0, 80), 0);
+        assert_eq!(scaled(-1, 5, 80), 0);
     }
 
     #[test]

@@ -843,3 +843,51 @@ async fn concurrent_edits_never_lose_one_another() {
     // A new article without a url gets the help centre's address.
     assert_eq!(parking["url"], "https://acme-outfitters.example/help/parking");
 }
+
+#[tokio::test]
+async fn an_edit_made_on_an_older_revision_is_refused_with_409() {
+    let app = spawn_demo_app().await;
+    let read = app
+        .get("/api/v1/content")
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    let etag = read.headers()["etag"].to_str().unwrap().to_owned();
+    let first = body(read, StatusCode::OK).await;
+    assert_eq!(etag, format!("\"{}\"", first["revision"].as_str().unwrap()));
+    let put = |title: &str, if_match: &str| {
+        app.put("/api/v1/content/articles/opening-hours")
+            .bearer_auth(&app.admin_token)
+            .header("If-Match", if_match)
+            .json(&json!({ "title": title, "body": "We answer every day from 8 to 20." }))
+            .send()
+    };
+
+    // An edit on the revision just read works and answers with the new revision.
+    let saved = put("Opening hours", &etag).await.unwrap();
+    let new_etag = saved.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(saved.status().is_success(), "{}", saved.status());
+    assert_ne!(new_etag, etag);
+    // Another edit still made on the first revision has not seen that change: refused.
+    error(
+        put("Hours (stale)", &etag).await.unwrap(),
+        StatusCode::CONFLICT,
+        "stale_content",
+    )
+    .await;
+    let now = content(&app).await;
+    let article = now["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == "opening-hours")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        article["title"], "Opening hours",
+        "the stale edit changed nothing"
+    );
+    // Without If-Match (or with `*`) there is no check, as before.
+    assert!(put("Opening times", "*").await.unwrap().status().is_success());
+}

@@ -1,6 +1,11 @@
 //! Integration tests of the HTTP server: a real server on a loopback port over a temporary SQLite
 //! file, driven over HTTP and WebSocket as clients would.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod admin;
 mod agent;

@@ -1,9 +1,9 @@
 //! Content packs and trained models.
 
 use async_trait::async_trait;
-use chrono::Utc;
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 use tandem_core::ids::UserId;
+use tandem_core::{Error, ErrorCode};
 
 use super::{Dialect, SqlStore};
 use crate::codec::{db_error, micros, time};
@@ -23,10 +23,32 @@ where
     for<'q> Vec<u8>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     usize: ColumnIndex<DB::Row>,
 {
-    async fn save_pack(&self, name: &str, version: &str, content: &str) -> Result<StoredPack> {
-        let now = Utc::now();
+    async fn save_pack(
+        &self,
+        name: &str,
+        version: &str,
+        content: &str,
+        expected_active: Option<&str>,
+    ) -> Result<StoredPack> {
+        let now = self.now();
         let pack_id = uuid::Uuid::now_v7().to_string();
         let mut tx = self.writer().begin().await.map_err(db_error)?;
+        if let Some(expected) = expected_active {
+            let active: Option<(String,)> = sqlx::query_as(&format!(
+                "SELECT id FROM content_packs WHERE active = $1{}",
+                DB::FOR_UPDATE
+            ))
+            .bind(true)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if active.as_ref().map(|(id,)| id.as_str()) != Some(expected) {
+                return Err(Error::conflict(
+                    ErrorCode::StaleContent,
+                    "the content changed since it was read; reload it and make the change again",
+                ));
+            }
+        }
         sqlx::query("UPDATE content_packs SET active = $1")
             .bind(false)
             .execute(&mut *tx)
@@ -84,7 +106,7 @@ where
         training_set_hash: &str,
         promoted_by: Option<UserId>,
     ) -> Result<StoredModel> {
-        let now = Utc::now();
+        let now = self.now();
         let model_id = uuid::Uuid::now_v7().to_string();
         let mut tx = self.writer().begin().await.map_err(db_error)?;
         sqlx::query("UPDATE models SET active = $1 WHERE pack_id = $2")

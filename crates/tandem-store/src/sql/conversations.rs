@@ -388,7 +388,7 @@ where
     for<'r> &'r str: ColumnIndex<DB::Row>,
 {
     async fn create_conversation(&self, new: NewConversation) -> Result<(Conversation, Vec<Event>)> {
-        let now = Utc::now();
+        let now = self.now();
         let conversation_id = ConversationId::new();
         let mut tx = self.writer().begin().await.map_err(db_error)?;
         // The first conversation creates the customer; later ones find it by e-mail.
@@ -497,14 +497,14 @@ where
         actor: Actor,
     ) -> Result<(Conversation, Vec<Event>)> {
         let mut tx = self.writer().begin().await.map_err(db_error)?;
-        let events = Self::update_conversation_tx(&mut tx, conversation, change, &actor, Utc::now()).await?;
+        let events = Self::update_conversation_tx(&mut tx, conversation, change, &actor, self.now()).await?;
         tx.commit().await.map_err(db_error)?;
         Ok((self.read_conversation(conversation).await?, events))
     }
 
     async fn append_message(&self, message: NewMessage) -> Result<(Message, Event)> {
         let mut tx = self.writer().begin().await.map_err(db_error)?;
-        let stored = Self::append_message_tx(&mut tx, message, Utc::now()).await?;
+        let stored = Self::append_message_tx(&mut tx, message, self.now()).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(stored)
     }

@@ -1,7 +1,6 @@
 //! The bot's decisions, each written with its reply and the change to the conversation.
 
 use async_trait::async_trait;
-use chrono::Utc;
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 use tandem_core::decision::Decision;
 use tandem_core::event::{Actor, EventKind};
@@ -32,7 +31,7 @@ where
     for<'r> &'r str: ColumnIndex<DB::Row>,
 {
     async fn record_bot_turn(&self, turn: BotTurn) -> Result<Option<BotTurnOutcome>> {
-        let now = Utc::now();
+        let now = self.now();
         let conversation = turn.conversation_id;
         let d = turn.decision;
         let detail = DecisionDetail {

@@ -79,7 +79,7 @@ where
             event.kind,
             &event.actor,
             event.data,
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await.map_err(db_error)?;

@@ -20,6 +20,10 @@ mod staff;
 use futures::future::BoxFuture;
 use sqlx::{Database, Pool};
 
+use std::sync::Arc;
+
+use tandem_core::clock::Clock;
+
 use crate::{Backend, Result};
 
 /// What differs between the backends.
@@ -39,13 +43,24 @@ pub trait Dialect: Database {
     fn migrate(pool: &Pool<Self>) -> BoxFuture<'_, Result<()>>;
 }
 
-/// A store on one backend: a pool for writes and one for reads (the same pool on PostgreSQL).
+/// A store on one backend: a pool for writes and one for reads (the same pool on PostgreSQL), and
+/// the clock that stamps what it writes.
 pub struct SqlStore<DB: Database> {
     pub(crate) writer: Pool<DB>,
     pub(crate) reader: Pool<DB>,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl<DB: Database> SqlStore<DB> {
+    /// The same store on another clock (tests move time with a `ManualClock`).
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self { clock, ..self }
+    }
+
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     pub(crate) fn writer(&self) -> &Pool<DB> {
         &self.writer
     }
@@ -75,6 +90,10 @@ where
 {
     fn backend(&self) -> Backend {
         DB::BACKEND
+    }
+
+    fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
     }
 
     async fn migrate(&self) -> Result<()> {

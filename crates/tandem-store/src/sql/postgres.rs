@@ -62,6 +62,7 @@ impl SqlStore<Postgres> {
         Ok(Self {
             writer: pool.clone(),
             reader: pool,
+            clock: std::sync::Arc::new(tandem_core::clock::SystemClock),
         })
     }
 }

@@ -109,7 +109,7 @@ where
             Some(_) => return Ok(None),
         }
         let events =
-            Self::update_conversation_tx(&mut tx, conversation, assign_to(user), &actor, Utc::now()).await?;
+            Self::update_conversation_tx(&mut tx, conversation, assign_to(user), &actor, self.now()).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(Some((self.read_conversation(conversation).await?, events)))
     }
@@ -136,7 +136,7 @@ where
         let conversation: ConversationId = id(&key)?;
         let actor = Actor::User { id: user };
         let events =
-            Self::update_conversation_tx(&mut tx, conversation, assign_to(user), &actor, Utc::now()).await?;
+            Self::update_conversation_tx(&mut tx, conversation, assign_to(user), &actor, self.now()).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(Some((self.read_conversation(conversation).await?, events)))
     }

@@ -31,7 +31,7 @@ where
         )
         .bind(token_hash.to_owned())
         .bind(user.to_string())
-        .bind(micros(Utc::now()))
+        .bind(micros(self.now()))
         .bind(micros(expires_at))
         .execute(self.writer())
         .await

@@ -78,6 +78,10 @@ impl SqlStore<Sqlite> {
             .connect_with(options.read_only(false))
             .await
             .map_err(open_error)?;
-        Ok(Self { writer, reader })
+        Ok(Self {
+            writer,
+            reader,
+            clock: std::sync::Arc::new(tandem_core::clock::SystemClock),
+        })
     }
 }

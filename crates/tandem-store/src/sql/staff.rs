@@ -1,7 +1,6 @@
 //! Users and teams.
 
 use async_trait::async_trait;
-use chrono::Utc;
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 use tandem_core::ids::{TeamId, UserId};
 use tandem_core::model::{Team, User};
@@ -68,7 +67,7 @@ where
         .bind(user.role.as_str().to_owned())
         .bind(true)
         .bind(user.password_hash)
-        .bind(micros(Utc::now()))
+        .bind(micros(self.now()))
         .execute(self.writer())
         .await
         .map_err(|e| {
@@ -216,7 +215,7 @@ where
         .bind(TeamId::new().to_string())
         .bind(team.name)
         .bind(to_json(&team.skills)?)
-        .bind(micros(Utc::now()))
+        .bind(micros(self.now()))
         .fetch_one(self.writer())
         .await
         .map_err(|e| unique_error(e, ErrorCode::TeamExists, "a team with this name already exists"))?;

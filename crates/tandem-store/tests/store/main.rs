@@ -1,7 +1,12 @@
 //! The storage contract: every backend must pass the same cases. SQLite always runs; PostgreSQL
 //! runs when `TANDEM_TEST_POSTGRES_URL` is set (each test in its own fresh database), and a missing
 //! server is a failure when `TANDEM_REQUIRE_SERVICES=1`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod backends;
 mod contract;
