@@ -3,6 +3,7 @@
 
 use crate::ids::{ConversationId, MessageId};
 use crate::string_enum::string_enum;
+use crate::triage::SignalScores;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -50,8 +51,7 @@ pub struct Decision {
     pub confidence: f32,
     pub top_intents: Vec<IntentScore>,
     /// Signal scores with their evidence.
-    #[schema(value_type = Object)]
-    pub signals: serde_json::Value,
+    pub signals: SignalScores,
     /// The rules that fired, in words.
     pub reasons: Vec<String>,
     pub handoff_reason: Option<HandoffReason>,

@@ -12,6 +12,7 @@ pub mod model;
 pub mod permission;
 pub mod secret;
 mod string_enum;
+pub mod triage;
 pub mod validate;
 
 pub use error::{Error, ErrorCode, Result};

@@ -75,8 +75,7 @@ pub struct Conversation {
     /// For the agent who takes over: what the customer wants, mood, what the bot tried, facts.
     pub summary: Option<String>,
     /// The latest triage of a customer message (intent, confidence, signals, entities).
-    #[schema(value_type = Option<Object>)]
-    pub triage: Option<serde_json::Value>,
+    pub triage: Option<crate::triage::TriageRecord>,
     /// Service-level targets, set when the case goes to people.
     pub sla: Option<Sla>,
     pub message_count: i64,

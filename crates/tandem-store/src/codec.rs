@@ -286,7 +286,7 @@ pub(crate) struct DecisionRow {
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct DecisionDetail {
     pub top_intents: Vec<IntentScore>,
-    pub signals: serde_json::Value,
+    pub signals: tandem_core::triage::SignalScores,
     pub reasons: Vec<String>,
     pub entities: serde_json::Value,
 }

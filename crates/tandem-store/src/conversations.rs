@@ -46,7 +46,7 @@ pub struct ConversationChange {
     /// Replaces the summary for agents.
     pub summary: Option<String>,
     /// Replaces the latest triage.
-    pub triage: Option<serde_json::Value>,
+    pub triage: Option<tandem_core::triage::TriageRecord>,
     /// Sets the service-level targets (first response, resolution).
     pub sla_due: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
 }

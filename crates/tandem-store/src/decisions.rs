@@ -17,7 +17,7 @@ pub struct NewDecision {
     pub intent: Option<String>,
     pub confidence: f32,
     pub top_intents: Vec<IntentScore>,
-    pub signals: serde_json::Value,
+    pub signals: tandem_core::triage::SignalScores,
     pub reasons: Vec<String>,
     pub handoff_reason: Option<HandoffReason>,
     pub slot: Option<String>,

@@ -9,7 +9,7 @@ use tandem_core::model::{Author, Conversation};
 use tandem_store::{BotTurn, ConversationChange, NewDecision, NewMessage};
 
 use super::act::Action;
-use super::{Pipeline, Turn};
+use super::{triage, Pipeline, Turn};
 use crate::runtime::BotRuntime;
 use crate::Result;
 
@@ -23,7 +23,7 @@ impl Pipeline<'_> {
             Some(reason) => (self.handoff(turn, &action, reason).await?, texts.handoff.clone()),
             None => (ConversationChange::default(), action.text.clone()),
         };
-        change.triage = Some(serde_json::to_value(triage).unwrap_or_default());
+        change.triage = Some(triage.record());
         if turn.first_bot_message() {
             text = format!("{}\n\n{}", texts.disclosure, text);
         }
@@ -37,7 +37,7 @@ impl Pipeline<'_> {
             intent: action.intent.clone(),
             confidence: triage.confidence,
             top_intents: triage.top_intents.clone(),
-            signals: serde_json::to_value(&triage.signals).unwrap_or_default(),
+            signals: triage::signal_scores(&triage.signals),
             reasons: action.reasons.clone(),
             handoff_reason: action.handoff,
             slot: action.slot.clone(),

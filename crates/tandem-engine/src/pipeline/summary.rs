@@ -75,15 +75,7 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
         lines.push(format!("Last message: \"{}\"", clip(&last.text, 240)));
     }
     let now = t.signals.frustration.score;
-    let first = input
-        .history
-        .iter()
-        .find_map(|d| {
-            d.signals
-                .pointer("/frustration/score")
-                .and_then(serde_json::Value::as_f64)
-        })
-        .map(tandem_nlu::num::f64_to_f32);
+    let first = input.history.first().map(|d| d.signals.frustration.score);
     let trend = match first {
         Some(f) if now > f + 0.15 => format!(", rising from {f:.2}"),
         Some(f) if now + 0.15 < f => format!(", easing from {f:.2}"),

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use tandem_core::decision::IntentScore;
+use tandem_core::triage::{EntityRecord, Evidence, EvidenceSource, SignalScore, SignalScores, TriageRecord};
 use tandem_nlu::entities::Entity;
 use tandem_nlu::intent::IntentModel;
 use tandem_nlu::signals::{Context, Signals, Source};
@@ -96,6 +97,58 @@ fn topic_text(text: &str, signals: &Signals) -> Option<String> {
     }
     out.push_str(text.get(at..).unwrap_or_default());
     Some(out)
+}
+
+impl Triage {
+    /// The triage as Tandem records it (with the decision, and as the conversation's latest).
+    pub fn record(&self) -> TriageRecord {
+        TriageRecord {
+            intent: self.intent.clone(),
+            confidence: self.confidence,
+            out_of_scope: self.out_of_scope,
+            top_intents: self.top_intents.clone(),
+            signals: signal_scores(&self.signals),
+            entities: self
+                .entities
+                .iter()
+                .map(|e| EntityRecord {
+                    kind: e.kind.as_str().to_owned(),
+                    value: e.value.clone(),
+                    start: e.start,
+                    end: e.end,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The signals of a message as Tandem records them.
+pub fn signal_scores(signals: &Signals) -> SignalScores {
+    let score = |signal: &tandem_nlu::signals::Signal| SignalScore {
+        score: signal.score,
+        evidence: signal
+            .evidence
+            .iter()
+            .map(|e| Evidence {
+                cue: e.cue.to_string(),
+                source: match e.source {
+                    Source::Message => EvidenceSource::Message,
+                    Source::BotTurn(i) => EvidenceSource::BotTurn(i),
+                    Source::EarlierMessage(i) => EvidenceSource::EarlierMessage(i),
+                },
+                start: e.start,
+                end: e.end,
+                text: e.text.clone(),
+                weight: e.weight,
+            })
+            .collect(),
+    };
+    SignalScores {
+        frustration: score(&signals.frustration),
+        human_request: score(&signals.human_request),
+        urgency: score(&signals.urgency),
+        abuse: score(&signals.abuse),
+    }
 }
 
 #[cfg(test)]

@@ -52,16 +52,14 @@ fn assert_record_is_complete(d: &Decision) {
         "{:?}",
         d.top_intents
     );
-    for signal in ["frustration", "human_request", "urgency", "abuse"] {
-        let score = d
-            .signals
-            .pointer(&format!("/{signal}/score"))
-            .and_then(serde_json::Value::as_f64);
-        assert!(
-            score.is_some_and(|s| (0.0..=1.0).contains(&s)),
-            "signal {signal}: {}",
-            d.signals
-        );
+    let s = &d.signals;
+    for (signal, score) in [
+        ("frustration", &s.frustration),
+        ("human_request", &s.human_request),
+        ("urgency", &s.urgency),
+        ("abuse", &s.abuse),
+    ] {
+        assert!((0.0..=1.0).contains(&score.score), "signal {signal}: {score:?}");
     }
     assert!(
         !d.reasons.is_empty() && d.reasons.iter().all(|r| !r.trim().is_empty()),

@@ -59,7 +59,7 @@ fn earlier(kind: DecisionKind, intent: Option<&str>, slot: Option<&str>) -> Deci
         intent: intent.map(str::to_owned),
         confidence: 0.9,
         top_intents: Vec::new(),
-        signals: serde_json::json!({}),
+        signals: Default::default(),
         reasons: vec!["earlier".into()],
         handoff_reason: None,
         slot: slot.map(str::to_owned),

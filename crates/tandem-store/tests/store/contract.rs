@@ -833,7 +833,7 @@ pub fn decision(
         intent: Some("some_intent".to_owned()),
         confidence: 0.9,
         top_intents: Vec::new(),
-        signals: serde_json::json!({}),
+        signals: Default::default(),
         reasons: Vec::new(),
         handoff_reason: None,
         slot: None,
