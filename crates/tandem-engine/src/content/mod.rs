@@ -19,11 +19,11 @@ use tandem_core::{Error, ErrorCode};
 
 use crate::auth::Staff;
 use crate::pack::model::{Article, BotTexts, CannedReply, IntentDef};
+pub use crate::pack::rules::discloses_bot;
 use crate::pack::Pack;
 use crate::{Engine, Result};
 pub use connector_test::ConnectorTest;
 pub use inputs::{ArticleInput, IntentChange, NewIntent, Saved};
-pub use validate::discloses_bot;
 use validate::*;
 pub use views::{ConnectorView, ContentView, IntentView, TemplateView};
 
@@ -169,12 +169,12 @@ impl Content<'_> {
                 .iter()
                 .map(|e| tandem_nlu::text::normalize(e))
                 .collect();
-            if distinct.len() < crate::pack::load::MIN_EXAMPLES {
+            if distinct.len() < crate::pack::MIN_EXAMPLES {
                 return Err(Error::conflict(
                     ErrorCode::TooFewExamples,
                     format!(
                         "an intent needs at least {} distinct examples; add another before removing this one",
-                        crate::pack::load::MIN_EXAMPLES
+                        crate::pack::MIN_EXAMPLES
                     ),
                 ));
             }
@@ -477,12 +477,7 @@ impl Content<'_> {
                 "the not-found text",
             )?,
         };
-        if !discloses_bot(&texts.disclosure) {
-            return Err(Error::invalid(
-                ErrorCode::DisclosureRequired,
-                "the disclosure must tell customers they are talking to a bot (say \"bot\", \"virtual assistant\", \"automated\" or \"AI\")",
-            ));
-        }
+        check_disclosure(&texts.disclosure)?;
         self.edit_pack(staff, Permission::ManageBotTexts, |pack| {
             pack.manifest.texts = texts.clone();
             Ok(texts)

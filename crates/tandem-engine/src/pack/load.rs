@@ -1,14 +1,13 @@
 //! Reading a pack directory and checking it. Every problem is reported (not only the first), each
 //! naming its file and, where it can, its line.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tandem_nlu::entities::EntityKind;
 
-use super::model::{Article, ConnectorDef, ConnectorSpec, IntentDef, IntentKind, PackManifest};
+use super::model::{Article, ConnectorDef, IntentDef, PackManifest};
 
 /// A whole pack in memory.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -56,18 +55,6 @@ impl fmt::Display for PackErrors {
 }
 
 /// Distinct examples an intent needs at least.
-pub const MIN_EXAMPLES: usize = 10;
-pub const HANDOFF_REASONS: &[&str] = &[
-    "customer_request",
-    "low_confidence",
-    "out_of_scope",
-    "sensitive_topic",
-    "frustration",
-    "repeated_failure",
-    "action_failed",
-    "policy",
-];
-
 struct Loader {
     root: PathBuf,
     problems: Vec<PackProblem>,
@@ -199,7 +186,8 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
                 .map(|(rel, c)| (format!("connector:{}", c.name), rel.clone())),
         )
         .collect();
-    l.problems.extend(validate_with_files(&pack, &files));
+    l.problems
+        .extend(super::validate::validate_with_files(&pack, &files));
     if l.problems.is_empty() {
         Ok(pack)
     } else {
@@ -280,270 +268,6 @@ pub fn parse_article(slug: &str, text: &str) -> Result<Article, (usize, String)>
         url,
         body,
     })
-}
-
-/// Checks the cross-references and values of a pack (for packs that did not come from files, the
-/// problems name `intent:NAME` and the like).
-pub fn validate(pack: &Pack) -> Vec<PackProblem> {
-    validate_with_files(pack, &BTreeMap::new())
-}
-
-fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<PackProblem> {
-    let mut problems = Vec::new();
-    let mut report = |key: String, message: String| {
-        let file = files.get(&key).cloned().unwrap_or(key);
-        problems.push(PackProblem {
-            file,
-            line: None,
-            message,
-        });
-    };
-    let m = &pack.manifest;
-    let unit = |v: f32| (0.0..=1.0).contains(&v);
-    let p = &m.policy;
-    for (name, v) in [
-        ("min_confidence", p.min_confidence),
-        ("frustration_handoff", p.frustration_handoff),
-        ("person_request_handoff", p.person_request_handoff),
-        ("abuse_handoff", p.abuse_handoff),
-    ] {
-        if !unit(v) {
-            report(
-                "pack.toml".into(),
-                format!("policy.{name} must be between 0 and 1"),
-            );
-        }
-    }
-    for (name, db) in &m.databases {
-        match (&db.url, &db.seed) {
-            (None, None) => report(
-                "pack.toml".into(),
-                format!("databases.{name} needs a `url` or a `seed`"),
-            ),
-            (None, Some(seed)) if !pack.seeds.contains_key(seed) => report(
-                "pack.toml".into(),
-                format!("databases.{name}.seed names business/{seed}, which does not exist"),
-            ),
-            _ => {}
-        }
-    }
-    let teams: BTreeSet<&str> = m.routing.teams.iter().map(|t| t.name.as_str()).collect();
-    if let Some(team) = &m.routing.default_team {
-        if !teams.contains(team.as_str()) {
-            report(
-                "pack.toml".into(),
-                format!("routing.default_team `{team}` is not one of routing.teams"),
-            );
-        }
-    }
-    for priority in m.routing.sla.keys() {
-        if tandem_core::model::Priority::parse(priority).is_err() {
-            report(
-                "pack.toml".into(),
-                format!("routing.sla has unknown priority `{priority}`"),
-            );
-        }
-    }
-
-    let mut titles = BTreeSet::new();
-    for (i, reply) in m.canned_replies.iter().enumerate() {
-        let title = reply.title.trim();
-        if title.is_empty() {
-            report("pack.toml".into(), format!("canned_replies[{i}] needs a `title`"));
-        } else if !titles.insert(title.to_lowercase()) {
-            report(
-                "pack.toml".into(),
-                format!("two canned replies have the title `{title}`"),
-            );
-        }
-        if reply.text.trim().is_empty() {
-            report(
-                "pack.toml".into(),
-                format!("canned_replies[{i}] (`{title}`) needs a `text`"),
-            );
-        }
-    }
-
-    let connectors: BTreeMap<&str, &ConnectorDef> =
-        pack.connectors.iter().map(|c| (c.name.as_str(), c)).collect();
-    if connectors.len() != pack.connectors.len() {
-        report("connectors".into(), "two connectors have the same name".into());
-    }
-    let mut env = minijinja::Environment::new();
-    for (name, source) in &pack.templates {
-        if let Err(e) = env.add_template_owned(name.clone(), source.clone()) {
-            let line = e.line();
-            problems_push_template(&mut report, name, line, &e.to_string());
-        }
-    }
-    let mut seen = BTreeSet::new();
-    let mut used_connector_params: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for intent in &pack.intents {
-        let key = format!("intent:{}", intent.name);
-        let name_ok = !intent.name.is_empty()
-            && intent
-                .name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        if !name_ok {
-            report(
-                key.clone(),
-                "the intent name must be lower-case letters, digits and `_`".into(),
-            );
-        }
-        if !seen.insert(intent.name.as_str()) {
-            report(
-                key.clone(),
-                format!("the intent `{}` is defined twice", intent.name),
-            );
-        }
-        let distinct: BTreeSet<String> = intent
-            .examples
-            .iter()
-            .map(|e| tandem_nlu::text::normalize(e))
-            .collect();
-        if distinct.len() < MIN_EXAMPLES {
-            report(
-                key.clone(),
-                format!(
-                    "needs at least {MIN_EXAMPLES} distinct examples, has {}",
-                    distinct.len()
-                ),
-            );
-        }
-        if intent.threshold.is_some_and(|t| !unit(t)) {
-            report(key.clone(), "threshold must be between 0 and 1".into());
-        }
-        if let Some(p) = &intent.priority {
-            if tandem_core::model::Priority::parse(p).is_err() {
-                report(
-                    key.clone(),
-                    format!("priority `{p}` is not low, normal, high or urgent"),
-                );
-            }
-        }
-        if let Some(team) = &intent.team {
-            if !teams.contains(team.as_str()) {
-                report(
-                    key.clone(),
-                    format!("team `{team}` is not one of pack.toml's routing.teams"),
-                );
-            }
-        }
-        for slot in &intent.slots {
-            if EntityKind::parse(&slot.entity).is_none() {
-                report(
-                    key.clone(),
-                    format!(
-                        "slot `{}` has unknown entity `{}` (order_number, invoice_number, email, amount, date)",
-                        slot.name, slot.entity
-                    ),
-                );
-            }
-        }
-        let needs_template = matches!(intent.kind, IntentKind::Automated | IntentKind::Acknowledge);
-        match (&intent.template, needs_template) {
-            (None, true) => report(key.clone(), "needs a `template`".into()),
-            (Some(t), _) if !pack.templates.contains_key(t) => report(
-                key.clone(),
-                format!("template `{t}` does not exist in templates/"),
-            ),
-            _ => {}
-        }
-        match (intent.kind, &intent.connector) {
-            (IntentKind::Automated, None) => {
-                report(key.clone(), "an automated intent needs a `connector`".into())
-            }
-            (_, Some(c)) => match connectors.get(c.as_str()) {
-                None => report(
-                    key.clone(),
-                    format!("connector `{c}` does not exist in connectors/"),
-                ),
-                Some(def) => {
-                    let slots = used_connector_params.entry(def.name.as_str()).or_default();
-                    slots.extend(intent.slots.iter().map(|s| s.name.as_str()));
-                }
-            },
-            _ => {}
-        }
-        if let Some(reason) = &intent.handoff_reason {
-            if !HANDOFF_REASONS.contains(&reason.as_str()) {
-                report(
-                    key.clone(),
-                    format!(
-                        "handoff_reason `{reason}` is not one of {}",
-                        HANDOFF_REASONS.join(", ")
-                    ),
-                );
-            }
-        }
-        if intent.kind == IntentKind::Faq && !intent.article_tags.is_empty() {
-            let known = pack
-                .articles
-                .iter()
-                .any(|a| a.tags.iter().any(|t| intent.article_tags.contains(t)));
-            if !known {
-                report(key.clone(), "no article has any of its article_tags".into());
-            }
-        }
-    }
-    for c in &pack.connectors {
-        let key = format!("connector:{}", c.name);
-        match &c.spec {
-            ConnectorSpec::Sql {
-                database,
-                params,
-                query,
-            } => {
-                if !m.databases.contains_key(database) {
-                    report(
-                        key.clone(),
-                        format!("database `{database}` is not defined in pack.toml [databases]"),
-                    );
-                }
-                let first_word = query.split_whitespace().next().unwrap_or("").to_lowercase();
-                if first_word != "select" && first_word != "with" {
-                    report(
-                        key.clone(),
-                        "a sql connector runs a SELECT (or WITH ... SELECT) query".into(),
-                    );
-                }
-                let slots = used_connector_params.get(c.name.as_str());
-                for param in params {
-                    let known =
-                        param.starts_with("customer.") || slots.is_some_and(|s| s.contains(param.as_str()));
-                    if !known {
-                        report(
-                            key.clone(),
-                            format!("param `{param}` is neither customer.email/customer.name nor a slot of an intent using it"),
-                        );
-                    }
-                }
-            }
-            ConnectorSpec::Http { method, url, .. } => {
-                if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.to_uppercase().as_str()) {
-                    report(key.clone(), format!("method `{method}` is not an HTTP method"));
-                }
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    report(key.clone(), "url must start with http:// or https://".into());
-                }
-            }
-        }
-    }
-    problems
-}
-
-fn problems_push_template(
-    report: &mut impl FnMut(String, String),
-    name: &str,
-    line: Option<usize>,
-    message: &str,
-) {
-    let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
-    report(
-        format!("templates/{name}.j2"),
-        format!("the template does not compile{at}: {message}"),
-    );
 }
 
 /// Writes the pack as a directory (the inverse of [`load_dir`]).
@@ -629,23 +353,38 @@ text = "Hi there"
             connectors: Vec::new(),
             seeds: BTreeMap::new(),
         };
-        assert_eq!(validate(&pack), Vec::new());
+        let problems = |pack: &Pack| -> Vec<String> {
+            crate::pack::validate(pack)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(problems(&pack), Vec::<String>::new());
+        // The same rules as the content editor's (pack::rules), with the same words.
         pack.manifest.canned_replies.push(CannedReply {
             title: "hello ".into(),
             text: "again".into(),
         });
+        let found = problems(&pack);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("two canned replies have the title \"hello\""),
+            "{found:?}"
+        );
+        pack.manifest.canned_replies.pop();
         pack.manifest.canned_replies.push(CannedReply {
             title: " ".into(),
             text: " ".into(),
         });
-        let problems: Vec<String> = validate(&pack).iter().map(ToString::to_string).collect();
-        assert_eq!(problems.len(), 3, "{problems:?}");
+        let found = problems(&pack);
+        assert!(found[0].contains("title must not be empty"), "{found:?}");
+        pack.manifest.canned_replies.pop();
+        pack.manifest.texts.disclosure = "Hello!".into();
+        let found = problems(&pack);
         assert!(
-            problems[0].contains("two canned replies have the title `hello`"),
-            "{problems:?}"
+            found[0].contains("talking to a bot"),
+            "an imported pack must disclose the bot too: {found:?}"
         );
-        assert!(problems[1].contains("needs a `title`"), "{problems:?}");
-        assert!(problems[2].contains("needs a `text`"), "{problems:?}");
         // Without any, nothing is written and nothing is needed.
         let none: crate::pack::model::PackManifest =
             toml::from_str(text.split("[[canned").next().unwrap()).unwrap();

@@ -2,5 +2,8 @@
 
 pub mod load;
 pub mod model;
+pub mod rules;
+mod validate;
 
-pub use load::{load_dir, validate, write_dir, Pack, PackErrors, PackProblem};
+pub use load::{load_dir, write_dir, Pack, PackErrors, PackProblem};
+pub use validate::{validate, MIN_EXAMPLES};

@@ -1,0 +1,261 @@
+//! The rules a content pack must meet, checked whole (on import, and for every edit, which
+//! installs the edited pack): values in range, cross-references between intents, teams,
+//! templates, connectors and articles. The rules that single values follow are in [`super::rules`],
+//! shared with the content editor, so an imported pack and an edited one meet the same ones.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use tandem_core::decision::HandoffReason;
+use tandem_nlu::entities::EntityKind;
+
+use super::load::{Pack, PackProblem};
+use super::model::{ConnectorDef, ConnectorSpec, IntentKind};
+use super::rules;
+
+/// The fewest distinct examples an intent may have.
+pub const MIN_EXAMPLES: usize = 10;
+
+/// Checks the cross-references and values of a pack (for packs that did not come from files, the
+/// problems name `intent:NAME` and the like).
+pub fn validate(pack: &Pack) -> Vec<PackProblem> {
+    validate_with_files(pack, &BTreeMap::new())
+}
+
+pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>) -> Vec<PackProblem> {
+    let mut problems = Vec::new();
+    let mut report = |key: String, message: String| {
+        let file = files.get(&key).cloned().unwrap_or(key);
+        problems.push(PackProblem {
+            file,
+            line: None,
+            message,
+        });
+    };
+    let m = &pack.manifest;
+    let p = &m.policy;
+    for (name, v) in [
+        ("min_confidence", p.min_confidence),
+        ("frustration_handoff", p.frustration_handoff),
+        ("person_request_handoff", p.person_request_handoff),
+        ("abuse_handoff", p.abuse_handoff),
+    ] {
+        if rules::check_threshold(Some(v)).is_err() {
+            report(
+                "pack.toml".into(),
+                format!("policy.{name} must be between 0 and 1"),
+            );
+        }
+    }
+    for (name, db) in &m.databases {
+        match (&db.url, &db.seed) {
+            (None, None) => report(
+                "pack.toml".into(),
+                format!("databases.{name} needs a `url` or a `seed`"),
+            ),
+            (None, Some(seed)) if !pack.seeds.contains_key(seed) => report(
+                "pack.toml".into(),
+                format!("databases.{name}.seed names business/{seed}, which does not exist"),
+            ),
+            _ => {}
+        }
+    }
+    let teams: BTreeSet<&str> = m.routing.teams.iter().map(|t| t.name.as_str()).collect();
+    if let Some(team) = &m.routing.default_team {
+        if !teams.contains(team.as_str()) {
+            report(
+                "pack.toml".into(),
+                format!("routing.default_team `{team}` is not one of routing.teams"),
+            );
+        }
+    }
+    for priority in m.routing.sla.keys() {
+        if tandem_core::model::Priority::parse(priority).is_err() {
+            report(
+                "pack.toml".into(),
+                format!("routing.sla has unknown priority `{priority}`"),
+            );
+        }
+    }
+
+    if let Err(e) = rules::check_canned(&m.canned_replies) {
+        report("pack.toml".into(), e.to_string());
+    }
+    if let Err(e) = rules::check_disclosure(&m.texts.disclosure) {
+        report("pack.toml".into(), format!("texts.disclosure: {e}"));
+    }
+
+    let connectors: BTreeMap<&str, &ConnectorDef> =
+        pack.connectors.iter().map(|c| (c.name.as_str(), c)).collect();
+    if connectors.len() != pack.connectors.len() {
+        report("connectors".into(), "two connectors have the same name".into());
+    }
+    let mut env = minijinja::Environment::new();
+    for (name, source) in &pack.templates {
+        if let Err(e) = env.add_template_owned(name.clone(), source.clone()) {
+            let line = e.line();
+            problems_push_template(&mut report, name, line, &e.to_string());
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut used_connector_params: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for intent in &pack.intents {
+        let key = format!("intent:{}", intent.name);
+        if !rules::plain_name(&intent.name, &['_']) {
+            report(
+                key.clone(),
+                "the intent name must be lower-case letters, digits and `_`".into(),
+            );
+        }
+        if !seen.insert(intent.name.as_str()) {
+            report(
+                key.clone(),
+                format!("the intent `{}` is defined twice", intent.name),
+            );
+        }
+        let distinct: BTreeSet<String> = intent
+            .examples
+            .iter()
+            .map(|e| tandem_nlu::text::normalize(e))
+            .collect();
+        if distinct.len() < MIN_EXAMPLES {
+            report(
+                key.clone(),
+                format!(
+                    "needs at least {MIN_EXAMPLES} distinct examples, has {}",
+                    distinct.len()
+                ),
+            );
+        }
+        if let Err(e) = rules::check_threshold(intent.threshold) {
+            report(key.clone(), e.to_string());
+        }
+        for example in &intent.examples {
+            if let Err(e) = rules::check_example(example) {
+                report(key.clone(), e.to_string());
+            }
+        }
+        if let Some(p) = &intent.priority {
+            if tandem_core::model::Priority::parse(p).is_err() {
+                report(
+                    key.clone(),
+                    format!("priority `{p}` is not low, normal, high or urgent"),
+                );
+            }
+        }
+        if let Some(team) = &intent.team {
+            if !teams.contains(team.as_str()) {
+                report(
+                    key.clone(),
+                    format!("team `{team}` is not one of pack.toml's routing.teams"),
+                );
+            }
+        }
+        for slot in &intent.slots {
+            if EntityKind::parse(&slot.entity).is_none() {
+                report(
+                    key.clone(),
+                    format!(
+                        "slot `{}` has unknown entity `{}` (order_number, invoice_number, email, amount, date)",
+                        slot.name, slot.entity
+                    ),
+                );
+            }
+        }
+        let needs_template = matches!(intent.kind, IntentKind::Automated | IntentKind::Acknowledge);
+        match (&intent.template, needs_template) {
+            (None, true) => report(key.clone(), "needs a `template`".into()),
+            (Some(t), _) if !pack.templates.contains_key(t) => report(
+                key.clone(),
+                format!("template `{t}` does not exist in templates/"),
+            ),
+            _ => {}
+        }
+        match (intent.kind, &intent.connector) {
+            (IntentKind::Automated, None) => {
+                report(key.clone(), "an automated intent needs a `connector`".into())
+            }
+            (_, Some(c)) => match connectors.get(c.as_str()) {
+                None => report(
+                    key.clone(),
+                    format!("connector `{c}` does not exist in connectors/"),
+                ),
+                Some(def) => {
+                    let slots = used_connector_params.entry(def.name.as_str()).or_default();
+                    slots.extend(intent.slots.iter().map(|s| s.name.as_str()));
+                }
+            },
+            _ => {}
+        }
+        if let Some(reason) = &intent.handoff_reason {
+            if let Err(e) = HandoffReason::parse(reason) {
+                report(key.clone(), e.to_string());
+            }
+        }
+        if intent.kind == IntentKind::Faq && !intent.article_tags.is_empty() {
+            let known = pack
+                .articles
+                .iter()
+                .any(|a| a.tags.iter().any(|t| intent.article_tags.contains(t)));
+            if !known {
+                report(key.clone(), "no article has any of its article_tags".into());
+            }
+        }
+    }
+    for c in &pack.connectors {
+        let key = format!("connector:{}", c.name);
+        match &c.spec {
+            ConnectorSpec::Sql {
+                database,
+                params,
+                query,
+            } => {
+                if !m.databases.contains_key(database) {
+                    report(
+                        key.clone(),
+                        format!("database `{database}` is not defined in pack.toml [databases]"),
+                    );
+                }
+                let first_word = query.split_whitespace().next().unwrap_or("").to_lowercase();
+                if first_word != "select" && first_word != "with" {
+                    report(
+                        key.clone(),
+                        "a sql connector runs a SELECT (or WITH ... SELECT) query".into(),
+                    );
+                }
+                let slots = used_connector_params.get(c.name.as_str());
+                for param in params {
+                    let known =
+                        param.starts_with("customer.") || slots.is_some_and(|s| s.contains(param.as_str()));
+                    if !known {
+                        report(
+                            key.clone(),
+                            format!("param `{param}` is neither customer.email/customer.name nor a slot of an intent using it"),
+                        );
+                    }
+                }
+            }
+            ConnectorSpec::Http { method, url, .. } => {
+                if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.to_uppercase().as_str()) {
+                    report(key.clone(), format!("method `{method}` is not an HTTP method"));
+                }
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    report(key.clone(), "url must start with http:// or https://".into());
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn problems_push_template(
+    report: &mut impl FnMut(String, String),
+    name: &str,
+    line: Option<usize>,
+    message: &str,
+) {
+    let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+    report(
+        format!("templates/{name}.j2"),
+        format!("the template does not compile{at}: {message}"),
+    );
+}
