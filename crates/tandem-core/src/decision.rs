@@ -33,6 +33,48 @@ string_enum!(
     }
 );
 
+/// What the bot did about a message, as it is recorded: the kind of decision with what belongs to
+/// it, so a handoff always carries its reason and only a clarification names the value asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Ran the intent's action and replied with its result.
+    Resolve,
+    /// Answered from the knowledge base.
+    Answer,
+    /// Asked for a missing value (`slot`), or to rephrase.
+    Clarify { slot: Option<String> },
+    /// Gave the case to people.
+    Handoff { reason: HandoffReason },
+    /// Acknowledged (a greeting, thanks).
+    Acknowledge,
+}
+
+impl Verdict {
+    pub fn kind(&self) -> DecisionKind {
+        match self {
+            Self::Resolve => DecisionKind::Resolve,
+            Self::Answer => DecisionKind::Answer,
+            Self::Clarify { .. } => DecisionKind::Clarify,
+            Self::Handoff { .. } => DecisionKind::Handoff,
+            Self::Acknowledge => DecisionKind::Acknowledge,
+        }
+    }
+
+    pub fn handoff_reason(&self) -> Option<HandoffReason> {
+        match self {
+            Self::Handoff { reason } => Some(*reason),
+            _ => None,
+        }
+    }
+
+    pub fn slot(&self) -> Option<&str> {
+        match self {
+            Self::Clarify { slot } => slot.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 /// An intent and its probability.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct IntentScore {
@@ -61,4 +103,21 @@ pub struct Decision {
     #[schema(value_type = Object)]
     pub entities: serde_json::Value,
     pub created_at: DateTime<Utc>,
+}
+
+impl Decision {
+    /// What the bot did, as one value (a stored handoff without a reason reads as `policy`).
+    pub fn verdict(&self) -> Verdict {
+        match self.kind {
+            DecisionKind::Resolve => Verdict::Resolve,
+            DecisionKind::Answer => Verdict::Answer,
+            DecisionKind::Clarify => Verdict::Clarify {
+                slot: self.slot.clone(),
+            },
+            DecisionKind::Handoff => Verdict::Handoff {
+                reason: self.handoff_reason.unwrap_or(HandoffReason::Policy),
+            },
+            DecisionKind::Acknowledge => Verdict::Acknowledge,
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! transaction.
 
 use async_trait::async_trait;
-use tandem_core::decision::{Decision, DecisionKind, HandoffReason, IntentScore};
+use tandem_core::decision::{Decision, IntentScore, Verdict};
 use tandem_core::ids::ConversationId;
 use tandem_core::model::Conversation;
 
@@ -13,14 +13,13 @@ use crate::Result;
 #[derive(Clone, Debug)]
 pub struct NewDecision {
     pub message_id: tandem_core::ids::MessageId,
-    pub kind: DecisionKind,
+    /// What the bot did (kind, handoff reason, slot).
+    pub verdict: Verdict,
     pub intent: Option<String>,
     pub confidence: f32,
     pub top_intents: Vec<IntentScore>,
     pub signals: tandem_core::triage::SignalScores,
     pub reasons: Vec<String>,
-    pub handoff_reason: Option<HandoffReason>,
-    pub slot: Option<String>,
     pub entities: serde_json::Value,
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use tandem_core::decision::{DecisionKind, HandoffReason};
+use tandem_core::decision::{HandoffReason, Verdict};
 use tandem_core::model::Source;
 
 use super::policy::{self, Outcome, Plan};
@@ -32,7 +32,7 @@ impl Pipeline<'_> {
                     .and_then(|d| d.template.clone())
                     .unwrap_or_default();
                 match render(bot, &template, &context) {
-                    Ok(text) => Action::reply(DecisionKind::Acknowledge, Some(intent), text, reasons),
+                    Ok(text) => Action::reply(Verdict::Acknowledge, Some(intent), text, reasons),
                     Err(e) => {
                         reasons.push(e);
                         Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons)
@@ -52,7 +52,7 @@ impl Pipeline<'_> {
                             passage.title, passage.score
                         ));
                         let text = format!("{}\n\n(From our help centre: {})", passage.text, passage.title);
-                        let mut action = Action::reply(DecisionKind::Answer, Some(intent), text, reasons);
+                        let mut action = Action::reply(Verdict::Answer, Some(intent), text, reasons);
                         action.sources = vec![Source {
                             title: passage.title,
                             url: passage.url,
@@ -76,9 +76,7 @@ impl Pipeline<'_> {
                     })
                     .map(|s| s.prompt.clone())
                     .unwrap_or_else(|| texts.rephrase.clone());
-                let mut action = Action::reply(DecisionKind::Clarify, intent, prompt, reasons);
-                action.slot = slot;
-                action
+                Action::reply(Verdict::Clarify { slot }, intent, prompt, reasons)
             }
             Plan::Act { intent, slots } => {
                 let Some(def) = bot.intents.get(&intent) else {
@@ -113,16 +111,12 @@ impl Pipeline<'_> {
                         );
                         match out.plan {
                             Plan::Handoff { reason, intent } => Action::handoff(reason, intent, out.reasons),
-                            _ => {
-                                let mut action = Action::reply(
-                                    DecisionKind::Clarify,
-                                    Some(intent),
-                                    texts.not_found.clone(),
-                                    out.reasons,
-                                );
-                                action.slot = slot;
-                                action
-                            }
+                            _ => Action::reply(
+                                Verdict::Clarify { slot },
+                                Some(intent),
+                                texts.not_found.clone(),
+                                out.reasons,
+                            ),
                         }
                     }
                     Ok(output) => {
@@ -134,8 +128,7 @@ impl Pipeline<'_> {
                                     "connector `{connector}` returned {} record(s)",
                                     output.rows.len()
                                 ));
-                                let mut action =
-                                    Action::reply(DecisionKind::Resolve, Some(intent), text, reasons);
+                                let mut action = Action::reply(Verdict::Resolve, Some(intent), text, reasons);
                                 action.slots = slots;
                                 action
                             }
@@ -153,45 +146,39 @@ impl Pipeline<'_> {
 
 /// What the bot will say and record.
 pub(crate) struct Action {
-    pub(crate) kind: DecisionKind,
+    /// What it did, as recorded with the decision.
+    pub(crate) verdict: Verdict,
     pub(crate) intent: Option<String>,
     pub(crate) text: String,
     pub(crate) reasons: Vec<String>,
-    pub(crate) handoff: Option<HandoffReason>,
-    pub(crate) slot: Option<String>,
+    /// The values the action ran with.
     pub(crate) slots: BTreeMap<String, String>,
     pub(crate) sources: Vec<Source>,
 }
 
 impl Action {
     pub(crate) fn reply(
-        kind: DecisionKind,
+        verdict: Verdict,
         intent: Option<String>,
         text: String,
         reasons: Vec<String>,
     ) -> Self {
         Self {
-            kind,
+            verdict,
             intent,
             text,
             reasons,
-            handoff: None,
-            slot: None,
             slots: BTreeMap::new(),
             sources: Vec::new(),
         }
     }
 
     pub(crate) fn handoff(reason: HandoffReason, intent: Option<String>, reasons: Vec<String>) -> Self {
-        Self {
-            kind: DecisionKind::Handoff,
-            intent,
-            text: String::new(),
-            reasons,
-            handoff: Some(reason),
-            slot: None,
-            slots: BTreeMap::new(),
-            sources: Vec::new(),
-        }
+        Self::reply(Verdict::Handoff { reason }, intent, String::new(), reasons)
+    }
+
+    /// Why the case goes to people, when it does.
+    pub(crate) fn handoff_reason(&self) -> Option<HandoffReason> {
+        self.verdict.handoff_reason()
     }
 }

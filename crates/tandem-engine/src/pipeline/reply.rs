@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use tandem_core::decision::DecisionKind;
 use tandem_core::event::Actor;
 use tandem_core::model::{Author, Conversation};
 use tandem_store::{BotTurn, ConversationChange, NewDecision, NewMessage};
@@ -19,7 +18,7 @@ impl Pipeline<'_> {
     pub(crate) async fn record(&self, turn: &Turn<'_>, action: Action) -> Result<()> {
         let texts = &turn.bot.pack.manifest.texts;
         let triage = &turn.triage;
-        let (mut change, mut text) = match action.handoff {
+        let (mut change, mut text) = match action.handoff_reason() {
             Some(reason) => (self.handoff(turn, &action, reason).await?, texts.handoff.clone()),
             None => (ConversationChange::default(), action.text.clone()),
         };
@@ -29,18 +28,12 @@ impl Pipeline<'_> {
         }
         let decision = NewDecision {
             message_id: turn.message.id,
-            kind: if action.handoff.is_some() {
-                DecisionKind::Handoff
-            } else {
-                action.kind
-            },
+            verdict: action.verdict.clone(),
             intent: action.intent.clone(),
             confidence: triage.confidence,
             top_intents: triage.top_intents.clone(),
             signals: triage::signal_scores(&triage.signals),
             reasons: action.reasons.clone(),
-            handoff_reason: action.handoff,
-            slot: action.slot.clone(),
             entities: serde_json::json!({ "found": triage.entities, "slots": action.slots }),
         };
         let reply = NewMessage {
@@ -67,7 +60,7 @@ impl Pipeline<'_> {
             return Ok(());
         };
         self.engine.events().publish_committed().await;
-        if action.handoff.is_some() {
+        if action.handoff_reason().is_some() {
             let capacity = turn.bot.pack.manifest.routing.agent_capacity;
             self.engine
                 .routing()

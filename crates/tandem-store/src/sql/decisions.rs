@@ -71,11 +71,11 @@ where
         )
         .bind(conversation.to_string())
         .bind(d.message_id.to_string())
-        .bind(d.kind.as_str().to_owned())
+        .bind(d.verdict.kind().as_str().to_owned())
         .bind(d.intent.clone())
         .bind(f64::from(d.confidence))
-        .bind(d.handoff_reason.map(|r| r.as_str().to_owned()))
-        .bind(d.slot)
+        .bind(d.verdict.handoff_reason().map(|r| r.as_str().to_owned()))
+        .bind(d.verdict.slot().map(str::to_owned))
         .bind(to_json(&detail)?)
         .bind(micros(now))
         .execute(&mut *tx)
@@ -83,9 +83,9 @@ where
         .map_err(db_error)?;
         let data = serde_json::json!({
             "message_id": d.message_id,
-            "kind": d.kind,
+            "kind": d.verdict.kind(),
             "intent": d.intent,
-            "handoff_reason": d.handoff_reason,
+            "handoff_reason": d.verdict.handoff_reason(),
         });
         events.push(
             Self::insert_event(

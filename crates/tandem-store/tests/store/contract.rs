@@ -825,24 +825,22 @@ pub async fn service_levels_are_breached_once_and_filtered(store: &dyn Store) {
 
 pub fn decision(
     message: tandem_core::ids::MessageId,
-    kind: tandem_core::decision::DecisionKind,
+    verdict: tandem_core::decision::Verdict,
 ) -> NewDecision {
     NewDecision {
         message_id: message,
-        kind,
+        verdict,
         intent: Some("some_intent".to_owned()),
         confidence: 0.9,
         top_intents: Vec::new(),
         signals: Default::default(),
         reasons: Vec::new(),
-        handoff_reason: None,
-        slot: None,
         entities: serde_json::json!({}),
     }
 }
 
 pub async fn insight_counts_cover_decisions_statuses_and_teams(store: &dyn Store) {
-    use tandem_core::decision::{DecisionKind, HandoffReason};
+    use tandem_core::decision::{DecisionKind, HandoffReason, Verdict};
     let team = store
         .create_team(NewTeam {
             name: "support".to_owned(),
@@ -860,7 +858,7 @@ pub async fn insight_counts_cover_decisions_statuses_and_teams(store: &dyn Store
     let (a, am) = ids[0];
     let answered = BotTurn {
         conversation_id: a,
-        decision: decision(am, DecisionKind::Answer),
+        decision: decision(am, Verdict::Answer),
         reply: None,
         change: ConversationChange::default(),
     };
@@ -873,8 +871,7 @@ pub async fn insight_counts_cover_decisions_statuses_and_teams(store: &dyn Store
     .enumerate()
     {
         let (c, m) = ids[i + 1];
-        let mut d = decision(m, DecisionKind::Handoff);
-        d.handoff_reason = Some(reason);
+        let d = decision(m, Verdict::Handoff { reason });
         let turn = BotTurn {
             conversation_id: c,
             decision: d,

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tandem_core::decision::DecisionKind;
+use tandem_core::decision::Verdict;
 use tandem_core::event::{Actor, EventKind};
 use tandem_core::model::{ConversationStatus, Role};
 use tandem_store::*;
@@ -217,7 +217,12 @@ pub async fn recent_windows_keep_the_last_items_in_order(store: &dyn Store) {
         store
             .record_bot_turn(BotTurn {
                 conversation_id: conversation.id,
-                decision: decision(message.id, DecisionKind::Clarify),
+                decision: decision(
+                    message.id,
+                    Verdict::Clarify {
+                        slot: Some("order".into()),
+                    },
+                ),
                 reply: None,
                 change: ConversationChange::default(),
             })
@@ -231,6 +236,9 @@ pub async fn recent_windows_keep_the_last_items_in_order(store: &dyn Store) {
     let all = store.list_messages(conversation.id, false).await.unwrap();
     assert_eq!(all.len(), 6);
     let decisions = store.recent_decisions(conversation.id, 2).await.unwrap();
+    assert!(decisions
+        .iter()
+        .all(|d| d.slot.as_deref() == Some("order") && d.handoff_reason.is_none()));
     assert_eq!(
         decisions.iter().map(|d| d.message_id).collect::<Vec<_>>(),
         ids[4..]
