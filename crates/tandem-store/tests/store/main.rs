@@ -11,6 +11,7 @@
 mod backends;
 mod contract;
 mod outbox;
+mod upgrade;
 
 /// Declares one test per contract case for each backend.
 macro_rules! contract_tests {
