@@ -4,7 +4,7 @@
 use sqlx::Connection;
 use tandem_core::event::{Actor, EventKind};
 use tandem_store::testing::ScratchDatabase;
-use tandem_store::{EventStore, NewEvent, SqliteDurability, Store};
+use tandem_store::{NewEvent, SqliteDurability, Store};
 
 const CONVERSATION: &str = "0190f0f0-0000-7000-8000-000000000001";
 
