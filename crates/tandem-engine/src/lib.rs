@@ -156,3 +156,19 @@ impl Engine {
         self.store.ping().await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_configuration_never_prints_the_identity_secret() {
+        let config = EngineConfig {
+            identity_secret: Some(Secret::new("s3cret-signing-key")),
+            ..EngineConfig::default()
+        };
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(printed.contains("<redacted>"), "{printed}");
+    }
+}
