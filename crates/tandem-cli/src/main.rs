@@ -1,13 +1,15 @@
-//! The `tandem` binary.
+//! The `tandem` binary: the command line and its dispatch. Each subcommand lives in its own module
+//! under `commands/`; what they share for opening the store and the engine is in `open`.
 
+mod commands;
 mod config;
-mod packs;
-mod serve;
-mod signals;
-mod triage;
-mod users;
+mod demo;
+mod logging;
+mod open;
 
 use clap::{Parser, Subcommand};
+
+use commands::{eval, export, import, migrate, redact, serve, signals, train, user};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,41 +31,27 @@ enum Command {
     /// Set TANDEM_DATABASE_URL=postgres://... to use PostgreSQL. Stops cleanly on SIGTERM / Ctrl-C.
     Serve(serve::ServeArgs),
     /// Create or update the database schema, then exit.
-    Migrate(serve::StoreArgs),
+    Migrate(open::StoreArgs),
     /// Check a content pack and import it: trains the intent model and makes the pack active.
-    Import(packs::ImportArgs),
+    Import(import::ImportArgs),
     /// Write the active content pack to a directory.
-    Export(packs::ExportArgs),
+    Export(export::ExportArgs),
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
-        command: users::UserCommand,
+        command: user::UserCommand,
     },
     /// Train an intent model from labelled examples.
-    Train(triage::TrainArgs),
+    Train(train::TrainArgs),
     /// Evaluate an intent model on labelled examples.
-    Eval(triage::EvalArgs),
+    Eval(eval::EvalArgs),
     /// Conversation signals (frustration, wish for a person, urgency, abuse).
     Signals {
         #[command(subcommand)]
         command: signals::SignalsCommand,
     },
     /// Replace personal data in text read on stdin by type tags such as [EMAIL].
-    Redact(signals::RedactArgs),
-}
-
-/// Logs go to stderr; `RUST_LOG` picks the level (default `info`).
-pub(crate) fn init_logging(format: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = if format == "json" {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
+    Redact(redact::RedactArgs),
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -73,15 +61,15 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => runtime().and_then(|rt| rt.block_on(serve::serve(args))),
-        Command::Migrate(args) => runtime().and_then(|rt| rt.block_on(serve::migrate(args))),
-        Command::Import(args) => runtime().and_then(|rt| rt.block_on(packs::import(args))),
-        Command::Export(args) => runtime().and_then(|rt| rt.block_on(packs::export(args))),
-        Command::User { command } => runtime().and_then(|rt| rt.block_on(users::run(command))),
-        Command::Train(args) => triage::train(args),
-        Command::Eval(args) => triage::eval(args),
+        Command::Serve(args) => runtime().and_then(|rt| rt.block_on(serve::run(args))),
+        Command::Migrate(args) => runtime().and_then(|rt| rt.block_on(migrate::run(args))),
+        Command::Import(args) => runtime().and_then(|rt| rt.block_on(import::run(args))),
+        Command::Export(args) => runtime().and_then(|rt| rt.block_on(export::run(args))),
+        Command::User { command } => runtime().and_then(|rt| rt.block_on(user::run(command))),
+        Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Signals { command } => signals::run(command),
-        Command::Redact(args) => signals::redact(args),
+        Command::Redact(args) => redact::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

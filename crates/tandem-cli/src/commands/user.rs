@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use tandem_core::model::Role;
 use tandem_engine::staff::NewStaff;
 
-use crate::serve::{load_config, open_engine, StoreArgs};
+use crate::open::{load_config, open_engine, StoreArgs};
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {

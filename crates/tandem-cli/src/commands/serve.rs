@@ -1,25 +1,13 @@
-//! `tandem serve` and `tandem migrate`, and opening the engine for the other commands.
-
-use std::sync::Arc;
+//! `tandem serve`: the API, live events and the web UI, until SIGTERM or Ctrl-C.
 
 use anyhow::Context;
 use clap::Args;
 use tandem_engine::staff::Bootstrap;
-use tandem_engine::{Engine, EngineConfig, Secret, StoreConfig};
 use tandem_server::{AppConfig, Application, InitialPack};
 
-use crate::config::{Config, Overrides};
-
-/// Where the data lives; shared by the commands that open the database.
-#[derive(Debug, Args, Clone)]
-pub struct StoreArgs {
-    /// Data directory holding the embedded SQLite database [env: TANDEM_DATA_DIR] [default: ./tandem-data].
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<std::path::PathBuf>,
-    /// Configuration file [env: TANDEM_CONFIG] [default: ./tandem.toml when it exists].
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<std::path::PathBuf>,
-}
+use crate::demo::demo_pack;
+use crate::logging::init_logging;
+use crate::open::{engine_config, load_config, store_config, StoreArgs};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -30,58 +18,11 @@ pub struct ServeArgs {
     pub addr: Option<String>,
 }
 
-pub fn load_config(store: &StoreArgs, addr: Option<String>) -> anyhow::Result<Config> {
-    let overrides = Overrides {
-        config_file: store.config.clone(),
-        data_dir: store.data_dir.clone(),
-        addr,
-    };
-    Config::load(&overrides, &|key| std::env::var(key).ok())
-}
-
-fn store_config(config: &Config) -> StoreConfig {
-    StoreConfig {
-        url: Secret::new(config.store_url()),
-        sqlite_durability: config.sqlite_durability,
-    }
-}
-
-fn engine_config(config: &Config) -> EngineConfig {
-    EngineConfig {
-        session_ttl: config.session_ttl,
-        data_dir: config.data_dir.clone(),
-        identity_secret: config.identity_secret.clone(),
-        ..EngineConfig::default()
-    }
-}
-
-/// Opens (and migrates) the database and builds the engine.
-pub async fn open_engine(config: &Config) -> anyhow::Result<Arc<Engine>> {
-    Ok(Arc::new(
-        Engine::connect(&store_config(config), engine_config(config)).await?,
-    ))
-}
-
-pub async fn migrate(args: StoreArgs) -> anyhow::Result<()> {
-    let config = load_config(&args, None)?;
-    open_engine(&config).await?;
-    println!(
-        "The database is migrated ({}).",
-        if config.uses_postgres() {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        }
-    );
-    Ok(())
-}
-
-pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = load_config(&args.store, args.addr)?;
-    crate::init_logging(&config.log_format);
+    init_logging(&config.log_format);
     let data_dir = config.data_dir.clone();
-    let initial_pack =
-        InitialPack::new(move || crate::packs::demo_pack(&data_dir).map_err(|e| format!("{e:#}")));
+    let initial_pack = InitialPack::new(move || demo_pack(&data_dir).map_err(|e| format!("{e:#}")));
     let application = Application::build(AppConfig {
         addr: config.addr,
         store: store_config(&config),
@@ -153,5 +94,6 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    tracing::info!("shutting down");
+    // The log target of this line was `tandem::serve` before the commands moved; kept for log filters.
+    tracing::info!(target: "tandem::serve", "shutting down");
 }

@@ -1,8 +1,7 @@
-//! `tandem signals eval`, `tandem signals analyze` and `tandem redact`. Thin: reading files and
-//! printing; the detectors and metrics live in `tandem_nlu`.
+//! `tandem signals eval` and `tandem signals analyze`. Thin: reading files and printing; the
+//! detectors and metrics live in `tandem_nlu`.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -10,8 +9,10 @@ use anyhow::{bail, Context as _};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use tandem_nlu::metrics::ranking::{self, RankingSummary};
-use tandem_nlu::pii;
+use tandem_nlu::num::usize_to_f64;
 use tandem_nlu::signals::{self, Context, Source};
+
+use super::stdin::read_stdin;
 
 #[derive(Debug, Subcommand)]
 pub enum SignalsCommand {
@@ -44,46 +45,11 @@ pub struct SignalsAnalyzeArgs {
     pub earlier_messages: Vec<String>,
 }
 
-/// Read text on stdin and write it with personal data replaced by type tags.
-#[derive(Debug, Args)]
-pub struct RedactArgs {
-    /// Print `{"text": ..., "findings": [{kind, start, end, text}]}` (byte offsets into the input).
-    #[arg(long)]
-    pub json: bool,
-}
-
 pub fn run(cmd: SignalsCommand) -> anyhow::Result<()> {
     match cmd {
         SignalsCommand::Eval(args) => eval(&args),
         SignalsCommand::Analyze(args) => analyze(args),
     }
-}
-
-pub fn redact(args: RedactArgs) -> anyhow::Result<()> {
-    let input = read_stdin()?;
-    let redaction = pii::redact(&input)?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer(&mut out, &redaction)?;
-        writeln!(out)?;
-    } else {
-        out.write_all(redaction.text.as_bytes())?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-fn read_stdin() -> anyhow::Result<String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .context("reading stdin")?;
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "stdin is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
 }
 
 fn analyze(args: SignalsAnalyzeArgs) -> anyhow::Result<()> {
@@ -241,7 +207,7 @@ fn eval(args: &SignalsEvalArgs) -> anyhow::Result<()> {
         context: "previous bot turn (the context column); rows scored independently",
         examples: summary.examples,
         positives: summary.positives,
-        base_rate: summary.positives as f64 / summary.examples as f64,
+        base_rate: usize_to_f64(summary.positives) / usize_to_f64(summary.examples),
         roc_auc: summary.roc_auc,
         average_precision: summary.average_precision,
         best_f1: summary.best_f1.f1,
@@ -250,7 +216,7 @@ fn eval(args: &SignalsEvalArgs) -> anyhow::Result<()> {
         best_f1_recall: summary.best_f1.recall,
         scored_above_zero_positives: nonzero.0,
         scored_above_zero_negatives: nonzero.1,
-        microseconds_per_example: elapsed.as_secs_f64() * 1e6 / rows.len().max(1) as f64,
+        microseconds_per_example: elapsed.as_secs_f64() * 1e6 / usize_to_f64(rows.len().max(1)),
         top_cues,
     };
     if args.json {

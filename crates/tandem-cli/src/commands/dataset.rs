@@ -1,0 +1,89 @@
+//! What `tandem train` and `tandem eval` share: reading labelled examples from CSV, loading the
+//! semantic tier's encoder, and the progress bar.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressStyle};
+use tandem_nlu::dense::DenseEncoder;
+use tandem_nlu::intent::Example;
+
+/// Reads `text,label` examples; errors name the file and the line.
+pub fn read_examples(path: &Path) -> anyhow::Result<Vec<Example>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: cannot read the header line", path.display()))?;
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    };
+    let (Some(text_col), Some(label_col)) = (column("text"), column("label")) else {
+        bail!(
+            "{}: line 1: the header must name the columns `text` and `label`",
+            path.display()
+        );
+    };
+    let mut examples = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e
+                .position()
+                .map_or_else(|| "?".to_string(), |p| p.line().to_string());
+            anyhow::anyhow!("{}: line {line}: {e}", path.display())
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let (Some(text), Some(label)) = (record.get(text_col), record.get(label_col)) else {
+            bail!(
+                "{}: line {line}: missing the text or the label column",
+                path.display()
+            );
+        };
+        let label = label.trim();
+        if label.is_empty() {
+            bail!("{}: line {line}: the label is empty", path.display());
+        }
+        examples.push(Example::new(text, label));
+    }
+    if examples.is_empty() {
+        bail!("{}: no examples after the header line", path.display());
+    }
+    Ok(examples)
+}
+
+/// Loads the dense encoder of the semantic tier: a directory holds a sentence-transformers model,
+/// a file a distilled static encoder.
+#[cfg(feature = "semantic")]
+pub fn load_encoder(path: &Path) -> anyhow::Result<Arc<dyn DenseEncoder>> {
+    use tandem_nlu::semantic::{SentenceEncoder, StaticEncoder};
+    if path.is_file() {
+        Ok(Arc::new(StaticEncoder::load(path)?))
+    } else {
+        Ok(Arc::new(SentenceEncoder::load(path)?))
+    }
+}
+
+#[cfg(not(feature = "semantic"))]
+pub fn load_encoder(path: &Path) -> anyhow::Result<Arc<dyn DenseEncoder>> {
+    bail!(
+        "cannot use the sentence-embedding model {}: this tandem was built without the semantic tier; \
+         rebuild it with `cargo build --release -p tandem-cli --features semantic`",
+        path.display()
+    )
+}
+
+/// A progress bar on stderr (length set as work is reported), ticking while it waits.
+pub fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(1);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}

@@ -1,0 +1,125 @@
+//! `tandem eval`: an intent model measured on a labelled CSV. The metrics are computed by
+//! `tandem_nlu::intent::evaluate`; this file loads the model and prints the report.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use tandem_nlu::intent::{self, EvalReport, IntentModel};
+
+use super::dataset::{load_encoder, read_examples};
+
+/// Evaluate an intent model on a labelled CSV.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The model file written by `tandem train`.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// CSV file with the header `text,label`.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Examples with this label are out of scope; also reports in-scope accuracy and
+    /// out-of-scope recall.
+    #[arg(long)]
+    pub oos_label: Option<String>,
+    /// Print exactly one JSON object on stdout instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+    let mut model = IntentModel::load(&args.model)
+        .with_context(|| format!("cannot load the model {}", args.model.display()))?;
+    if let Some(spec) = model.dense_spec().cloned() {
+        let Some(dir) = spec.model_dir.as_deref() else {
+            bail!(
+                "the model needs the dense encoder `{}` but does not record where it was loaded from",
+                spec.encoder_id
+            );
+        };
+        let encoder = load_encoder(Path::new(dir))?;
+        model.attach_encoder(encoder)?;
+    }
+    let examples = read_examples(&args.data)?;
+    let report = intent::evaluate(&model, &examples, args.oos_label.as_deref())?;
+    let text = if args.json {
+        serde_json::to_string(&report)? + "\n"
+    } else {
+        render_table(&report)
+    };
+    write_stdout(&text)
+}
+
+/// Writes to stdout; a closed pipe (`tandem eval | head`) is not an error.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:6.2}%", x * 100.0)
+}
+
+fn render_table(r: &EvalReport) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let _ = writeln!(o, "examples            {}", r.examples);
+    let _ = writeln!(o, "accuracy            {}", pct(r.accuracy));
+    let _ = writeln!(o, "macro-F1            {}", pct(r.macro_f1));
+    if let Some(label) = &r.oos_label {
+        let show = |v: Option<f64>| v.map_or_else(|| "   n/a".to_string(), pct);
+        let _ = writeln!(
+            o,
+            "in-scope accuracy   {}   (out-of-scope label `{label}`)",
+            show(r.in_scope_accuracy)
+        );
+        let _ = writeln!(o, "out-of-scope recall {}", show(r.oos_recall));
+        let _ = writeln!(o, "in-scope rejected   {}", show(r.in_scope_rejected));
+    }
+    let l = &r.latency_us;
+    let _ =
+        writeln!(o,
+        "latency (µs)        p50 {:.1}  p90 {:.1}  p99 {:.1}  max {:.1}  (one message at a time, one thread)",
+        l.p50, l.p90, l.p99, l.max
+    );
+    let _ = writeln!(o, "throughput          {:.0} messages/s", r.throughput_per_sec);
+    if !r.unknown_labels.is_empty() {
+        let _ = writeln!(
+            o,
+            "labels the model does not know: {}",
+            r.unknown_labels.join(", ")
+        );
+    }
+    let width = r
+        .per_intent
+        .iter()
+        .map(|s| s.intent.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{:width$}  precision  recall      F1  support", "intent");
+    for s in &r.per_intent {
+        let _ = writeln!(
+            o,
+            "{:width$}  {}  {}  {}  {:7}",
+            s.intent,
+            pct(s.precision),
+            pct(s.recall),
+            pct(s.f1),
+            s.support
+        );
+    }
+    if !r.confused_pairs.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "most confused (truth -> predicted: count)");
+        for c in &r.confused_pairs {
+            let _ = writeln!(o, "  {} -> {}: {}", c.truth, c.predicted, c.count);
+        }
+    }
+    o
+}

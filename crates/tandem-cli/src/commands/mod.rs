@@ -1,0 +1,15 @@
+//! One module per subcommand. Each depends only on `crate::open`, `crate::config`, `crate::demo`
+//! and the small shared helpers here (`dataset`, `stdin`), never on another command.
+
+pub mod eval;
+pub mod export;
+pub mod import;
+pub mod migrate;
+pub mod redact;
+pub mod serve;
+pub mod signals;
+pub mod train;
+pub mod user;
+
+mod dataset;
+mod stdin;
