@@ -8,13 +8,14 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use serde::Deserialize;
 use tandem_core::secret::Secret;
-use tandem_store::SqliteDurability;
+use tandem_engine::{EngineConfig, SqliteDurability};
+use tandem_server::ServerConfig;
 
-/// Everything `tandem` can be configured with.
+/// Everything `tandem` can be configured with. The engine's and the server's settings are their
+/// crates' own sections (with their defaults, written once there); `tandem.toml` and the
+/// `TANDEM_*` variables keep flat keys, mapped here.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Where the SQLite database (and later indexes and models) live.
-    pub data_dir: PathBuf,
     /// The address the server listens on.
     pub addr: SocketAddr,
     /// `postgres://...` to use PostgreSQL instead of the embedded SQLite database.
@@ -23,35 +24,26 @@ pub struct Config {
     pub admin_email: String,
     /// The first admin's password; generated and printed once when absent.
     pub admin_password: Option<Secret>,
-    /// The largest request body, in bytes.
-    pub body_limit_bytes: usize,
     pub sqlite_durability: SqliteDurability,
-    pub session_ttl: Duration,
     /// `text` or `json`.
     pub log_format: String,
-    /// The secret the business's site signs customer e-mail addresses with.
-    pub identity_secret: Option<Secret>,
-    /// The inbox key in the web widget's `<script>` tag.
-    pub widget_key: String,
-    /// Which sites may show the web widget (CSP `frame-ancestors` sources), `*` for any.
-    pub widget_origins: String,
+    /// The data directory (`data_dir`), sessions (`session_ttl_hours`), the identity secret.
+    pub engine: EngineConfig,
+    /// The body limit (`body_limit_bytes`) and the widget's key and origins.
+    pub server: ServerConfig,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
-            data_dir: PathBuf::from("./tandem-data"),
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: None,
             admin_email: "admin@tandem.local".to_owned(),
             admin_password: None,
-            body_limit_bytes: 1024 * 1024,
-            sqlite_durability: SqliteDurability::Full,
-            session_ttl: Duration::from_secs(12 * 3600),
+            sqlite_durability: SqliteDurability::default(),
             log_format: "text".to_owned(),
-            identity_secret: None,
-            widget_key: "default".to_owned(),
-            widget_origins: "*".to_owned(),
+            engine: EngineConfig::default(),
+            server: ServerConfig::default(),
         }
     }
 }
@@ -97,7 +89,7 @@ impl Config {
         }
         config.apply(Source::Env, &|key| env(&format!("TANDEM_{}", key.to_uppercase())))?;
         if let Some(dir) = &overrides.data_dir {
-            config.data_dir = dir.clone();
+            config.engine.data_dir = dir.clone();
         }
         if let Some(addr) = &overrides.addr {
             config.addr = parse_addr(addr, "--addr")?;
@@ -137,7 +129,7 @@ impl Config {
             Source::File(path) => format!("`{key}` in {}", path.display()),
         };
         if let Some(v) = get("data_dir") {
-            self.data_dir = PathBuf::from(v);
+            self.engine.data_dir = PathBuf::from(v);
         }
         if let Some(v) = get("addr") {
             self.addr = parse_addr(&v, &name("addr"))?;
@@ -152,7 +144,7 @@ impl Config {
             self.admin_password = Some(Secret::new(v));
         }
         if let Some(v) = get("body_limit_bytes") {
-            self.body_limit_bytes = v.parse().ok().filter(|n| *n >= 1024).with_context(|| {
+            self.server.body_limit = v.parse().ok().filter(|n| *n >= 1024).with_context(|| {
                 format!(
                     "{} must be a number of bytes of at least 1024",
                     name("body_limit_bytes")
@@ -177,10 +169,10 @@ impl Config {
                         name("session_ttl_hours")
                     )
                 })?;
-            self.session_ttl = Duration::from_secs(hours * 3600);
+            self.engine.session_ttl = Duration::from_secs(hours * 3600);
         }
         if let Some(v) = get("identity_secret").filter(|v| !v.is_empty()) {
-            self.identity_secret = Some(Secret::new(v));
+            self.engine.identity_secret = Some(Secret::new(v));
         }
         if let Some(v) = get("widget_key") {
             let ok = (1..=64).contains(&v.len())
@@ -192,7 +184,7 @@ impl Config {
                     name("widget_key")
                 );
             }
-            self.widget_key = v;
+            self.server.widget_key = v;
         }
         if let Some(v) = get("widget_origins") {
             let ok = !v.trim().is_empty()
@@ -210,7 +202,7 @@ impl Config {
                     name("widget_origins")
                 );
             }
-            self.widget_origins = v.split_whitespace().collect::<Vec<_>>().join(" ");
+            self.server.widget_origins = v.split_whitespace().collect::<Vec<_>>().join(" ");
         }
         if let Some(v) = get("log_format") {
             if v != "text" && v != "json" {
@@ -225,7 +217,7 @@ impl Config {
     pub fn store_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.expose().to_owned(),
-            None => format!("sqlite://{}", self.data_dir.join("tandem.db").display()),
+            None => format!("sqlite://{}", self.engine.data_dir.join("tandem.db").display()),
         }
     }
 
@@ -272,9 +264,9 @@ mod tests {
 
         let c = Config::load(&overrides, &env(&[])).unwrap();
         assert_eq!(c.addr.port(), 9000);
-        assert_eq!(c.data_dir, PathBuf::from("/from/file"));
+        assert_eq!(c.engine.data_dir, PathBuf::from("/from/file"));
         assert_eq!(c.log_format, "json");
-        assert_eq!(c.body_limit_bytes, 1024 * 1024);
+        assert_eq!(c.server.body_limit, 1024 * 1024);
 
         let c = Config::load(
             &overrides,
@@ -295,7 +287,7 @@ mod tests {
         };
         let c = Config::load(&flags, &env(&[("TANDEM_ADDR", "127.0.0.1:9100")])).unwrap();
         assert_eq!(c.addr.port(), 9200);
-        assert_eq!(c.data_dir, PathBuf::from("/flag"));
+        assert_eq!(c.engine.data_dir, PathBuf::from("/flag"));
         assert_eq!(c.store_url(), "sqlite:///flag/tandem.db");
     }
 
@@ -330,8 +322,11 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert_eq!(c.widget_key, "acme-shop_1");
-        assert_eq!(c.widget_origins, "https://acme.example https://www.acme.example");
+        assert_eq!(c.server.widget_key, "acme-shop_1");
+        assert_eq!(
+            c.server.widget_origins,
+            "https://acme.example https://www.acme.example"
+        );
         for (key, value) in [
             ("TANDEM_WIDGET_KEY", "has space"),
             ("TANDEM_WIDGET_KEY", ""),

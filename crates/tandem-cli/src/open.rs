@@ -37,12 +37,7 @@ pub fn store_config(config: &Config) -> StoreConfig {
 }
 
 pub fn engine_config(config: &Config) -> EngineConfig {
-    EngineConfig {
-        session_ttl: config.session_ttl,
-        data_dir: config.data_dir.clone(),
-        identity_secret: config.identity_secret.clone(),
-        ..EngineConfig::default()
-    }
+    config.engine.clone()
 }
 
 /// Opens (and migrates) the database and builds the engine.

@@ -21,17 +21,13 @@ pub struct ServeArgs {
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = load_config(&args.store, args.addr)?;
     init_logging(&config.log_format);
-    let data_dir = config.data_dir.clone();
+    let data_dir = config.engine.data_dir.clone();
     let initial_pack = InitialPack::new(move || demo_pack(&data_dir).map_err(|e| format!("{e:#}")));
     let application = Application::build(AppConfig {
         addr: config.addr,
         store: store_config(&config),
         engine: engine_config(&config),
-        server: tandem_server::ServerConfig {
-            body_limit: config.body_limit_bytes,
-            widget_key: config.widget_key.clone(),
-            widget_origins: config.widget_origins.clone(),
-        },
+        server: config.server.clone(),
         admin_email: config.admin_email.clone(),
         admin_password: config.admin_password.clone(),
         initial_pack: Some(initial_pack),
