@@ -88,75 +88,43 @@ where
         let Some((status, priority, assignee, team)) = current else {
             return Err(Error::not_found("conversation"));
         };
-        let mut events = Vec::new();
-        let updated = |change: Change, from: serde_json::Value, to: serde_json::Value| serde_json::json!({ "change": change, "from": from, "to": to });
-        if let Some(new) = change.status.filter(|s| s.as_str() != status) {
-            Self::set_column(tx, &key, "status", new.as_str().to_owned()).await?;
-            let data = updated(Change::Status, status.into(), new.as_str().into());
-            events.push(
-                Self::insert_event(
-                    tx,
-                    Some(conversation),
-                    EventKind::ConversationUpdated,
-                    actor,
-                    data,
-                    now,
-                )
-                .await?,
-            );
-        }
-        if let Some(new) = change.priority.filter(|p| p.as_str() != priority) {
-            Self::set_column(tx, &key, "priority", new.as_str().to_owned()).await?;
-            let data = updated(Change::Priority, priority.into(), new.as_str().into());
-            events.push(
-                Self::insert_event(
-                    tx,
-                    Some(conversation),
-                    EventKind::ConversationUpdated,
-                    actor,
-                    data,
-                    now,
-                )
-                .await?,
-            );
-        }
-        if let Some(new) = change
-            .assignee
-            .map(|a| a.map(|u| u.to_string()))
-            .filter(|a| *a != assignee)
-        {
-            Self::set_column(tx, &key, "assignee_id", new.clone()).await?;
-            let data = updated(Change::Assignee, assignee.into(), new.into());
-            events.push(
-                Self::insert_event(
-                    tx,
-                    Some(conversation),
-                    EventKind::ConversationUpdated,
-                    actor,
-                    data,
-                    now,
-                )
-                .await?,
-            );
-        }
-        if let Some(new) = change
-            .team
-            .map(|t| t.map(|t| t.to_string()))
-            .filter(|t| *t != team)
-        {
-            Self::set_column(tx, &key, "team_id", new.clone()).await?;
-            let data = updated(Change::Team, team.into(), new.into());
-            events.push(
-                Self::insert_event(
-                    tx,
-                    Some(conversation),
-                    EventKind::ConversationUpdated,
-                    actor,
-                    data,
-                    now,
-                )
-                .await?,
-            );
+        let updated = |data: serde_json::Value| (EventKind::ConversationUpdated, data);
+        // The fields an update may set: (column, what changed, now, asked for).
+        let fields = [
+            (
+                "status",
+                Change::Status,
+                Some(status),
+                change.status.map(|s| Some(s.as_str().to_owned())),
+            ),
+            (
+                "priority",
+                Change::Priority,
+                Some(priority),
+                change.priority.map(|p| Some(p.as_str().to_owned())),
+            ),
+            (
+                "assignee_id",
+                Change::Assignee,
+                assignee,
+                change.assignee.map(|a| a.map(|u| u.to_string())),
+            ),
+            (
+                "team_id",
+                Change::Team,
+                team,
+                change.team.map(|t| t.map(|t| t.to_string())),
+            ),
+        ];
+        let mut happened = Vec::new();
+        for (column, what, from, to) in fields {
+            let Some(to) = to.filter(|to| *to != from) else {
+                continue;
+            };
+            Self::set_column(tx, &key, column, to.clone()).await?;
+            happened.push(updated(
+                serde_json::json!({ "change": what, "from": from, "to": to }),
+            ));
         }
         for tag in change.add_tags {
             let added = sqlx::query(
@@ -168,18 +136,9 @@ where
             .await
             .map_err(db_error)?;
             if DB::rows_affected(&added) > 0 {
-                let data = serde_json::json!({ "change": Change::TagAdded, "tag": tag });
-                events.push(
-                    Self::insert_event(
-                        tx,
-                        Some(conversation),
-                        EventKind::ConversationUpdated,
-                        actor,
-                        data,
-                        now,
-                    )
-                    .await?,
-                );
+                happened.push(updated(
+                    serde_json::json!({ "change": Change::TagAdded, "tag": tag }),
+                ));
             }
         }
         for tag in change.remove_tags {
@@ -191,26 +150,19 @@ where
                     .await
                     .map_err(db_error)?;
             if DB::rows_affected(&removed) > 0 {
-                let data = serde_json::json!({ "change": Change::TagRemoved, "tag": tag });
-                events.push(
-                    Self::insert_event(
-                        tx,
-                        Some(conversation),
-                        EventKind::ConversationUpdated,
-                        actor,
-                        data,
-                        now,
-                    )
-                    .await?,
-                );
+                happened.push(updated(
+                    serde_json::json!({ "change": Change::TagRemoved, "tag": tag }),
+                ));
             }
         }
         if let Some(reason) = change.handoff {
             Self::set_column(tx, &key, "handoff_reason", reason.as_str().to_owned()).await?;
-            let data = serde_json::json!({ "reason": reason });
-            events.push(
-                Self::insert_event(tx, Some(conversation), EventKind::HandedOff, actor, data, now).await?,
-            );
+            happened.push((EventKind::HandedOff, serde_json::json!({ "reason": reason })));
+        }
+        // The events last: the outbox lock is held from the first one until the commit.
+        let mut events = Vec::with_capacity(happened.len());
+        for (kind, data) in happened {
+            events.push(Self::insert_event(tx, Some(conversation), kind, actor, data, now).await?);
         }
         if let Some(summary) = change.summary {
             Self::set_column(tx, &key, "summary", summary).await?;
