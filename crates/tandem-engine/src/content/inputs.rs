@@ -1,6 +1,6 @@
 //! What the content editor receives, as it arrives from outside.
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::pack::model::IntentKind;
@@ -35,29 +35,23 @@ pub struct IntentChange {
     pub description: Option<String>,
     #[serde(default)]
     pub kind: Option<IntentKind>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::input::double_option")]
     #[schema(value_type = Option<f32>)]
     pub threshold: Option<Option<f32>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::input::double_option")]
     #[schema(value_type = Option<String>)]
     pub team: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::input::double_option")]
     #[schema(value_type = Option<String>)]
     pub priority: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::input::double_option")]
     #[schema(value_type = Option<String>)]
     pub connector: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::input::double_option")]
     #[schema(value_type = Option<String>)]
     pub template: Option<Option<String>>,
 }
 
-/// A present field (even `null`) becomes `Some`, so `null` can mean "clear".
-fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
 
 /// An article to create or replace.
 #[derive(Clone, Debug, Deserialize, ToSchema)]

@@ -65,10 +65,10 @@ pub struct ConversationQuery {
 pub struct ConversationUpdate {
     pub status: Option<ConversationStatus>,
     pub priority: Option<Priority>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::input::double_option")]
     #[schema(value_type = Option<String>)]
     pub assignee_id: Option<Option<UserId>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::input::double_option")]
     #[schema(value_type = Option<String>)]
     pub team_id: Option<Option<TeamId>>,
     #[serde(default)]
@@ -77,12 +77,6 @@ pub struct ConversationUpdate {
     pub remove_tags: Vec<String>,
 }
 
-/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
 
 impl Conversations<'_> {
     async fn existing(&self, id: ConversationId) -> Result<Conversation> {
