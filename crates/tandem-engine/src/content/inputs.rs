@@ -52,7 +52,6 @@ pub struct IntentChange {
     pub template: Option<Option<String>>,
 }
 
-
 /// An article to create or replace.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -77,7 +77,6 @@ pub struct ConversationUpdate {
     pub remove_tags: Vec<String>,
 }
 
-
 impl Conversations<'_> {
     async fn existing(&self, id: ConversationId) -> Result<Conversation> {
         self.engine

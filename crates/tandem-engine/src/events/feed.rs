@@ -19,6 +19,18 @@ pub struct Events<'e> {
 pub const MAX_FEED_PAGE: i64 = 1000;
 pub const DEFAULT_FEED_PAGE: i64 = 100;
 
+/// The most events a reconnecting live client is replayed; a client further behind reloads.
+pub const MAX_REPLAY: i64 = 1000;
+
+/// What a reconnecting client missed.
+#[derive(Clone, Debug)]
+pub struct Replay {
+    /// In `seq` order.
+    pub events: Vec<Committed>,
+    /// `false` when more were missed than a replay holds: the client must reload.
+    pub complete: bool,
+}
+
 /// A page of the feed.
 #[derive(Clone, Debug)]
 pub struct FeedPage {
@@ -67,15 +79,18 @@ impl Events<'_> {
         Ok(FeedPage { events, next_after })
     }
 
-    /// Up to `limit` committed events after `after`, joined for live clients (who decide what each
-    /// audience sees): what a reconnecting client missed.
-    pub async fn replay(&self, after: i64, limit: i64) -> Result<Vec<Committed>> {
-        let events = self
-            .engine
-            .store
-            .events_after(after, limit.clamp(1, MAX_FEED_PAGE))
-            .await?;
-        super::relay::join(self.engine.store.as_ref(), events).await
+    /// What a reconnecting live client missed: the committed events after `after` (at most
+    /// [`MAX_REPLAY`]), joined for live clients, who decide what each audience sees.
+    pub async fn replay(&self, after: i64) -> Result<Replay> {
+        let mut events = self.engine.store.events_after(after, MAX_REPLAY + 1).await?;
+        let complete = events.len() <= usize::try_from(MAX_REPLAY).unwrap_or(usize::MAX);
+        if !complete {
+            events.pop();
+        }
+        Ok(Replay {
+            events: super::relay::join(self.engine.store.as_ref(), events).await?,
+            complete,
+        })
     }
 
     /// Publishes what was committed since the last time (the engine calls it after each write; the

@@ -17,7 +17,7 @@ use tandem_core::ids::{ConversationId, UserId};
 use tandem_core::model::{Conversation, Message};
 
 pub use bus::{Bus, LocalBus};
-pub use feed::{feed_position, Events, FeedPage, DEFAULT_FEED_PAGE, MAX_FEED_PAGE};
+pub use feed::{feed_position, Events, FeedPage, Replay, DEFAULT_FEED_PAGE, MAX_FEED_PAGE, MAX_REPLAY};
 pub use relay::Relay;
 
 /// One committed event with the records live clients show for it.

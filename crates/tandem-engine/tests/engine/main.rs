@@ -6,6 +6,7 @@
     clippy::indexing_slicing
 )]
 
+mod events;
 mod packs;
 mod pipeline;
 mod policy;

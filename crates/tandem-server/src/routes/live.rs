@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tandem_core::event::EventKind;
 use tandem_core::ids::{ConversationId, UserId};
-use tandem_engine::events::{feed_position, CustomerView, MAX_FEED_PAGE};
+use tandem_engine::events::{feed_position, CustomerView};
 use tandem_engine::{Committed, LiveEvent};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -131,24 +131,21 @@ fn text(frame: &serde_json::Value) -> WsMessage {
     WsMessage::Text(frame.to_string().into())
 }
 
-/// Sends what was committed after `after`; returns the last `seq` sent (or looked at), or `None`
-/// when the socket closed. More than one page behind is a `resync`.
+/// Sends what was committed after `after`; returns the last `seq` looked at, or `None` when the
+/// socket closed. A client further behind than a replay holds gets a `resync` (reload) instead.
 async fn replay(socket: &mut WebSocket, state: &AppState, audience: &Audience, after: i64) -> Option<i64> {
-    let Ok(missed) = state.engine.events().replay(after, MAX_FEED_PAGE + 1).await else {
-        return socket
-            .send(text(&json!({ "type": "resync" })))
-            .await
-            .ok()
-            .map(|_| after);
+    let resync = text(&json!({ "type": "resync" }));
+    let missed = match state.engine.events().replay(after).await {
+        Ok(missed) if missed.complete => missed.events,
+        Ok(missed) => {
+            socket.send(resync).await.ok()?;
+            return Some(missed.events.last().map_or(after, Committed::seq));
+        }
+        Err(_) => {
+            socket.send(resync).await.ok()?;
+            return Some(after);
+        }
     };
-    if missed.len() > usize::try_from(MAX_FEED_PAGE).unwrap_or(usize::MAX) {
-        let last = missed.last().map_or(after, Committed::seq);
-        return socket
-            .send(text(&json!({ "type": "resync" })))
-            .await
-            .ok()
-            .map(|_| last);
-    }
     let mut position = after;
     for committed in &missed {
         if let Some(frame) = audience.frame(committed) {
