@@ -14,6 +14,7 @@ mod views;
 
 use std::collections::BTreeSet;
 
+use tandem_core::event::Actor;
 use tandem_core::permission::Permission;
 use tandem_core::{Error, ErrorCode};
 
@@ -92,7 +93,11 @@ impl Content<'_> {
     /// Installs the changed pack (validation, training when the examples changed, storing); the
     /// stored pack stays as it was when this fails.
     async fn commit_edit(&self, staff: &Staff, revision: &str, pack: Pack) -> Result<()> {
-        self.engine.runtime().install(pack, true, Some(revision)).await?;
+        let actor = Actor::User { id: staff.user().id };
+        self.engine
+            .runtime()
+            .install(pack, true, Some(revision), actor)
+            .await?;
         tracing::info!(user = %staff.user().id, "content edited");
         Ok(())
     }

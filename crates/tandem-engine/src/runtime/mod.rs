@@ -113,7 +113,7 @@ impl Runtime<'_> {
     /// Validates a pack, trains its intent model, stores both (pack and model become the active
     /// ones) and starts using them.
     pub async fn import_pack(&self, pack: Pack) -> Result<Imported> {
-        self.install(pack, false, None).await
+        self.install(pack, false, None, Actor::System).await
     }
 
     /// The active model, when it was trained on exactly this training set (same hash).
@@ -135,12 +135,13 @@ impl Runtime<'_> {
     /// intent model for it is promoted (trained again only when the examples changed and
     /// `reuse_model` allows keeping the active one), then a `content_changed` event makes every
     /// instance load the new revision. Nothing is stored when validation, training or the
-    /// connectors fail.
+    /// connectors fail. `actor` is who changed the content (the event names them).
     pub(crate) async fn install(
         &self,
         pack: Pack,
         reuse_model: bool,
         expected: Option<&str>,
+        actor: Actor,
     ) -> Result<Imported> {
         let problems = crate::pack::validate(&pack);
         if !problems.is_empty() {
@@ -175,7 +176,7 @@ impl Runtime<'_> {
             .append_event(NewEvent {
                 conversation_id: None,
                 kind: EventKind::ContentChanged,
-                actor: Actor::System,
+                actor,
                 data: serde_json::json!({ "revision": revision, "training_set_hash": hash }),
             })
             .await?;

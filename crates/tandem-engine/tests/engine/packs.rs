@@ -443,4 +443,12 @@ async fn a_content_edit_reaches_every_instance_and_a_stale_edit_is_refused() {
     assert_eq!(changed.len(), 2, "the import and the edit: {changed:?}");
     assert!(changed.iter().all(|e| e.conversation_id.is_none()));
     assert_eq!(changed[1].data["revision"], after.as_str());
+    assert_eq!(changed[0].actor, tandem_core::event::Actor::System, "an import");
+    assert_eq!(
+        changed[1].actor,
+        tandem_core::event::Actor::User {
+            id: a.admin.user().id
+        },
+        "the edit names who made it"
+    );
 }
