@@ -192,12 +192,7 @@ impl Content<'_> {
     pub async fn create_intent(&self, staff: &Staff, new: NewIntent) -> Result<IntentView> {
         staff.require(Permission::ManageContent)?;
         let name = new.name.trim().to_owned();
-        if !plain_name(&name, &['_']) {
-            return Err(Error::invalid(
-                ErrorCode::InvalidIntentName,
-                format!("an intent name is 1 to {MAX_NAME_CHARS} lower-case letters, digits and `_`"),
-            ));
-        }
+        check_name(&name, Name::Intent)?;
         let description = one_line(
             &new.description,
             MAX_TEXT_CHARS,
@@ -303,12 +298,7 @@ impl Content<'_> {
         input: ArticleInput,
     ) -> Result<(Saved, Article)> {
         staff.require(Permission::ManageContent)?;
-        if !plain_name(slug, &['-', '_']) {
-            return Err(Error::invalid(
-                ErrorCode::InvalidSlug,
-                format!("a slug is 1 to {MAX_NAME_CHARS} lower-case letters, digits, `-` and `_`"),
-            ));
-        }
+        check_name(slug, Name::Slug)?;
         let title = one_line(
             &input.title,
             MAX_TITLE_CHARS,
@@ -330,12 +320,7 @@ impl Content<'_> {
                     if t.is_empty() {
                         continue;
                     }
-                    if !plain_name(&t, &['-', '_']) {
-                        return Err(Error::invalid(
-                            ErrorCode::InvalidTag,
-                            format!("tag \"{t}\": a tag is lower-case letters, digits, `-` and `_`"),
-                        ));
-                    }
+                    check_name(&t, Name::Tag)?;
                     if !out.contains(&t) {
                         out.push(t);
                     }
@@ -406,12 +391,7 @@ impl Content<'_> {
     /// Creates or replaces a reply template; one that does not compile is refused.
     pub async fn put_template(&self, staff: &Staff, name: &str, body: &str) -> Result<(Saved, TemplateView)> {
         staff.require(Permission::ManageContent)?;
-        if !plain_name(name, &['-', '_']) {
-            return Err(Error::invalid(
-                ErrorCode::InvalidTemplateName,
-                format!("a template name is 1 to {MAX_NAME_CHARS} lower-case letters, digits, `-` and `_`"),
-            ));
-        }
+        check_name(name, Name::Template)?;
         if body.trim().is_empty() {
             return Err(Error::invalid(
                 ErrorCode::InvalidTemplate,

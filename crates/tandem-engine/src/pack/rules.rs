@@ -17,13 +17,54 @@ pub const MAX_TEMPLATE_CHARS: usize = 20_000;
 pub const MAX_CANNED_REPLIES: usize = 200;
 pub const MAX_NAME_CHARS: usize = 80;
 
-/// Lower-case letters, digits and the given separators; 1 to `MAX_NAME_CHARS` characters.
-pub fn plain_name(name: &str, separators: &[char]) -> bool {
-    !name.is_empty()
+/// The kinds of name a pack uses, each with its characters and error code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Name {
+    Intent,
+    Slug,
+    Tag,
+    Template,
+}
+
+impl Name {
+    fn separators(self) -> &'static [char] {
+        match self {
+            Name::Intent => &['_'],
+            Name::Slug | Name::Tag | Name::Template => &['-', '_'],
+        }
+    }
+}
+
+/// Lower-case letters, digits and the kind's separators; 1 to `MAX_NAME_CHARS` characters.
+pub fn check_name(name: &str, kind: Name) -> Result<()> {
+    let separators = kind.separators();
+    let ok = !name.is_empty()
         && name.chars().count() <= MAX_NAME_CHARS
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || separators.contains(&c))
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || separators.contains(&c));
+    if ok {
+        return Ok(());
+    }
+    let (code, message) = match kind {
+        Name::Intent => (
+            ErrorCode::InvalidIntentName,
+            format!("an intent name is 1 to {MAX_NAME_CHARS} lower-case letters, digits and `_`"),
+        ),
+        Name::Slug => (
+            ErrorCode::InvalidSlug,
+            format!("a slug is 1 to {MAX_NAME_CHARS} lower-case letters, digits, `-` and `_`"),
+        ),
+        Name::Tag => (
+            ErrorCode::InvalidTag,
+            format!("tag \"{name}\": a tag is lower-case letters, digits, `-` and `_`"),
+        ),
+        Name::Template => (
+            ErrorCode::InvalidTemplateName,
+            format!("a template name is 1 to {MAX_NAME_CHARS} lower-case letters, digits, `-` and `_`"),
+        ),
+    };
+    Err(Error::invalid(code, message))
 }
 
 /// Trimmed, non-empty, at most `max` characters.

@@ -100,11 +100,8 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
     let mut used_connector_params: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for intent in &pack.intents {
         let key = format!("intent:{}", intent.name);
-        if !rules::plain_name(&intent.name, &['_']) {
-            report(
-                key.clone(),
-                "the intent name must be lower-case letters, digits and `_`".into(),
-            );
+        if let Err(e) = rules::check_name(&intent.name, rules::Name::Intent) {
+            report(key.clone(), e.to_string());
         }
         if !seen.insert(intent.name.as_str()) {
             report(
