@@ -49,11 +49,10 @@ pub async fn run(engine: Arc<Engine>) {
                 }
                 Ok(_) => {}
                 // Fell behind: whatever changed, the stored active revision is the truth.
-                Err(RecvError::Lagged(_)) => {
-                    if let Err(e) = engine.runtime().load_active().await {
-                        tracing::error!(error = %e, "the active content could not be loaded");
-                    }
-                }
+                Err(RecvError::Lagged(_)) => match engine.runtime().follow_stored().await {
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "the active content could not be loaded"),
+                },
                 Err(RecvError::Closed) => return,
             },
         }

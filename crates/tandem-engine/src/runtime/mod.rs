@@ -232,6 +232,15 @@ impl Runtime<'_> {
         self.load_active().await
     }
 
+    /// Loads the stored active revision when this instance serves another one (after missing
+    /// events, the store is the truth). Returns whether it loaded one.
+    pub async fn follow_stored(&self) -> Result<bool> {
+        match self.engine.store.active_pack().await? {
+            Some(stored) => self.follow(&stored.id).await,
+            None => Ok(false),
+        }
+    }
+
     /// Loads the active pack and model from the database. `false` when there is none.
     pub async fn load_active(&self) -> Result<bool> {
         let Some(stored) = self.engine.store.active_pack().await? else {
