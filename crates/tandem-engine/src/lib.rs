@@ -8,6 +8,7 @@ pub mod connectors;
 pub mod content;
 pub mod conversations;
 pub mod events;
+pub mod ingest;
 mod input;
 pub mod insights;
 pub mod jobs;

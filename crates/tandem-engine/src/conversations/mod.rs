@@ -9,14 +9,14 @@ use tandem_core::event::{Actor, Event};
 use tandem_core::ids::{ConversationId, TeamId, UserId};
 use tandem_core::model::{Author, Conversation, ConversationStatus, Message, Priority};
 use tandem_core::permission::Permission;
-use tandem_core::validate::{DisplayName, Email, MessageText, Tag};
+use tandem_core::validate::{DisplayName, Email, Tag};
 use tandem_core::{Error, ErrorCode};
 use tandem_store::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, NewConversation, NewMessage,
 };
 
 use crate::auth::{new_customer_token, token_hash, Staff};
-use crate::{Engine, Result};
+use crate::{ingest, Engine, Result};
 pub use suggestions::{rank_canned_replies, SuggestedArticle, Suggestions};
 
 /// Conversations from both sides.
@@ -126,7 +126,7 @@ impl Conversations<'_> {
     /// Stores a customer's message. A message on a resolved conversation reopens it.
     pub async fn customer_message(&self, id: ConversationId, token: &str, text: &str) -> Result<Message> {
         self.engine.auth().customer(id, token).await?;
-        let text = MessageText::parse(text)?;
+        let ingested = ingest::message(text)?;
         let (message, _) = self
             .engine
             .store
@@ -134,12 +134,27 @@ impl Conversations<'_> {
                 conversation_id: id,
                 author: Author::Customer,
                 author_user_id: None,
-                text: text.into_string(),
+                text: ingested.text,
                 internal: false,
                 sources: Vec::new(),
                 actor: Actor::Customer,
             })
             .await?;
+        if !ingested.masked.is_empty() {
+            // The customer sees the mask in their own message, and why.
+            self.engine
+                .store
+                .append_message(NewMessage {
+                    conversation_id: id,
+                    author: Author::System,
+                    author_user_id: None,
+                    text: ingest::PAYMENT_NOTE.to_owned(),
+                    internal: false,
+                    sources: Vec::new(),
+                    actor: Actor::System,
+                })
+                .await?;
+        }
         self.engine.events().publish_committed().await;
         let mut conversation = self.existing(id).await?;
         if conversation.status == ConversationStatus::Bot {
@@ -278,7 +293,7 @@ impl Conversations<'_> {
         internal: bool,
     ) -> Result<Message> {
         staff.require(Permission::ReplyToConversations)?;
-        let text = MessageText::parse(text)?;
+        let text = ingest::message(text)?.text;
         let conversation = self.existing(id).await?;
         let actor = Actor::User { id: staff.user().id };
         let (message, _) = self
@@ -288,7 +303,7 @@ impl Conversations<'_> {
                 conversation_id: id,
                 author: Author::Agent,
                 author_user_id: Some(staff.user().id),
-                text: text.into_string(),
+                text,
                 internal,
                 sources: Vec::new(),
                 actor: actor.clone(),

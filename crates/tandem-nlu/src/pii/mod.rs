@@ -34,9 +34,11 @@ mod checksum;
 mod email;
 mod iban;
 mod numbers;
+mod payment;
 mod phone;
 
 pub use checksum::{iban_length, iban_valid, luhn_valid};
+pub use payment::{mask, Masked};
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -156,6 +158,11 @@ pub fn detector() -> Result<&'static PiiDetector, PiiError> {
 /// Personal data in `text`, found by the shared detector.
 pub fn detect(text: &str) -> Result<Vec<Finding>, PiiError> {
     Ok(detector()?.detect(text))
+}
+
+/// `text` with card numbers and IBANs masked (last four kept), by the shared detector.
+pub fn mask_payment(text: &str) -> Result<Masked, PiiError> {
+    Ok(detector()?.mask_payment(text))
 }
 
 /// `text` with personal data replaced by type tags, by the shared detector.

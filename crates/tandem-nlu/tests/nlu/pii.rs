@@ -306,3 +306,85 @@ proptest! {
         prop_assert_eq!(detector().redact(&text).text, format!("{prefix} [CARD] {suffix}"));
     }
 }
+
+/// The Luhn check digit that completes `digits`.
+fn luhn_complete(digits: &[u32]) -> u32 {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 0 {
+                if d * 2 > 9 {
+                    d * 2 - 9
+                } else {
+                    d * 2
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    (10 - sum % 10) % 10
+}
+
+/// A German IBAN with valid check digits for an 18-digit bank and account number.
+fn german_iban(bban: &str) -> String {
+    // Check digits: 98 - (BBAN + "DE00" as digits) mod 97; D=13, E=14.
+    let numeric = format!("{bban}131400");
+    let rest = numeric.chars().fold(0u64, |acc, c| {
+        (acc * 10 + u64::from(c.to_digit(10).unwrap())) % 97
+    });
+    format!("DE{:02}{bban}", 98 - rest)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// No card number, however written and wherever it stands, survives masking whole.
+    #[test]
+    fn masking_never_leaves_a_full_card_number(
+        body in proptest::collection::vec(0u32..10, 14),
+        first in 4u32..6,
+        grouping in 0usize..3,
+        before in "[a-zA-Z ,.:]{0,20}",
+        after in "[a-zA-Z ,.:]{0,20}",
+    ) {
+        let mut digits = vec![first];
+        digits.extend(body);
+        digits.push(luhn_complete(&digits));
+        let compact: String = digits.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect();
+        prop_assert!(luhn_valid(&compact));
+        let written = match grouping {
+            0 => compact.clone(),
+            sep => compact
+                .as_bytes()
+                .chunks(4)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect::<Vec<_>>()
+                .join(if sep == 1 { " " } else { "-" }),
+        };
+        let text = format!("{before} {written} {after}");
+        let masked = detector().mask_payment(&text);
+        let kept: String = masked.text.chars().filter(char::is_ascii_digit).collect();
+        prop_assert!(!masked.text.contains(&written), "{text:?} -> {:?}", masked.text);
+        prop_assert!(!kept.contains(&compact), "{text:?} -> {:?}", masked.text);
+        prop_assert!(masked.text.contains(&compact[12..]), "the last four stay: {:?}", masked.text);
+    }
+
+    /// Likewise for IBANs.
+    #[test]
+    fn masking_never_leaves_a_full_iban(bban in "[0-9]{18}", spaced in any::<bool>()) {
+        let iban = german_iban(&bban);
+        prop_assert!(iban_valid(&iban));
+        let written = if spaced {
+            iban.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(" ")
+        } else {
+            iban.clone()
+        };
+        let masked = detector().mask_payment(&format!("please refund to {written} thanks"));
+        prop_assert!(!masked.text.contains(&written), "{:?}", masked.text);
+        prop_assert!(!masked.text.contains(&bban), "{:?}", masked.text);
+        prop_assert_eq!(masked.masked, vec![PiiKind::Iban]);
+    }
+}

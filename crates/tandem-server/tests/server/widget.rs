@@ -248,3 +248,52 @@ async fn a_customer_message_reopens_a_resolved_conversation() {
         "nobody held it: back to the queue"
     );
 }
+
+#[tokio::test]
+async fn card_numbers_and_ibans_are_masked_before_they_are_stored_and_the_customer_is_told_why() {
+    let app = spawn_app().await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    let full = [
+        "4111 1111 1111 1111",
+        "4111111111111111",
+        "DE89 3704 0044 0532 0130 00",
+        "DE89370400440532013000",
+    ];
+    let posted = app
+        .customer_says(
+            &ada,
+            "my card is 4111 1111 1111 1111 and IBAN DE89 3704 0044 0532 0130 00",
+        )
+        .await;
+    assert_eq!(
+        posted["text"], "my card is [CARD ••••1111] and IBAN [IBAN ••••3000]",
+        "the answer to the customer's POST is the stored, masked text"
+    );
+    let seen = app.customer_messages(&ada).await;
+    let texts: Vec<&str> = seen.iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert_eq!(texts[0], posted["text"]);
+    assert!(
+        seen.iter()
+            .any(|m| m["author"] == "system" && m["text"].as_str().unwrap().contains("payment details")),
+        "the customer is told why: {texts:?}"
+    );
+    let staff_view = app.detail(&ada.conversation_id).await;
+    let events = app.events(&ada.conversation_id).await;
+    for shown in [json!(seen), staff_view, json!(events)] {
+        let shown = shown.to_string();
+        assert!(
+            full.iter().all(|n| !shown.contains(n)),
+            "a full number in {shown}"
+        );
+    }
+    // Staff replies are masked the same way.
+    let reply = app
+        .staff_says(
+            &app.admin_token,
+            &ada.conversation_id,
+            "Is it 4111-1111-1111-1111?",
+            false,
+        )
+        .await;
+    assert_eq!(reply["text"], "Is it [CARD ••••1111]?");
+}
