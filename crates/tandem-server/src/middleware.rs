@@ -70,8 +70,17 @@ pub fn with_security_headers(router: axum::Router) -> axum::Router {
 }
 
 async fn security_headers(request: Request, next: Next) -> Response {
+    // API answers may carry personal data: no browser or proxy may keep a copy. (Static assets
+    // set their own caching.)
+    let api =
+        request.uri().path().starts_with("/api/v1/") && !request.uri().path().starts_with("/api/v1/docs");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if api {
+        headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
     let framing_policy = headers
         .get(header::CONTENT_SECURITY_POLICY)
         .and_then(|v| v.to_str().ok())

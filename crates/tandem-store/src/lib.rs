@@ -113,7 +113,12 @@ impl StoreConfig {
         if !is_postgres(url) {
             let path = std::path::Path::new(url.strip_prefix("sqlite://").unwrap_or(url));
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| {
+                let mut builder = std::fs::DirBuilder::new();
+                builder.recursive(true);
+                // The data directory is its owner's alone.
+                #[cfg(unix)]
+                std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+                builder.create(dir).map_err(|e| {
                     Error::internal(format!("cannot create the data directory {}: {e}", dir.display()))
                 })?;
             }

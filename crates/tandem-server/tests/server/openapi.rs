@@ -285,3 +285,17 @@ async fn the_root_leads_to_the_agent_inbox() {
     assert!(csp.contains("script-src 'self'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
 }
+
+#[tokio::test]
+async fn api_answers_are_never_cached() {
+    let app = spawn_app().await;
+    let response = app
+        .get("/api/v1/conversations")
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let missing = app.get("/api/v1/nothing-here").send().await.unwrap();
+    assert_eq!(missing.headers()["cache-control"], "no-store");
+}

@@ -26,6 +26,31 @@ pub enum SqliteDurability {
     Normal,
 }
 
+/// Creates the database file readable and writable by its owner only, or tightens an existing one
+/// (SQLite gives its WAL and shared-memory files the same permissions).
+fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let io = |e: std::io::Error| {
+            tandem_core::Error::internal(format!(
+                "cannot secure the SQLite database {}: {e}",
+                path.display()
+            ))
+        };
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(io)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 impl Dialect for Sqlite {
     const BACKEND: Backend = Backend::Sqlite;
     const FOR_UPDATE: &'static str = "";
@@ -54,6 +79,7 @@ impl Dialect for Sqlite {
 impl SqlStore<Sqlite> {
     /// Opens (creating if needed) the database file.
     pub async fn open(path: &Path, durability: SqliteDurability) -> Result<Self> {
+        owner_only(path)?;
         let synchronous = match durability {
             SqliteDurability::Full => SqliteSynchronous::Full,
             SqliteDurability::Normal => SqliteSynchronous::Normal,
@@ -64,6 +90,8 @@ impl SqlStore<Sqlite> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(synchronous)
             .foreign_keys(true)
+            // Deleted rows are overwritten, not left in free pages (erasure must really erase).
+            .pragma("secure_delete", "on")
             .busy_timeout(Duration::from_secs(10));
         let open_error = |e: sqlx::Error| {
             tandem_core::Error::internal(format!("cannot open the SQLite database {}: {e}", path.display()))

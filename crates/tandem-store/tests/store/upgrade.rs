@@ -135,3 +135,22 @@ async fn postgres_events_written_before_the_outbox_read_in_the_new_vocabulary() 
     drop(store);
     scratch.drop_database().await;
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_sqlite_file_and_its_directory_are_their_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("tandem.db");
+    let store = tandem_store::StoreConfig::sqlite(&path).open().await.unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(path.parent().unwrap()), 0o700);
+    drop(store);
+    // An existing file made by someone else's umask is tightened on open.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let _store = tandem_store::SqliteStore::open(&path, SqliteDurability::Normal)
+        .await
+        .unwrap();
+    assert_eq!(mode(&path), 0o600);
+}
