@@ -27,7 +27,8 @@ pub struct Config {
     pub sqlite_durability: SqliteDurability,
     /// `text` or `json`.
     pub log_format: String,
-    /// The data directory (`data_dir`), sessions (`session_ttl_hours`), the identity secret.
+    /// The data directory (`data_dir`), sessions (`session_ttl_hours`), the identity secret, how
+    /// long resolved conversations are kept (`retention_days`).
     pub engine: EngineConfig,
     /// The body limit (`body_limit_bytes`) and the widget's key and origins.
     pub server: ServerConfig,
@@ -64,6 +65,7 @@ struct FileConfig {
     identity_secret: Option<String>,
     widget_key: Option<String>,
     widget_origins: Option<String>,
+    retention_days: Option<u32>,
 }
 
 /// Flags that override everything else.
@@ -116,6 +118,7 @@ impl Config {
                 "identity_secret" => file.identity_secret.clone(),
                 "widget_key" => file.widget_key.clone(),
                 "widget_origins" => file.widget_origins.clone(),
+                "retention_days" => file.retention_days.map(|v| v.to_string()),
                 _ => None,
             }
         };
@@ -203,6 +206,18 @@ impl Config {
                 );
             }
             self.server.widget_origins = v.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        if let Some(v) = get("retention_days") {
+            self.engine.retention_days =
+                v.parse()
+                    .ok()
+                    .filter(|d| (1..=36_500).contains(d))
+                    .with_context(|| {
+                        format!(
+                            "{} must be a number of days from 1 to 36500",
+                            name("retention_days")
+                        )
+                    })?;
         }
         if let Some(v) = get("log_format") {
             if v != "text" && v != "json" {
@@ -307,6 +322,24 @@ mod tests {
         )
         .unwrap_err();
         assert!(format!("{err:#}").contains("unknown field"), "{err:#}");
+    }
+
+    #[test]
+    fn retention_is_a_number_of_days() {
+        assert_eq!(
+            Config::load(&Overrides::default(), &env(&[]))
+                .unwrap()
+                .engine
+                .retention_days,
+            365
+        );
+        let c = Config::load(&Overrides::default(), &env(&[("TANDEM_RETENTION_DAYS", "400")])).unwrap();
+        assert_eq!(c.engine.retention_days, 400);
+        for bad in ["0", "-3", "soon"] {
+            let err =
+                Config::load(&Overrides::default(), &env(&[("TANDEM_RETENTION_DAYS", bad)])).unwrap_err();
+            assert!(err.to_string().contains("TANDEM_RETENTION_DAYS"), "{bad}: {err}");
+        }
     }
 
     #[test]

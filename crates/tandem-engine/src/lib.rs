@@ -41,6 +41,8 @@ pub struct EngineConfig {
     pub data_dir: std::path::PathBuf,
     /// The secret the business's site signs customer e-mail addresses with (HMAC-SHA256).
     pub identity_secret: Option<Secret>,
+    /// How many days a resolved conversation is kept (the privacy notice tells customers).
+    pub retention_days: u32,
 }
 
 impl Default for EngineConfig {
@@ -51,6 +53,7 @@ impl Default for EngineConfig {
             login_window: Duration::from_secs(10 * 60),
             data_dir: std::path::PathBuf::from("./tandem-data"),
             identity_secret: None,
+            retention_days: 365,
         }
     }
 }

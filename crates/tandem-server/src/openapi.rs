@@ -15,6 +15,7 @@ use crate::routes;
         routes::widget::show,
         routes::widget::post_message,
         routes::widget::messages,
+        routes::widget::privacy,
         routes::live::customer,
         routes::auth::login,
         routes::auth::logout,

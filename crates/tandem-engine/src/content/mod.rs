@@ -461,6 +461,11 @@ impl Content<'_> {
                 ErrorCode::EmptyText,
                 "the not-found text",
             )?,
+            privacy: texts
+                .privacy
+                .as_deref()
+                .map(|p| required_text(p, MAX_TEXT_CHARS, ErrorCode::EmptyText, "the privacy notice"))
+                .transpose()?,
         };
         check_disclosure(&texts.disclosure)?;
         self.edit_pack(staff, Permission::ManageBotTexts, |pack| {

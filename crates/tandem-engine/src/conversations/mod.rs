@@ -1,6 +1,7 @@
 //! Conversations from both sides: customers start them and write; staff read, reply, write
 //! internal notes, assign, change status and priority, and tag.
 
+mod privacy;
 mod suggestions;
 
 use serde::Deserialize;
@@ -17,6 +18,7 @@ use tandem_store::{
 
 use crate::auth::{new_customer_token, token_hash, Staff};
 use crate::{ingest, Engine, Result};
+pub use privacy::PrivacyNotice;
 pub use suggestions::{rank_canned_replies, SuggestedArticle, Suggestions};
 
 /// Conversations from both sides.

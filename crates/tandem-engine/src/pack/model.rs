@@ -63,6 +63,10 @@ pub struct BotTexts {
     /// Said when a record was not found or does not belong to the customer (the same words for
     /// both, so nothing leaks).
     pub not_found: String,
+    /// The privacy notice the widget shows (what is stored, for how long, who answers); without
+    /// it, Tandem's own notice with the configured retention period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<String>,
 }
 
 /// The rules of the policy, as data. Every threshold is a probability or score in [0, 1].

@@ -403,6 +403,7 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
             handoff: RULE_HANDOFF.into(),
             rephrase: "Sorry, could you say that another way?".into(),
             not_found: "I couldn't find that order for your e-mail address.".into(),
+            privacy: None,
         },
         policy: PolicySettings::default(),
         databases: BTreeMap::from([(

@@ -21,6 +21,7 @@ pub fn router(state: AppState) -> Router {
     // One flat router (no `nest`), so the JSON fallbacks below cover every route.
     Router::new()
         .route("/api/v1/widget/conversations", post(widget::start))
+        .route("/api/v1/widget/privacy", get(widget::privacy))
         .route("/api/v1/widget/conversations/{id}", get(widget::show))
         .route(
             "/api/v1/widget/conversations/{id}/messages",

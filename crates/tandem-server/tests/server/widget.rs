@@ -297,3 +297,21 @@ async fn card_numbers_and_ibans_are_masked_before_they_are_stored_and_the_custom
         .await;
     assert_eq!(reply["text"], "Is it [CARD ••••1111]?");
 }
+
+#[tokio::test]
+async fn the_privacy_notice_is_public_and_gives_the_retention_period() {
+    let config = tandem_engine::EngineConfig {
+        retention_days: 400,
+        ..tandem_engine::EngineConfig::default()
+    };
+    let app = crate::support::spawn_app_with(tandem_server::ServerConfig::default(), config).await;
+    let response = app.get("/api/v1/widget/privacy").send().await.unwrap();
+    let notice = body(response, StatusCode::OK).await;
+    assert_eq!(notice["retention_days"], 400);
+    let text = notice["text"].as_str().unwrap();
+    assert!(text.contains("400 days") && text.len() >= 40, "{text}");
+    assert!(
+        notice["bot_disclosure"].as_str().unwrap().contains("bot"),
+        "{notice}"
+    );
+}
