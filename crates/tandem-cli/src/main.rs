@@ -9,7 +9,7 @@ mod open;
 
 use clap::{Parser, Subcommand};
 
-use commands::{eval, export, import, migrate, redact, serve, signals, train, user};
+use commands::{eval, export, import, migrate, redact, retention, serve, signals, train, user};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -52,6 +52,11 @@ enum Command {
     },
     /// Replace personal data in text read on stdin by type tags such as [EMAIL].
     Redact(redact::RedactArgs),
+    /// Erase what is older than the retention period.
+    Retention {
+        #[command(subcommand)]
+        command: retention::RetentionCommand,
+    },
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -70,6 +75,7 @@ fn main() -> std::process::ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Signals { command } => signals::run(command),
         Command::Redact(args) => redact::run(args),
+        Command::Retention { command } => runtime().and_then(|rt| rt.block_on(retention::run(command))),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

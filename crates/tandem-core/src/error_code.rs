@@ -76,6 +76,10 @@ error_codes! {
     InvalidAfter = "invalid_after", 400;
     InvalidLimit = "invalid_limit", 400;
     InvalidDays = "invalid_days", 400;
+    // --- personal data ------------------------------------------------------------------------
+    /// An erasure needs a reason (it is recorded in the audit log).
+    ReasonRequired = "reason_required", 400;
+    InvalidDate = "invalid_date", 400;
     // --- staff --------------------------------------------------------------------------------
     EmailTaken = "email_taken", 409;
     TeamExists = "team_exists", 409;

@@ -22,6 +22,13 @@ string_enum!(
         SlaBreached => "sla_breached",
         /// The content (pack, model) changed: every instance reloads what it serves.
         ContentChanged => "content_changed",
+        /// An administrative or automated action was recorded in the audit log; `data` is the
+        /// entry (see [`crate::audit::AuditEntry`]).
+        AuditRecorded => "audit_recorded",
+        /// A conversation was erased (its customer's erasure or retention). The tombstone of the
+        /// log: `data.conversation_id` names it, `data.reason` says why; nothing of its content
+        /// is kept, and its earlier events are gone.
+        ConversationErased => "conversation_erased",
     }
 );
 

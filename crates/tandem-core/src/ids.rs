@@ -72,6 +72,11 @@ id_type!(
     EventId,
     "event"
 );
+id_type!(
+    /// One entry of the audit log.
+    AuditId,
+    "audit entry"
+);
 
 #[cfg(test)]
 mod tests {

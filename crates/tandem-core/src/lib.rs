@@ -2,6 +2,7 @@
 //! permissions and errors. No I/O.
 #![warn(clippy::print_stdout)]
 
+pub mod audit;
 pub mod clock;
 pub mod decision;
 pub mod error;

@@ -26,6 +26,12 @@ pub enum Permission {
     ViewInsights,
     /// Read the feed of every committed event (`GET /api/v1/events`), as integrations do.
     ReadEventFeed,
+    /// Find a customer by e-mail address (to answer their questions about their data).
+    LookUpCustomers,
+    /// Export or erase everything stored about a customer.
+    ManageCustomerData,
+    /// Read the audit log.
+    ReadAuditLog,
 }
 
 impl Role {
@@ -35,9 +41,9 @@ impl Role {
         match permission {
             ViewConversations | ReplyToConversations | ManageConversations | ViewStaff | ViewContent
             | ViewInsights => true,
-            ManageStaff | ManageBotTexts => matches!(self, Role::Admin),
+            ManageStaff | ManageBotTexts | ManageCustomerData => matches!(self, Role::Admin),
             ManageContent => matches!(self, Role::Trainer | Role::Supervisor | Role::Admin),
-            ReadEventFeed => matches!(self, Role::Supervisor | Role::Admin),
+            ReadEventFeed | LookUpCustomers | ReadAuditLog => matches!(self, Role::Supervisor | Role::Admin),
         }
     }
 

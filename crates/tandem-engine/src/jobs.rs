@@ -1,4 +1,4 @@
-//! Background work, in one place: the service-level check, the outbox relay's catch-up (events
+//! Background work, in one place: the service-level check, retention, the outbox relay's catch-up (events
 //! that another instance committed to a shared database, or that a flush after a write could not
 //! publish), and following content changes (another instance's edit makes this one load the new
 //! revision).
@@ -27,20 +27,29 @@ async fn follow(engine: &Engine, data: &serde_json::Value) {
 pub const RELAY_EVERY: Duration = Duration::from_secs(1);
 /// How often missed service-level targets are recorded.
 pub const SLA_EVERY: Duration = Duration::from_secs(30);
+/// How often resolved conversations past the retention period are erased (also at start).
+pub const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
 /// Runs the background jobs until the task is dropped or aborted.
 pub async fn run(engine: Arc<Engine>) {
     let mut events = engine.bus().subscribe();
     let mut relay = tokio::time::interval(RELAY_EVERY);
     let mut sla = tokio::time::interval(SLA_EVERY);
-    relay.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    sla.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut retention = tokio::time::interval(RETENTION_EVERY);
+    for timer in [&mut relay, &mut sla, &mut retention] {
+        timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    }
     loop {
         tokio::select! {
             _ = relay.tick() => engine.events().publish_committed().await,
             _ = sla.tick() => {
                 if let Err(e) = engine.routing().check_sla().await {
                     tracing::error!(error = %e, "the service-level check failed");
+                }
+            }
+            _ = retention.tick() => {
+                if let Err(e) = engine.privacy().apply_retention(engine.now(), false).await {
+                    tracing::error!(error = %e, "retention could not be applied");
                 }
             }
             received = events.recv() => match received {

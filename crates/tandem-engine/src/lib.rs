@@ -3,6 +3,7 @@
 //! and has the relay publish what was committed.
 #![warn(clippy::print_stdout)]
 
+pub mod audit;
 pub mod auth;
 pub mod connectors;
 pub mod content;
@@ -15,6 +16,7 @@ pub mod jobs;
 pub mod knowledge;
 pub mod pack;
 pub mod pipeline;
+pub mod privacy;
 pub mod routing;
 pub mod runtime;
 pub mod staff;
@@ -136,6 +138,16 @@ impl Engine {
     /// Numbers about automation, handoffs and queues.
     pub fn insights(&self) -> insights::Insights<'_> {
         insights::Insights { engine: self }
+    }
+
+    /// Customers' personal data: the privacy notice, lookup, export, erasure and retention.
+    pub fn privacy(&self) -> privacy::Privacy<'_> {
+        privacy::Privacy { engine: self }
+    }
+
+    /// The audit log.
+    pub fn audit(&self) -> audit::Audit<'_> {
+        audit::Audit { engine: self }
     }
 
     /// Committed events: the feed, replay and the relay to live clients.

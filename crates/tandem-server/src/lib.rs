@@ -75,7 +75,10 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             middleware::panic_response,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(middleware::request_span::<axum::body::Body>),
+        )
 }
 
 /// Serves until `shutdown` resolves, then stops accepting and lets requests in flight finish.

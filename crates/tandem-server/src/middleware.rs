@@ -44,6 +44,12 @@ pub async fn content_revision(State(state): State<crate::AppState>, req: Request
     response
 }
 
+/// The span every request is logged in: method and path, never the query string, which may carry
+/// an e-mail address, a search term or a token.
+pub fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+}
+
 /// Counts requests and their latency per route and status.
 pub async fn metrics(req: Request, next: Next) -> Response {
     let route = req

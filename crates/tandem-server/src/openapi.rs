@@ -51,6 +51,10 @@ use crate::routes;
         routes::teams::create,
         routes::live::staff,
         routes::events::feed,
+        routes::customers::find,
+        routes::customers::export,
+        routes::customers::erase,
+        routes::audit::list,
     ),
     components(schemas(routes::live::LiveFrame, ErrorBody, ErrorDetail, tandem_core::ErrorCode)),
     modifiers(&BearerTokens),
@@ -63,6 +67,8 @@ use crate::routes;
         (name = "live", description = "Live events over WebSocket"),
         (name = "events", description = "The feed of every committed event, in seq order, for integrations"),
         (name = "content", description = "The bot's content: intents, examples, articles, templates, texts, connectors, canned replies"),
+        (name = "customers", description = "Customers' personal data: lookup, export, erasure"),
+        (name = "audit", description = "The append-only log of administrative and automated actions"),
         (name = "insights", description = "Automation, handoff reasons and queues, as numbers and SVG charts"),
     )
 )]

@@ -26,23 +26,30 @@ pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
 }
 
 pub(crate) fn time(micros: i64) -> Result<DateTime<Utc>> {
-    DateTime::from_timestamp_micros(micros).ok_or_else(|| corrupt("timestamp", micros))
+    DateTime::from_timestamp_micros(micros).ok_or_else(|| corrupt("timestamp", "out of range"))
 }
 
 pub(crate) fn id<T: FromStr>(text: &str) -> Result<T> {
-    text.parse().map_err(|_| corrupt("id", text))
+    text.parse().map_err(|_| corrupt("id", "not an id"))
 }
 
-fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|_| corrupt("JSON value", text))
+pub(crate) fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    // serde's message may quote the value; the position may not.
+    serde_json::from_str(text).map_err(|e| {
+        corrupt(
+            "JSON value",
+            format!("unreadable at line {} column {}", e.line(), e.column()),
+        )
+    })
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::internal(format!("cannot encode a value: {e}")))
 }
 
-fn corrupt(what: &str, value: impl std::fmt::Debug) -> Error {
-    tracing::error!(?value, "corrupt {what} in the database");
+fn corrupt(what: &str, error: impl std::fmt::Display) -> Error {
+    // The stored value itself is not logged: it may hold personal data.
+    tracing::error!(%error, "corrupt {what} in the database");
     Error::internal(format!("the database holds a corrupt {what}"))
 }
 

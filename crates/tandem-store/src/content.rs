@@ -27,9 +27,14 @@ pub struct StoredModel {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// How many pack revisions (with their models) are kept, the active one included; older ones are
+/// deleted when a new one is saved, so an edited-away example does not live on in old copies.
+pub const KEEP_REVISIONS: i64 = 50;
+
 #[async_trait]
 pub trait ContentStore: Send + Sync {
-    /// Stores a content pack (JSON) as a new revision and makes it the active one. With
+    /// Stores a content pack (JSON) as a new revision and makes it the active one, deleting the
+    /// revisions older than the last [`KEEP_REVISIONS`] with their models. With
     /// `expected_active`, only while that revision is still the active one (checked under a row
     /// lock): a stale edit gets `stale_content` and stores nothing.
     async fn save_pack(

@@ -26,6 +26,9 @@ pub struct NewMessage {
     pub author: Author,
     pub author_user_id: Option<UserId>,
     pub text: String,
+    /// What conversation lists show of it (the engine redacts personal data from it); cut to
+    /// the first characters by the store.
+    pub preview: String,
     pub internal: bool,
     pub sources: Vec<Source>,
     pub actor: Actor,
@@ -108,6 +111,8 @@ pub trait ConversationStore: Send + Sync {
     async fn get_conversation(&self, id: ConversationId) -> Result<Option<Conversation>>;
     /// The hash of the customer token that opens this conversation.
     async fn conversation_token_hash(&self, id: ConversationId) -> Result<Option<String>>;
+    /// The conversation a customer token (by its hash) opens, if any still does.
+    async fn conversation_of_token(&self, token_hash: &str) -> Result<Option<ConversationId>>;
     async fn list_conversations(&self, filter: &ConversationFilter) -> Result<ConversationPage>;
     /// How many conversations the customer has had in all.
     async fn count_customer_conversations(&self, customer: CustomerId) -> Result<i64>;

@@ -1,5 +1,6 @@
 //! Storage. One trait per aggregate ([`StaffStore`], [`SessionStore`], [`ConversationStore`],
-//! [`DecisionStore`], [`ContentStore`], [`RoutingStore`], [`InsightStore`], [`EventStore`]) and
+//! [`DecisionStore`], [`ContentStore`], [`RoutingStore`], [`InsightStore`], [`EventStore`],
+//! [`PrivacyStore`], [`AuditStore`]) and
 //! [`Store`], their supertrait, which both backends implement: SQLite, the embedded default, and
 //! PostgreSQL for scale-out. Each backend has its own migrations (`migrations/sqlite`,
 //! `migrations/postgres`); the SQL of each aggregate is one file under `sql/`.
@@ -8,12 +9,14 @@
 //! and a write returns only after its transaction is committed.
 #![warn(clippy::print_stdout)]
 
+mod audit;
 mod codec;
 mod content;
 mod conversations;
 mod decisions;
 mod events;
 mod insights;
+mod privacy;
 mod routing;
 mod sessions;
 mod sql;
@@ -25,7 +28,8 @@ use async_trait::async_trait;
 use tandem_core::secret::Secret;
 use tandem_core::Error;
 
-pub use content::{ContentStore, StoredModel, StoredPack};
+pub use audit::AuditStore;
+pub use content::{ContentStore, StoredModel, StoredPack, KEEP_REVISIONS};
 pub use conversations::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, ConversationStore,
     NewConversation, NewMessage,
@@ -33,6 +37,7 @@ pub use conversations::{
 pub use decisions::{BotTurn, BotTurnOutcome, DecisionStore, NewDecision};
 pub use events::{EventStore, NewEvent};
 pub use insights::{DecisionTally, InsightCounts, InsightStore};
+pub use privacy::{Erased, PrivacyStore};
 pub use routing::{AgentLoad, RoutingStore};
 pub use sessions::SessionStore;
 pub use sql::sqlite::SqliteDurability;
@@ -65,6 +70,8 @@ pub trait Store:
     + RoutingStore
     + InsightStore
     + EventStore
+    + PrivacyStore
+    + AuditStore
     + Send
     + Sync
     + 'static
@@ -76,13 +83,16 @@ pub trait Store:
     async fn migrate(&self) -> Result<()>;
     /// Succeeds when the database answers.
     async fn ping(&self) -> Result<()>;
+    /// Makes sure nothing deleted survives in the database's files (SQLite: truncates the
+    /// write-ahead log, whose old frames would still hold erased rows). Called after an erasure.
+    async fn scrub(&self) -> Result<()>;
 }
 
 /// The store traits, for calling their methods on an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ContentStore, ConversationStore, DecisionStore, EventStore, InsightStore, RoutingStore, SessionStore,
-        StaffStore, Store,
+        AuditStore, ContentStore, ConversationStore, DecisionStore, EventStore, InsightStore, PrivacyStore,
+        RoutingStore, SessionStore, StaffStore, Store,
     };
 }
 

@@ -6,6 +6,7 @@ pub mod export;
 pub mod import;
 pub mod migrate;
 pub mod redact;
+pub mod retention;
 pub mod serve;
 pub mod signals;
 pub mod train;

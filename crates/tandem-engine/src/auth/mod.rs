@@ -59,6 +59,11 @@ impl Staff {
     pub fn require(&self, permission: Permission) -> Result<()> {
         self.user.role.require(permission)
     }
+
+    /// This staff member as the actor of an event or audit entry.
+    pub fn actor(&self) -> tandem_core::event::Actor {
+        tandem_core::event::Actor::User { id: self.user.id }
+    }
 }
 
 /// A successful login.
@@ -185,16 +190,24 @@ impl Auth<'_> {
         };
         let (user, hash) = match found {
             Some((user, hash)) if user.active => (user, hash),
-            _ => {
+            other => {
                 verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
                 self.engine.guards.login.fail(&[&email_key]);
                 self.engine.guards.client.fail(&[&client_key]);
+                // An unknown address is not recorded: it may be anyone's, a customer's included.
+                let (target, reason) = match other {
+                    Some((user, _)) => (format!("user:{}", user.id), "inactive account"),
+                    None => ("user:unknown".to_owned(), "unknown account"),
+                };
+                self.record_failure(target, reason).await;
                 return Err(wrong());
             }
         };
         if !verify_password(password.to_owned(), hash).await {
             self.engine.guards.login.fail(&[&email_key]);
             self.engine.guards.client.fail(&[&client_key]);
+            self.record_failure(format!("user:{}", user.id), "wrong password")
+                .await;
             return Err(wrong());
         }
         self.engine.guards.login.clear(&email_key);
@@ -212,6 +225,24 @@ impl Auth<'_> {
             user,
             expires_at,
         })
+    }
+
+    /// Records a refused login in the audit log (a failure to record it is logged, and the login
+    /// is refused all the same).
+    async fn record_failure(&self, target: String, reason: &str) {
+        let recorded = self
+            .engine
+            .audit()
+            .record(
+                tandem_core::event::Actor::System,
+                tandem_core::audit::AuditAction::LoginFailed,
+                target,
+                serde_json::json!({ "reason": reason }),
+            )
+            .await;
+        if let Err(e) = recorded {
+            tracing::error!(error = %e, "a refused login could not be recorded in the audit log");
+        }
     }
 
     /// Ends the session of this token.
@@ -254,11 +285,20 @@ impl Auth<'_> {
         if !token.starts_with(CUSTOMER_TOKEN_PREFIX) {
             return Err(Error::Unauthenticated("a customer token is needed".into()));
         }
+        let hash = token_hash(token);
         match self.engine.store.conversation_token_hash(conversation).await? {
-            Some(stored) if same_hash(&stored, &token_hash(token)) => Ok(()),
-            _ => Err(Error::Forbidden(
-                "this token does not open this conversation".into(),
-            )),
+            Some(stored) if same_hash(&stored, &hash) => Ok(()),
+            // Told apart by the token alone, so nothing leaks about other conversations: a token
+            // that opens no conversation (never issued, or its conversation was erased) is not a
+            // credential at all; one that opens another conversation is refused this one.
+            _ => match self.engine.store.conversation_of_token(&hash).await? {
+                None => Err(Error::Unauthenticated(
+                    "this customer token opens no conversation (it may have been erased)".into(),
+                )),
+                Some(_) => Err(Error::Forbidden(
+                    "this token does not open this conversation".into(),
+                )),
+            },
         }
     }
 }

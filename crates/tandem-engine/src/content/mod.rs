@@ -14,7 +14,7 @@ mod views;
 
 use std::collections::BTreeSet;
 
-use tandem_core::event::Actor;
+use tandem_core::audit::AuditAction;
 use tandem_core::permission::Permission;
 use tandem_core::{Error, ErrorCode};
 
@@ -35,6 +35,18 @@ pub struct Content<'e> {
     /// The revision the caller last read (HTTP `If-Match`): an edit made on an older one is
     /// refused with `stale_content` instead of overwriting what it has not seen.
     pub(crate) expected: Option<String>,
+}
+
+/// What one content edit changed, for the audit log: `kind:name` and a verb.
+pub(crate) struct Edit {
+    target: String,
+    change: &'static str,
+}
+
+impl Edit {
+    fn new(target: String, change: &'static str) -> Self {
+        Self { target, change }
+    }
 }
 
 impl Content<'_> {
@@ -82,23 +94,33 @@ impl Content<'_> {
         &self,
         staff: &Staff,
         permission: Permission,
+        edit: Edit,
         change: impl FnOnce(&mut Pack) -> Result<T>,
     ) -> Result<T> {
         let (_guard, revision, mut pack) = self.begin_edit(staff, permission).await?;
         let out = change(&mut pack)?;
-        self.commit_edit(staff, &revision, pack).await?;
+        self.commit_edit(staff, &revision, pack, edit).await?;
         Ok(out)
     }
 
-    /// Installs the changed pack (validation, training when the examples changed, storing); the
-    /// stored pack stays as it was when this fails.
-    async fn commit_edit(&self, staff: &Staff, revision: &str, pack: Pack) -> Result<()> {
-        let actor = Actor::User { id: staff.user().id };
-        self.engine
+    /// Installs the changed pack (validation, training when the examples changed, storing) and
+    /// records the edit in the audit log; the stored pack stays as it was when this fails.
+    async fn commit_edit(&self, staff: &Staff, revision: &str, pack: Pack, edit: Edit) -> Result<()> {
+        let installed = self
+            .engine
             .runtime()
-            .install(pack, true, Some(revision), actor)
+            .install(pack, true, Some(revision), staff.actor())
             .await?;
-        tracing::info!(user = %staff.user().id, "content edited");
+        tracing::info!(user = %staff.user().id, target = %edit.target, "content edited");
+        self.engine
+            .audit()
+            .record(
+                staff.actor(),
+                AuditAction::ContentUpdated,
+                edit.target,
+                serde_json::json!({ "change": edit.change, "from_revision": revision, "revision": installed.pack_id }),
+            )
+            .await?;
         Ok(())
     }
 
@@ -124,26 +146,31 @@ impl Content<'_> {
     pub async fn add_example(&self, staff: &Staff, intent: &str, text: &str) -> Result<IntentView> {
         staff.require(Permission::ManageContent)?;
         let text = check_example(text)?;
-        self.edit_pack(staff, Permission::ManageContent, |pack| {
-            let def = pack
-                .intents
-                .iter_mut()
-                .find(|i| i.name == intent)
-                .ok_or_else(|| unknown_intent(intent))?;
-            let normalized = tandem_nlu::text::normalize(&text);
-            if def
-                .examples
-                .iter()
-                .any(|e| tandem_nlu::text::normalize(e) == normalized)
-            {
-                return Err(Error::conflict(
-                    ErrorCode::DuplicateExample,
-                    format!("the intent `{intent}` already has this example"),
-                ));
-            }
-            def.examples.push(text);
-            Ok(IntentView::from(&*def))
-        })
+        self.edit_pack(
+            staff,
+            Permission::ManageContent,
+            Edit::new(format!("intent:{intent}"), "example_added"),
+            |pack| {
+                let def = pack
+                    .intents
+                    .iter_mut()
+                    .find(|i| i.name == intent)
+                    .ok_or_else(|| unknown_intent(intent))?;
+                let normalized = tandem_nlu::text::normalize(&text);
+                if def
+                    .examples
+                    .iter()
+                    .any(|e| tandem_nlu::text::normalize(e) == normalized)
+                {
+                    return Err(Error::conflict(
+                        ErrorCode::DuplicateExample,
+                        format!("the intent `{intent}` already has this example"),
+                    ));
+                }
+                def.examples.push(text);
+                Ok(IntentView::from(&*def))
+            },
+        )
         .await
     }
 
@@ -151,40 +178,47 @@ impl Content<'_> {
     pub async fn remove_example(&self, staff: &Staff, intent: &str, text: &str) -> Result<IntentView> {
         staff.require(Permission::ManageContent)?;
         let text = text.trim().to_owned();
-        self.edit_pack(staff, Permission::ManageContent, |pack| {
-            let def = pack
-                .intents
-                .iter_mut()
-                .find(|i| i.name == intent)
-                .ok_or_else(|| unknown_intent(intent))?;
-            let at = def
-                .examples
-                .iter()
-                .position(|e| e.trim() == text)
-                .ok_or_else(|| Error::not_found(format!("example \"{text}\" of the intent `{intent}`")))?;
-            if def.examples.len() <= 1 {
-                return Err(Error::conflict(
-                    ErrorCode::LastExample,
-                    "an intent keeps at least one example",
-                ));
-            }
-            def.examples.remove(at);
-            let distinct: BTreeSet<String> = def
-                .examples
-                .iter()
-                .map(|e| tandem_nlu::text::normalize(e))
-                .collect();
-            if distinct.len() < crate::pack::MIN_EXAMPLES {
-                return Err(Error::conflict(
-                    ErrorCode::TooFewExamples,
-                    format!(
+        self.edit_pack(
+            staff,
+            Permission::ManageContent,
+            Edit::new(format!("intent:{intent}"), "example_removed"),
+            |pack| {
+                let def = pack
+                    .intents
+                    .iter_mut()
+                    .find(|i| i.name == intent)
+                    .ok_or_else(|| unknown_intent(intent))?;
+                let at = def
+                    .examples
+                    .iter()
+                    .position(|e| e.trim() == text)
+                    .ok_or_else(|| {
+                        Error::not_found(format!("example \"{text}\" of the intent `{intent}`"))
+                    })?;
+                if def.examples.len() <= 1 {
+                    return Err(Error::conflict(
+                        ErrorCode::LastExample,
+                        "an intent keeps at least one example",
+                    ));
+                }
+                def.examples.remove(at);
+                let distinct: BTreeSet<String> = def
+                    .examples
+                    .iter()
+                    .map(|e| tandem_nlu::text::normalize(e))
+                    .collect();
+                if distinct.len() < crate::pack::MIN_EXAMPLES {
+                    return Err(Error::conflict(
+                        ErrorCode::TooFewExamples,
+                        format!(
                         "an intent needs at least {} distinct examples; add another before removing this one",
                         crate::pack::MIN_EXAMPLES
                     ),
-                ));
-            }
-            Ok(IntentView::from(&*def))
-        })
+                    ));
+                }
+                Ok(IntentView::from(&*def))
+            },
+        )
         .await
     }
 
@@ -221,17 +255,22 @@ impl Content<'_> {
             team: optional_name(new.team),
             priority: optional_name(new.priority),
         };
-        self.edit_pack(staff, Permission::ManageContent, |pack| {
-            if pack.intents.iter().any(|i| i.name == name) {
-                return Err(Error::conflict(
-                    ErrorCode::IntentExists,
-                    format!("there is already an intent `{name}`"),
-                ));
-            }
-            let view = IntentView::from(&def);
-            pack.intents.push(def);
-            Ok(view)
-        })
+        self.edit_pack(
+            staff,
+            Permission::ManageContent,
+            Edit::new(format!("intent:{name}"), "created"),
+            |pack| {
+                if pack.intents.iter().any(|i| i.name == name) {
+                    return Err(Error::conflict(
+                        ErrorCode::IntentExists,
+                        format!("there is already an intent `{name}`"),
+                    ));
+                }
+                let view = IntentView::from(&def);
+                pack.intents.push(def);
+                Ok(view)
+            },
+        )
         .await
     }
 
@@ -258,35 +297,40 @@ impl Content<'_> {
                 )
             })
             .transpose()?;
-        self.edit_pack(staff, Permission::ManageContent, |pack| {
-            let def = pack
-                .intents
-                .iter_mut()
-                .find(|i| i.name == intent)
-                .ok_or_else(|| unknown_intent(intent))?;
-            if let Some(d) = description {
-                def.description = d;
-            }
-            if let Some(kind) = change.kind {
-                def.kind = kind;
-            }
-            if let Some(t) = change.threshold {
-                def.threshold = t;
-            }
-            if let Some(team) = change.team {
-                def.team = optional_name(team);
-            }
-            if let Some(priority) = change.priority {
-                def.priority = optional_name(priority);
-            }
-            if let Some(connector) = change.connector {
-                def.connector = optional_name(connector);
-            }
-            if let Some(template) = change.template {
-                def.template = optional_name(template);
-            }
-            Ok(IntentView::from(&*def))
-        })
+        self.edit_pack(
+            staff,
+            Permission::ManageContent,
+            Edit::new(format!("intent:{intent}"), "updated"),
+            |pack| {
+                let def = pack
+                    .intents
+                    .iter_mut()
+                    .find(|i| i.name == intent)
+                    .ok_or_else(|| unknown_intent(intent))?;
+                if let Some(d) = description {
+                    def.description = d;
+                }
+                if let Some(kind) = change.kind {
+                    def.kind = kind;
+                }
+                if let Some(t) = change.threshold {
+                    def.threshold = t;
+                }
+                if let Some(team) = change.team {
+                    def.team = optional_name(team);
+                }
+                if let Some(priority) = change.priority {
+                    def.priority = optional_name(priority);
+                }
+                if let Some(connector) = change.connector {
+                    def.connector = optional_name(connector);
+                }
+                if let Some(template) = change.template {
+                    def.template = optional_name(template);
+                }
+                Ok(IntentView::from(&*def))
+            },
+        )
         .await
     }
 
@@ -343,48 +387,58 @@ impl Content<'_> {
                 Some(u.to_owned())
             }
         };
-        self.edit_pack(staff, Permission::ManageContent, |pack| {
-            let existing = pack.articles.iter().position(|a| a.slug == slug);
-            let old = existing.and_then(|i| pack.articles.get(i));
-            let url = url
-                .or_else(|| old.map(|a| a.url.clone()))
-                .or_else(|| default_article_url(pack, slug))
-                .ok_or_else(|| Error::invalid(ErrorCode::UrlRequired, "a new article needs a `url`"))?;
-            let tags = tags.or_else(|| old.map(|a| a.tags.clone())).unwrap_or_default();
-            let article = Article {
-                slug: slug.to_owned(),
-                title,
-                tags,
-                url,
-                body,
-            };
-            let saved = match existing.and_then(|i| pack.articles.get_mut(i)) {
-                Some(slot) => {
-                    *slot = article.clone();
-                    Saved::Replaced
-                }
-                None => {
-                    pack.articles.push(article.clone());
-                    Saved::Created
-                }
-            };
-            Ok((saved, article))
-        })
+        self.edit_pack(
+            staff,
+            Permission::ManageContent,
+            Edit::new(format!("article:{slug}"), "saved"),
+            |pack| {
+                let existing = pack.articles.iter().position(|a| a.slug == slug);
+                let old = existing.and_then(|i| pack.articles.get(i));
+                let url = url
+                    .or_else(|| old.map(|a| a.url.clone()))
+                    .or_else(|| default_article_url(pack, slug))
+                    .ok_or_else(|| Error::invalid(ErrorCode::UrlRequired, "a new article needs a `url`"))?;
+                let tags = tags.or_else(|| old.map(|a| a.tags.clone())).unwrap_or_default();
+                let article = Article {
+                    slug: slug.to_owned(),
+                    title,
+                    tags,
+                    url,
+                    body,
+                };
+                let saved = match existing.and_then(|i| pack.articles.get_mut(i)) {
+                    Some(slot) => {
+                        *slot = article.clone();
+                        Saved::Replaced
+                    }
+                    None => {
+                        pack.articles.push(article.clone());
+                        Saved::Created
+                    }
+                };
+                Ok((saved, article))
+            },
+        )
         .await
     }
 
     /// Deletes an article; the knowledge index is rebuilt.
     pub async fn delete_article(&self, staff: &Staff, slug: &str) -> Result<()> {
         staff.require(Permission::ManageContent)?;
-        self.edit_pack(staff, Permission::ManageContent, |pack| {
-            let at = pack
-                .articles
-                .iter()
-                .position(|a| a.slug == slug)
-                .ok_or_else(|| Error::not_found(format!("article `{slug}`")))?;
-            pack.articles.remove(at);
-            Ok(())
-        })
+        self.edit_pack(
+            staff,
+            Permission::ManageContent,
+            Edit::new(format!("article:{slug}"), "deleted"),
+            |pack| {
+                let at = pack
+                    .articles
+                    .iter()
+                    .position(|a| a.slug == slug)
+                    .ok_or_else(|| Error::not_found(format!("article `{slug}`")))?;
+                pack.articles.remove(at);
+                Ok(())
+            },
+        )
         .await
     }
 
@@ -417,19 +471,24 @@ impl Content<'_> {
             ));
         }
         let body = body.to_owned();
-        self.edit_pack(staff, Permission::ManageContent, |pack| {
-            let saved = match pack.templates.insert(name.to_owned(), body.clone()) {
-                Some(_) => Saved::Replaced,
-                None => Saved::Created,
-            };
-            Ok((
-                saved,
-                TemplateView {
-                    name: name.to_owned(),
-                    body,
-                },
-            ))
-        })
+        self.edit_pack(
+            staff,
+            Permission::ManageContent,
+            Edit::new(format!("template:{name}"), "saved"),
+            |pack| {
+                let saved = match pack.templates.insert(name.to_owned(), body.clone()) {
+                    Some(_) => Saved::Replaced,
+                    None => Saved::Created,
+                };
+                Ok((
+                    saved,
+                    TemplateView {
+                        name: name.to_owned(),
+                        body,
+                    },
+                ))
+            },
+        )
         .await
     }
 
@@ -468,10 +527,15 @@ impl Content<'_> {
                 .transpose()?,
         };
         check_disclosure(&texts.disclosure)?;
-        self.edit_pack(staff, Permission::ManageBotTexts, |pack| {
-            pack.manifest.texts = texts.clone();
-            Ok(texts)
-        })
+        self.edit_pack(
+            staff,
+            Permission::ManageBotTexts,
+            Edit::new("texts".to_owned(), "saved"),
+            |pack| {
+                pack.manifest.texts = texts.clone();
+                Ok(texts)
+            },
+        )
         .await
     }
 
@@ -483,10 +547,15 @@ impl Content<'_> {
     ) -> Result<Vec<CannedReply>> {
         staff.require(Permission::ManageContent)?;
         let replies = check_canned(replies)?;
-        self.edit_pack(staff, Permission::ManageContent, |pack| {
-            pack.manifest.canned_replies = replies.clone();
-            Ok(replies)
-        })
+        self.edit_pack(
+            staff,
+            Permission::ManageContent,
+            Edit::new("canned_replies".to_owned(), "saved"),
+            |pack| {
+                pack.manifest.canned_replies = replies.clone();
+                Ok(replies)
+            },
+        )
         .await
     }
 }
@@ -500,7 +569,10 @@ mod tests {
     fn _futures_are_send(e: &Engine, s: &Staff, p: Pack) {
         fn send<T: Send>(_: T) {}
         send(e.content().begin_edit(s, Permission::ManageContent));
-        send(e.content().commit_edit(s, "r", p));
+        send(
+            e.content()
+                .commit_edit(s, "r", p, Edit::new("texts".to_owned(), "saved")),
+        );
         send(e.content().stored_pack());
         send(e.content().add_example(s, "a", "b"));
     }

@@ -1,7 +1,6 @@
 //! Conversations from both sides: customers start them and write; staff read, reply, write
 //! internal notes, assign, change status and priority, and tag.
 
-mod privacy;
 mod suggestions;
 
 use serde::Deserialize;
@@ -18,7 +17,6 @@ use tandem_store::{
 
 use crate::auth::{new_customer_token, token_hash, Staff};
 use crate::{ingest, Engine, Result};
-pub use privacy::PrivacyNotice;
 pub use suggestions::{rank_canned_replies, SuggestedArticle, Suggestions};
 
 /// Conversations from both sides.
@@ -136,6 +134,7 @@ impl Conversations<'_> {
                 conversation_id: id,
                 author: Author::Customer,
                 author_user_id: None,
+                preview: ingested.preview,
                 text: ingested.text,
                 internal: false,
                 sources: Vec::new(),
@@ -151,6 +150,7 @@ impl Conversations<'_> {
                     author: Author::System,
                     author_user_id: None,
                     text: ingest::PAYMENT_NOTE.to_owned(),
+                    preview: ingest::PAYMENT_NOTE.to_owned(),
                     internal: false,
                     sources: Vec::new(),
                     actor: Actor::System,
@@ -295,9 +295,9 @@ impl Conversations<'_> {
         internal: bool,
     ) -> Result<Message> {
         staff.require(Permission::ReplyToConversations)?;
-        let text = ingest::message(text)?.text;
+        let ingested = ingest::message(text)?;
         let conversation = self.existing(id).await?;
-        let actor = Actor::User { id: staff.user().id };
+        let actor = staff.actor();
         let (message, _) = self
             .engine
             .store
@@ -305,7 +305,8 @@ impl Conversations<'_> {
                 conversation_id: id,
                 author: Author::Agent,
                 author_user_id: Some(staff.user().id),
-                text,
+                text: ingested.text,
+                preview: ingested.preview,
                 internal,
                 sources: Vec::new(),
                 actor: actor.clone(),
@@ -408,7 +409,7 @@ impl Conversations<'_> {
         let (conversation, events) = self
             .engine
             .store
-            .update_conversation(id, change, Actor::User { id: staff.user().id })
+            .update_conversation(id, change, staff.actor())
             .await?;
         if !events.is_empty() {
             self.engine.events().publish_committed().await;

@@ -1,6 +1,7 @@
 //! Every channel's messages come in here before anything is written: the text is checked (not
 //! empty, not too long) and payment data is masked (card numbers and IBANs keep at most their last
-//! four characters), so a full card number or IBAN is never stored, shown, logged or sent on.
+//! four characters), so a full card number or IBAN is never stored, shown, logged or sent on. The
+//! conversation list's preview of a message is redacted of all personal data.
 
 use tandem_core::validate::MessageText;
 use tandem_core::Error;
@@ -14,6 +15,8 @@ pub struct Ingested {
     pub text: String,
     /// The kinds of payment data that were masked, in order.
     pub masked: Vec<PiiKind>,
+    /// The text with every kind of personal data redacted, for conversation lists.
+    pub preview: String,
 }
 
 /// What the customer is told when payment data was masked in their message.
@@ -27,6 +30,7 @@ pub fn message(raw: &str) -> Result<Ingested> {
     let masked = tandem_nlu::pii::mask_payment(&text)
         .map_err(|e| Error::internal(format!("the payment-data check cannot run: {e}")))?;
     Ok(Ingested {
+        preview: crate::privacy::redact(&masked.text),
         text: masked.text,
         masked: masked.masked,
     })

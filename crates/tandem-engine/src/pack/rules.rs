@@ -102,6 +102,7 @@ pub fn discloses_bot(text: &str) -> bool {
         .any(|w| matches!(w, "bot" | "bots" | "chatbot" | "ai"))
 }
 
+/// A training example as it is kept: trimmed, not empty, not too long, personal data redacted.
 pub fn check_example(text: &str) -> Result<String> {
     let text = text.trim();
     if text.is_empty() {
@@ -116,7 +117,9 @@ pub fn check_example(text: &str) -> Result<String> {
             format!("an example is at most {MAX_EXAMPLE_CHARS} characters"),
         ));
     }
-    Ok(text.to_owned())
+    // A training example is kept in every pack revision and learned by the model: it holds no
+    // personal data (a pasted customer message keeps its words, not their e-mail or card number).
+    Ok(crate::privacy::redact(text))
 }
 
 pub fn check_threshold(threshold: Option<f32>) -> Result<()> {

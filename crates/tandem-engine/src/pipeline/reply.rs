@@ -8,7 +8,7 @@ use tandem_core::model::{Author, Conversation};
 use tandem_store::{BotTurn, ConversationChange, NewDecision, NewMessage};
 
 use super::act::Action;
-use super::{triage, Pipeline, Turn};
+use super::{Pipeline, Turn};
 use crate::runtime::BotRuntime;
 use crate::Result;
 
@@ -22,7 +22,8 @@ impl Pipeline<'_> {
             Some(reason) => (self.handoff(turn, &action, reason).await?, texts.handoff.clone()),
             None => (ConversationChange::default(), action.text.clone()),
         };
-        change.triage = Some(triage.record());
+        let record = triage.record();
+        change.triage = Some(record.clone());
         if turn.first_bot_message() {
             text = format!("{}\n\n{}", texts.disclosure, text);
         }
@@ -32,14 +33,20 @@ impl Pipeline<'_> {
             intent: action.intent.clone(),
             confidence: triage.confidence,
             top_intents: triage.top_intents.clone(),
-            signals: triage::signal_scores(&triage.signals),
-            reasons: action.reasons.clone(),
-            entities: serde_json::json!({ "found": triage.entities, "slots": action.slots }),
+            signals: record.signals,
+            // What is kept with the decision holds no personal data (the message itself does).
+            reasons: action.reasons.iter().map(|r| crate::privacy::redact(r)).collect(),
+            entities: {
+                let mut slots = serde_json::json!(action.slots);
+                crate::privacy::redact_json(&mut slots);
+                serde_json::json!({ "found": record.entities, "slots": slots })
+            },
         };
         let reply = NewMessage {
             conversation_id: turn.conversation.id,
             author: Author::Bot,
             author_user_id: None,
+            preview: crate::privacy::redact(&text),
             text,
             internal: false,
             sources: action.sources.clone(),

@@ -72,7 +72,9 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
     };
     lines.push(wants);
     if let Some(last) = input.messages.iter().rev().find(|m| m.author == Author::Customer) {
-        lines.push(format!("Last message: \"{}\"", clip(&last.text, 240)));
+        // The summary is read beyond the conversation (lists, hand-over notes): no personal data.
+        let said = crate::privacy::redact(&last.text);
+        lines.push(format!("Last message: \"{}\"", clip(&said, 240)));
     }
     let now = t.signals.frustration.score;
     let first = input.history.first().map(|d| d.signals.frustration.score);
@@ -88,7 +90,7 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
         .evidence
         .iter()
         .take(4)
-        .map(|e| format!("\"{}\"", e.text))
+        .map(|e| format!("\"{}\"", crate::privacy::redact(&e.text)))
         .collect();
     let cues = if cues.is_empty() {
         String::new()

@@ -113,7 +113,8 @@ impl Triage {
                 .iter()
                 .map(|e| EntityRecord {
                     kind: e.kind.as_str().to_owned(),
-                    value: e.value.clone(),
+                    // Kept with the decision: an e-mail address or a phone number is not.
+                    value: crate::privacy::redact(&e.value),
                     start: e.start,
                     end: e.end,
                 })
@@ -138,7 +139,7 @@ pub fn signal_scores(signals: &Signals) -> SignalScores {
                 },
                 start: e.start,
                 end: e.end,
-                text: e.text.clone(),
+                text: crate::privacy::evidence(&e.text),
                 weight: e.weight,
             })
             .collect(),

@@ -113,7 +113,24 @@ impl Runtime<'_> {
     /// Validates a pack, trains its intent model, stores both (pack and model become the active
     /// ones) and starts using them.
     pub async fn import_pack(&self, pack: Pack) -> Result<Imported> {
-        self.install(pack, false, None, Actor::System).await
+        let (name, version) = (pack.manifest.name.clone(), pack.manifest.version.clone());
+        let imported = self.install(pack, false, None, Actor::System).await?;
+        self.engine
+            .audit()
+            .record(
+                Actor::System,
+                tandem_core::audit::AuditAction::ContentInstalled,
+                format!("pack:{name}"),
+                serde_json::json!({
+                    "version": version,
+                    "revision": imported.pack_id,
+                    "intents": imported.intents,
+                    "examples": imported.examples,
+                    "articles": imported.articles,
+                }),
+            )
+            .await?;
+        Ok(imported)
     }
 
     /// The active model, when it was trained on exactly this training set (same hash).

@@ -1,6 +1,8 @@
 //! Staff accounts and teams: created and changed by admins (or the CLI on the server's machine).
 
 use serde::Deserialize;
+use tandem_core::audit::AuditAction;
+use tandem_core::event::Actor;
 use tandem_core::ids::{TeamId, UserId};
 use tandem_core::model::{Role, Team, User};
 use tandem_core::permission::Permission;
@@ -58,6 +60,10 @@ impl StaffAdmin<'_> {
     /// Creates an account without a permission check: for the CLI and the first start, which run
     /// on the server's own machine.
     pub async fn create_user_unchecked(&self, new: NewStaff) -> Result<(User, Option<String>)> {
+        self.create(new, Actor::System).await
+    }
+
+    async fn create(&self, new: NewStaff, actor: Actor) -> Result<(User, Option<String>)> {
         let email = Email::parse(&new.email)?;
         let name = DisplayName::parse(&new.name)?;
         let (password, generated) = match new.password {
@@ -79,6 +85,15 @@ impl StaffAdmin<'_> {
             })
             .await?;
         tracing::info!(user = %user.id, role = %user.role, "staff account created");
+        self.engine
+            .audit()
+            .record(
+                actor,
+                AuditAction::UserCreated,
+                format!("user:{}", user.id),
+                serde_json::json!({ "role": user.role }),
+            )
+            .await?;
         Ok((user, generated))
     }
 
@@ -102,7 +117,7 @@ impl StaffAdmin<'_> {
 
     pub async fn create_user(&self, staff: &Staff, new: NewStaff) -> Result<(User, Option<String>)> {
         staff.require(Permission::ManageStaff)?;
-        self.create_user_unchecked(new).await
+        self.create(new, staff.actor()).await
     }
 
     pub async fn list_users(&self, staff: &Staff) -> Result<Vec<User>> {
@@ -158,6 +173,12 @@ impl StaffAdmin<'_> {
             .map(DisplayName::parse)
             .transpose()?
             .map(DisplayName::into_string);
+        let details = serde_json::json!({
+            "role": update.role.filter(|r| *r != target.role).map(|r| serde_json::json!({ "from": target.role, "to": r })),
+            "active": update.active.filter(|a| *a != target.active),
+            "name_changed": name.as_ref().is_some_and(|n| *n != target.name),
+            "team_ids": update.team_ids,
+        });
         let change = UserChange {
             name,
             role: update.role,
@@ -165,6 +186,15 @@ impl StaffAdmin<'_> {
             team_ids: update.team_ids,
         };
         let user = self.engine.store.update_user(id, change).await?;
+        self.engine
+            .audit()
+            .record(
+                staff.actor(),
+                AuditAction::UserUpdated,
+                format!("user:{}", user.id),
+                details,
+            )
+            .await?;
         self.engine
             .bus
             .publish(crate::events::LiveEvent::StaffSessionsChanged { user_id: user.id });
@@ -186,6 +216,15 @@ impl StaffAdmin<'_> {
             .store
             .set_password_hash(user.id, &hash_password(&password).await?)
             .await?;
+        self.engine
+            .audit()
+            .record(
+                Actor::System,
+                AuditAction::UserPasswordSet,
+                format!("user:{}", user.id),
+                serde_json::json!({}),
+            )
+            .await?;
         Ok(user)
     }
 
@@ -197,7 +236,17 @@ impl StaffAdmin<'_> {
             .iter()
             .map(|s| Tag::parse(s).map(|t| t.as_str().to_owned()))
             .collect::<Result<_>>()?;
-        self.engine.store.create_team(NewTeam { name, skills }).await
+        let team = self.engine.store.create_team(NewTeam { name, skills }).await?;
+        self.engine
+            .audit()
+            .record(
+                staff.actor(),
+                AuditAction::TeamCreated,
+                format!("team:{}", team.id),
+                serde_json::json!({ "name": team.name }),
+            )
+            .await?;
+        Ok(team)
     }
 
     pub async fn list_teams(&self, staff: &Staff) -> Result<Vec<Team>> {

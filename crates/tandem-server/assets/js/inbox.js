@@ -477,6 +477,17 @@ function onLive(frame) {
       renderContext();
     }
     refreshSoon();
+  } else if (frame.type === 'conversation_erased') {
+    // The customer was erased (or retention ran): nothing of it may stay on screen.
+    if (state.open && frame.conversation_id === state.open.id) {
+      state.open = null;
+      state.decisions = [];
+      $('conversation').hidden = true;
+      $('context').hidden = true;
+      $('no-conversation').hidden = false;
+      flash('This conversation was erased.', 'info');
+    }
+    refreshSoon();
   } else if (frame.type === 'resync') {
     refreshSoon();
     if (state.open) openConversation(state.open.id);

@@ -189,6 +189,13 @@ window.addEventListener('message', (event) => {
   if (data.name && data.email) begin(data.name, data.email, data.signature).catch((e) => ($('start-error').textContent = e.message));
 });
 
+// What customers are told about their data before they write (GET /api/v1/widget/privacy).
+call('GET', '/privacy')
+  .then((notice) => {
+    $('privacy-text').textContent = notice.text;
+  })
+  .catch(() => ($('privacy').hidden = true));
+
 const previous = saved();
 if (previous && previous.conversation && previous.token) {
   state.conversation = previous.conversation;

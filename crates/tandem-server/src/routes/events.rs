@@ -33,7 +33,8 @@ pub struct FeedEvent {
     /// Global, strictly increasing, never reused.
     pub seq: i64,
     /// `conversation_created`, `message_created`, `conversation_updated`, `decision_made`,
-    /// `handed_off`, `sla_breached`, `content_changed`.
+    /// `handed_off`, `sla_breached`, `content_changed`, `audit_recorded` (data: the audit entry),
+    /// `conversation_erased` (the tombstone: data.conversation_id, data.reason).
     #[serde(rename = "type")]
     pub kind: String,
     pub conversation_id: Option<String>,

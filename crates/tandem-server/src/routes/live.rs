@@ -23,7 +23,8 @@ use crate::AppState;
 
 /// The frames a live socket sends (JSON text frames; every event frame carries `seq`):
 /// `message_created` {conversation_id, message}, `conversation_updated` {conversation} (staff),
-/// `decision_made` {conversation_id, data} (staff), `status_changed` {conversation_id, status}
+/// `decision_made` {conversation_id, data} (staff), `conversation_erased` {conversation_id} (staff:
+/// drop it from view), `status_changed` {conversation_id, status}
 /// (customers), `resync` (reload: too much was missed).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
@@ -64,6 +65,10 @@ impl Audience {
                 (None, None) if event.kind == EventKind::DecisionMade => Some(json!({
                     "type": "decision_made", "seq": seq,
                     "conversation_id": event.conversation_id, "data": event.data,
+                })),
+                (None, None) if event.kind == EventKind::ConversationErased => Some(json!({
+                    "type": "conversation_erased", "seq": seq,
+                    "conversation_id": event.data.get("conversation_id"),
                 })),
                 (None, None) => None,
             },

@@ -1,8 +1,10 @@
 //! The routes, one module per resource.
 
+pub mod audit;
 pub mod auth;
 pub mod content;
 pub mod conversations;
+pub mod customers;
 pub mod events;
 pub mod health;
 pub mod insights;
@@ -11,7 +13,7 @@ pub mod teams;
 pub mod users;
 pub mod widget;
 
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
 use tandem_core::ErrorCode;
 
@@ -76,6 +78,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/users", get(users::list).post(users::create))
         .route("/api/v1/users/{id}", patch(users::update))
         .route("/api/v1/teams", get(teams::list).post(teams::create))
+        .route("/api/v1/customers", get(customers::find))
+        .route("/api/v1/customers/{id}", delete(customers::erase))
+        .route("/api/v1/customers/{id}/export", get(customers::export))
+        .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/events", get(events::feed))
         .route("/api/v1/live", get(live::staff))
         .route("/healthz", get(health::healthz))

@@ -143,7 +143,7 @@ pub async fn messages(
 /// What the widget tells customers about their data (public): what is stored and for how long,
 /// that a bot answers first.
 #[utoipa::path(get, path = "/api/v1/widget/privacy", tag = "widget",
-    responses((status = 200, body = tandem_engine::conversations::PrivacyNotice)))]
-pub async fn privacy(State(state): State<AppState>) -> Json<tandem_engine::conversations::PrivacyNotice> {
-    Json(state.engine.conversations().privacy())
+    responses((status = 200, body = tandem_engine::privacy::PrivacyNotice)))]
+pub async fn privacy(State(state): State<AppState>) -> Json<tandem_engine::privacy::PrivacyNotice> {
+    Json(state.engine.privacy().notice())
 }

@@ -16,6 +16,7 @@ mod events;
 mod insights;
 mod live;
 mod openapi;
+mod privacy;
 mod shutdown;
 mod support;
 mod ui;

@@ -111,8 +111,9 @@ async fn a_customer_token_opens_only_its_own_conversation() {
         .unwrap();
     error(write, StatusCode::FORBIDDEN, "forbidden").await;
 
-    // A garbage token and no token at all: 401. A well-formed customer token that opens nothing
-    // gets the same answer as another customer's token, so nothing leaks about conversations.
+    // A garbage token, a well-formed customer token that opens nothing and no token at all: 401.
+    // Whether a token opens some other conversation is told by the token alone, so nothing leaks
+    // about the conversation asked for.
     let messages_path = format!("/api/v1/widget/conversations/{ada_conv}/messages");
     let response = app
         .get(&messages_path)
@@ -129,7 +130,7 @@ async fn a_customer_token_opens_only_its_own_conversation() {
         .send()
         .await
         .unwrap();
-    error(response, StatusCode::FORBIDDEN, "forbidden").await;
+    error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     // An unknown conversation answers like someone else's.
     let unknown = format!("/api/v1/widget/conversations/{}/messages", uuid::Uuid::now_v7());
     let response = app.get(&unknown).bearer_auth(&ada.token).send().await.unwrap();

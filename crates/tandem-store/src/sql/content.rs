@@ -7,7 +7,7 @@ use tandem_core::{Error, ErrorCode};
 
 use super::{Dialect, SqlStore};
 use crate::codec::{db_error, micros, time};
-use crate::content::{ContentStore, StoredModel, StoredPack};
+use crate::content::{ContentStore, StoredModel, StoredPack, KEEP_REVISIONS};
 use crate::Result;
 
 #[async_trait]
@@ -67,6 +67,19 @@ where
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        // Older revisions beyond the history kept go, with their models: a copy of the pack is
+        // not kept forever (see `KEEP_REVISIONS`).
+        let beyond = "SELECT id FROM content_packs WHERE active = $1 AND id NOT IN \
+             (SELECT id FROM content_packs ORDER BY imported_at DESC, id DESC LIMIT $2)";
+        for table_key in ["models WHERE pack_id", "content_packs WHERE id"] {
+            // `table_key` is one of the literals above, never input.
+            sqlx::query(&format!("DELETE FROM {table_key} IN ({beyond})"))
+                .bind(false)
+                .bind(KEEP_REVISIONS)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
         tx.commit().await.map_err(db_error)?;
         Ok(StoredPack {
             id: pack_id,

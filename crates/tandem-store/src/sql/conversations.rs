@@ -209,7 +209,7 @@ where
                  last_message_at = $1, preview = $2 WHERE id = $3",
             )
             .bind(micros(now))
-            .bind(preview(&message.text))
+            .bind(preview(&message.preview))
             .bind(key.clone())
         };
         if DB::rows_affected(&update.execute(&mut **tx).await.map_err(db_error)?) == 0 {
@@ -405,6 +405,15 @@ where
             .await
             .map_err(db_error)?;
         Ok(row.map(|(h,)| h))
+    }
+
+    async fn conversation_of_token(&self, token_hash: &str) -> Result<Option<ConversationId>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT id FROM conversations WHERE token_hash = $1")
+            .bind(token_hash.to_owned())
+            .fetch_optional(self.reader())
+            .await
+            .map_err(db_error)?;
+        row.map(|(c,)| crate::codec::id(&c)).transpose()
     }
 
     async fn list_conversations(&self, filter: &ConversationFilter) -> Result<ConversationPage> {

@@ -6,12 +6,14 @@
 //! binds and reads (text, integers, booleans, reals, bytes). Rust does not carry such bounds
 //! through a trait alias, so they are spelled out per impl; adding a query needs none of them.
 
+mod audit;
 mod content;
 mod conversations;
 mod decisions;
 mod events;
 mod insights;
 pub(crate) mod postgres;
+mod privacy;
 mod routing;
 mod sessions;
 pub(crate) mod sqlite;
@@ -41,6 +43,8 @@ pub trait Dialect: Database {
     fn rows_affected(result: &Self::QueryResult) -> u64;
     /// Applies the backend's migrations.
     fn migrate(pool: &Pool<Self>) -> BoxFuture<'_, Result<()>>;
+    /// Makes sure deleted rows survive in no file (see [`crate::Store::scrub`]).
+    fn scrub(pool: &Pool<Self>) -> BoxFuture<'_, Result<()>>;
 }
 
 /// A store on one backend: a pool for writes and one for reads (the same pool on PostgreSQL), and
@@ -98,6 +102,10 @@ where
 
     async fn migrate(&self) -> Result<()> {
         DB::migrate(&self.writer).await
+    }
+
+    async fn scrub(&self) -> Result<()> {
+        DB::scrub(&self.writer).await
     }
 
     async fn ping(&self) -> Result<()> {

@@ -65,6 +65,20 @@ impl Dialect for Sqlite {
         result.rows_affected()
     }
 
+    fn scrub(pool: &SqlitePool) -> BoxFuture<'_, Result<()>> {
+        // Deleted rows are zeroed in the database file (secure_delete), but the write-ahead log
+        // still holds the frames that wrote them: copy it back and truncate it to nothing. It
+        // waits for readers (busy timeout) so that it can truncate.
+        async move {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await
+                .map_err(crate::codec::db_error)?;
+            Ok(())
+        }
+        .boxed()
+    }
+
     fn migrate(pool: &SqlitePool) -> BoxFuture<'_, Result<()>> {
         async move {
             sqlx::migrate!("./migrations/sqlite")

@@ -7,6 +7,7 @@ use tandem_core::model::{Author, ConversationStatus, Priority, Role};
 use tandem_store::*;
 
 pub use crate::outbox::*;
+pub use crate::privacy::*;
 
 pub fn new_conversation(email: &str) -> NewConversation {
     NewConversation {
@@ -25,6 +26,7 @@ pub fn customer_says(conversation: ConversationId, text: &str) -> NewMessage {
         author: Author::Customer,
         author_user_id: None,
         text: text.to_owned(),
+        preview: text.to_owned(),
         internal: false,
         sources: Vec::new(),
         actor: Actor::Customer,
@@ -325,6 +327,7 @@ pub async fn internal_notes_are_hidden_from_customers(store: &dyn Store) {
         author: Author::Agent,
         author_user_id: Some(agent.id),
         text: "VIP, be kind".into(),
+        preview: "VIP, be kind".into(),
         internal: true,
         sources: vec![],
         actor: Actor::User { id: agent.id },
@@ -780,6 +783,7 @@ pub async fn service_levels_are_breached_once_and_filtered(store: &dyn Store) {
         author: Author::Agent,
         author_user_id: Some(agent.id),
         text: "on it".into(),
+        preview: "on it".into(),
         internal,
         sources: vec![],
         actor: Actor::User { id: agent.id },

@@ -11,6 +11,7 @@
 mod backends;
 mod contract;
 mod outbox;
+mod privacy;
 mod upgrade;
 
 /// Declares one test per contract case for each backend.
@@ -61,6 +62,10 @@ contract_tests!(
     concurrent_writers_never_let_a_reader_skip_an_event,
     targeted_lookups_find_one_record,
     recent_windows_keep_the_last_items_in_order,
+    erasure_removes_the_customer_and_everything_in_their_conversations,
+    retention_erases_resolved_conversations_past_the_cutoff_only,
+    the_audit_log_only_grows_and_reads_newest_first,
+    old_content_revisions_are_not_kept_forever,
 );
 
 #[tokio::test]
@@ -97,4 +102,48 @@ async fn sqlite_committed_writes_survive_reopening() {
         messages.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(),
         vec!["kept"]
     );
+}
+
+/// After an erasure and a scrub, no byte of the SQLite files (database, write-ahead log) holds the
+/// erased person's e-mail address or words, while another customer's words are still there.
+#[tokio::test]
+async fn sqlite_files_keep_nothing_of_an_erased_customer() {
+    use tandem_store::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tandem.db");
+    let store = tandem_store::SqliteStore::open(&path, tandem_store::SqliteDurability::Full)
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    for (email, words) in [
+        ("zed@x.org", "pineapple-shaped lamp"),
+        ("olga@x.org", "walnut-brown gloves"),
+    ] {
+        let (conversation, _) = store
+            .create_conversation(contract::new_conversation(email))
+            .await
+            .unwrap();
+        store
+            .append_message(contract::customer_says(conversation.id, words))
+            .await
+            .unwrap();
+    }
+    let zed = store.find_customers("zed@x.org").await.unwrap()[0].id;
+    let entry = tandem_core::audit::NewAuditEntry::new(
+        tandem_core::event::Actor::System,
+        tandem_core::audit::AuditAction::CustomerErased,
+        format!("customer:{zed}"),
+        serde_json::json!({ "reason": "test" }),
+    );
+    store.erase_customer(zed, entry).await.unwrap().unwrap();
+    store.scrub().await.unwrap();
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let holds = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(holds("walnut-brown"), "the scan reads the stored text");
+    for trace in ["zed@x.org", "pineapple-shaped"] {
+        assert!(!holds(trace), "{trace} is still in a file of the data directory");
+    }
 }

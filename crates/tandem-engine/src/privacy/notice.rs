@@ -3,7 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::Conversations;
+use super::Privacy;
 
 /// The privacy notice of the widget.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -28,10 +28,10 @@ fn default_text(days: u32) -> String {
     )
 }
 
-impl Conversations<'_> {
+impl Privacy<'_> {
     /// The privacy notice: the pack's text when it has one, else Tandem's, with the configured
     /// retention period.
-    pub fn privacy(&self) -> PrivacyNotice {
+    pub fn notice(&self) -> PrivacyNotice {
         let days = self.engine.config.retention_days;
         let texts = self.engine.runtime().bot().map(|b| b.pack.manifest.texts.clone());
         PrivacyNotice {
