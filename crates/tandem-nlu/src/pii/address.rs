@@ -4,7 +4,7 @@
 
 use regex::Regex;
 
-use super::{boundary_before, compile, PiiDetector, PiiError, PiiKind};
+use super::{boundary_before, compile, Hit, PiiDetector, PiiError, PiiKind};
 
 /// A UK postcode: outward code, optional space, inward code (whose letters skip C, I, K, M, O, V).
 const UK_POSTCODE: &str = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ ]?[0-9][ABD-HJLNP-UW-Z]{2}";
@@ -90,7 +90,7 @@ pub(super) fn patterns() -> Result<AddressPatterns, PiiError> {
 }
 
 impl PiiDetector {
-    pub(super) fn addresses(&self, text: &str, out: &mut Vec<(PiiKind, usize, usize)>) {
+    pub(super) fn addresses(&self, text: &str, out: &mut Vec<Hit>) {
         for pattern in [&self.address_en, &self.address_en_lower] {
             for caps in pattern.captures_iter(text) {
                 let (Some(m), Some(name)) = (caps.get(0), caps.get(1)) else {
@@ -98,15 +98,26 @@ impl PiiDetector {
                 };
                 if boundary_before(text, m.start()) && street_name_ok(name.as_str()) {
                     let end = trim_end_dot(text, m.start(), m.end());
-                    out.push((PiiKind::Address, m.start(), self.with_tail(text, end)));
+                    let start = self.street.unit_start(text, m.start());
+                    let why = "house number, street name and street type";
+                    out.push((PiiKind::Address, start, self.with_tail(text, end), why));
                 }
             }
         }
         for re in &self.address_other {
             for m in re.find_iter(text) {
                 if boundary_before(text, m.start()) {
-                    out.push((PiiKind::Address, m.start(), self.with_tail(text, m.end())));
+                    let why = "street line (French, German, Dutch, Nordic, Southern European or PO box)";
+                    out.push((PiiKind::Address, m.start(), self.with_tail(text, m.end()), why));
                 }
+            }
+        }
+        let mut lines = Vec::new();
+        self.street.street_lines(text, &mut lines);
+        self.street.postcode_cities(text, &mut lines);
+        for (start, end, why) in lines {
+            if boundary_before(text, start) {
+                out.push((PiiKind::Address, start, self.with_tail(text, end), why));
             }
         }
         for re in &self.postcode {
@@ -115,7 +126,8 @@ impl PiiDetector {
                     // A keyword must start a word ("unzip 12345" is not one); a comma may not.
                     let word = all.as_str().starts_with(char::is_alphanumeric);
                     if !word || boundary_before(text, all.start()) {
-                        out.push((PiiKind::Address, code.start(), code.end()));
+                        let why = "postcode after \"postcode\"/\"zip\" or US state after a comma";
+                        out.push((PiiKind::Address, code.start(), code.end(), why));
                     }
                 }
             }
@@ -124,9 +136,11 @@ impl PiiDetector {
 
     /// The end of a street line at `end`, moved past the city and postcode that follow it.
     fn with_tail(&self, text: &str, end: usize) -> usize {
-        text.get(end..)
+        let end = text
+            .get(end..)
             .and_then(|rest| self.address_tail.find(rest))
-            .map_or(end, |m| end + m.end())
+            .map_or(end, |m| end + m.end());
+        self.street.extend(text, end)
     }
 }
 

@@ -1,11 +1,11 @@
 //! E-mail addresses.
 
-use super::PiiKind;
+use super::{Hit, PiiKind};
 
 /// `local@domain.tld` around each `@`: the local part of letters, digits and `._%+-` (not
 /// starting with a dot), a domain of at least two dot-separated labels, the last one of two or
 /// more letters.
-pub(super) fn emails(text: &str, out: &mut Vec<(PiiKind, usize, usize)>) {
+pub(super) fn emails(text: &str, out: &mut Vec<Hit>) {
     let local_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-');
     let domain_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-');
     for (at, _) in text.match_indices('@') {
@@ -37,7 +37,7 @@ pub(super) fn emails(text: &str, out: &mut Vec<(PiiKind, usize, usize)>) {
                 .last()
                 .is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
         if valid {
-            out.push((PiiKind::Email, start, at + 1 + domain.len()));
+            out.push((PiiKind::Email, start, at + 1 + domain.len(), "local@domain.tld"));
         }
     }
 }

@@ -4,7 +4,7 @@
 use regex::Regex;
 
 use super::{
-    boundary_after, boundary_before, compile, iban_length, iban_valid, PiiDetector, PiiError, PiiKind,
+    boundary_after, boundary_before, compile, iban_length, iban_valid, Hit, PiiDetector, PiiError, PiiKind,
 };
 
 /// Where an IBAN may start: a country code, check digits and the first character.
@@ -15,7 +15,7 @@ pub(super) fn start_pattern() -> Result<Regex, PiiError> {
 impl PiiDetector {
     /// Each IBAN in `text`: the characters after a possible start, one space or dash allowed
     /// between them, up to the country's length, mod-97 valid.
-    pub(super) fn ibans(&self, text: &str, out: &mut Vec<(PiiKind, usize, usize)>) {
+    pub(super) fn ibans(&self, text: &str, out: &mut Vec<Hit>) {
         let bytes = text.as_bytes();
         let mut from = 0;
         while let Some(m) = self.iban_start.find_at(text, from) {
@@ -54,7 +54,12 @@ impl PiiDetector {
                 }
             }
             if compact.len() == len && boundary_after(text, end) && iban_valid(&compact) {
-                out.push((PiiKind::Iban, start, end));
+                out.push((
+                    PiiKind::Iban,
+                    start,
+                    end,
+                    "country code, check digits and length, mod-97 valid",
+                ));
                 from = end;
             }
         }

@@ -2,11 +2,11 @@
 //! numbers.
 
 use super::card::card_window;
-use super::phone::is_phone;
-use super::{boundary_after, boundary_before, PiiKind};
+use super::phone::{extension_end, is_phone};
+use super::{boundary_after, boundary_before, Hit, PiiKind};
 
 /// Number runs: cards and phone numbers.
-pub(super) fn numbers(text: &str, out: &mut Vec<(PiiKind, usize, usize)>) {
+pub(super) fn numbers(text: &str, out: &mut Vec<Hit>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -19,7 +19,8 @@ pub(super) fn numbers(text: &str, out: &mut Vec<(PiiKind, usize, usize)>) {
         }
         let run = scan_run(bytes, i);
         let next = run.end.max(i + 1);
-        if run.end > i && boundary_before(text, i) && boundary_after(text, run.end) {
+        let ends = boundary_after(text, run.end) || extension_end(text, run.end) > run.end;
+        if run.end > i && boundary_before(text, i) && ends {
             classify(text, &run, out);
         }
         // Skip the rest of a word or number so that "A1001" or "1,200.00" is never re-entered midway.
@@ -171,7 +172,7 @@ pub(super) fn digits_of(bytes: &[u8], groups: &[(usize, usize)]) -> String {
         .collect()
 }
 
-fn classify(text: &str, run: &Run, out: &mut Vec<(PiiKind, usize, usize)>) {
+fn classify(text: &str, run: &Run, out: &mut Vec<Hit>) {
     if run.groups.is_empty() {
         return;
     }
@@ -185,10 +186,10 @@ fn classify(text: &str, run: &Run, out: &mut Vec<(PiiKind, usize, usize)>) {
     } else {
         card_window(text.as_bytes(), run)
     } {
-        out.push((PiiKind::Card, start, end));
+        out.push((PiiKind::Card, start, end, "13-19 digits, issuer 2-6, Luhn valid"));
         return;
     }
-    if is_phone(text, run) {
-        out.push((PiiKind::Phone, run.start, run.end));
+    if let Some((end, why)) = is_phone(text, run) {
+        out.push((PiiKind::Phone, run.start, end, why));
     }
 }
