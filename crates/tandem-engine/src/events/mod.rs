@@ -39,6 +39,14 @@ impl Committed {
         self.event.conversation_id
     }
 
+    /// The conversation this event's tombstone says was erased.
+    pub fn erased_conversation(&self) -> Option<ConversationId> {
+        if self.event.kind != EventKind::ConversationErased {
+            return None;
+        }
+        self.event.data.get("conversation_id")?.as_str()?.parse().ok()
+    }
+
     /// Whether a customer of the event's conversation may see it: their conversation's messages
     /// (never internal notes) and changes of its status. The one place this rule lives.
     pub fn for_customer(&self, own: ConversationId) -> Option<CustomerView<'_>> {

@@ -124,7 +124,10 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
     let facts: Vec<String> = t
         .entities
         .iter()
-        .map(|e| format!("{} {}", e.kind.as_str().replace('_', " "), e.value))
+        .map(|e| {
+            let value = crate::privacy::redact(&e.value);
+            format!("{} {value}", e.kind.as_str().replace('_', " "))
+        })
         .collect();
     if !facts.is_empty() {
         lines.push(format!("Facts: {}.", facts.join(", ")));

@@ -10,5 +10,6 @@ mod events;
 mod packs;
 mod pipeline;
 mod policy;
+mod privacy;
 mod routing;
 mod support;

@@ -194,6 +194,10 @@ async fn pump(
                 },
                 Ok(LiveEvent::Committed(committed)) if committed.seq() > position => {
                     position = committed.seq();
+                    // An erased conversation's customer socket has nothing left to show.
+                    if matches!(audience, Audience::Customer(own) if committed.erased_conversation() == Some(own)) {
+                        break;
+                    }
                     match audience.frame(&committed) {
                         Some(frame) => text(&frame),
                         None => continue,

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{body, error, list, spawn_app, TestApp};
+use crate::support::{body, connect_ws, error, expect_closed, list, next_event, spawn_app, sync_ws, TestApp};
 
 async fn audit(app: &TestApp, token: &str) -> Vec<Value> {
     let response = app
@@ -309,4 +309,43 @@ async fn the_conversation_list_previews_no_personal_data_but_staff_read_the_mess
     );
     let detail = app.detail(&ada.conversation_id).await;
     assert_eq!(detail["messages"][0]["text"], said);
+}
+
+#[tokio::test]
+async fn erasure_closes_the_customers_live_socket_and_tells_staff() {
+    let app = spawn_app().await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    app.customer_says(&ada, "hello").await;
+    let customer_url = app.ws_url(&format!(
+        "/api/v1/widget/conversations/{}/live?token={}",
+        ada.conversation_id, ada.token
+    ));
+    let mut customer = connect_ws(&customer_url).await;
+    sync_ws(&mut customer).await;
+    let mut staff = connect_ws(&app.ws_url(&format!("/api/v1/live?token={}", app.admin_token))).await;
+    sync_ws(&mut staff).await;
+    let id = app.detail(&ada.conversation_id).await["customer"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let erased = app
+        .delete(&format!("/api/v1/customers/{id}"))
+        .bearer_auth(&app.admin_token)
+        .json(&json!({ "reason": "customer request" }))
+        .send()
+        .await
+        .unwrap();
+    body(erased, StatusCode::OK).await;
+    assert!(
+        expect_closed(&mut customer).await,
+        "the erased customer's socket is closed"
+    );
+    let frame = loop {
+        let frame = next_event(&mut staff).await;
+        if frame["type"] == "conversation_erased" {
+            break frame;
+        }
+    };
+    assert_eq!(frame["conversation_id"], ada.conversation_id.as_str());
+    assert!(frame["seq"].is_i64());
 }
