@@ -11,6 +11,7 @@ mod admin;
 mod agent;
 mod browser;
 mod content;
+mod content_texts;
 mod errors;
 mod events;
 mod insights;

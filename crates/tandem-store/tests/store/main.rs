@@ -12,6 +12,8 @@ mod backends;
 mod contract;
 mod outbox;
 mod privacy;
+mod service;
+mod staff;
 mod upgrade;
 
 /// Declares one test per contract case for each backend.
