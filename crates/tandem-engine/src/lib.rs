@@ -29,7 +29,7 @@ pub use tandem_core::secret::Secret;
 pub use tandem_core::{Error, Result};
 pub use tandem_nlu::num;
 use tandem_store::prelude::*;
-pub use tandem_store::{SqliteDurability, StoreConfig};
+pub use tandem_store::{ServingClaim, SqliteDurability, StoreConfig};
 
 /// Settings the engine needs.
 #[derive(Clone, Debug)]

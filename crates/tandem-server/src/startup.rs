@@ -69,6 +69,8 @@ pub enum StartupError {
 /// A built application, ready to serve.
 pub struct Application {
     engine: Arc<Engine>,
+    /// Held while the application lives: no second server on the same SQLite file.
+    _claim: tandem_engine::ServingClaim,
     listener: TcpListener,
     server: ServerConfig,
     /// What the first-start check did (the CLI prints a generated password once).
@@ -79,6 +81,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: AppConfig) -> Result<Self, StartupError> {
+        let claim = config.store.claim_for_serving()?;
         let engine = Arc::new(Engine::connect(&config.store, config.engine).await?);
         let password = config.admin_password.as_ref().map(Secret::expose);
         let bootstrap = engine
@@ -104,6 +107,7 @@ impl Application {
             })?;
         Ok(Self {
             engine,
+            _claim: claim,
             listener,
             server: config.server,
             bootstrap,

@@ -117,26 +117,75 @@ impl StoreConfig {
         is_postgres(self.url.expose())
     }
 
+    /// The SQLite file, `None` for PostgreSQL.
+    fn sqlite_path(&self) -> Option<&std::path::Path> {
+        let url = self.url.expose();
+        (!is_postgres(url)).then(|| std::path::Path::new(url.strip_prefix("sqlite://").unwrap_or(url)))
+    }
+
+    /// Creates the SQLite file's directory (its owner's alone) when needed.
+    fn create_data_dir(&self) -> Result<()> {
+        let Some(dir) = self
+            .sqlite_path()
+            .and_then(|p| p.parent())
+            .filter(|d| !d.as_os_str().is_empty())
+        else {
+            return Ok(());
+        };
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .map_err(|e| Error::internal(format!("cannot create the data directory {}: {e}", dir.display())))
+    }
+
     /// Opens the store (creating a SQLite file's directory when needed) and applies migrations.
     pub async fn open(&self) -> Result<std::sync::Arc<dyn Store>> {
-        let url = self.url.expose();
-        if !is_postgres(url) {
-            let path = std::path::Path::new(url.strip_prefix("sqlite://").unwrap_or(url));
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                let mut builder = std::fs::DirBuilder::new();
-                builder.recursive(true);
-                // The data directory is its owner's alone.
-                #[cfg(unix)]
-                std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-                builder.create(dir).map_err(|e| {
-                    Error::internal(format!("cannot create the data directory {}: {e}", dir.display()))
-                })?;
-            }
-        }
-        let store = open(url, self.sqlite_durability).await?;
+        self.create_data_dir()?;
+        let store = open(self.url.expose(), self.sqlite_durability).await?;
         store.migrate().await?;
         Ok(store)
     }
+
+    /// Claims a SQLite database for one server process until the claim is dropped: a second
+    /// server on the same file would make both fail with "database is locked". PostgreSQL is
+    /// shared by design (nothing is claimed). Commands that run beside a server (adding a user,
+    /// retention) do not claim it.
+    pub fn claim_for_serving(&self) -> Result<ServingClaim> {
+        let Some(path) = self.sqlite_path() else {
+            return Ok(ServingClaim { _file: None });
+        };
+        self.create_data_dir()?;
+        let lock_path = path.with_file_name(format!(
+            "{}.serve-lock",
+            path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+        ));
+        let io = |e: std::io::Error| Error::internal(format!("cannot lock {}: {e}", lock_path.display()));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => Ok(ServingClaim { _file: Some(file) }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::internal(format!(
+                "another tandem server is already running on {}; stop it first (to run several \
+                 servers, use PostgreSQL)",
+                path.display()
+            ))),
+            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        }
+    }
+}
+
+/// A SQLite database claimed by this server process (see [`StoreConfig::claim_for_serving`]);
+/// released when dropped or when the process ends, however it ends.
+#[derive(Debug)]
+pub struct ServingClaim {
+    _file: Option<std::fs::File>,
 }
 
 fn is_postgres(url: &str) -> bool {

@@ -123,6 +123,40 @@ impl Conversations<'_> {
         })
     }
 
+    /// Runs the bot on a customer message. A failure (the database busy, a connector down) is
+    /// retried twice; when the bot still cannot answer, the case goes to people, so no message is
+    /// left without an answer. A turn writes its decision and reply in one transaction, so a failed
+    /// attempt leaves nothing half-written.
+    async fn bot_turn(&self, conversation: &Conversation, message: &Message) -> Result<()> {
+        const BACKOFF_MS: [u64; 2] = [50, 250];
+        let mut attempt = 0;
+        loop {
+            match self.engine.pipeline().run(conversation, message).await {
+                Ok(()) => return Ok(()),
+                Err(e) => match BACKOFF_MS.get(attempt) {
+                    Some(ms) if e.code() == ErrorCode::Internal.as_str() => {
+                        tracing::warn!(conversation = %conversation.id, error = %e, attempt, "a bot turn failed; retrying");
+                        tokio::time::sleep(std::time::Duration::from_millis(*ms)).await;
+                        attempt += 1;
+                    }
+                    _ => {
+                        tracing::error!(conversation = %conversation.id, error = %e, "the bot could not handle a message; the case goes to people");
+                        let change = ConversationChange {
+                            status: Some(ConversationStatus::Queued),
+                            ..Default::default()
+                        };
+                        self.engine
+                            .store
+                            .update_conversation(conversation.id, change, Actor::System)
+                            .await?;
+                        self.engine.events().publish_committed().await;
+                        return Ok(());
+                    }
+                },
+            }
+        }
+    }
+
     /// Stores a customer's message. A message on a resolved conversation reopens it.
     pub async fn customer_message(&self, id: ConversationId, token: &str, text: &str) -> Result<Message> {
         self.engine.auth().customer(id, token).await?;
@@ -160,10 +194,9 @@ impl Conversations<'_> {
         self.engine.events().publish_committed().await;
         let mut conversation = self.existing(id).await?;
         if conversation.status == ConversationStatus::Bot {
-            // The customer's message is committed; a failing bot must not take it back.
-            if let Err(e) = self.engine.pipeline().run(&conversation, &message).await {
-                tracing::error!(conversation = %id, error = %e, "the bot could not handle a message");
-            }
+            // The customer's message is committed; a failing bot must not take it back, nor leave
+            // it unanswered.
+            self.bot_turn(&conversation, &message).await?;
             conversation = self.existing(id).await?;
         }
         if conversation.status == ConversationStatus::Resolved {

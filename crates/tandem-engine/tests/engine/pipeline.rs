@@ -570,3 +570,33 @@ async fn a_failing_connector_hands_the_case_over_as_action_failed() {
     let authors: Vec<Author> = maria.messages().await.iter().map(|m| m.author).collect();
     assert_eq!(authors, vec![Author::Customer, Author::Bot]);
 }
+
+/// A bot turn that cannot be written (here the database refuses every decision) is retried, and
+/// when it still fails the case goes to people: the customer's message is never left unanswered.
+#[tokio::test]
+async fn a_bot_turn_that_keeps_failing_hands_the_case_to_people() {
+    use sqlx::Connection;
+    let t = demo_engine().await;
+    let url = format!("sqlite://{}", t.dir.path().join("tandem.db").display());
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query(
+        "CREATE TRIGGER refuse_decisions BEFORE INSERT ON decisions \
+         BEGIN SELECT RAISE(ABORT, 'database is locked'); END",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    let maria = Customer::start(&t, MARIA.0, MARIA.1).await;
+    let (_, replies) = maria.say("Where is my order A1001?").await;
+    assert!(replies.is_empty(), "{replies:?}");
+    let conversation = maria.conversation().await;
+    assert_eq!(conversation.status, ConversationStatus::Queued, "people take it");
+
+    sqlx::query("DROP TRIGGER refuse_decisions")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let again = Customer::start(&t, MARIA.0, MARIA.1).await;
+    let (_, replies) = again.say("Where is my order A1001?").await;
+    assert_eq!(replies.len(), 1, "the bot answers again once the database does");
+}

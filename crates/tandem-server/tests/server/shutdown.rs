@@ -54,3 +54,27 @@ async fn serve_returns_on_shutdown_with_an_idle_keep_alive_connection() {
         .expect("the server task panicked")
         .expect("serve returned an error");
 }
+
+/// A second server on the same SQLite file is refused with a clear error (both would otherwise
+/// run and fail each other's writes with "database is locked"); once the first is gone, it starts.
+#[tokio::test]
+async fn a_second_server_on_the_same_sqlite_file_is_refused_until_the_first_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = || tandem_server::AppConfig {
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        store: tandem_engine::StoreConfig::sqlite(&dir.path().join("tandem.db")),
+        engine: tandem_engine::EngineConfig::default(),
+        server: tandem_server::ServerConfig::default(),
+        admin_email: crate::support::ADMIN_EMAIL.to_owned(),
+        admin_password: Some(tandem_engine::Secret::new(crate::support::ADMIN_PASSWORD)),
+        initial_pack: None,
+    };
+    let first = tandem_server::Application::build(config()).await.unwrap();
+    let Err(refused) = tandem_server::Application::build(config()).await else {
+        panic!("a second server started on the same data directory");
+    };
+    let message = refused.to_string();
+    assert!(message.contains("already running"), "{message}");
+    drop(first);
+    tandem_server::Application::build(config()).await.unwrap();
+}
