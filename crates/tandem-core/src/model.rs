@@ -117,6 +117,35 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
 }
 
+/// A message as its customer sees it: the author by role only (never which staff member wrote
+/// it). Internal notes are never shown to customers at all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerMessage {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub author: Author,
+    pub text: String,
+    /// Always `false`: customers are never shown internal notes.
+    pub internal: bool,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&Message> for CustomerMessage {
+    fn from(m: &Message) -> Self {
+        Self {
+            id: m.id,
+            conversation_id: m.conversation_id,
+            author: m.author,
+            text: m.text.clone(),
+            internal: m.internal,
+            sources: m.sources.clone(),
+            created_at: m.created_at,
+        }
+    }
+}
+
 /// A staff member.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct User {

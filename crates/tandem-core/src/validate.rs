@@ -137,6 +137,35 @@ impl Tag {
     }
 }
 
+/// Text staff search conversations for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchText(String);
+
+/// The longest search text (`q=`).
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+impl SearchText {
+    /// Text to search for: trimmed, at most [`MAX_SEARCH_CHARS`] characters, no control characters
+    /// (a NUL byte is refused the same way on every backend). `None` when blank.
+    pub fn parse(raw: &str) -> Result<Option<Self>, Error> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if text.chars().count() > MAX_SEARCH_CHARS || text.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                ErrorCode::InvalidQuery,
+                format!("q must be at most {MAX_SEARCH_CHARS} characters without control characters"),
+            ));
+        }
+        Ok(Some(Self(text.to_owned())))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 /// A new password: at least [`MIN_PASSWORD_CHARS`] characters.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);

@@ -11,8 +11,7 @@ use utoipa::ToSchema;
 use super::validate::no_pack;
 use super::Content;
 use crate::auth::Staff;
-use crate::connectors::{ConnectorInput, Connectors};
-use crate::pack::model::ConnectorSpec;
+use crate::connectors::ConnectorInput;
 use crate::Result;
 
 /// What a connector test found.
@@ -33,8 +32,8 @@ pub struct ConnectorTest {
 }
 
 impl Content<'_> {
-    /// Runs a connector of the active pack with the given values, as the bot would. With a
-    /// customer e-mail address the owner check applies; without one it is left out.
+    /// Runs a connector of the active pack with the given values, as the bot would, owner check
+    /// included: a connector that returns a customer's own data needs the customer's e-mail.
     pub async fn test_connector(
         &self,
         staff: &Staff,
@@ -66,39 +65,17 @@ impl Content<'_> {
             slots: params,
         };
         let started = Instant::now();
-        let result = if email.is_none() && def.owner_field.is_some() {
-            // No customer to check against: the same connector without its owner check.
-            let mut unchecked = def.clone();
-            unchecked.owner_field = None;
-            let databases = match &def.spec {
-                ConnectorSpec::Sql { database, .. } => bot
-                    .pack
-                    .manifest
-                    .databases
-                    .iter()
-                    .filter(|(n, _)| *n == database)
-                    .map(|(n, d)| (n.clone(), d.clone()))
-                    .collect(),
-                ConnectorSpec::Http { .. } => BTreeMap::new(),
-            };
-            match Connectors::open(
-                vec![unchecked],
-                &databases,
-                &bot.pack.seeds,
-                &self.engine.config.data_dir,
-            )
-            .await
-            {
-                Ok(connectors) => {
-                    let result = connectors.run(name, &input).await;
-                    connectors.close().await;
-                    result
-                }
-                Err(e) => Err(e),
-            }
-        } else {
-            bot.connectors.run(name, &input).await
-        };
+        if email.is_none() && def.owner_field.is_some() {
+            // The owner check is what keeps one customer's data from another: it is never left
+            // out, so the test runs as a given customer.
+            return Err(Error::invalid(
+                ErrorCode::InvalidParams,
+                format!(
+                    "the connector `{name}` returns a customer's own data: give customer_email to test it as that customer"
+                ),
+            ));
+        }
+        let result = bot.connectors.run(name, &input).await;
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let failed = |error: String| ConnectorTest {
             ok: false,

@@ -9,7 +9,7 @@ use tandem_core::event::{Actor, Event};
 use tandem_core::ids::{ConversationId, TeamId, UserId};
 use tandem_core::model::{Author, Conversation, ConversationStatus, Message, Priority};
 use tandem_core::permission::Permission;
-use tandem_core::validate::{DisplayName, Email, Tag};
+use tandem_core::validate::{DisplayName, Email, SearchText, Tag};
 use tandem_core::{Error, ErrorCode};
 use tandem_store::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, NewConversation, NewMessage,
@@ -27,6 +27,8 @@ pub struct Conversations<'e> {
 
 /// The most conversations one list request returns.
 pub const MAX_PAGE_SIZE: i64 = 100;
+/// The most tags one change adds (or removes).
+pub const MAX_TAGS_PER_CHANGE: usize = 50;
 
 /// A conversation just opened from the widget, with the token that opens it.
 #[derive(Clone, Debug)]
@@ -298,7 +300,13 @@ impl Conversations<'_> {
             assignee,
             team,
             tag,
-            text: blank(&query.q),
+            text: query
+                .q
+                .as_deref()
+                .map(SearchText::parse)
+                .transpose()?
+                .flatten()
+                .map(SearchText::into_string),
             limit: per_page,
             offset: (page - 1) * per_page,
         };
@@ -391,6 +399,12 @@ impl Conversations<'_> {
             }
         }
         let parse_tags = |tags: &[String]| -> Result<Vec<String>> {
+            if tags.len() > MAX_TAGS_PER_CHANGE {
+                return Err(Error::invalid(
+                    ErrorCode::InvalidTag,
+                    format!("at most {MAX_TAGS_PER_CHANGE} tags can be added or removed at once"),
+                ));
+            }
             tags.iter()
                 .map(|t| Tag::parse(t).map(|t| t.as_str().to_owned()))
                 .collect()

@@ -75,7 +75,7 @@ impl Audience {
             Audience::Customer(own) => match committed.for_customer(*own)? {
                 CustomerView::Message(message) => Some(json!({
                     "type": "message_created", "seq": seq,
-                    "conversation_id": own, "message": message,
+                    "conversation_id": own, "message": tandem_core::model::CustomerMessage::from(message),
                 })),
                 CustomerView::Status(conversation) => Some(json!({
                     "type": "status_changed", "seq": seq,

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tandem_core::ids::ConversationId;
-use tandem_core::model::{ConversationStatus, Message};
+use tandem_core::model::{ConversationStatus, CustomerMessage};
 use tandem_core::ErrorCode;
 use utoipa::ToSchema;
 
@@ -44,7 +44,7 @@ pub struct MessageRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct MessageList {
-    pub messages: Vec<Message>,
+    pub messages: Vec<CustomerMessage>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -108,19 +108,19 @@ pub async fn show(
 /// Write a message as the customer.
 #[utoipa::path(post, path = "/api/v1/widget/conversations/{id}/messages", tag = "widget",
     params(("id" = String, Path)), request_body = MessageRequest, security(("customer_token" = [])),
-    responses((status = 201, body = Message), (status = 400), (status = 401), (status = 403), (status = 413)))]
+    responses((status = 201, body = CustomerMessage), (status = 400), (status = 401), (status = 403), (status = 413)))]
 pub async fn post_message(
     State(state): State<AppState>,
     Path(id): Path<String>,
     customer: CustomerToken,
     ApiJson(req): ApiJson<MessageRequest>,
-) -> ApiResult<(StatusCode, Json<Message>)> {
+) -> ApiResult<(StatusCode, Json<CustomerMessage>)> {
     let message = state
         .engine
         .conversations()
         .customer_message(parse_id(&id)?, &customer.0, &req.text)
         .await?;
-    Ok((StatusCode::CREATED, Json(message)))
+    Ok((StatusCode::CREATED, Json(CustomerMessage::from(&message))))
 }
 
 /// The conversation's messages as the customer sees them (no internal notes).
@@ -137,7 +137,9 @@ pub async fn messages(
         .conversations()
         .customer_messages(parse_id(&id)?, &customer.0)
         .await?;
-    Ok(Json(MessageList { messages }))
+    Ok(Json(MessageList {
+        messages: messages.iter().map(CustomerMessage::from).collect(),
+    }))
 }
 
 /// What the widget tells customers about their data (public): what is stored and for how long,

@@ -108,15 +108,20 @@ async fn connectors_run_against_the_business_data_with_the_owner_check() {
     let app = spawn_demo_app().await;
     let path = "/api/v1/content/connectors/order_status/test";
     let run = |input: Value| app.post(path).bearer_auth(&app.admin_token).json(&input).send();
+    // The owner check is never left out: without a customer the test is refused.
+    let response = run(json!({ "params": { "order_id": "A1001" } })).await.unwrap();
+    error(response, StatusCode::BAD_REQUEST, "invalid_params").await;
+    let owner = "maria.rossi@example.com";
     let found = body(
-        run(json!({ "params": { "order_id": "A1001" } })).await.unwrap(),
+        run(json!({ "params": { "order_id": "A1001" }, "customer_email": owner }))
+            .await
+            .unwrap(),
         StatusCode::OK,
     )
     .await;
     assert_eq!(found["ok"], true, "{found}");
     assert_eq!(found["fields"]["order_id"], "A1001");
     assert!(found["elapsed_ms"].is_u64());
-    let owner = found["fields"]["owner_email"].as_str().unwrap().to_owned();
 
     let mine = body(
         run(json!({ "params": { "order_id": "a1001" }, "customer_email": owner }))
@@ -141,14 +146,22 @@ async fn connectors_run_against_the_business_data_with_the_owner_check() {
             .contains("another customer"),
         "{someone_else}"
     );
-    let missing = body(run(json!({ "params": {} })).await.unwrap(), StatusCode::OK).await;
+    let missing = body(
+        run(json!({ "params": {}, "customer_email": owner }))
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(missing["ok"], false);
     assert!(
         missing["error"].as_str().unwrap().contains("order_id"),
         "{missing}"
     );
     let unknown = body(
-        run(json!({ "params": { "order_id": "Z9999" } })).await.unwrap(),
+        run(json!({ "params": { "order_id": "Z9999" }, "customer_email": owner }))
+            .await
+            .unwrap(),
         StatusCode::OK,
     )
     .await;

@@ -401,3 +401,53 @@ async fn a_live_route_without_websocket_upgrade_gets_the_error_shape() {
     let value: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{status}: not JSON: {text:?}"));
     assert_error_shape(&value);
 }
+
+/// A control character (a NUL byte included) or an overlong search is refused before any
+/// database sees it, so both backends answer the same 400.
+#[tokio::test]
+async fn a_search_with_control_characters_or_too_long_is_400() {
+    let app = crate::support::spawn_app().await;
+    let long = "a".repeat(201);
+    for q in ["%00abc", "ab%07c", long.as_str()] {
+        let response = app
+            .get(&format!("/api/v1/conversations?q={q}"))
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap();
+        crate::support::error(response, reqwest::StatusCode::BAD_REQUEST, "invalid_query").await;
+    }
+    let fine = app
+        .get("/api/v1/conversations?q=%20%20")
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fine.status(), reqwest::StatusCode::OK);
+}
+
+/// One change adds at most 50 tags: 10,000 are refused and nothing is stored.
+#[tokio::test]
+async fn a_change_with_thousands_of_tags_is_refused() {
+    let app = crate::support::spawn_app().await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    let tags: Vec<String> = (0..10_000).map(|i| format!("t{i}")).collect();
+    let response = app
+        .update(
+            &app.admin_token,
+            &ada.conversation_id,
+            json!({ "add_tags": tags }),
+        )
+        .await;
+    error(response, StatusCode::BAD_REQUEST, "invalid_tag").await;
+    assert_eq!(app.detail(&ada.conversation_id).await["tags"], json!([]));
+    let fifty: Vec<String> = (0..50).map(|i| format!("t{i}")).collect();
+    let response = app
+        .update(
+            &app.admin_token,
+            &ada.conversation_id,
+            json!({ "add_tags": fifty }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}

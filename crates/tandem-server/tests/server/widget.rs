@@ -316,3 +316,24 @@ async fn the_privacy_notice_is_public_and_gives_the_retention_period() {
         "{notice}"
     );
 }
+
+/// Customers see that "the support team" replied, never which staff member (no user id).
+#[tokio::test]
+async fn customers_never_see_which_staff_member_wrote() {
+    let app = spawn_app().await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    app.customer_says(&ada, "hello").await;
+    app.staff_says(&app.admin_token, &ada.conversation_id, "Hi Ada", false)
+        .await;
+    let messages = app.customer_messages(&ada).await;
+    let reply = messages
+        .iter()
+        .find(|m| m["author"] == "agent")
+        .expect("the reply");
+    assert!(reply.get("author_user_id").is_none(), "{reply}");
+    let staff_view = app.detail(&ada.conversation_id).await;
+    assert!(
+        staff_view["messages"][1]["author_user_id"].is_string(),
+        "staff still see who wrote"
+    );
+}
