@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use serde::Deserialize;
 use tandem_core::secret::Secret;
 use tandem_engine::{EngineConfig, SqliteDurability};
-use tandem_server::ServerConfig;
+use tandem_server::{MetricsAccess, ServerConfig};
 
 /// Everything `tandem` can be configured with. The engine's and the server's settings are their
 /// crates' own sections (with their defaults, written once there); `tandem.toml` and the
@@ -66,6 +66,8 @@ struct FileConfig {
     widget_key: Option<String>,
     widget_origins: Option<String>,
     retention_days: Option<u32>,
+    metrics: Option<String>,
+    metrics_token: Option<String>,
 }
 
 /// Flags that override everything else.
@@ -119,6 +121,8 @@ impl Config {
                 "widget_key" => file.widget_key.clone(),
                 "widget_origins" => file.widget_origins.clone(),
                 "retention_days" => file.retention_days.map(|v| v.to_string()),
+                "metrics" => file.metrics.clone(),
+                "metrics_token" => file.metrics_token.clone(),
                 _ => None,
             }
         };
@@ -206,6 +210,27 @@ impl Config {
                 );
             }
             self.server.widget_origins = v.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        if let Some(v) = get("metrics") {
+            self.server.metrics = match v.as_str() {
+                "loopback" => MetricsAccess::Loopback,
+                "public" => MetricsAccess::Public,
+                "off" => MetricsAccess::Off,
+                "token" => {
+                    let token = get("metrics_token").filter(|t| t.len() >= 16).with_context(|| {
+                        format!(
+                            "{} = `token` needs {} of at least 16 characters",
+                            name("metrics"),
+                            name("metrics_token")
+                        )
+                    })?;
+                    MetricsAccess::Token(Secret::new(token))
+                }
+                _ => bail!(
+                    "{} must be `loopback`, `public`, `token` or `off`",
+                    name("metrics")
+                ),
+            };
         }
         if let Some(v) = get("retention_days") {
             self.engine.retention_days =
@@ -322,6 +347,37 @@ mod tests {
         )
         .unwrap_err();
         assert!(format!("{err:#}").contains("unknown field"), "{err:#}");
+    }
+
+    #[test]
+    fn metrics_are_for_this_machine_unless_configured() {
+        let load = |vars: &[(&str, &str)]| Config::load(&Overrides::default(), &env(vars));
+        assert_eq!(load(&[]).unwrap().server.metrics, MetricsAccess::Loopback);
+        assert_eq!(
+            load(&[("TANDEM_METRICS", "off")]).unwrap().server.metrics,
+            MetricsAccess::Off
+        );
+        assert_eq!(
+            load(&[("TANDEM_METRICS", "public")]).unwrap().server.metrics,
+            MetricsAccess::Public
+        );
+        let token = load(&[
+            ("TANDEM_METRICS", "token"),
+            ("TANDEM_METRICS_TOKEN", "a-long-scrape-token"),
+        ])
+        .unwrap();
+        assert!(matches!(token.server.metrics, MetricsAccess::Token(_)));
+        assert!(
+            !format!("{:?}", token.server).contains("a-long-scrape-token"),
+            "the token is never printed"
+        );
+        for bad in [
+            vec![("TANDEM_METRICS", "token")],
+            vec![("TANDEM_METRICS", "everyone")],
+        ] {
+            let err = load(&bad).unwrap_err().to_string();
+            assert!(err.contains("TANDEM_METRICS"), "{err}");
+        }
     }
 
     #[test]

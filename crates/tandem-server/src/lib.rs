@@ -32,6 +32,22 @@ pub struct ServerConfig {
     pub widget_key: String,
     /// Which sites may show the widget (the CSP `frame-ancestors` source list), `*` for any.
     pub widget_origins: String,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
+}
+
+/// Who may read the Prometheus metrics at `/metrics`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum MetricsAccess {
+    /// Clients on this machine only (a local Prometheus or agent).
+    #[default]
+    Loopback,
+    /// Anyone who can reach the server.
+    Public,
+    /// Whoever sends `Authorization: Bearer TOKEN`.
+    Token(tandem_core::secret::Secret),
+    /// Nobody: `/metrics` is 404.
+    Off,
 }
 
 impl Default for ServerConfig {
@@ -40,6 +56,7 @@ impl Default for ServerConfig {
             body_limit: 1024 * 1024,
             widget_key: "default".to_owned(),
             widget_origins: "*".to_owned(),
+            metrics: MetricsAccess::default(),
         }
     }
 }

@@ -78,10 +78,19 @@ pub fn with_security_headers(router: axum::Router) -> axum::Router {
 async fn security_headers(request: Request, next: Next) -> Response {
     // API answers may carry personal data: no browser or proxy may keep a copy. (Static assets
     // set their own caching.)
-    let api =
-        request.uri().path().starts_with("/api/v1/") && !request.uri().path().starts_with("/api/v1/docs");
+    let explorer = request.uri().path().starts_with("/api/v1/docs");
+    let api = request.uri().path().starts_with("/api/v1/") && !explorer;
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if explorer {
+        // The API explorer runs only its own scripts (Swagger UI sets inline styles).
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ));
+    }
     if api {
         headers
             .entry(header::CACHE_CONTROL)

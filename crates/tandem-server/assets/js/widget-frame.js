@@ -183,9 +183,15 @@ $('ask-person').addEventListener('click', () => send('I would like to talk to a 
 $('close').addEventListener('click', () => parent.postMessage({ tandem: 'close' }, '*'));
 
 // The loader passes a signed-in customer's identity after the frame loads (never in the URL).
+// Only the page that embeds this frame, on a site the business allows, may hand it an identity.
+const ORIGINS = (document.body.dataset.origins || '').split(/\s+/).filter(Boolean);
+function trusted(event) {
+  return event.source === window.parent && (ORIGINS.includes('*') || ORIGINS.includes(event.origin));
+}
+
 window.addEventListener('message', (event) => {
   const data = event.data;
-  if (!data || data.tandem !== 'identity' || state.conversation) return;
+  if (!trusted(event) || !data || data.tandem !== 'identity' || state.conversation) return;
   if (data.name && data.email) begin(data.name, data.email, data.signature).catch((e) => ($('start-error').textContent = e.message));
 });
 

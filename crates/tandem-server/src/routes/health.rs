@@ -1,13 +1,15 @@
 //! Liveness, readiness and metrics.
 
-use axum::extract::State;
-use axum::http::header;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;
 use axum::Json;
 use tandem_core::ErrorCode;
 
 use crate::error::ApiResult;
-use crate::AppState;
+use crate::{ApiError, AppState, MetricsAccess};
 
 /// The process is up.
 pub async fn healthz() -> Json<serde_json::Value> {
@@ -24,10 +26,42 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<serde_json:
     Ok(Json(serde_json::json!({ "status": "ready" })))
 }
 
-/// Prometheus metrics in the text exposition format.
-pub async fn metrics() -> impl IntoResponse {
-    (
+/// Prometheus metrics in the text exposition format, for whom the configuration allows
+/// ([`crate::MetricsAccess`]).
+pub async fn metrics(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    match &state.config.metrics {
+        MetricsAccess::Public => {}
+        MetricsAccess::Off => return Err(ApiError::new(ErrorCode::NotFound, "metrics are turned off")),
+        MetricsAccess::Loopback if peer.ip().is_loopback() => {}
+        MetricsAccess::Loopback => {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "metrics are served to this machine only (see the `metrics` setting)",
+            ))
+        }
+        MetricsAccess::Token(token) => {
+            let sent = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or_default();
+            let expected = token.expose().as_bytes();
+            let same = sent.len() == expected.len()
+                && sent.bytes().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+            if !same {
+                return Err(ApiError::new(
+                    ErrorCode::Unauthenticated,
+                    "send the metrics token as `Authorization: Bearer TOKEN`",
+                ));
+            }
+        }
+    }
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         crate::middleware::metrics_handle().render(),
-    )
+    ))
 }

@@ -117,6 +117,9 @@ struct AdminPage {
 #[template(path = "widget_frame.html")]
 struct WidgetFrame {
     key: String,
+    /// The sites that may embed the frame and hand it a signed identity (space-separated
+    /// origins, or `*`).
+    origins: String,
 }
 
 #[derive(Template)]
@@ -199,7 +202,13 @@ pub async fn widget_frame(State(state): State<AppState>, Query(q): Query<FrameQu
          frame-ancestors {}; base-uri 'none'; form-action 'self'",
         state.config.widget_origins
     );
-    render(&WidgetFrame { key: q.key }, &csp)
+    render(
+        &WidgetFrame {
+            key: q.key,
+            origins: state.config.widget_origins.clone(),
+        },
+        &csp,
+    )
 }
 
 /// A small demo shop page with the widget on it, as a business's site would have it.

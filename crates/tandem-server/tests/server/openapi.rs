@@ -109,8 +109,20 @@ async fn the_api_explorer_is_served_with_local_assets() {
     assert_eq!(response.status(), StatusCode::OK);
     let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
     assert!(content_type.starts_with("text/html"), "{content_type}");
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self';") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     let html = response.text().await.unwrap();
     assert!(html.to_lowercase().contains("swagger"), "{html}");
+    assert!(
+        !html.contains("<script>"),
+        "an inline script would be blocked by the policy"
+    );
 
     let mut assets = Vec::new();
     for attribute in ["src=\"", "href=\""] {
@@ -298,4 +310,49 @@ async fn api_answers_are_never_cached() {
     assert_eq!(response.headers()["cache-control"], "no-store");
     let missing = app.get("/api/v1/nothing-here").send().await.unwrap();
     assert_eq!(missing.headers()["cache-control"], "no-store");
+}
+
+/// `/metrics` is served to whom the `metrics` setting allows: off is 404, a token setting needs
+/// the token (the default, loopback, lets this test's own client in).
+#[tokio::test]
+async fn metrics_access_follows_the_setting() {
+    use tandem_server::{MetricsAccess, ServerConfig};
+    let off = crate::support::spawn_app_with(
+        ServerConfig {
+            metrics: MetricsAccess::Off,
+            ..ServerConfig::default()
+        },
+        tandem_engine::EngineConfig::default(),
+    )
+    .await;
+    crate::support::error(
+        off.get("/metrics").send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let token = crate::support::spawn_app_with(
+        ServerConfig {
+            metrics: MetricsAccess::Token(tandem_engine::Secret::new("scrape-token-0123456789")),
+            ..ServerConfig::default()
+        },
+        tandem_engine::EngineConfig::default(),
+    )
+    .await;
+    let missing = token.get("/metrics").send().await.unwrap();
+    crate::support::error(missing, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let wrong = token
+        .get("/metrics")
+        .bearer_auth("scrape-token-0123456788")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let right = token
+        .get("/metrics")
+        .bearer_auth("scrape-token-0123456789")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), StatusCode::OK);
 }
