@@ -68,6 +68,10 @@ struct FileConfig {
     retention_days: Option<u32>,
     metrics: Option<String>,
     metrics_token: Option<String>,
+    trusted_proxies: Option<String>,
+    widget_starts_per_client: Option<usize>,
+    widget_messages_per_conversation: Option<usize>,
+    widget_messages_per_client: Option<usize>,
 }
 
 /// Flags that override everything else.
@@ -123,6 +127,12 @@ impl Config {
                 "retention_days" => file.retention_days.map(|v| v.to_string()),
                 "metrics" => file.metrics.clone(),
                 "metrics_token" => file.metrics_token.clone(),
+                "trusted_proxies" => file.trusted_proxies.clone(),
+                "widget_starts_per_client" => file.widget_starts_per_client.map(|v| v.to_string()),
+                "widget_messages_per_conversation" => {
+                    file.widget_messages_per_conversation.map(|v| v.to_string())
+                }
+                "widget_messages_per_client" => file.widget_messages_per_client.map(|v| v.to_string()),
                 _ => None,
             }
         };
@@ -231,6 +241,37 @@ impl Config {
                     name("metrics")
                 ),
             };
+        }
+        let limits = &mut self.engine.widget_limits;
+        for (key, limit) in [
+            ("widget_starts_per_client", &mut limits.starts_per_client),
+            (
+                "widget_messages_per_conversation",
+                &mut limits.messages_per_conversation,
+            ),
+            ("widget_messages_per_client", &mut limits.messages_per_client),
+        ] {
+            if let Some(v) = get(key) {
+                *limit = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1_000_000).contains(n))
+                    .with_context(|| format!("{} must be a number from 1 to 1000000", name(key)))?;
+            }
+        }
+        if let Some(v) = get("trusted_proxies") {
+            self.server.trusted_proxies = v
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse())
+                .collect::<Result<_, _>>()
+                .ok()
+                .with_context(|| {
+                    format!(
+                        "{} must be IP addresses separated by spaces, such as `127.0.0.1 10.0.0.2`",
+                        name("trusted_proxies")
+                    )
+                })?;
         }
         if let Some(v) = get("retention_days") {
             self.engine.retention_days =
@@ -377,6 +418,26 @@ mod tests {
         ] {
             let err = load(&bad).unwrap_err().to_string();
             assert!(err.contains("TANDEM_METRICS"), "{err}");
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_and_widget_limits_are_read_and_checked() {
+        let load = |vars: &[(&str, &str)]| Config::load(&Overrides::default(), &env(vars));
+        assert!(load(&[]).unwrap().server.trusted_proxies.is_empty());
+        let c = load(&[
+            ("TANDEM_TRUSTED_PROXIES", "127.0.0.1, ::1 10.0.0.2"),
+            ("TANDEM_WIDGET_MESSAGES_PER_CONVERSATION", "12"),
+        ])
+        .unwrap();
+        assert_eq!(c.server.trusted_proxies.len(), 3);
+        assert_eq!(c.engine.widget_limits.messages_per_conversation, 12);
+        for (key, bad) in [
+            ("TANDEM_TRUSTED_PROXIES", "proxy.local"),
+            ("TANDEM_WIDGET_STARTS_PER_CLIENT", "0"),
+        ] {
+            let err = load(&[(key, bad)]).unwrap_err().to_string();
+            assert!(err.contains(key), "{err}");
         }
     }
 

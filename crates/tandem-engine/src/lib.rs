@@ -14,6 +14,7 @@ mod input;
 pub mod insights;
 pub mod jobs;
 pub mod knowledge;
+mod limits;
 pub mod pack;
 pub mod pipeline;
 pub mod privacy;
@@ -45,6 +46,8 @@ pub struct EngineConfig {
     pub identity_secret: Option<Secret>,
     /// How many days a resolved conversation is kept (the privacy notice tells customers).
     pub retention_days: u32,
+    /// What the widget may do per client and per conversation.
+    pub widget_limits: conversations::WidgetLimits,
 }
 
 impl Default for EngineConfig {
@@ -56,6 +59,7 @@ impl Default for EngineConfig {
             data_dir: std::path::PathBuf::from("./tandem-data"),
             identity_secret: None,
             retention_days: 365,
+            widget_limits: conversations::WidgetLimits::default(),
         }
     }
 }
@@ -69,6 +73,7 @@ pub struct Engine {
     pub(crate) config: EngineConfig,
     pub(crate) relay: events::Relay,
     pub(crate) guards: auth::LoginGuards,
+    pub(crate) widget_guards: conversations::WidgetGuards,
     pub(crate) active: runtime::Active,
     /// Held while content is edited, so two edits of the pack never lose one another.
     pub(crate) content_lock: tokio::sync::Mutex<()>,
@@ -79,12 +84,14 @@ impl Engine {
     pub async fn open(store: Arc<dyn Store>, bus: Arc<dyn Bus>, config: EngineConfig) -> Result<Self> {
         let relay = events::Relay::start(store.clone(), bus.clone()).await?;
         let guards = auth::LoginGuards::new(&config);
+        let widget_guards = conversations::WidgetGuards::new(config.widget_limits);
         Ok(Self {
             store,
             bus,
             config,
             relay,
             guards,
+            widget_guards,
             active: runtime::Active::default(),
             content_lock: tokio::sync::Mutex::new(()),
         })
@@ -109,7 +116,10 @@ impl Engine {
 
     /// Conversations from both sides: the widget and the inbox.
     pub fn conversations(&self) -> conversations::Conversations<'_> {
-        conversations::Conversations { engine: self }
+        conversations::Conversations {
+            engine: self,
+            client: None,
+        }
     }
 
     /// One bot turn about a customer message.

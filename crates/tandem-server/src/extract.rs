@@ -173,3 +173,90 @@ impl<S: Send + Sync> FromRequestParts<S> for CustomerToken {
 pub fn parse_id<T: std::str::FromStr<Err = tandem_core::Error>>(raw: &str) -> Result<T, ApiError> {
     raw.parse().map_err(ApiError::from)
 }
+
+/// The client's address: the connection's peer, or, when the peer is one of the configured
+/// trusted proxies (`trusted_proxies`), the address it forwarded in `X-Forwarded-For` (read from
+/// the right, skipping the trusted proxies themselves). A client cannot choose its address by
+/// sending the header itself: only a trusted proxy's header is read.
+pub struct ClientAddr(pub std::net::IpAddr);
+
+impl ClientAddr {
+    pub fn key(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the client address is unknown"))?;
+        Ok(Self(client_address(
+            peer,
+            &state.config.trusted_proxies,
+            parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        )))
+    }
+}
+
+/// The rule of [`ClientAddr`], on its own.
+pub fn client_address<'h>(
+    peer: std::net::IpAddr,
+    trusted: &[std::net::IpAddr],
+    forwarded: impl Iterator<Item = &'h str>,
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = forwarded.flat_map(|v| v.split(',')).map(str::trim).collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => client = ip,
+            Ok(ip) => return ip,
+            // Garbage in the chain: what is left of it cannot be trusted either.
+            Err(_) => return client,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_says_who_the_client_is() {
+        let proxy = ip("10.0.0.2");
+        let trusted = [proxy, ip("10.0.0.3")];
+        // Not from a trusted proxy: the header is the client's own claim, ignored.
+        assert_eq!(
+            client_address(ip("203.0.113.9"), &trusted, ["198.51.100.1"].into_iter()),
+            ip("203.0.113.9")
+        );
+        // From the proxy: the rightmost address that is not a trusted proxy.
+        assert_eq!(
+            client_address(
+                proxy,
+                &trusted,
+                ["198.51.100.1, 203.0.113.7, 10.0.0.3"].into_iter()
+            ),
+            ip("203.0.113.7")
+        );
+        assert_eq!(client_address(proxy, &trusted, ["not-an-ip"].into_iter()), proxy);
+        assert_eq!(client_address(proxy, &trusted, std::iter::empty()), proxy);
+    }
+}

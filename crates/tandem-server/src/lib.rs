@@ -34,6 +34,9 @@ pub struct ServerConfig {
     pub widget_origins: String,
     /// Who may read `/metrics`.
     pub metrics: MetricsAccess,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (rate limits and login
+    /// throttling then count the real client, not the proxy). Empty: the peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Who may read the Prometheus metrics at `/metrics`.
@@ -57,6 +60,7 @@ impl Default for ServerConfig {
             widget_key: "default".to_owned(),
             widget_origins: "*".to_owned(),
             metrics: MetricsAccess::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -16,8 +16,6 @@ use tandem_core::{Error, ErrorCode};
 
 use crate::{Engine, Result};
 
-mod throttle;
-
 /// Sessions, tokens and identity: who is calling.
 #[derive(Clone, Copy)]
 pub struct Auth<'e> {
@@ -29,16 +27,16 @@ const CUSTOMER_TOKEN_PREFIX: &str = "tdc_";
 
 /// How many failed logins are allowed, per e-mail address and per client address.
 pub(crate) struct LoginGuards {
-    pub(crate) login: throttle::Throttle,
-    pub(crate) client: throttle::Throttle,
+    pub(crate) login: crate::limits::Throttle,
+    pub(crate) client: crate::limits::Throttle,
 }
 
 impl LoginGuards {
     pub(crate) fn new(config: &crate::EngineConfig) -> Self {
         Self {
-            login: throttle::Throttle::new(config.login_max_failures, config.login_window),
+            login: crate::limits::Throttle::new(config.login_max_failures, config.login_window),
             // Many people may share one address (an office): it gets more room than one account.
-            client: throttle::Throttle::new(config.login_max_failures * 5, config.login_window),
+            client: crate::limits::Throttle::new(config.login_max_failures * 5, config.login_window),
         }
     }
 }

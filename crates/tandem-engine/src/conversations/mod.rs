@@ -23,6 +23,60 @@ pub use suggestions::{rank_canned_replies, SuggestedArticle, Suggestions};
 #[derive(Clone, Copy)]
 pub struct Conversations<'e> {
     pub(crate) engine: &'e Engine,
+    /// The client (its address) a customer request comes from: the widget's rate limits apply
+    /// to it (see [`Conversations::from_client`]).
+    pub(crate) client: Option<&'e str>,
+}
+
+/// How much the widget may do, per client address and per conversation (sliding windows).
+/// Generous for people, tight for scripts: see [`crate::EngineConfig::widget_limits`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WidgetLimits {
+    /// Conversations one client address may start per 10 minutes.
+    pub starts_per_client: usize,
+    /// Messages one conversation may receive per minute.
+    pub messages_per_conversation: usize,
+    /// Messages one client address may send per minute, over all its conversations.
+    pub messages_per_client: usize,
+}
+
+impl Default for WidgetLimits {
+    fn default() -> Self {
+        Self {
+            // Many customers may share one address (offices, mobile carriers).
+            starts_per_client: 60,
+            messages_per_conversation: 30,
+            messages_per_client: 300,
+        }
+    }
+}
+
+/// The counters behind [`WidgetLimits`].
+pub(crate) struct WidgetGuards {
+    starts: crate::limits::Throttle,
+    conversation_messages: crate::limits::Throttle,
+    client_messages: crate::limits::Throttle,
+}
+
+impl WidgetGuards {
+    pub(crate) fn new(limits: WidgetLimits) -> Self {
+        use std::time::Duration;
+        Self {
+            starts: crate::limits::Throttle::new(limits.starts_per_client, Duration::from_secs(600)),
+            conversation_messages: crate::limits::Throttle::new(
+                limits.messages_per_conversation,
+                Duration::from_secs(60),
+            ),
+            client_messages: crate::limits::Throttle::new(
+                limits.messages_per_client,
+                Duration::from_secs(60),
+            ),
+        }
+    }
+}
+
+fn rate_limited(retry_after_secs: u64) -> Error {
+    Error::RateLimited { retry_after_secs }
 }
 
 /// The most conversations one list request returns.
@@ -79,7 +133,7 @@ pub struct ConversationUpdate {
     pub remove_tags: Vec<String>,
 }
 
-impl Conversations<'_> {
+impl<'e> Conversations<'e> {
     async fn existing(&self, id: ConversationId) -> Result<Conversation> {
         self.engine
             .store
@@ -93,12 +147,28 @@ impl Conversations<'_> {
     /// Opens a conversation for a customer writing from the widget.
     /// `identity_signature` is the business site's HMAC of the e-mail address (see
     /// [`crate::auth::identity_signature`]); without it the address is only claimed.
+    /// The same service for a customer request from this client address: the widget's rate
+    /// limits apply (429 with the seconds to wait).
+    pub fn from_client(self, client: &'e str) -> Self {
+        Self {
+            client: Some(client),
+            ..self
+        }
+    }
+
     pub async fn start(
         &self,
         name: &str,
         email: &str,
         identity_signature: Option<&str>,
     ) -> Result<StartedConversation> {
+        if let Some(client) = self.client {
+            self.engine
+                .widget_guards
+                .starts
+                .admit(&[client])
+                .map_err(rate_limited)?;
+        }
         let name = DisplayName::parse(name)?;
         let email = Email::parse(email)?;
         let customer_verified = self
@@ -162,6 +232,14 @@ impl Conversations<'_> {
     /// Stores a customer's message. A message on a resolved conversation reopens it.
     pub async fn customer_message(&self, id: ConversationId, token: &str, text: &str) -> Result<Message> {
         self.engine.auth().customer(id, token).await?;
+        if let Some(client) = self.client {
+            let guards = &self.engine.widget_guards;
+            guards
+                .conversation_messages
+                .admit(&[&id.to_string()])
+                .map_err(rate_limited)?;
+            guards.client_messages.admit(&[client]).map_err(rate_limited)?;
+        }
         let ingested = ingest::message(text)?;
         let (message, _) = self
             .engine

@@ -1,8 +1,6 @@
 //! Staff login and logout.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -11,7 +9,7 @@ use tandem_core::model::User;
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, StaffAuth};
+use crate::extract::{ApiJson, ClientAddr, StaffAuth};
 use crate::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -34,13 +32,13 @@ pub struct LoginResponse {
         (status = 429, description = "too many failed attempts; see Retry-After")))]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let outcome = state
         .engine
         .auth()
-        .login(&req.email, &req.password, &peer.ip().to_string())
+        .login(&req.email, &req.password, &client.key())
         .await?;
     Ok(Json(LoginResponse {
         token: outcome.token,

@@ -10,7 +10,7 @@ use tandem_core::ErrorCode;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{parse_id, ApiJson, CustomerToken};
+use crate::extract::{parse_id, ApiJson, ClientAddr, CustomerToken};
 use crate::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -55,9 +55,10 @@ pub struct CustomerConversation {
 
 /// Start a conversation.
 #[utoipa::path(post, path = "/api/v1/widget/conversations", tag = "widget", request_body = StartRequest,
-    responses((status = 201, body = StartResponse), (status = 400, description = "invalid name or e-mail"), (status = 404, description = "unknown inbox key")))]
+    responses((status = 201, body = StartResponse), (status = 400, description = "invalid name or e-mail"), (status = 404, description = "unknown inbox key"), (status = 429, description = "too many conversations from this client; see Retry-After")))]
 pub async fn start(
     State(state): State<AppState>,
+    client: ClientAddr,
     ApiJson(req): ApiJson<StartRequest>,
 ) -> ApiResult<(StatusCode, Json<StartResponse>)> {
     if req
@@ -70,9 +71,11 @@ pub async fn start(
             "no inbox has this key; copy the script tag from the Widget page",
         ));
     }
+    let client = client.key();
     let started = state
         .engine
         .conversations()
+        .from_client(&client)
         .start(&req.name, &req.email, req.identity_signature.as_deref())
         .await?;
     Ok((
@@ -108,16 +111,19 @@ pub async fn show(
 /// Write a message as the customer.
 #[utoipa::path(post, path = "/api/v1/widget/conversations/{id}/messages", tag = "widget",
     params(("id" = String, Path)), request_body = MessageRequest, security(("customer_token" = [])),
-    responses((status = 201, body = CustomerMessage), (status = 400), (status = 401), (status = 403), (status = 413)))]
+    responses((status = 201, body = CustomerMessage), (status = 400), (status = 401), (status = 403), (status = 413), (status = 429, description = "too many messages; see Retry-After")))]
 pub async fn post_message(
     State(state): State<AppState>,
+    client: ClientAddr,
     Path(id): Path<String>,
     customer: CustomerToken,
     ApiJson(req): ApiJson<MessageRequest>,
 ) -> ApiResult<(StatusCode, Json<CustomerMessage>)> {
+    let client = client.key();
     let message = state
         .engine
         .conversations()
+        .from_client(&client)
         .customer_message(parse_id(&id)?, &customer.0, &req.text)
         .await?;
     Ok((StatusCode::CREATED, Json(CustomerMessage::from(&message))))

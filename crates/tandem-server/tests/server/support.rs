@@ -282,6 +282,15 @@ pub async fn list(app: &TestApp, token: &str, query: &str) -> Value {
     body(response, StatusCode::OK).await
 }
 
+/// A message as its customer is shown it: without the staff member who wrote it.
+pub fn as_customer_sees(message: &Value) -> Value {
+    let mut shown = message.clone();
+    if let Some(fields) = shown.as_object_mut() {
+        fields.remove("author_user_id");
+    }
+    shown
+}
+
 /// Checks the status (showing the body when it is wrong) and returns the JSON body.
 pub async fn body(response: Response, expected: StatusCode) -> Value {
     let status = response.status();

@@ -337,3 +337,119 @@ async fn customers_never_see_which_staff_member_wrote() {
         "staff still see who wrote"
     );
 }
+
+/// One client cannot flood the bot: past the limits, starting and posting are 429 with
+/// Retry-After, and what was refused is not stored.
+#[tokio::test]
+async fn the_widget_is_rate_limited_per_client_and_per_conversation() {
+    let limits = tandem_engine::conversations::WidgetLimits {
+        starts_per_client: 3,
+        messages_per_conversation: 4,
+        messages_per_client: 6,
+    };
+    let app = crate::support::spawn_app_with(
+        tandem_server::ServerConfig::default(),
+        tandem_engine::EngineConfig {
+            widget_limits: limits,
+            ..tandem_engine::EngineConfig::default()
+        },
+    )
+    .await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    let bob = app.start_conversation("Bob", "bob@example.org").await;
+    app.start_conversation("Cy", "cy@example.org").await;
+    let refused = app
+        .post("/api/v1/widget/conversations")
+        .json(&json!({ "name": "Dee", "email": "dee@example.org" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.headers().get("retry-after").is_some());
+    error(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+
+    let post = |who: &crate::support::Customer, text: &str| {
+        app.post(&format!(
+            "/api/v1/widget/conversations/{}/messages",
+            who.conversation_id
+        ))
+        .bearer_auth(&who.token)
+        .json(&json!({ "text": text }))
+        .send()
+    };
+    for i in 0..4 {
+        assert_eq!(
+            post(&ada, &format!("ada {i}")).await.unwrap().status(),
+            StatusCode::CREATED
+        );
+    }
+    let fifth = post(&ada, "ada 4").await.unwrap();
+    error(fifth, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    assert_eq!(
+        app.customer_messages(&ada).await.len(),
+        4,
+        "the refused message is not stored"
+    );
+    // The client's own limit (6 a minute) covers all its conversations.
+    for i in 0..2 {
+        assert_eq!(
+            post(&bob, &format!("bob {i}")).await.unwrap().status(),
+            StatusCode::CREATED
+        );
+    }
+    error(
+        post(&bob, "bob 2").await.unwrap(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    )
+    .await;
+}
+
+/// Behind a trusted reverse proxy, each client is counted on its own (from X-Forwarded-For);
+/// from anyone else the header is ignored, so a client cannot dodge its limit with it.
+#[tokio::test]
+async fn a_trusted_proxy_names_the_client_and_nobody_else_can() {
+    let limits = tandem_engine::conversations::WidgetLimits {
+        starts_per_client: 1,
+        ..tandem_engine::conversations::WidgetLimits::default()
+    };
+    let start = |app: &crate::support::TestApp, forwarded: &'static str| {
+        app.post("/api/v1/widget/conversations")
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({ "name": "Ada", "email": "ada@example.org" }))
+            .send()
+    };
+    let engine = tandem_engine::EngineConfig {
+        widget_limits: limits,
+        ..tandem_engine::EngineConfig::default()
+    };
+    let untrusted =
+        crate::support::spawn_app_with(tandem_server::ServerConfig::default(), engine.clone()).await;
+    assert_eq!(
+        start(&untrusted, "198.51.100.1").await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        start(&untrusted, "198.51.100.2").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let proxied = crate::support::spawn_app_with(
+        tandem_server::ServerConfig {
+            trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+            ..tandem_server::ServerConfig::default()
+        },
+        engine,
+    )
+    .await;
+    assert_eq!(
+        start(&proxied, "198.51.100.1").await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        start(&proxied, "198.51.100.2").await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        start(&proxied, "198.51.100.1").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

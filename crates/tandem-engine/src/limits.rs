@@ -1,4 +1,5 @@
-//! Counts failures per key in a sliding window, to slow down password guessing.
+//! Sliding-window counters per key: failed logins (to slow down password guessing) and what the
+//! widget may do per client and per conversation (to keep one client from flooding the bot).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -55,6 +56,18 @@ impl Throttle {
         }
     }
 
+    /// Counts one use for every key, unless one of them has used up the window already:
+    /// `Err(seconds to wait)` then, and nothing is counted.
+    pub(crate) fn admit(&self, keys: &[&str]) -> Result<(), u64> {
+        match self.blocked(keys) {
+            Some(wait) => Err(wait),
+            None => {
+                self.fail(keys);
+                Ok(())
+            }
+        }
+    }
+
     pub(crate) fn clear(&self, key: &str) {
         self.failures
             .lock()
@@ -79,5 +92,14 @@ mod tests {
         assert_eq!(t.blocked(&["ip"]), None);
         t.clear("a");
         assert_eq!(t.blocked(&["a"]), None);
+    }
+
+    #[test]
+    fn admits_up_to_the_limit_then_says_how_long_to_wait() {
+        let t = Throttle::new(2, Duration::from_secs(60));
+        assert_eq!(t.admit(&["c"]), Ok(()));
+        assert_eq!(t.admit(&["c"]), Ok(()));
+        assert!(t.admit(&["c"]).is_err_and(|s| (1..=60).contains(&s)));
+        assert_eq!(t.admit(&["d"]), Ok(()), "other keys are not affected");
     }
 }
