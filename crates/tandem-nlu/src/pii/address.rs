@@ -15,7 +15,7 @@ const POSTCODE_CITY: &str = r"[0-9]{4,5}(?:[ ]?[A-Z]{2})?[ \t]+\p{Lu}[\p{L}'-]+"
 /// A city name of one to three words.
 const CITY: &str = r"\p{L}[\p{L}'.-]*(?:[ \t]+\p{L}[\p{L}'.-]*){0,2}";
 
-const EN_STREET_TYPES: &str = "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|close|crescent|parkway|pkwy|square|sq|highway|hwy|circle|cir|trail|alley|walk|gardens|grove|mews|row";
+const EN_STREET_TYPES: &str = "street|st|str|loop|turnpike|pike|plaza|crossing|expressway|freeway|causeway|bypass|heights|ridge|landing|harbor|harbour|quay|wharf|parade|esplanade|promenade|route|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|close|crescent|parkway|pkwy|square|sq|highway|hwy|circle|cir|trail|alley|walk|gardens|grove|mews|row";
 
 /// Lower-case words that never belong to a street name (they show a number in a sentence:
 /// "5 min drive", "2 pizzas on the way").
@@ -47,7 +47,7 @@ pub(super) fn patterns() -> Result<AddressPatterns, PiiError> {
         // Hauptstraße 5, Berliner Straße 12a, Kalverstraat 92, Strandvejen 7
         compile(
             "address_de_nl",
-            r"\p{Lu}[\p{L}-]*?(?:\s)?(?i:straße|strasse|str\.|weg|gasse|platz|allee|damm|laan|straat|gracht|plein|vej|vejen|gade|gatan|vägen|gata|veien)\s+\d{1,4}\s?[a-zA-Z]?(?-u:\b)",
+            r"\p{Lu}[\p{L}-]*?(?:\s)?(?i:straße|strasse|str\.|weg|gasse|platz|allee|damm|laan|straat|gracht|plein|vej|vejen|gade|gatan|vägen|gata|veien)\s+\d{1,4}(?:\s?[a-zA-Z](?-u:\b))?(?:[-/]\d{1,4}(?-u:\b))?",
         )?,
         // Via Roma 10, Calle Mayor 5, Rua Augusta 24
         compile(
@@ -63,7 +63,7 @@ pub(super) fn patterns() -> Result<AddressPatterns, PiiError> {
         en: compile(
             "address_en",
             &format!(
-                r"(?-u:\b)\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?,?[ \t]+((?:[\p{{Lu}}\d][\p{{L}}\d'.-]*[ \t]+){{1,4}}?)(?i:{EN_STREET_TYPES})(?-u:\b)\.?(?:,?[ \t]+(?i:apt|apartment|unit|suite|ste|flat)\.?[ \t]*#?[A-Za-z0-9-]{{1,6}})?"
+                r"(?-u:\b)\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?,?[ \t]+((?:[\p{{Lu}}\d][\p{{L}}\d'.-]*[ \t]+){{1,4}})(?i:{EN_STREET_TYPES})(?-u:\b)\.?(?:,?[ \t]+(?i:apt|apartment|unit|suite|ste|flat)\.?[ \t]*#?[A-Za-z0-9-]{{1,6}})?"
             ),
         )?,
         en_lower: compile(
@@ -81,7 +81,7 @@ pub(super) fn patterns() -> Result<AddressPatterns, PiiError> {
             compile(
                 "postcode_keyword",
                 &format!(
-                    r"(?i:post[ \t]?code|postal[ \t]+code|zip(?:[ \t]?code)?)(?:[ \t]+is)?:?[ \t]+((?i:{UK_POSTCODE})|[0-9]{{5}}(?:-[0-9]{{4}})?|[0-9]{{4}}(?:[ ]?[A-Z]{{2}})?)(?-u:\b)"
+                    r"(?i:post[ \t]?code|postal[ \t]+code|zip(?:[ \t]?code)?)(?:[ \t]+is)?:?[ \t]+((?i:{UK_POSTCODE})|[0-9]{{3,6}}(?:-[0-9]{{3,4}})?|[0-9]{{4}}(?:[ ]?[A-Z]{{2}})?)(?-u:\b)"
                 ),
             )?,
             compile("postcode_us", &format!(r",[ \t]*({US_STATE_ZIP})(?-u:\b)"))?,
@@ -91,6 +91,7 @@ pub(super) fn patterns() -> Result<AddressPatterns, PiiError> {
 
 impl PiiDetector {
     pub(super) fn addresses(&self, text: &str, out: &mut Vec<Hit>) {
+        let mut lines: Vec<(usize, usize, &'static str)> = Vec::new();
         for pattern in [&self.address_en, &self.address_en_lower] {
             for caps in pattern.captures_iter(text) {
                 let (Some(m), Some(name)) = (caps.get(0), caps.get(1)) else {
@@ -98,28 +99,43 @@ impl PiiDetector {
                 };
                 if boundary_before(text, m.start()) && street_name_ok(name.as_str()) {
                     let end = trim_end_dot(text, m.start(), m.end());
-                    let start = self.street.unit_start(text, m.start());
-                    let why = "house number, street name and street type";
-                    out.push((PiiKind::Address, start, self.with_tail(text, end), why));
+                    lines.push((m.start(), end, "house number, street name and street type"));
                 }
             }
         }
         for re in &self.address_other {
             for m in re.find_iter(text) {
-                if boundary_before(text, m.start()) {
-                    let why = "street line (French, German, Dutch, Nordic, Southern European or PO box)";
-                    out.push((PiiKind::Address, m.start(), self.with_tail(text, m.end()), why));
-                }
+                let why = "street line (French, German, Dutch, Nordic, Southern European or PO box)";
+                lines.push((m.start(), m.end(), why));
             }
         }
-        let mut lines = Vec::new();
         self.street.street_lines(text, &mut lines);
         self.street.postcode_cities(text, &mut lines);
+        self.street.pinned_lines(text, &mut lines);
+        let mut spans: Vec<(usize, usize, &'static str)> = Vec::with_capacity(lines.len());
         for (start, end, why) in lines {
-            if boundary_before(text, start) {
-                out.push((PiiKind::Address, start, self.with_tail(text, end), why));
+            if !boundary_before(text, start) {
+                continue;
+            }
+            let end = trim_unit_word(text, start, end);
+            let start = self.street.unit_start(text, start);
+            let end = corner(text, start, self.with_tail(text, end));
+            spans.push((start, end, why));
+        }
+        // Parts of one address found by different patterns become one span.
+        spans.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+        let mut merged: Vec<(usize, usize, &'static str)> = Vec::with_capacity(spans.len());
+        for (start, end, why) in spans {
+            match merged.last_mut() {
+                Some(last) if start < last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end, why)),
             }
         }
+        out.extend(
+            merged
+                .into_iter()
+                .map(|(s, e, why)| (PiiKind::Address, s, e, why)),
+        );
         for re in &self.postcode {
             for caps in re.captures_iter(text) {
                 if let (Some(all), Some(code)) = (caps.get(0), caps.get(1)) {
@@ -140,8 +156,57 @@ impl PiiDetector {
             .get(end..)
             .and_then(|rest| self.address_tail.find(rest))
             .map_or(end, |m| end + m.end());
-        self.street.extend(text, end)
+        self.street.extend(text, end).0
     }
+}
+
+/// A street line that ends in a unit word ("31 rue de la Hulotais Apt") ends before it; the unit
+/// and its number are taken with what follows.
+fn trim_unit_word(text: &str, start: usize, end: usize) -> usize {
+    let s = text.get(start..end).unwrap_or("");
+    match s.rsplit_once(' ') {
+        Some((head, last))
+            if ["apt", "apt.", "suite", "unit", "flat", "apartment"]
+                .contains(&last.to_lowercase().as_str()) =>
+        {
+            start + head.len()
+        }
+        _ => end,
+    }
+}
+
+/// "corner of 3744 Retreat Avenue and Elm Road": the second street belongs to the address.
+fn corner(text: &str, start: usize, end: usize) -> usize {
+    let before = text.get(..start).unwrap_or("").to_lowercase();
+    if !before.trim_end().ends_with("corner of") {
+        return end;
+    }
+    let Some(rest) = text.get(end..).and_then(|r| r.strip_prefix(" and ")) else {
+        return end;
+    };
+    let rest = rest.split('\n').next().unwrap_or("");
+    let mut at = end + " and ".len();
+    let mut taken = 0;
+    for word in rest.split(' ').take(5) {
+        let clean = word.trim_end_matches(['.', ',', '?', '!', ';']);
+        let capital = clean.starts_with(char::is_uppercase) || clean.starts_with(char::is_numeric);
+        let particle = ["de", "la", "van", "ten", "der", "del"].contains(&clean);
+        if clean.is_empty() || !(capital || particle) {
+            break;
+        }
+        at += clean.len();
+        taken += 1;
+        if clean.len() < word.len() {
+            break;
+        }
+        at += 1;
+    }
+    if taken == 0 {
+        return end;
+    }
+    // `at` may stand one past a trailing space.
+    let body = text.get(end..at).unwrap_or("");
+    end + body.trim_end().len()
 }
 
 /// The address ends before a sentence's final dot ("... Baker St." keeps "St.", "... Street." not).

@@ -50,6 +50,7 @@ mod card;
 mod checksum;
 mod email;
 mod iban;
+mod name_lists;
 mod names;
 mod numbers;
 mod payment;

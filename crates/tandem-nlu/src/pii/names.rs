@@ -1,9 +1,9 @@
 //! Personal names: runs of capitalised words judged by a gazetteer of given names and surnames
 //! and by the words around them.
 //!
-//! The gazetteer (`data/names.txt`) holds about 29,000 given names and surnames: the 1990 US
+//! The gazetteer (`data/names.txt`) holds about 38,000 given names and surnames: the 1990 US
 //! Census name files (public domain), the first names registered in Berlin 2012-2023 (CC BY 3.0
-//! DE, LABO / BerlinOnline) and hand-written German additions; names that are also everyday words
+//! DE, LABO / BerlinOnline) and hand-written additions; names that are also everyday words
 //! ("May", "Will", "Mark", "Rose", "Koch") carry a flag and need more evidence. `data/words.txt`
 //! holds common lower-case words (SCOWL size 35, Kevin Atkinson's permissive licence, and a
 //! hand-written German list): a capitalised common word is never read as a name by itself.
@@ -27,6 +27,9 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::name_lists::{
+    AFTER_NOT_NAME, DEMONYMS, DETERMINERS, PARTICLES, STRONG, SURNAME_ENDINGS, TITLES, WEAK,
+};
 use super::{Hit, PiiKind};
 
 const NAMES: &str = include_str!("data/names.txt");
@@ -58,204 +61,10 @@ static LEXICON: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
     map
 });
 
-/// Words that end a run of names and make it a company, a place or a thing.
-const AFTER_NOT_NAME: &[&str] = &[
-    "street",
-    "st",
-    "road",
-    "rd",
-    "avenue",
-    "ave",
-    "lane",
-    "drive",
-    "way",
-    "place",
-    "square",
-    "park",
-    "bridge",
-    "court",
-    "close",
-    "hill",
-    "inc",
-    "ltd",
-    "llc",
-    "plc",
-    "gmbh",
-    "ag",
-    "kg",
-    "co",
-    "corp",
-    "company",
-    "group",
-    "bank",
-    "university",
-    "college",
-    "school",
-    "hospital",
-    "hotel",
-    "airport",
-    "station",
-    "foundation",
-    "institute",
-    "museum",
-    "center",
-    "centre",
-    "church",
-    "county",
-    "city",
-    "straße",
-    "strasse",
-    "str",
-    "weg",
-    "platz",
-    "allee",
-    "gasse",
-    "ring",
-    "damm",
-    "ufer",
-];
-
-/// Cues that make the capitalised (or known lower-case) words after them a name.
-const STRONG: &[&str] = &[
-    "my name is",
-    "my name's",
-    "name is",
-    "name:",
-    "name",
-    "names are",
-    "i am called",
-    "i'm called",
-    "call me",
-    "called",
-    "named",
-    "signed",
-    "ich heiße",
-    "ich heisse",
-    "mein name ist",
-    "mein name",
-    "name lautet",
-    "heiße",
-    "heisse",
-    "says",
-    "said",
-    "asked",
-    "told",
-    "replied",
-    "according to",
-    "cardholder",
-    "card holder",
-    "account holder",
-    "attn",
-    "attn:",
-    "attention",
-    "c/o",
-    "z. hd.",
-    "zu händen",
-    "kontoinhaber",
-    "inhaber",
-    "empfänger",
-    "recipient",
-    "mr",
-    "mr.",
-    "mrs",
-    "mrs.",
-    "ms",
-    "ms.",
-    "miss",
-    "mx",
-    "mx.",
-    "dr",
-    "dr.",
-    "prof",
-    "prof.",
-    "sir",
-    "madam",
-    "herr",
-    "herrn",
-    "frau",
-    "hr.",
-    "fr.",
-    "monsieur",
-    "madame",
-    "mme",
-    "señor",
-    "señora",
-    "sr.",
-    "sra.",
-    "signor",
-    "signora",
-];
-/// Greetings, sign-offs and self-introductions.
-const WEAK: &[&str] = &[
-    "hi",
-    "hello",
-    "hey",
-    "dear",
-    "hallo",
-    "liebe",
-    "lieber",
-    "moin",
-    "servus",
-    "guten tag",
-    "thanks",
-    "thank you",
-    "thx",
-    "many thanks",
-    "regards",
-    "best",
-    "cheers",
-    "best wishes",
-    "kind regards",
-    "best regards",
-    "warm regards",
-    "sincerely",
-    "yours",
-    "yours sincerely",
-    "grüße",
-    "gruß",
-    "grüsse",
-    "gruss",
-    "lg",
-    "vg",
-    "mfg",
-    "this is",
-    "it's",
-    "it is",
-    "i'm",
-    "i am",
-    "im",
-    "ich bin",
-    "hier ist",
-    "hier spricht",
-    "spoke to",
-    "spoke with",
-    "talked to",
-    "sprach mit",
-    "my husband",
-    "my wife",
-    "my son",
-    "my daughter",
-    "my partner",
-    "my friend",
-    "mein mann",
-    "meine frau",
-    "mein sohn",
-    "meine tochter",
-    "colleague",
-    "kollege",
-    "kollegin",
-];
-/// Titles: a cue, never part of the name.
-const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "herr", "herrn", "frau", "hr", "fr",
-    "monsieur", "madame", "mme", "señor", "señora", "sr", "sra", "signor", "signora", "dear", "hi", "hello",
-    "hallo", "liebe", "lieber",
-];
-/// Lower-case particles inside a name.
-const PARTICLES: &[&str] = &[
-    "van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos", "das", "zu",
-    "ten", "ter", "bin", "ibn", "al", "el",
-];
+/// `lower` is a common word or a name that is also one ("total", "bond").
+pub(super) fn is_common(lower: &str) -> bool {
+    LEXICON.get(lower).is_some_and(|&f| f & (COMMON | AMBIGUOUS) != 0)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -343,7 +152,11 @@ fn classify(text: &str, (start, end): (usize, usize)) -> Tok {
             .rsplit(['\'', '’'])
             .next()
             .is_some_and(|tail| tail.chars().count() <= 2 && tail.chars().all(char::is_lowercase));
-    let class = if contraction || TITLES.contains(&key.as_str()) {
+    let class = if contraction
+        || TITLES.contains(&key.as_str())
+        || DEMONYMS.contains(&key.as_str())
+        || (first_upper && DETERMINERS.contains(&key.as_str()))
+    {
         Class::Other
     } else if single && first_upper && (next == Some('.') || (after_space_cap && word != "I" && word != "A"))
     {
@@ -422,6 +235,8 @@ fn cue_before(text: &str, at: usize) -> (Cue, bool) {
 /// Personal names in `text`.
 pub(super) fn names(text: &str, out: &mut Vec<Hit>) {
     let toks: Vec<Tok> = words(text).into_iter().map(|w| classify(text, w)).collect();
+    let dialogue = is_dialogue(text);
+    let from = out.len();
     let mut i = 0;
     while i < toks.len() {
         let Some(first) = toks.get(i) else { break };
@@ -437,7 +252,12 @@ pub(super) fn names(text: &str, out: &mut Vec<Hit>) {
             // Lower-case words join only lower-case words ("Ivan so impulsive" is "Ivan").
             let cased = |t: &Tok| !matches!(t.class, Class::Initial | Class::Particle);
             let mixed = cased(prev) && cased(next) && prev.lower != next.lower;
-            if !joined || mixed || next.class == Class::Other || j - i >= 5 {
+            // "von", "de", "van der" join only after a known name or an initial ("Ursula von der
+            // Leyen", not "Versuch von Toyota").
+            let named = |t: &Tok| t.flags & GIVEN != 0 || t.class == Class::Initial;
+            let particle_ok =
+                next.class != Class::Particle || toks.get(i..j).is_some_and(|r| r.iter().any(named));
+            if !joined || mixed || !particle_ok || next.class == Class::Other || j - i >= 5 {
                 break;
             }
             j += 1;
@@ -446,12 +266,13 @@ pub(super) fn names(text: &str, out: &mut Vec<Hit>) {
         let next_word = toks
             .get(j)
             .filter(|t| text.get(run.last().map_or(0, |l| l.end)..t.start) == Some(" "));
-        judge(text, run, next_word, out);
+        judge(text, run, next_word, dialogue, out);
         i = j;
     }
+    mentions_again(text, &toks, out, from);
 }
 
-fn judge(text: &str, run: &[Tok], next: Option<&Tok>, out: &mut Vec<Hit>) {
+fn judge(text: &str, run: &[Tok], next: Option<&Tok>, dialogue: bool, out: &mut Vec<Hit>) {
     // Trim particles and initials that do not sit between names.
     let mut run = run;
     while let Some((last, rest)) = run.split_last() {
@@ -462,7 +283,14 @@ fn judge(text: &str, run: &[Tok], next: Option<&Tok>, out: &mut Vec<Hit>) {
         }
     }
     while let Some((first, rest)) = run.split_first() {
-        if first.class == Class::Particle {
+        // A particle, or a word that is not a name before a given name ("Bildungsminister Henry
+        // Tesch", "FDP-Chef Guido Westerwelle"), is not part of the name.
+        let before_given = first.flags & GIVEN == 0
+            && matches!(first.class, Class::Unknown | Class::Ambiguous)
+            && rest
+                .iter()
+                .any(|t| t.class == Class::Name && t.flags & GIVEN != 0);
+        if first.class == Class::Particle || before_given {
             run = rest;
         } else {
             break;
@@ -495,8 +323,33 @@ fn judge(text: &str, run: &[Tok], next: Option<&Tok>, out: &mut Vec<Hit>) {
         lower += usize::from(t.lower);
     }
     let count = known + ambiguous + unknown;
+    let given = run.iter().any(|t| t.flags & GIVEN != 0 && t.class == Class::Name);
+    if cue != Cue::Strong && !given && (after_determiner(text, first.start) || business_after(text, last.end))
+    {
+        return;
+    }
     let given_then_surname =
         count >= 2 && first.flags & GIVEN != 0 && last.flags & SURNAME != 0 && first.class != Class::Unknown;
+    // A known given name first or a known surname last, the other words not everyday words.
+    let known_with_others = known > 0
+        && count >= 2
+        && (ambiguous == 0
+            || (first.class == Class::Name && first.flags & GIVEN != 0)
+            || (last.class == Class::Name && last.flags & SURNAME != 0));
+    // Unknown words with the shape of a name: an initial between them ("Faina D. Yefremova") or a
+    // surname ending ("Wacława Adamska", "Joakim Westgård").
+    let initial_inside = run.iter().any(|t| t.class == Class::Initial);
+    let last_word = text.get(last.start..last.end).unwrap_or("").to_lowercase();
+    // Letters with diacritics other than the German umlauts ("Calquín Cazares", "Hafþór Smárason")
+    // are rare in English and German brand names and nouns.
+    let foreign = run.iter().any(|t| {
+        text.get(t.start..t.end).is_some_and(|w| {
+            w.chars()
+                .any(|c| c.is_alphabetic() && !c.is_ascii() && !"äöüÄÖÜß".contains(c))
+        })
+    });
+    let surname_shape =
+        foreign || (last_word.chars().count() >= 5 && SURNAME_ENDINGS.iter().any(|e| last_word.ends_with(e)));
     let label = line_start(text, first.start) && text.get(last.end..).is_some_and(|r| r.starts_with(':'));
     let why: Option<&'static str> = if lower > 0 {
         if cue == Cue::Strong && known + ambiguous > 0 {
@@ -512,13 +365,13 @@ fn judge(text: &str, run: &[Tok], next: Option<&Tok>, out: &mut Vec<Hit>) {
         Some("capitalised words after a greeting, sign-off or introduction")
     } else if given_then_surname && known > 0 {
         Some("given name and surname from the gazetteer")
-    } else if known > 0 && count >= 2 {
+    } else if known_with_others {
         Some("a known name with other capitalised words")
     } else if count == 1 && known == 1 && (first.flags & GIVEN != 0 || !sentence_start) {
         Some("a given name or surname from the gazetteer")
-    } else if count >= 2 && unknown == count {
-        Some("two or more capitalised words that are neither names nor common words")
-    } else if label && count <= 2 && known == count {
+    } else if count >= 2 && unknown == count && (initial_inside || surname_shape) {
+        Some("capitalised words with the shape of a name (a middle initial or a surname ending)")
+    } else if label && count == 1 && (known == 1 || (dialogue && unknown == 1)) {
         Some("a speaker label at the start of a line (\"Anna: ...\")")
     } else if given_then_surname {
         Some("given name and surname from the gazetteer")
@@ -527,6 +380,96 @@ fn judge(text: &str, run: &[Tok], next: Option<&Tok>, out: &mut Vec<Hit>) {
     };
     if let Some(why) = why {
         out.push((PiiKind::Name, first.start, last.end, why));
+    }
+}
+
+/// The word before `at` is a determiner ("the Will", "der Leiter", "a Mark").
+fn after_determiner(text: &str, at: usize) -> bool {
+    let before = text.get(..at).unwrap_or("");
+    let Some(head) = before.strip_suffix(' ') else {
+        return false;
+    };
+    let word: String = head
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<char>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    DETERMINERS.contains(&word.as_str())
+}
+
+/// A company or service word follows (directly, or after a possessive within two words):
+/// "Northwind Outfitters' virtual assistant", "Contoso's support team".
+fn business_after(text: &str, end: usize) -> bool {
+    let rest = text.get(end..).unwrap_or("");
+    let possessive = ["'s ", "’s ", "' ", "’ "].iter().any(|p| rest.starts_with(p));
+    let take = if possessive { 3 } else { 1 };
+    rest.split_whitespace()
+        .take(take)
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .trim_end_matches("'s")
+                .to_lowercase()
+        })
+        .any(|w| AFTER_NOT_NAME.contains(&w.as_str()))
+}
+
+/// Texts with two or more speaker labels ("Anna: ...") of which one is a known given name.
+fn is_dialogue(text: &str) -> bool {
+    let (mut labels, mut known) = (0, 0);
+    for line in text.lines() {
+        let Some((head, _)) = line.trim_start().split_once(':') else {
+            continue;
+        };
+        let single = head.chars().count() >= 2
+            && head.chars().all(char::is_alphabetic)
+            && head.starts_with(char::is_uppercase);
+        if single {
+            labels += 1;
+            let flags = LEXICON.get(head.to_lowercase().as_str()).copied().unwrap_or(0);
+            known += usize::from(flags & GIVEN != 0 && flags & AMBIGUOUS == 0);
+        }
+    }
+    labels >= 2 && known >= 1
+}
+
+/// Later mentions of a name found in the text ("... directed by Joakim Westgård and starring
+/// Westgård"): capitalised words equal to a word of a name of two or more words.
+fn mentions_again(text: &str, toks: &[Tok], out: &mut Vec<Hit>, from: usize) {
+    let found: Vec<(usize, usize)> = out
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|h| h.0 == PiiKind::Name)
+        .map(|h| (h.1, h.2))
+        .collect();
+    let parts: Vec<String> = found
+        .iter()
+        .filter_map(|&(s, e)| text.get(s..e))
+        .filter(|n| n.contains(' '))
+        .flat_map(|n| n.split(' ').map(str::to_lowercase).collect::<Vec<_>>())
+        .filter(|w| w.chars().count() >= 3)
+        .collect();
+    if parts.is_empty() {
+        return;
+    }
+    for t in toks {
+        let inside = found.iter().any(|&(s, e)| t.start < e && t.end > s);
+        let word = text.get(t.start..t.end).unwrap_or("");
+        if inside || !matches!(t.class, Class::Name | Class::Unknown) || t.upper || t.lower {
+            continue;
+        }
+        if parts.iter().any(|p| *p == word.to_lowercase()) {
+            out.push((
+                PiiKind::Name,
+                t.start,
+                t.end,
+                "a later mention of a name found in the text",
+            ));
+        }
     }
 }
 

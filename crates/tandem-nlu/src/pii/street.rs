@@ -65,6 +65,14 @@ const UNITS: &[&str] = &[
     "x",
 ];
 
+/// Words that show a "Name 12" is a sentence, not a street.
+const FUNCTION_WORDS: &[&str] = &[
+    "i", "a", "an", "the", "my", "your", "our", "is", "are", "was", "at", "to", "in", "on", "for", "and",
+    "or", "of", "with", "from", "by", "it", "me", "we", "you", "he", "she", "they", "live", "lives", "order",
+    "ich", "du", "er", "sie", "wir", "ist", "sind", "bin", "und", "oder", "mit", "für", "von", "zu", "im",
+    "ab", "bis", "um", "nach", "wohne", "wohnt", "seit", "mein", "meine", "nr", "no",
+];
+
 /// Words that never follow "Am"/"Im"/"Zum" as a street name (days, months, times).
 const NOT_STREET_NAMES: &[&str] = &[
     "montag",
@@ -191,9 +199,20 @@ pub(super) struct StreetPatterns {
     unit_before: Regex,
     /// Postcode and city on their own.
     postcode_city: Regex,
-    /// One line or comma-separated part after a street line (anchored).
+    /// One line or comma-separated part after a street line (anchored): 1 separator, 2 unit,
+    /// 3 postcode (with or without city), 4 city or region, 5 short region code.
     segment: Regex,
+    /// "Name 12" without a street type: a street line only when a unit or postcode follows.
+    pinned: Regex,
 }
+
+/// A postcode after a street line: `12345`, `12345-678`, `53-320`, `340 12`, `B0J 2H0`, `NW1 6XE`.
+const POSTCODE: &str = r"(?:[0-9]{4,6}(?:-[0-9]{3,4})?|[0-9]{2}-[0-9]{3}|[0-9]{3}[ ][0-9]{2}|[A-Z][0-9][A-Z][ ]?[0-9][A-Z][0-9]|[A-Z]{1,2}[0-9][A-Z0-9]?[ ]?[0-9][A-Z]{2})";
+/// One capitalised word of a city or region.
+const CITY_WORD: &str = r"\p{Lu}[\p{L}'.()-]*";
+/// Lower-case words inside a city name ("Torroella de Montgrí", "Frankfurt am Main").
+const PARTICLES: &str =
+    "(?:de|del|la|le|du|des|da|do|dos|das|di|na|u|am|an|der|im|bei|sur|en|op|aan|van|von|upon|on)";
 
 const SUFFIXES: &str = "straße|strasse|str\\.|weg|gasse|platz|allee|damm|ufer|chaussee|steig|pfad|graben|laan|straat|gracht|plein|kade|dijk|singel|vej|vejen|gade|gatan|vägen|gata|veien|vei|veg|gate|gränd|katu|tie|kuja|polku|väylä|ring|markt";
 
@@ -222,7 +241,7 @@ pub(super) fn patterns() -> Result<StreetPatterns, PiiError> {
             (
                 compile(
                     "street_military",
-                    r"(?-u:\b)((?:PSC|CMR|Unit)[ ][0-9]{3,5},?[ ]Box[ ][0-9]{3,5}|USS[ ]\p{Lu}[\p{L}]+)(?:,?[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ][0-9]{5})?(?-u:\b)",
+                    r"(?-u:\b)((?i:PSC|CMR|Unit)[ ][0-9]{3,5},?[ ](?i:Box)[ ][0-9]{3,5}|US(?:S|NS|NV|CGC)[ ]\p{Lu}[\p{L}]+)(?:,?[ \t]*\n?[ \t]*(?i:APO|FPO|DPO)[ ](?i:AA|AE|AP)[ ][0-9]{5})?(?-u:\b)",
                 )?,
                 "US military address (PSC/Unit and Box, APO/FPO/DPO)",
             ),
@@ -238,7 +257,7 @@ pub(super) fn patterns() -> Result<StreetPatterns, PiiError> {
         ],
         cue: compile(
             "address_cue",
-            r"(?i)(?:address(?:[ ]is)?|lives?[ ](?:at|on|in)|living[ ]at|located[ ]at|(?:ship|send|deliver|delivered|mail|post|return|moved)[ ](?:it[ ])?to|adresse(?:[ ]ist|[ ]lautet)?|anschrift|wohne[ ](?:in[ ]der|in|am|an[ ]der)|wohnhaft[ ]in|liefern[ ]an|schicken[ ]an|senden[ ]an|lieferung[ ]an)[ \t]*:?[ \t\n]*",
+            r"(?i)(?:address(?:[ ]is)?|lives?[ ](?:at|on|in)|living[ ]at|located[ ]at|(?:ship|send|deliver|delivered|mail|post|return|moved)[ ](?:it[ ])?to|adresse(?:[ ]ist|[ ]lautet)?|anschrift|wohne[ ](?:in[ ]der|in|am|an[ ]der)|wohnhaft[ ]in|liefern[ ]an|schicken[ ]an|senden[ ]an|lieferung[ ]an|corner[ ]of|ecke)[ \t]*:?[ \t\n]*",
         )?,
         after_cue: compile(
             "address_after_cue",
@@ -256,7 +275,15 @@ pub(super) fn patterns() -> Result<StreetPatterns, PiiError> {
         )?,
         segment: compile(
             "address_segment",
-            r"^(?:,[ \t]*\n?|[ \t]*\n[ \t]*,?[ \t]*|[ \t]+)(?:((?i:apt|apartment|suite|ste|unit|flat|wohnung|whg|box|etage|stock|floor)\.?[ ]?#?[0-9]{1,6}[a-zA-Z]?)|([0-9]{4,6}(?:-[0-9]{3,4})?(?:[ ]\p{Lu}[\p{L}'.-]+){0,2}|\p{Lu}[\p{L}'.()-]*(?:[ ]\p{L}[\p{L}'.()-]*){0,3}[ ][0-9]{4,6}(?:-[0-9]{3,4})?|[A-Z]{1,2}[0-9][A-Z0-9]?[ ]?[0-9][A-Z]{2})|(\p{Lu}[\p{L}'.()-]*(?:[ ]\p{Lu}[\p{L}'.()-]*){0,2}|[A-Z]{2}))(?-u:\b)",
+            &format!(
+                r"^(,[ \t]*\n?(?:[ \t]*>)*|[ \t]*\n(?:[ \t]*>)*[ \t]*,?[ \t]*|[ \t]+)(?:((?i:apt|apartment|suite|ste|unit|flat|wohnung|whg|box|etage|stock|floor|room|zimmer)\.?[ ]?#?[0-9]{{1,6}}[a-zA-Z]?)|({POSTCODE}(?:[ ]{CITY_WORD}){{0,2}}|(?:\p{{Lu}}[\p{{L}}'.()-]*(?:[ ]\p{{L}}[\p{{L}}'.()-]*){{0,3}}|\p{{Ll}}{{2,3}})[ ]{POSTCODE})|({CITY_WORD}(?:[ ](?:{PARTICLES}[ ])?{CITY_WORD}){{0,3}})|(\p{{L}}{{2,3}}))(?-u:\b)"
+            ),
+        )?,
+        pinned: compile(
+            "street_pinned",
+            &format!(
+                r"(?-u:\b)(\p{{Lu}}[\p{{L}}'-]*(?:[ ](?:\p{{L}}[\p{{L}}'-]*|u\.)){{0,3}})[ ]{house}(?-u:\b)"
+            ),
         )?,
     })
 }
@@ -356,30 +383,77 @@ impl StreetPatterns {
     }
 
     /// The end of the address that starts with a street line ending at `end`: the unit, city,
-    /// region, country and postcode parts that follow (up to six), kept up to the last part that
-    /// is a unit or holds a postcode.
-    pub(super) fn extend(&self, text: &str, end: usize) -> usize {
+    /// region, country and postcode parts that follow (up to seven), kept up to the last part
+    /// that is a unit, a country or holds a postcode. Also says whether a unit or a postcode was
+    /// among them (what pins a street line without a street type).
+    pub(super) fn extend(&self, text: &str, end: usize) -> (usize, bool) {
         let mut at = end;
         let mut kept = end;
-        for _ in 0..6 {
+        let mut pinned = false;
+        // "Király u. 15." - a dot after the house number when more parts follow.
+        if text.get(at..).is_some_and(|r| r.starts_with('.'))
+            && text
+                .get(..at)
+                .is_some_and(|b| b.ends_with(|c: char| c.is_ascii_digit()))
+        {
+            at += 1;
+        }
+        for _ in 0..7 {
             let Some(m) = text.get(at..).and_then(|rest| self.segment.captures(rest)) else {
                 break;
             };
             let Some(all) = m.get(0) else { break };
-            if all.end() == 0 {
+            let separator = m.get(1).map_or("", |s| s.as_str());
+            // A bare lower-case region code only after a comma or a line break ("Boston, ma").
+            if m.get(5)
+                .is_some_and(|r| !r.as_str().chars().all(char::is_uppercase))
+                && !separator.contains([',', '\n'])
+            {
                 break;
             }
             at += all.end();
-            let country = m.get(3).is_some_and(|c| {
+            let country = m.get(4).is_some_and(|c| {
                 let lower = c.as_str().to_lowercase();
                 COUNTRIES
                     .iter()
                     .any(|k| lower == *k || lower.ends_with(&format!(" {k}")))
             });
-            if m.get(1).is_some() || m.get(2).is_some() || country {
+            let unit_or_code = m.get(2).is_some() || m.get(3).is_some();
+            if unit_or_code || country {
                 kept = at;
             }
+            pinned |= unit_or_code;
         }
-        kept
+        (kept, pinned)
+    }
+
+    /// "Name 12" street lines without a street type, taken only when a unit or a postcode follows
+    /// ("Allika 46\n Suite 501", "Aasa 43\nHumilimont, 78618"), as (start, end of street line).
+    pub(super) fn pinned_lines(&self, text: &str, out: &mut Vec<(usize, usize, &'static str)>) {
+        for caps in self.pinned.captures_iter(text) {
+            let (Some(all), Some(name)) = (caps.get(0), caps.get(1)) else {
+                continue;
+            };
+            let words: Vec<String> = name.as_str().split(' ').map(str::to_lowercase).collect();
+            // The street name may not start with an everyday word nor hold a function word
+            // ("I live at 5", "Windows 10").
+            let everyday = words.first().is_some_and(|w| super::names::is_common(w))
+                || words
+                    .iter()
+                    .any(|w| FUNCTION_WORDS.contains(&w.as_str()) || UNITS.contains(&w.as_str()));
+            let unit_word = words.iter().any(|w| {
+                ["apt", "apartment", "suite", "unit", "flat", "box", "room", "po"].contains(&w.as_str())
+            });
+            if everyday || unit_word || unit_follows(text, all.end()) {
+                continue;
+            }
+            if self.extend(text, all.end()).1 {
+                out.push((
+                    self.unit_start(text, all.start()),
+                    all.end(),
+                    "street name and house number followed by a unit or a postcode",
+                ));
+            }
+        }
     }
 }

@@ -234,13 +234,22 @@ impl Browser {
 
     pub async fn type_into(&self, css: &str, text: &str) {
         let e = self.find(css).await;
-        self.try_call(
-            reqwest::Method::POST,
-            &format!("/element/{}/clear", e.0),
-            json!({}),
-        )
-        .await
-        .unwrap();
+        let started = Instant::now();
+        // A field may not be interactable yet (shown once an answer arrives); retry until it is.
+        while let Err(err) = self
+            .try_call(
+                reqwest::Method::POST,
+                &format!("/element/{}/clear", e.0),
+                json!({}),
+            )
+            .await
+        {
+            assert!(
+                started.elapsed() < FAILURE_BOUND,
+                "the field {css} never became usable: {err}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         self.try_call(
             reqwest::Method::POST,
             &format!("/element/{}/value", e.0),

@@ -8,7 +8,11 @@ Run once by hand; nothing is downloaded at build or run time. Inputs (see docs/p
                  `names` 0.3.0)
   --berlin DIR   a checkout of github.com/berlinonline/haeufige-vornamen-berlin (data/cleaned/*/*.csv:
                  first names of babies registered in Berlin 2012-2023, CC BY 3.0 DE, source: Berliner
-                 Landesamt für Bürger- und Ordnungsangelegenheiten (LABO) / BerlinOnline)
+                 Landesamt für Bürger- und Ordnungsangelegenheiten (LABO) / BerlinOnline). The
+                 directory must hold data/cleaned; from a bare mirror, extract it first, e.g.
+                 `git --git-dir=REPO archive HEAD data/cleaned | tar -x -C DIR`. The build stops
+                 if it finds no Berlin names (an empty directory silently left them out before).
+  --berlin-min N names registered at least N times over all years and districts (default 4)
   --scowl FILE   SCOWL word lists (Debian wamerican-small / wbritish-small, /usr/share/dict/*-small;
                  Copyright 2000-2011 Kevin Atkinson, permissive licence: use, copy, modify,
                  distribute and sell with the notice kept)
@@ -56,6 +60,7 @@ def main():
     ap.add_argument("--scowl", nargs="+", required=True)
     ap.add_argument("--extra", default=os.path.join(os.path.dirname(__file__), "extra.txt"))
     ap.add_argument("--out", default=os.path.dirname(__file__) or ".")
+    ap.add_argument("--berlin-min", type=int, default=4, help="least Berlin count for a given name")
     a = ap.parse_args()
 
     extra = sections(a.extra)
@@ -82,10 +87,12 @@ def main():
                 if len(parts) >= 2 and parts[1].isdigit():
                     counts[parts[0]] = counts.get(parts[0], 0) + int(parts[1])
     for name, n in counts.items():
-        if n >= 4 and name.replace("-", "").isalpha() and len(name) >= 2:
+        if n >= a.berlin_min and name.replace("-", "").isalpha() and len(name) >= 2:
             given.add(name.lower())
             if n >= 300:
                 frequent.add(name.lower())
+    if not counts:
+        sys.exit(f"no Berlin name files under {a.berlin}/data/cleaned")
     given |= set(extra.get("given", []))
     frequent |= set(extra.get("given", []))
 
