@@ -62,6 +62,7 @@ pub(super) struct HttpConnector {
 
 fn environment(formatter: fn(&mut String, &JinjaValue)) -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_fuel(Some(crate::pack::rules::TEMPLATE_FUEL));
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_formatter(move |out, _state, value| {
         let mut s = String::new();

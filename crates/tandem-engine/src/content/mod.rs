@@ -458,18 +458,7 @@ impl Content<'_> {
                 format!("a template is at most {MAX_TEMPLATE_CHARS} characters"),
             ));
         }
-        let mut env = minijinja::Environment::new();
-        if let Err(e) = env.add_template_owned(name.to_owned(), body.to_owned()) {
-            let at = e.line().map(|l| format!(" at line {l}")).unwrap_or_default();
-            let detail = e
-                .detail()
-                .map(ToOwned::to_owned)
-                .unwrap_or_else(|| e.kind().to_string());
-            return Err(Error::invalid(
-                ErrorCode::InvalidTemplate,
-                format!("the template does not compile{at}: {detail}"),
-            ));
-        }
+        crate::pack::rules::check_template(name, body)?;
         let body = body.to_owned();
         self.edit_pack(
             staff,

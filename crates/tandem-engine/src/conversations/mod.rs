@@ -45,7 +45,7 @@ impl Default for WidgetLimits {
         Self {
             // Many customers may share one address (offices, mobile carriers).
             starts_per_client: 60,
-            messages_per_conversation: 30,
+            messages_per_conversation: 60,
             messages_per_client: 300,
         }
     }

@@ -17,6 +17,67 @@ pub const MAX_TEMPLATE_CHARS: usize = 20_000;
 pub const MAX_CANNED_REPLIES: usize = 200;
 pub const MAX_NAME_CHARS: usize = 80;
 
+/// How much work one template render may do (minijinja fuel: about one unit per instruction).
+/// Plenty for a reply that lists an order's lines; a nested loop of thousands is stopped.
+pub const TEMPLATE_FUEL: u64 = 50_000;
+/// The longest text a template may render (a bot message, a connector request).
+pub const MAX_RENDERED_CHARS: usize = 8_000;
+
+/// The one way templates are compiled and rendered: with bounded work ([`TEMPLATE_FUEL`]).
+pub fn template_environment() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    env.set_fuel(Some(TEMPLATE_FUEL));
+    env
+}
+
+/// Renders a compiled template with bounded work and output: the text, or why not.
+pub fn render_bounded(
+    template: &minijinja::Template<'_, '_>,
+    context: &serde_json::Value,
+) -> std::result::Result<String, String> {
+    let text = template.render(context).map_err(|e| match e.kind() {
+        minijinja::ErrorKind::OutOfFuel => "it does too much work (a loop too long?)".to_owned(),
+        _ => e.to_string(),
+    })?;
+    if text.chars().count() > MAX_RENDERED_CHARS {
+        return Err(format!("it renders more than {MAX_RENDERED_CHARS} characters"));
+    }
+    Ok(text)
+}
+
+/// Compiles a template and renders it once with no values, so one that always does too much work
+/// or writes too much is refused where it is saved, not when a customer meets it.
+pub fn check_template(name: &str, source: &str) -> Result<()> {
+    let mut env = template_environment();
+    env.add_template_owned(name.to_owned(), source.to_owned())
+        .map_err(|e| {
+            let at = e.line().map(|l| format!(" at line {l}")).unwrap_or_default();
+            let detail = e
+                .detail()
+                .map(ToOwned::to_owned)
+                .unwrap_or_else(|| e.kind().to_string());
+            Error::invalid(
+                ErrorCode::InvalidTemplate,
+                format!("the template does not compile{at}: {detail}"),
+            )
+        })?;
+    let template = env
+        .get_template(name)
+        .map_err(|e| Error::invalid(ErrorCode::InvalidTemplate, e.to_string()))?;
+    match template.render(serde_json::json!({})) {
+        Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(Error::invalid(
+            ErrorCode::InvalidTemplate,
+            "the template does too much work (a loop too long?)",
+        )),
+        Ok(text) if text.chars().count() > MAX_RENDERED_CHARS => Err(Error::invalid(
+            ErrorCode::InvalidTemplate,
+            format!("the template renders more than {MAX_RENDERED_CHARS} characters"),
+        )),
+        // Other render errors need the values a real reply has (an order's fields).
+        _ => Ok(()),
+    }
+}
+
 /// The kinds of name a pack uses, each with its characters and error code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Name {
@@ -180,6 +241,37 @@ pub fn check_disclosure(text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_that_does_too_much_work_or_writes_too_much_is_refused() {
+        let nested = "{% for i in range(1000) %}{% for j in range(1000) %}x{% endfor %}{% endfor %}";
+        let err = check_template("loops", nested).unwrap_err();
+        assert_eq!(err.code(), "invalid_template");
+        assert!(err.to_string().contains("too much work"), "{err}");
+        let long = "{% for i in range(900) %}0123456789{% endfor %}";
+        assert!(check_template("long", long)
+            .unwrap_err()
+            .to_string()
+            .contains("characters"));
+        let fine =
+            "Your order {{ order_id }} is {{ row.status }}.{% for l in row.lines %} {{ l }}{% endfor %}";
+        assert!(check_template("fine", fine).is_ok());
+        // At run time the same bounds hold, whatever the values make the template do.
+        let mut env = template_environment();
+        env.add_template_owned(
+            "lines",
+            "{% for l in lines %}{% for m in lines %}.{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        let t = env.get_template("lines").unwrap();
+        let many: Vec<u32> = (0..2000).collect();
+        let err = render_bounded(&t, &serde_json::json!({ "lines": many })).unwrap_err();
+        assert!(err.contains("too much work"), "{err}");
+        assert_eq!(
+            render_bounded(&t, &serde_json::json!({ "lines": [1, 2] })).unwrap(),
+            "...."
+        );
+    }
 
     #[test]
     fn the_disclosure_check_wants_a_word_for_a_bot() {

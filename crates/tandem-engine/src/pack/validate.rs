@@ -89,11 +89,13 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
     if connectors.len() != pack.connectors.len() {
         report("connectors".into(), "two connectors have the same name".into());
     }
-    let mut env = minijinja::Environment::new();
+    let mut env = rules::template_environment();
     for (name, source) in &pack.templates {
         if let Err(e) = env.add_template_owned(name.clone(), source.clone()) {
             let line = e.line();
             problems_push_template(&mut report, name, line, &e.to_string());
+        } else if let Err(e) = rules::check_template(name, source) {
+            problems_push_template(&mut report, name, None, &e.to_string());
         }
     }
     let mut seen = BTreeSet::new();

@@ -100,8 +100,7 @@ pub(crate) fn render(
         .templates
         .get_template(template)
         .map_err(|e| format!("template `{template}` is missing: {e}"))?;
-    let text = t
-        .render(context)
+    let text = crate::pack::rules::render_bounded(&t, context)
         .map_err(|e| format!("template `{template}` failed: {e}"))?;
     let text = text.trim().to_owned();
     if text.is_empty() {

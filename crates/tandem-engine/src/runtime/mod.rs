@@ -72,7 +72,7 @@ async fn build_runtime(
             format!("the pack's connectors cannot start: {e}"),
         )
     })?;
-    let mut templates = minijinja::Environment::new();
+    let mut templates = crate::pack::rules::template_environment();
     for (name, source) in &pack.templates {
         templates
             .add_template_owned(name.clone(), source.clone())

@@ -303,3 +303,18 @@ async fn canned_replies_are_replaced_and_suggested_with_articles() {
         .unwrap();
     assert_eq!(body(response, StatusCode::OK).await, list);
 }
+
+/// A reply template that would stall the server (nested loops) is refused where it is saved.
+#[tokio::test]
+async fn a_template_that_does_too_much_work_is_refused_at_save_time() {
+    let app = spawn_demo_app().await;
+    let response = app
+        .put("/api/v1/content/templates/order_status")
+        .bearer_auth(&app.admin_token)
+        .json(&json!({ "body": "{% for i in range(100000) %}{% for j in range(1000) %}spam{% endfor %}{% endfor %}" }))
+        .send()
+        .await
+        .unwrap();
+    let refused = error(response, StatusCode::BAD_REQUEST, "invalid_template").await;
+    assert!(refused.to_string().contains("too much work"), "{refused}");
+}
