@@ -72,6 +72,9 @@ struct FileConfig {
     widget_starts_per_client: Option<usize>,
     widget_messages_per_conversation: Option<usize>,
     widget_messages_per_client: Option<usize>,
+    max_connections: Option<usize>,
+    max_connections_per_client: Option<usize>,
+    header_read_timeout_secs: Option<u64>,
 }
 
 /// Flags that override everything else.
@@ -133,6 +136,9 @@ impl Config {
                     file.widget_messages_per_conversation.map(|v| v.to_string())
                 }
                 "widget_messages_per_client" => file.widget_messages_per_client.map(|v| v.to_string()),
+                "max_connections" => file.max_connections.map(|v| v.to_string()),
+                "max_connections_per_client" => file.max_connections_per_client.map(|v| v.to_string()),
+                "header_read_timeout_secs" => file.header_read_timeout_secs.map(|v| v.to_string()),
                 _ => None,
             }
         };
@@ -258,6 +264,35 @@ impl Config {
                     .filter(|n| (1..=1_000_000).contains(n))
                     .with_context(|| format!("{} must be a number from 1 to 1000000", name(key)))?;
             }
+        }
+        let connections = &mut self.server.connections;
+        for (key, limit) in [
+            ("max_connections", &mut connections.max_connections),
+            (
+                "max_connections_per_client",
+                &mut connections.max_connections_per_client,
+            ),
+        ] {
+            if let Some(v) = get(key) {
+                *limit = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1_000_000).contains(n))
+                    .with_context(|| format!("{} must be a number from 1 to 1000000", name(key)))?;
+            }
+        }
+        if let Some(v) = get("header_read_timeout_secs") {
+            let secs: u64 = v
+                .parse()
+                .ok()
+                .filter(|n| (1..=600).contains(n))
+                .with_context(|| {
+                    format!(
+                        "{} must be a number of seconds from 1 to 600",
+                        name("header_read_timeout_secs")
+                    )
+                })?;
+            connections.header_read_timeout = Duration::from_secs(secs);
         }
         if let Some(v) = get("trusted_proxies") {
             self.server.trusted_proxies = v

@@ -5,13 +5,13 @@
 
 mod error;
 mod extract;
+mod listener;
 mod middleware;
 mod openapi;
 mod routes;
 mod startup;
 mod ui;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use error::ApiError;
+pub use listener::ConnectionLimits;
 pub use openapi::ApiDoc;
 pub use startup::{AppConfig, Application, InitialPack, StartupError};
 
@@ -37,6 +38,8 @@ pub struct ServerConfig {
     /// Reverse proxies whose `X-Forwarded-For` names the client (rate limits and login
     /// throttling then count the real client, not the proxy). Empty: the peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How many connections are admitted, and how long a request's headers may take.
+    pub connections: ConnectionLimits,
 }
 
 /// Who may read the Prometheus metrics at `/metrics`.
@@ -61,6 +64,7 @@ impl Default for ServerConfig {
             widget_origins: "*".to_owned(),
             metrics: MetricsAccess::default(),
             trusted_proxies: Vec::new(),
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -110,6 +114,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
+    let limits = config.connections;
     let app = router(AppState {
         engine,
         config,
@@ -119,7 +124,5 @@ pub async fn serve(
         shutdown.await;
         let _ = stop_tx.send(true);
     };
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(signal)
-        .await
+    listener::run(listener, app, limits, signal).await
 }

@@ -21,6 +21,12 @@ pub struct ServeArgs {
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = load_config(&args.store, args.addr)?;
     init_logging(&config.log_format);
+    // Every connection and socket is a file: take the hard limit the system allows, so the
+    // connection limits, not the default 1,024 files, decide how many clients are served.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(files) => tracing::debug!(files, "open-file limit"),
+        Err(e) => tracing::warn!(error = %e, "the open-file limit could not be raised"),
+    }
     let data_dir = config.engine.data_dir.clone();
     let initial_pack = InitialPack::new(move || demo_pack(&data_dir).map_err(|e| format!("{e:#}")));
     let application = Application::build(AppConfig {
