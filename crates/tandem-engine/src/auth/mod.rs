@@ -27,8 +27,13 @@ const CUSTOMER_TOKEN_PREFIX: &str = "tdc_";
 
 /// How many failed logins are allowed, per e-mail address and per client address.
 pub(crate) struct LoginGuards {
+    /// Failures per account and client address: what locks out a guesser, never the owner
+    /// who logs in from elsewhere.
     pub(crate) login: crate::limits::Throttle,
     pub(crate) client: crate::limits::Throttle,
+    /// Failures per account from everywhere: past the limit each attempt waits a second
+    /// (slowed down, not refused, so the owner still gets in).
+    pub(crate) account: crate::limits::Throttle,
 }
 
 impl LoginGuards {
@@ -37,6 +42,7 @@ impl LoginGuards {
             login: crate::limits::Throttle::new(config.login_max_failures, config.login_window),
             // Many people may share one address (an office): it gets more room than one account.
             client: crate::limits::Throttle::new(config.login_max_failures * 5, config.login_window),
+            account: crate::limits::Throttle::new(config.login_max_failures * 10, config.login_window),
         }
     }
 }
@@ -169,10 +175,12 @@ impl Auth<'_> {
         }
     }
 
-    /// Checks e-mail and password and opens a session. `client` (the caller's address) and the
-    /// e-mail each get a limited number of failures per window.
+    /// Checks e-mail and password and opens a session. Failures are limited per account and
+    /// client address (a guesser is locked out, the owner elsewhere is not), per client address,
+    /// and, slowing down rather than refusing, per account from everywhere.
     pub async fn login(&self, email: &str, password: &str, client: &str) -> Result<LoginOutcome> {
-        let email_key = format!("email:{}", email.trim().to_lowercase());
+        let account_key = format!("email:{}", email.trim().to_lowercase());
+        let email_key = format!("{account_key}|client:{client}");
         let client_key = format!("client:{client}");
         let blocked = [
             self.engine.guards.login.blocked(&[&email_key]),
@@ -180,6 +188,10 @@ impl Auth<'_> {
         ];
         if let Some(retry_after_secs) = blocked.into_iter().flatten().max() {
             return Err(Error::RateLimited { retry_after_secs });
+        }
+        if self.engine.guards.account.blocked(&[&account_key]).is_some() {
+            // Guessed at from many addresses: every try on this account is slowed down.
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }
         let wrong = || Error::Unauthenticated("the e-mail address or the password is wrong".into());
         let found = match Email::parse(email) {
@@ -192,6 +204,7 @@ impl Auth<'_> {
                 verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
                 self.engine.guards.login.fail(&[&email_key]);
                 self.engine.guards.client.fail(&[&client_key]);
+                self.engine.guards.account.fail(&[&account_key]);
                 // An unknown address is not recorded: it may be anyone's, a customer's included.
                 let (target, reason) = match other {
                     Some((user, _)) => (format!("user:{}", user.id), "inactive account"),

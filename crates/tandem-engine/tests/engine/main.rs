@@ -6,6 +6,7 @@
     clippy::indexing_slicing
 )]
 
+mod auth;
 mod events;
 mod packs;
 mod pipeline;
