@@ -451,3 +451,27 @@ async fn a_change_with_thousands_of_tags_is_refused() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+/// Every body is a JSON object: an array that serde would read as a struct is 422.
+#[tokio::test]
+async fn a_json_array_body_is_422() {
+    let app = crate::support::spawn_app().await;
+    let response = app
+        .post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(format!(r#"["{ADMIN_EMAIL}", "{ADMIN_PASSWORD}"]"#))
+        .send()
+        .await
+        .unwrap();
+    error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").await;
+    let typed = app
+        .post("/api/v1/auth/login")
+        .header("content-type", "application/json; charset=utf-8")
+        .body(format!(
+            r#" {{"email": "{ADMIN_EMAIL}", "password": "{ADMIN_PASSWORD}"}}"#
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(typed.status(), StatusCode::OK);
+}
