@@ -22,6 +22,7 @@ use tokio::sync::watch;
 pub use error::ApiError;
 pub use listener::ConnectionLimits;
 pub use openapi::ApiDoc;
+pub use routes::live::MAX_SOCKETS_PER_TOKEN;
 pub use startup::{AppConfig, Application, InitialPack, StartupError};
 
 /// Settings of the HTTP layer.
@@ -76,6 +77,8 @@ pub struct AppState {
     pub config: ServerConfig,
     /// Turns true when the server is shutting down, so long-lived connections close.
     pub shutdown: watch::Receiver<bool>,
+    /// Live sockets open per token (capped, see [`routes::live::MAX_SOCKETS_PER_TOKEN`]).
+    pub live: Arc<routes::live::LiveSockets>,
 }
 
 /// The whole application as an axum router.
@@ -119,6 +122,7 @@ pub async fn serve(
         engine,
         config,
         shutdown: stop_rx,
+        live: Arc::default(),
     });
     let signal = async move {
         shutdown.await;

@@ -93,9 +93,59 @@ fn after(query: &LiveQuery) -> ApiResult<Option<i64>> {
     })
 }
 
+/// The most live sockets one token may hold open (tabs, devices); more are 429.
+pub const MAX_SOCKETS_PER_TOKEN: usize = 8;
+
+/// How many live sockets each token holds open.
+#[derive(Default)]
+pub struct LiveSockets(std::sync::Mutex<std::collections::HashMap<String, usize>>);
+
+/// One socket's place for its token; given back when the socket ends.
+pub struct SocketPlace {
+    sockets: std::sync::Arc<LiveSockets>,
+    token: String,
+}
+
+impl LiveSockets {
+    fn open(self: &std::sync::Arc<Self>, token: &str) -> ApiResult<SocketPlace> {
+        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(token.to_owned()).or_insert(0);
+        if *n >= MAX_SOCKETS_PER_TOKEN {
+            return Err(tandem_core::Error::RateLimited { retry_after_secs: 30 }.into());
+        }
+        *n += 1;
+        Ok(SocketPlace {
+            sockets: self.clone(),
+            token: token.to_owned(),
+        })
+    }
+}
+
+impl Drop for SocketPlace {
+    fn drop(&mut self) {
+        let mut open = self.sockets.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.token) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.token);
+            }
+        }
+    }
+}
+
+/// An idle socket costs little: small buffers, frames written at once, and what a client may
+/// send (nothing is expected) kept small.
+fn lean(ws: Upgrade) -> axum::extract::WebSocketUpgrade {
+    ws.0.read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(16 * 1024)
+        .max_frame_size(16 * 1024)
+}
+
 /// Staff's live feed (token in `Authorization` or `?token=`).
 #[utoipa::path(get, path = "/api/v1/live", tag = "live", params(LiveQuery), security(("staff_token" = [])),
-    responses((status = 101, description = "WebSocket of LiveFrame JSON frames"), (status = 400), (status = 401)))]
+    responses((status = 101, description = "WebSocket of LiveFrame JSON frames"), (status = 400), (status = 401),
+        (status = 429, description = "too many live sockets for this token")))]
 pub async fn staff(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -103,19 +153,21 @@ pub async fn staff(
     ws: Upgrade,
 ) -> ApiResult<Response> {
     let after = after(&query)?;
+    let place = state.live.open(&auth.token)?;
     // Subscribe before answering 101, so no event between the upgrade and the pump is lost.
     let events = state.engine.bus().subscribe();
     let audience = Audience::Staff(auth.staff.user().id, auth.token);
-    Ok(ws
-        .0
-        .on_upgrade(move |socket| pump(socket, state, events, audience, after)))
+    Ok(lean(ws).on_upgrade(move |socket| async move {
+        pump(socket, state, events, audience, after).await;
+        drop(place);
+    }))
 }
 
 /// A customer's live feed of their conversation (token in `Authorization` or `?token=`).
 #[utoipa::path(get, path = "/api/v1/widget/conversations/{id}/live", tag = "widget",
     params(("id" = String, Path), LiveQuery), security(("customer_token" = [])),
     responses((status = 101, description = "WebSocket of LiveFrame JSON frames"), (status = 400), (status = 401),
-        (status = 403)))]
+        (status = 403), (status = 429, description = "too many live sockets for this token")))]
 pub async fn customer(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -126,10 +178,12 @@ pub async fn customer(
     let id: ConversationId = parse_id(&id)?;
     state.engine.auth().customer(id, &customer.0).await?;
     let after = after(&query)?;
+    let place = state.live.open(&customer.0)?;
     let events = state.engine.bus().subscribe();
-    Ok(ws
-        .0
-        .on_upgrade(move |socket| pump(socket, state, events, Audience::Customer(id), after)))
+    Ok(lean(ws).on_upgrade(move |socket| async move {
+        pump(socket, state, events, Audience::Customer(id), after).await;
+        drop(place);
+    }))
 }
 
 fn text(frame: &serde_json::Value) -> WsMessage {

@@ -184,3 +184,38 @@ async fn a_deactivated_users_live_socket_stops_receiving_events() {
     .await;
     expect_closed(&mut socket).await;
 }
+
+/// One token holds at most 8 live sockets; the ninth is 429, and a place comes back when a socket
+/// closes.
+#[tokio::test]
+async fn a_token_holds_a_bounded_number_of_live_sockets() {
+    let app = spawn_app().await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    let url = app.ws_url(&format!(
+        "/api/v1/widget/conversations/{}/live?token={}",
+        ada.conversation_id, ada.token
+    ));
+    let mut sockets = Vec::new();
+    for _ in 0..tandem_server::MAX_SOCKETS_PER_TOKEN {
+        let mut socket = connect_ws(&url).await;
+        sync_ws(&mut socket).await;
+        sockets.push(socket);
+    }
+    assert_eq!(ws_refused(&url).await, 429);
+    let mut first = sockets.remove(0);
+    futures::SinkExt::close(&mut first).await.unwrap();
+    drop(first);
+    let started = std::time::Instant::now();
+    loop {
+        match tokio_tungstenite::connect_async(&url).await {
+            Ok(_) => break,
+            Err(_) => {
+                assert!(
+                    started.elapsed() < crate::support::FAILURE_BOUND,
+                    "the place never came back"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
