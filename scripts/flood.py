@@ -9,6 +9,9 @@
 2. While they are open, times 100 GET /healthz from another address (127.0.0.200): p50, p99, failures.
 3. Widget: starts conversations and posts --posts messages into one conversation as fast as it can,
    counting 201s and 429s.
+4. With --sockets N and --pid PID (the server's process): opens N idle live sockets (8 per customer
+   token, spread over many source addresses) and prints the server's resident memory per 1,000,
+   then again after they closed.
 
 It only uses the standard library. Run it against a server you own (e.g. `tandem serve` on a fresh
 data directory).
@@ -77,12 +80,70 @@ def post(host, port, path, body, token=None):
     return response.status, (json.loads(data) if data else None)
 
 
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def open_socket(host, port, conv, token, source):
+    s = socket.create_connection((host, port), timeout=5, source_address=(source, 0))
+    s.sendall((f"GET /api/v1/widget/conversations/{conv}/live?token={token} HTTP/1.1\r\nHost: {host}\r\n"
+               "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+               "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = s.recv(4096)
+    if not head.startswith(b"HTTP/1.1 101"):
+        s.close()
+        return None
+    return s
+
+
+def sockets_memory(host, port, n, pid):
+    print(f"server RSS before the sockets: {rss_mib(pid):.0f} MiB")
+    held, token_i = [], 0
+    while len(held) < n:
+        # A new address every 50 conversations (the widget allows 60 per address per 10 minutes).
+        source = f"127.1.{token_i // 50 // 250}.{1 + (token_i // 50) % 250}"
+        conn = http.client.HTTPConnection(host, port, timeout=5, source_address=(source, 0))
+        conn.request("POST", "/api/v1/widget/conversations",
+                     json.dumps({"name": "Sock", "email": f"sock{token_i}@example.org"}),
+                     {"Content-Type": "application/json"})
+        r = conn.getresponse()
+        started = json.loads(r.read() or b"{}")
+        conn.close()
+        token_i += 1
+        if r.status != 201:
+            continue
+        for k in range(8):
+            if len(held) >= n:
+                break
+            # Sockets spread over addresses too (256 connections per address).
+            sock_source = f"127.2.{(len(held) // 200) // 250}.{1 + (len(held) // 200) % 250}"
+            s = open_socket(host, port, started["conversation_id"], started["customer_token"], sock_source)
+            if s is not None:
+                held.append(s)
+                if len(held) % 1000 == 0:
+                    print(f"{len(held)} live sockets: server RSS {rss_mib(pid):.0f} MiB")
+    before_close = rss_mib(pid)
+    for s in held:
+        s.close()
+    time.sleep(2)
+    print(f"{len(held)} sockets held: {before_close:.0f} MiB; after they closed: {rss_mib(pid):.0f} MiB")
+
+
 def main():
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", default="http://127.0.0.1:8080")
     ap.add_argument("--idle", type=int, default=1100)
     ap.add_argument("--clients", type=int, default=10)
     ap.add_argument("--posts", type=int, default=300)
+    ap.add_argument("--sockets", type=int, default=0)
+    ap.add_argument("--pid", type=int)
     args = ap.parse_args()
     url = urllib.parse.urlparse(args.url)
     host, port = url.hostname, url.port or 80
@@ -108,6 +169,8 @@ def main():
         took = time.perf_counter() - started
         print(f"widget posts into one conversation: {codes.count(201)} stored, {codes.count(429)} refused (429) "
               f"in {took:.1f} s")
+    if args.sockets and args.pid:
+        sockets_memory(host, port, args.sockets, args.pid)
 
 
 if __name__ == "__main__":
