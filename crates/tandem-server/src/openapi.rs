@@ -57,7 +57,7 @@ use crate::routes;
         routes::audit::list,
     ),
     components(schemas(routes::live::LiveFrame, ErrorBody, ErrorDetail, tandem_core::ErrorCode)),
-    modifiers(&BearerTokens),
+    modifiers(&BearerTokens, &CommonAnswers),
     tags(
         (name = "widget", description = "The customer side: start a conversation, write, read, listen"),
         (name = "auth", description = "Staff login"),
@@ -88,6 +88,49 @@ pub struct ErrorDetail {
     code: tandem_core::ErrorCode,
     /// A sentence for people.
     message: String,
+}
+
+/// The answers every operation of a kind can give, declared once: 401 where a token is needed,
+/// 400/415/422 where a JSON body is read, 404 where a path names a record, 413 for bodies, 429 and
+/// 500 everywhere. A handler documents what is particular to it.
+struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::ResponseBuilder;
+        let answer = |text: &str| ResponseBuilder::new().description(text).build();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                let mut add = |code: &str, text: &str| {
+                    responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| answer(text).into());
+                };
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add("401", "no valid token");
+                }
+                if operation.request_body.is_some() {
+                    add("400", "malformed JSON or a bad value");
+                    add("413", "the body is too large");
+                    add("415", "the body is not sent as application/json");
+                    add("422", "the JSON body does not have the expected shape");
+                }
+                if path.contains('{') {
+                    add("404", "no such record");
+                }
+                add("429", "too many requests; see Retry-After");
+                add("500", "an internal error");
+            }
+        }
+    }
 }
 
 struct BearerTokens;

@@ -110,8 +110,10 @@ pub struct ConversationQuery {
     /// `breached`: only open cases that missed a service-level target.
     pub sla: Option<String>,
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
     /// Conversations per page, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 

@@ -16,6 +16,7 @@ use crate::AppState;
 #[into_params(parameter_in = Query)]
 pub struct DaysQuery {
     /// How many days back, today included: 1 to 90 (default 14).
+    #[param(minimum = 1, maximum = 90)]
     pub days: Option<u32>,
 }
 

@@ -356,3 +356,52 @@ async fn metrics_access_follows_the_setting() {
         .unwrap();
     assert_eq!(right.status(), StatusCode::OK);
 }
+
+/// Every operation documents the answers it can give besides its own: 401 where a token is
+/// needed, 415/422 where a JSON body is read, 404 where the path names a record; and the ranges
+/// of `page`, `per_page` and `days` are declared.
+#[tokio::test]
+async fn every_operation_documents_its_common_answers_and_ranges() {
+    let app = spawn_app().await;
+    let doc = body(
+        app.get("/api/v1/openapi.json").send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let has = |code: &str| responses.contains_key(code);
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            assert!(!secured || has("401"), "{method} {path} lacks 401");
+            if op.get("requestBody").is_some() {
+                assert!(
+                    has("415") && has("422") && has("400"),
+                    "{method} {path} lacks 400/415/422"
+                );
+            }
+            if path.contains('{') {
+                assert!(has("404"), "{method} {path} lacks 404");
+            }
+        }
+    }
+    let params = |path: &str| {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let list = params("/api/v1/conversations");
+    let per_page = list.iter().find(|p| p["name"] == "per_page").unwrap();
+    assert_eq!(per_page["schema"]["maximum"], 100, "{per_page}");
+    let summary = params("/api/v1/insights/summary");
+    let days = summary.iter().find(|p| p["name"] == "days").unwrap();
+    assert_eq!(
+        (
+            days["schema"]["minimum"].clone(),
+            days["schema"]["maximum"].clone()
+        ),
+        (1.into(), 90.into())
+    );
+}
