@@ -50,6 +50,11 @@ struct Place {
     client: IpAddr,
 }
 
+/// The place of the connection a request came on, in the request's extensions: a live socket
+/// keeps it after the upgrade, so sockets count against the connection limits until they close.
+#[derive(Clone)]
+pub struct ConnectionPlace(#[allow(dead_code)] Arc<Place>);
+
 impl Gate {
     fn admit(self: &Arc<Self>, client: IpAddr) -> Option<Place> {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
@@ -114,14 +119,16 @@ pub async fn run(
             },
             () = &mut shutdown => break,
         };
-        let Some(place) = gate.admit(peer.ip()) else {
+        let Some(place) = gate.admit(peer.ip()).map(Arc::new) else {
             tracing::debug!(client = %peer.ip(), "connection refused: too many open");
             continue; // dropping the stream closes it
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
+        let held = ConnectionPlace(place.clone());
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
+            request.extensions_mut().insert(held.clone());
             app.clone().oneshot(request)
         });
         let builder = builder.clone();

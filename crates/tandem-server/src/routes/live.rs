@@ -150,10 +150,11 @@ pub async fn staff(
     State(state): State<AppState>,
     auth: StaffAuth,
     ApiQuery(query): ApiQuery<LiveQuery>,
+    connection: Option<axum::Extension<crate::listener::ConnectionPlace>>,
     ws: Upgrade,
 ) -> ApiResult<Response> {
     let after = after(&query)?;
-    let place = state.live.open(&auth.token)?;
+    let place = (state.live.open(&auth.token)?, connection);
     // Subscribe before answering 101, so no event between the upgrade and the pump is lost.
     let events = state.engine.bus().subscribe();
     let audience = Audience::Staff(auth.staff.user().id, auth.token);
@@ -173,12 +174,13 @@ pub async fn customer(
     Path(id): Path<String>,
     customer: CustomerToken,
     ApiQuery(query): ApiQuery<LiveQuery>,
+    connection: Option<axum::Extension<crate::listener::ConnectionPlace>>,
     ws: Upgrade,
 ) -> ApiResult<Response> {
     let id: ConversationId = parse_id(&id)?;
     state.engine.auth().customer(id, &customer.0).await?;
     let after = after(&query)?;
-    let place = state.live.open(&customer.0)?;
+    let place = (state.live.open(&customer.0)?, connection);
     let events = state.engine.bus().subscribe();
     Ok(lean(ws).on_upgrade(move |socket| async move {
         pump(socket, state, events, Audience::Customer(id), after).await;

@@ -86,3 +86,37 @@ async fn past_its_share_a_client_gets_no_more_connections_and_others_are_served(
         }
     }
 }
+
+/// A live socket keeps its connection's place after the upgrade: sockets count against the
+/// per-client limit until they close.
+#[tokio::test]
+async fn live_sockets_count_against_the_connection_limit() {
+    // Four places: the test client's pooled HTTP connection and three sockets.
+    let app = app_with(ConnectionLimits {
+        max_connections_per_client: 4,
+        ..ConnectionLimits::default()
+    })
+    .await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    let url = app.ws_url(&format!(
+        "/api/v1/widget/conversations/{}/live?token={}",
+        ada.conversation_id, ada.token
+    ));
+    let mut sockets = Vec::new();
+    for _ in 0..3 {
+        let mut socket = crate::support::connect_ws(&url).await;
+        crate::support::sync_ws(&mut socket).await;
+        sockets.push(socket);
+    }
+    let mut fourth = TcpStream::connect(app.addr).await.unwrap();
+    let _ = fourth
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await;
+    closed_by_server(&mut fourth).await;
+    drop(sockets);
+    let started = Instant::now();
+    while app.get("/healthz").send().await.map(|r| r.status()).ok() != Some(StatusCode::OK) {
+        assert!(started.elapsed() < FAILURE_BOUND, "the places never came back");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
