@@ -102,8 +102,8 @@ def open_socket(host, port, conv, token, source):
 
 def sockets_memory(host, port, n, pid):
     print(f"server RSS before the sockets: {rss_mib(pid):.0f} MiB")
-    held, token_i = [], 0
-    while len(held) < n:
+    held, token_i, refused = [], 0, 0
+    while len(held) < n and refused < 100:
         # A new address every 50 conversations (the widget allows 60 per address per 10 minutes).
         source = f"127.1.{token_i // 50 // 250}.{1 + (token_i // 50) % 250}"
         conn = http.client.HTTPConnection(host, port, timeout=5, source_address=(source, 0))
@@ -121,8 +121,13 @@ def sockets_memory(host, port, n, pid):
                 break
             # Sockets spread over addresses too (256 connections per address).
             sock_source = f"127.2.{(len(held) // 200) // 250}.{1 + (len(held) // 200) % 250}"
-            s = open_socket(host, port, started["conversation_id"], started["customer_token"], sock_source)
-            if s is not None:
+            try:
+                s = open_socket(host, port, started["conversation_id"], started["customer_token"], sock_source)
+            except OSError:
+                s = None
+            if s is None:
+                refused += 1
+            else:
                 held.append(s)
                 if len(held) % 1000 == 0:
                     print(f"{len(held)} live sockets: server RSS {rss_mib(pid):.0f} MiB")
@@ -130,7 +135,8 @@ def sockets_memory(host, port, n, pid):
     for s in held:
         s.close()
     time.sleep(2)
-    print(f"{len(held)} sockets held: {before_close:.0f} MiB; after they closed: {rss_mib(pid):.0f} MiB")
+    print(f"{len(held)} sockets held ({refused} refused): {before_close:.0f} MiB; after they closed: "
+          f"{rss_mib(pid):.0f} MiB")
 
 
 def main():

@@ -31,7 +31,7 @@ pub struct ConnectionLimits {
 impl Default for ConnectionLimits {
     fn default() -> Self {
         Self {
-            max_connections: 8192,
+            max_connections: 16_384,
             max_connections_per_client: 256,
             header_read_timeout: Duration::from_secs(15),
         }
