@@ -21,10 +21,11 @@ a predicted name overlaps it; a predicted span is correct when it overlaps a gol
 """
 
 import argparse
-import json
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pii_eval  # noqa: E402  (the shared runner: tandem redact --jsonl, byte to character offsets)
 
 PERSON_TAGS = {"B-person", "I-person", "B-PER", "I-PER"}
 
@@ -67,32 +68,14 @@ def layout(sentence):
     return " ".join(text), spans
 
 
-def char_to_byte(text):
-    table, at = [], 0
-    for ch in text:
-        table.append(at)
-        at += len(ch.encode("utf-8"))
-    table.append(at)
-    return {b: c for c, b in enumerate(table)}
-
-
 def run_tandem(binary, texts):
-    lines = "".join(json.dumps({"text": t}) + "\n" for t in texts)
-    proc = subprocess.run([binary, "redact", "--jsonl"], input=lines.encode(), capture_output=True, check=False)
-    if proc.returncode != 0:
-        sys.exit(f"tandem redact --jsonl failed: {proc.stderr.decode()}")
-    out = []
-    for text, line in zip(texts, proc.stdout.decode().splitlines()):
-        back = char_to_byte(text)
-        res = json.loads(line)
-        out.append([(back[f["start"]], back[f["end"]], f.get("evidence", ""))
-                    for f in res["findings"] if f["kind"] == "name"])
-    return out
+    """Tandem's name findings per text: (start, end, evidence) in character offsets."""
+    return [[(a, b, evidence) for kind, a, b, evidence in found if kind == "name"]
+            for found in pii_eval.run_tandem(binary, texts)]
 
 
 def run_presidio(texts, model):
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from pii_eval import spacy_model  # noqa: E402
+    spacy_model = pii_eval.spacy_model
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 

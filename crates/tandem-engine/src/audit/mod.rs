@@ -50,20 +50,7 @@ impl Audit<'_> {
         before: Option<&str>,
     ) -> Result<Vec<AuditEntry>> {
         staff.require(Permission::ReadAuditLog)?;
-        let limit = match limit {
-            None => DEFAULT_AUDIT_PAGE,
-            Some(text) => text
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (1..=MAX_AUDIT_PAGE).contains(n))
-                .ok_or_else(|| {
-                    Error::invalid(
-                        ErrorCode::InvalidLimit,
-                        format!("limit must be a whole number from 1 to {MAX_AUDIT_PAGE}"),
-                    )
-                })?,
-        };
+        let limit = crate::input::page_limit(limit, DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE)?;
         let before = before
             .map(|b| {
                 b.trim().parse::<AuditId>().map_err(|_| {

@@ -151,11 +151,7 @@ impl Content<'_> {
             Permission::ManageContent,
             Edit::new(format!("intent:{intent}"), "example_added"),
             |pack| {
-                let def = pack
-                    .intents
-                    .iter_mut()
-                    .find(|i| i.name == intent)
-                    .ok_or_else(|| unknown_intent(intent))?;
+                let def = intent_mut(pack, intent)?;
                 let normalized = tandem_nlu::text::normalize(&text);
                 if def
                     .examples
@@ -183,11 +179,7 @@ impl Content<'_> {
             Permission::ManageContent,
             Edit::new(format!("intent:{intent}"), "example_removed"),
             |pack| {
-                let def = pack
-                    .intents
-                    .iter_mut()
-                    .find(|i| i.name == intent)
-                    .ok_or_else(|| unknown_intent(intent))?;
+                let def = intent_mut(pack, intent)?;
                 let at = def
                     .examples
                     .iter()
@@ -302,11 +294,7 @@ impl Content<'_> {
             Permission::ManageContent,
             Edit::new(format!("intent:{intent}"), "updated"),
             |pack| {
-                let def = pack
-                    .intents
-                    .iter_mut()
-                    .find(|i| i.name == intent)
-                    .ok_or_else(|| unknown_intent(intent))?;
+                let def = intent_mut(pack, intent)?;
                 if let Some(d) = description {
                     def.description = d;
                 }

@@ -3,8 +3,10 @@
 
 use tandem_core::{Error, ErrorCode};
 
+use crate::pack::model::IntentDef;
 pub(super) use crate::pack::rules::*;
 use crate::pack::Pack;
+use crate::Result;
 
 pub(super) fn no_pack() -> Error {
     Error::missing(
@@ -15,6 +17,14 @@ pub(super) fn no_pack() -> Error {
 
 pub(super) fn unknown_intent(name: &str) -> Error {
     Error::not_found(format!("intent `{name}`"))
+}
+
+/// The pack's intent of this name, to change it.
+pub(super) fn intent_mut<'p>(pack: &'p mut Pack, name: &str) -> Result<&'p mut IntentDef> {
+    pack.intents
+        .iter_mut()
+        .find(|i| i.name == name)
+        .ok_or_else(|| unknown_intent(name))
 }
 
 pub(super) fn optional_name(value: Option<String>) -> Option<String> {

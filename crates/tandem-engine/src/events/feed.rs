@@ -50,19 +50,11 @@ pub fn feed_position(after: Option<&str>, limit: Option<&str>) -> Result<(i64, i
             )
         })?,
     };
-    let limit = match limit.map(str::trim) {
-        None | Some("") => DEFAULT_FEED_PAGE,
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_FEED_PAGE).contains(n))
-            .ok_or_else(|| {
-                Error::invalid(
-                    ErrorCode::InvalidLimit,
-                    format!("limit must be a whole number from 1 to {MAX_FEED_PAGE}"),
-                )
-            })?,
-    };
+    let limit = crate::input::page_limit(
+        limit.map(str::trim).filter(|t| !t.is_empty()),
+        DEFAULT_FEED_PAGE,
+        MAX_FEED_PAGE,
+    )?;
     Ok((after, limit))
 }
 

@@ -124,7 +124,7 @@ impl Triage {
 }
 
 /// The signals of a message as Tandem records them.
-pub fn signal_scores(signals: &Signals) -> SignalScores {
+fn signal_scores(signals: &Signals) -> SignalScores {
     let score = |signal: &tandem_nlu::signals::Signal| SignalScore {
         score: signal.score,
         evidence: signal
