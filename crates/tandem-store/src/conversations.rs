@@ -52,6 +52,8 @@ pub struct ConversationChange {
     pub triage: Option<tandem_core::triage::TriageRecord>,
     /// Sets the service-level targets (first response, resolution).
     pub sla_due: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
+    /// Marks the customer's identity as verified (they answered the identity question).
+    pub customer_verified: Option<bool>,
 }
 
 /// Whose conversations to list.

@@ -56,7 +56,13 @@ pub(crate) struct WidgetGuards {
     starts: crate::limits::Throttle,
     conversation_messages: crate::limits::Throttle,
     client_messages: crate::limits::Throttle,
+    /// Wrong answers to the identity challenge, per e-mail address over all its conversations: a
+    /// four-digit answer must not be guessable by starting conversation after conversation.
+    pub(crate) identity_failures: crate::limits::Throttle,
 }
+
+/// Wrong identity answers one e-mail address may give per day before only a person can help.
+pub const IDENTITY_FAILURES_PER_DAY: usize = 5;
 
 impl WidgetGuards {
     pub(crate) fn new(limits: WidgetLimits) -> Self {
@@ -70,6 +76,10 @@ impl WidgetGuards {
             client_messages: crate::limits::Throttle::new(
                 limits.messages_per_client,
                 Duration::from_secs(60),
+            ),
+            identity_failures: crate::limits::Throttle::new(
+                IDENTITY_FAILURES_PER_DAY,
+                Duration::from_secs(24 * 3600),
             ),
         }
     }

@@ -26,6 +26,9 @@ pub struct PackManifest {
     pub texts: BotTexts,
     #[serde(default)]
     pub policy: PolicySettings,
+    /// How customers prove who they are before the bot shows account data.
+    #[serde(default, skip_serializing_if = "IdentitySettings::is_default")]
+    pub identity: IdentitySettings,
     /// Business databases the `sql` connectors query, by name.
     #[serde(default)]
     pub databases: BTreeMap<String, DatabaseDef>,
@@ -83,9 +86,10 @@ pub struct PolicySettings {
     pub abuse_handoff: f32,
     /// Failed tries (missing or wrong slot values, not understood) before a person takes over.
     pub max_failed_tries: u32,
-    /// Whether account data needs a signed identity from the business's site (HMAC); when false,
-    /// the e-mail address the customer gave is trusted (demo and low-risk data only).
-    pub require_signed_identity: bool,
+    /// Deprecated, kept so that packs written before `[identity]` still load: `true` reads as
+    /// `identity.verification = "signed"`, `false` as `"email"`. `[identity]` wins when both are set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_signed_identity: Option<bool>,
 }
 
 impl Default for PolicySettings {
@@ -96,7 +100,91 @@ impl Default for PolicySettings {
             person_request_handoff: 0.5,
             abuse_handoff: 0.7,
             max_failed_tries: 2,
-            require_signed_identity: false,
+            require_signed_identity: None,
+        }
+    }
+}
+
+/// `[identity]` in `pack.toml`: what a customer must show before the bot runs a connector for them
+/// (account data: orders, invoices, balances).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IdentitySettings {
+    /// `challenge` when absent (and `policy.require_signed_identity` is not set either).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+    /// The question a customer without a signed identity answers; without it, `challenge` means
+    /// that such a customer's account questions go to a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<ChallengeDef>,
+}
+
+impl IdentitySettings {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// How a customer proves who they are.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    /// The e-mail address typed into the widget is trusted: a demo, or data that is not personal.
+    Email,
+    /// A signed identity, or the answer to the pack's challenge (the default).
+    Challenge,
+    /// Only an identity signed by the business's own site (HMAC).
+    Signed,
+}
+
+impl Verification {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Challenge => "challenge",
+            Self::Signed => "signed",
+        }
+    }
+}
+
+/// `[identity.challenge]`: a value of the customer's record that its owner knows and others do not
+/// (the last digits of the phone number on the account, a postcode), found by a connector that reads
+/// the record of the e-mail address the customer gave.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChallengeDef {
+    /// A connector whose only parameters are `customer.email` / `customer.name`.
+    pub connector: String,
+    /// The result field holding the value.
+    pub field: String,
+    /// Compare only the last this many letters and digits of the value (0: all of it).
+    #[serde(default = "default_challenge_last")]
+    pub last: usize,
+    /// What the bot asks; it must say what is needed ("the last four digits of the phone number on
+    /// your account").
+    pub prompt: String,
+    /// Said after a wrong answer, before asking again.
+    #[serde(default = "default_challenge_mismatch")]
+    pub mismatch: String,
+}
+
+fn default_challenge_last() -> usize {
+    4
+}
+
+fn default_challenge_mismatch() -> String {
+    "That doesn't match what we have on file, so I can't show account details yet. Please try once more, or type 'agent' to reach a person.".to_owned()
+}
+
+impl PackManifest {
+    /// How this pack's customers prove who they are: `[identity] verification`, else the deprecated
+    /// `policy.require_signed_identity`, else `challenge`.
+    pub fn verification(&self) -> Verification {
+        match (self.identity.verification, self.policy.require_signed_identity) {
+            (Some(v), _) => v,
+            (None, Some(true)) => Verification::Signed,
+            (None, Some(false)) => Verification::Email,
+            (None, None) => Verification::Challenge,
         }
     }
 }

@@ -150,6 +150,15 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
             }
         }
         for slot in &intent.slots {
+            if slot.name == crate::pipeline::policy::IDENTITY_SLOT {
+                report(
+                    key.clone(),
+                    format!(
+                        "a slot may not be called `{}` (the bot's identity question uses that name)",
+                        slot.name
+                    ),
+                );
+            }
             if EntityKind::parse(&slot.entity).is_none() {
                 report(
                     key.clone(),
@@ -243,7 +252,54 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
             }
         }
     }
+    if let Some(challenge) = &m.identity.challenge {
+        check_challenge(challenge, &connectors, &mut report);
+    }
     problems
+}
+
+/// The identity question reads the record of the e-mail address the customer gave: its connector
+/// takes nothing but the customer's address and name.
+fn check_challenge(
+    challenge: &super::model::ChallengeDef,
+    connectors: &BTreeMap<&str, &ConnectorDef>,
+    report: &mut impl FnMut(String, String),
+) {
+    let key = || "pack.toml".to_owned();
+    match connectors.get(challenge.connector.as_str()).map(|c| &c.spec) {
+        None => report(
+            key(),
+            format!(
+                "identity.challenge.connector `{}` does not exist in connectors/",
+                challenge.connector
+            ),
+        ),
+        Some(ConnectorSpec::Sql { params, .. }) if params.iter().any(|p| !p.starts_with("customer.")) => {
+            report(
+                key(),
+                format!(
+                    "identity.challenge.connector `{}` may only take customer.email and customer.name",
+                    challenge.connector
+                ),
+            )
+        }
+        Some(_) => {}
+    }
+    if challenge.field.trim().is_empty() {
+        report(
+            key(),
+            "identity.challenge.field names the result field to compare".into(),
+        );
+    }
+    if challenge.prompt.trim().is_empty() {
+        report(
+            key(),
+            "identity.challenge.prompt must say what the customer should type".into(),
+        );
+    }
+    if challenge.last > 64 {
+        report(key(), "identity.challenge.last is at most 64 characters".into());
+    }
 }
 
 fn problems_push_template(

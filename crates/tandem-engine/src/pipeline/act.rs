@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use tandem_core::decision::{HandoffReason, Verdict};
 use tandem_core::model::Source;
 
+use super::identity;
 use super::policy::{self, Outcome, Plan};
 use super::reply::{render, template_context};
 use super::{Pipeline, Turn};
@@ -20,8 +21,6 @@ impl Pipeline<'_> {
         let question = turn.message.text.as_str();
         let Outcome { plan, mut reasons } = outcome;
         let texts = &bot.pack.manifest.texts;
-        let settings = &bot.pack.manifest.policy;
-        let failures = policy::failures_in_a_row(&turn.history);
         match plan {
             Plan::Handoff { reason, intent } => Action::handoff(reason, intent, reasons),
             Plan::Acknowledge { intent } => {
@@ -78,65 +77,161 @@ impl Pipeline<'_> {
                     .unwrap_or_else(|| texts.rephrase.clone());
                 Action::reply(Verdict::Clarify { slot }, intent, prompt, reasons)
             }
-            Plan::Act { intent, slots } => {
-                let Some(def) = bot.intents.get(&intent) else {
-                    return Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons);
+            Plan::Act { intent, slots } => self.run_intent(turn, intent, slots, reasons).await,
+            Plan::Verify { intent, slots } => {
+                let Some(challenge) = &bot.pack.manifest.identity.challenge else {
+                    reasons.push("the pack has no identity question".into());
+                    return Action::handoff(HandoffReason::Policy, Some(intent), reasons);
                 };
-                let connector = def.connector.clone().unwrap_or_default();
-                let input = ConnectorInput {
-                    slots: slots.clone(),
-                    customer_email: conversation.customer.email.clone(),
-                    customer_name: conversation.customer.name.clone(),
-                };
-                match bot.connectors.run(&connector, &input).await {
+                let slot = Some(policy::IDENTITY_SLOT.to_owned());
+                let mut action = Action::reply(
+                    Verdict::Clarify { slot },
+                    Some(intent),
+                    challenge.prompt.clone(),
+                    reasons,
+                );
+                action.slots = slots;
+                action
+            }
+            Plan::CheckIdentity { intent, slots } => self.check_identity(turn, intent, slots, reasons).await,
+        }
+    }
+
+    /// The customer answered the identity question: on a match the intent runs (and the
+    /// conversation is verified from now on); a wrong answer is asked again until the tries run
+    /// out, then a person takes over.
+    async fn check_identity(
+        &self,
+        turn: &Turn<'_>,
+        intent: String,
+        slots: BTreeMap<String, String>,
+        mut reasons: Vec<String>,
+    ) -> Action {
+        let bot = &turn.bot;
+        let customer = &turn.conversation.customer;
+        let Some(challenge) = &bot.pack.manifest.identity.challenge else {
+            reasons.push("the pack has no identity question any more".into());
+            return Action::handoff(HandoffReason::Policy, Some(intent), reasons);
+        };
+        let key = customer.email.to_lowercase();
+        let failures = &self.engine.widget_guards.identity_failures;
+        if failures.blocked(&[&key]).is_some() {
+            reasons.push("too many wrong identity answers for this e-mail address today".into());
+            return Action::handoff(HandoffReason::Policy, Some(intent), reasons);
+        }
+        let checked = identity::check(
+            bot,
+            challenge,
+            &customer.email,
+            &customer.name,
+            &turn.message.text,
+        )
+        .await;
+        match checked {
+            Err(e) => {
+                reasons.push(e);
+                Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons)
+            }
+            Ok(identity::Check::Match) => {
+                reasons.push(format!(
+                    "identity verified: the answer matches `{}` of the customer's record",
+                    challenge.field
+                ));
+                let mut action = self.run_intent(turn, intent, slots, reasons).await;
+                action.verified = true;
+                action
+            }
+            Ok(identity::Check::Mismatch) => {
+                failures.fail(&[&key]);
+                reasons.push(format!(
+                    "the answer does not match `{}` of the customer's record",
+                    challenge.field
+                ));
+                let tries = policy::identity_tries(&turn.history);
+                let max = bot.pack.manifest.policy.max_failed_tries;
+                if tries >= max {
+                    reasons.push(format!(
+                        "{tries} wrong answers (limit {max}): a person takes over"
+                    ));
+                    return Action::handoff(HandoffReason::Policy, Some(intent), reasons);
+                }
+                let slot = Some(policy::IDENTITY_SLOT.to_owned());
+                let text = format!("{}\n\n{}", challenge.mismatch, challenge.prompt);
+                let mut action = Action::reply(Verdict::Clarify { slot }, Some(intent), text, reasons);
+                action.slots = slots;
+                action
+            }
+        }
+    }
+
+    /// Runs the intent's connector with the slot values and renders its template.
+    async fn run_intent(
+        &self,
+        turn: &Turn<'_>,
+        intent: String,
+        slots: BTreeMap<String, String>,
+        mut reasons: Vec<String>,
+    ) -> Action {
+        let bot = &turn.bot;
+        let conversation = turn.conversation;
+        let texts = &bot.pack.manifest.texts;
+        let settings = &bot.pack.manifest.policy;
+        let failures = policy::failures_in_a_row(&turn.history);
+        let Some(def) = bot.intents.get(&intent) else {
+            return Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons);
+        };
+        let connector = def.connector.clone().unwrap_or_default();
+        let input = ConnectorInput {
+            slots: slots.clone(),
+            customer_email: conversation.customer.email.clone(),
+            customer_name: conversation.customer.name.clone(),
+        };
+        match bot.connectors.run(&connector, &input).await {
+            Err(e) => {
+                reasons.push(format!("connector `{connector}` failed: {e}"));
+                Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons)
+            }
+            Ok(output) if output.rows.is_empty() => {
+                if output.withheld > 0 {
+                    reasons.push("the record belongs to another customer: treated as not found".into());
+                } else {
+                    reasons.push("no record found".into());
+                }
+                let slot = def.slots.first().map(|s| s.name.clone());
+                let out = policy::failure(
+                    HandoffReason::RepeatedFailure,
+                    Some(intent.clone()),
+                    slot.clone(),
+                    failures,
+                    settings,
+                    reasons,
+                );
+                match out.plan {
+                    Plan::Handoff { reason, intent } => Action::handoff(reason, intent, out.reasons),
+                    _ => Action::reply(
+                        Verdict::Clarify { slot },
+                        Some(intent),
+                        texts.not_found.clone(),
+                        out.reasons,
+                    ),
+                }
+            }
+            Ok(output) => {
+                let context = template_context(conversation, &slots, &output.rows);
+                let template = def.template.clone().unwrap_or_default();
+                match render(bot, &template, &context) {
+                    Ok(text) => {
+                        reasons.push(format!(
+                            "connector `{connector}` returned {} record(s)",
+                            output.rows.len()
+                        ));
+                        let mut action = Action::reply(Verdict::Resolve, Some(intent), text, reasons);
+                        action.slots = slots;
+                        action
+                    }
                     Err(e) => {
-                        reasons.push(format!("connector `{connector}` failed: {e}"));
+                        reasons.push(e);
                         Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons)
-                    }
-                    Ok(output) if output.rows.is_empty() => {
-                        if output.withheld > 0 {
-                            reasons
-                                .push("the record belongs to another customer: treated as not found".into());
-                        } else {
-                            reasons.push("no record found".into());
-                        }
-                        let slot = def.slots.first().map(|s| s.name.clone());
-                        let out = policy::failure(
-                            HandoffReason::RepeatedFailure,
-                            Some(intent.clone()),
-                            slot.clone(),
-                            failures,
-                            settings,
-                            reasons,
-                        );
-                        match out.plan {
-                            Plan::Handoff { reason, intent } => Action::handoff(reason, intent, out.reasons),
-                            _ => Action::reply(
-                                Verdict::Clarify { slot },
-                                Some(intent),
-                                texts.not_found.clone(),
-                                out.reasons,
-                            ),
-                        }
-                    }
-                    Ok(output) => {
-                        let context = template_context(conversation, &slots, &output.rows);
-                        let template = def.template.clone().unwrap_or_default();
-                        match render(bot, &template, &context) {
-                            Ok(text) => {
-                                reasons.push(format!(
-                                    "connector `{connector}` returned {} record(s)",
-                                    output.rows.len()
-                                ));
-                                let mut action = Action::reply(Verdict::Resolve, Some(intent), text, reasons);
-                                action.slots = slots;
-                                action
-                            }
-                            Err(e) => {
-                                reasons.push(e);
-                                Action::handoff(HandoffReason::ActionFailed, Some(intent), reasons)
-                            }
-                        }
                     }
                 }
             }
@@ -151,9 +246,11 @@ pub(crate) struct Action {
     pub(crate) intent: Option<String>,
     pub(crate) text: String,
     pub(crate) reasons: Vec<String>,
-    /// The values the action ran with.
+    /// The values the action ran with (or, when the bot asks the identity question, will run with).
     pub(crate) slots: BTreeMap<String, String>,
     pub(crate) sources: Vec<Source>,
+    /// The customer proved their identity in this turn: the conversation is verified from now on.
+    pub(crate) verified: bool,
 }
 
 impl Action {
@@ -170,6 +267,7 @@ impl Action {
             reasons,
             slots: BTreeMap::new(),
             sources: Vec::new(),
+            verified: false,
         }
     }
 

@@ -1,11 +1,12 @@
 //! One bot turn (DESIGN §2): the way of one customer message after it is stored. [`turn`] reads
 //! the conversation's recent window, [`triage`] reads the message, [`policy`] decides (every rule
-//! lives there), [`act`] carries the plan out (knowledge base, connectors), [`handoff`] prepares a
+//! lives there), [`act`] carries the plan out (knowledge base, connectors, the identity question), [`handoff`] prepares a
 //! case for people (team, priority, service levels, summary) and [`reply`] records the decision
 //! with its reply in one transaction.
 
 pub mod act;
 pub mod handoff;
+mod identity;
 pub mod policy;
 pub mod reply;
 pub mod summary;
@@ -34,12 +35,29 @@ impl Pipeline<'_> {
             return Ok(());
         }
         let turn = Turn::read(self.engine.store.as_ref(), bot, conversation, message).await?;
+        let manifest = &turn.bot.pack.manifest;
+        let address = conversation.customer.email.to_lowercase();
+        let tries_left = self
+            .engine
+            .widget_guards
+            .identity_failures
+            .blocked(&[&address])
+            .is_none();
         let outcome = policy::decide(&policy::PolicyInput {
             triage: &turn.triage,
             history: &turn.history,
-            settings: &turn.bot.pack.manifest.policy,
+            settings: &manifest.policy,
             intents: &turn.bot.intents,
-            customer_verified: conversation.customer_verified,
+            identity: policy::Identity {
+                verification: manifest.verification(),
+                verified: conversation.customer_verified,
+                challenge: manifest.identity.challenge.is_some() && tries_left,
+                answer_given: manifest
+                    .identity
+                    .challenge
+                    .as_ref()
+                    .is_some_and(|c| identity::looks_like_answer(&message.text, c.last)),
+            },
         });
         let action = self.carry_out(&turn, outcome).await;
         self.record(&turn, action).await

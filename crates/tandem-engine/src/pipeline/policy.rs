@@ -13,7 +13,10 @@ use tandem_nlu::entities::EntityKind;
 use tandem_nlu::signals::Signals;
 
 use super::triage::Triage;
-use crate::pack::model::{IntentDef, IntentKind, PolicySettings};
+use crate::pack::model::{IntentDef, IntentKind, PolicySettings, Verification};
+
+/// The slot name under which the bot asks the identity challenge (a pack's slots may not use it).
+pub const IDENTITY_SLOT: &str = "identity";
 
 /// What the bot will do.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +41,16 @@ pub enum Plan {
         intent: String,
         slots: BTreeMap<String, String>,
     },
+    /// Ask the identity challenge before running the intent's connector with these values.
+    Verify {
+        intent: String,
+        slots: BTreeMap<String, String>,
+    },
+    /// The message answers the identity challenge: check it, then run the intent's connector.
+    CheckIdentity {
+        intent: String,
+        slots: BTreeMap<String, String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,8 +65,22 @@ pub struct PolicyInput<'a> {
     pub history: &'a [Decision],
     pub settings: &'a PolicySettings,
     pub intents: &'a BTreeMap<String, IntentDef>,
-    /// Whether the business's site signed the customer's e-mail address.
-    pub customer_verified: bool,
+    pub identity: Identity,
+}
+
+/// What the policy knows about who the customer is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// What the pack asks of customers before account data.
+    pub verification: Verification,
+    /// Signed by the business's site, or proven by the challenge earlier in the conversation.
+    pub verified: bool,
+    /// Whether the customer may answer the pack's challenge (it has one, and this address has not
+    /// used up its tries for the day).
+    pub challenge: bool,
+    /// Whether the message holds something shaped like an answer to the challenge (a number of
+    /// the length asked for): then it is read as the answer, whatever the intent model makes of it.
+    pub answer_given: bool,
 }
 
 /// How many decisions in a row, ending with the latest, were failures (the bot had to ask again).
@@ -127,6 +154,27 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
     }
 
     let failures = failures_in_a_row(input.history);
+    // The answer to the identity challenge, unless the customer clearly moved on to another intent.
+    if let Some((intent, slots)) = pending_identity(input) {
+        let moved_on = !input.identity.answer_given
+            && !t.out_of_scope
+            && t.intent.as_deref().is_some_and(|other| {
+                other != intent
+                    && input
+                        .intents
+                        .get(other)
+                        .is_some_and(|def| t.confidence >= threshold(def, s))
+            });
+        if !moved_on {
+            reasons.push(format!(
+                "the message answers the identity question asked for `{intent}`"
+            ));
+            return Outcome {
+                plan: Plan::CheckIdentity { intent, slots },
+                reasons,
+            };
+        }
+    }
     // A value the bot asked for may arrive on its own ("A1001"): continue the pending intent.
     if let Some(pending) = pending_slot(input) {
         let (intent, def) = pending;
@@ -242,22 +290,68 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
     }
 }
 
-/// Running an intent's connector reveals account data: with `require_signed_identity`, only to a
-/// customer whose e-mail the business's site signed.
+/// Running an intent's connector reveals account data: unless the pack trusts the typed e-mail
+/// address, only to a customer whose identity is signed or who answered the challenge; a customer
+/// who can do neither is handed to a person.
 fn act(
     input: &PolicyInput<'_>,
     intent: String,
     slots: BTreeMap<String, String>,
     mut reasons: Vec<String>,
 ) -> Outcome {
-    if input.settings.require_signed_identity && !input.customer_verified {
-        reasons.push("account data needs a signed identity and this customer's is not signed".into());
-        return handoff(HandoffReason::Policy, Some(intent), reasons);
+    let id = input.identity;
+    let plan = match id.verification {
+        Verification::Email => Plan::Act { intent, slots },
+        _ if id.verified => Plan::Act { intent, slots },
+        Verification::Challenge if id.challenge => {
+            reasons.push(
+                "account data: the customer's identity is not verified yet, ask the identity question".into(),
+            );
+            Plan::Verify { intent, slots }
+        }
+        Verification::Challenge | Verification::Signed => {
+            let why = if id.verification == Verification::Signed {
+                "account data needs a signed identity and this customer's is not signed"
+            } else {
+                "account data needs a verified identity and this customer cannot answer the identity question now"
+            };
+            reasons.push(why.into());
+            return handoff(HandoffReason::Policy, Some(intent), reasons);
+        }
+    };
+    Outcome { plan, reasons }
+}
+
+/// How many times in a row, ending with the latest decision, the bot asked the identity question.
+pub fn identity_tries(history: &[Decision]) -> u32 {
+    history
+        .iter()
+        .rev()
+        .take_while(|d| d.kind == DecisionKind::Clarify && d.slot.as_deref() == Some(IDENTITY_SLOT))
+        .count()
+        .try_into()
+        .unwrap_or(u32::MAX)
+}
+
+/// The intent (and the values it will run with) when the bot's latest decision asked the identity
+/// question.
+fn pending_identity(input: &PolicyInput<'_>) -> Option<(String, BTreeMap<String, String>)> {
+    let last = input.history.last()?;
+    if last.kind != DecisionKind::Clarify || last.slot.as_deref() != Some(IDENTITY_SLOT) {
+        return None;
     }
-    Outcome {
-        plan: Plan::Act { intent, slots },
-        reasons,
-    }
+    let intent = last.intent.clone()?;
+    let slots = last
+        .entities
+        .get("slots")
+        .and_then(|v| v.as_object())
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((intent, slots))
 }
 
 /// The urgency score from which a handed-over case gets a higher priority.
@@ -321,7 +415,7 @@ pub fn failure(
 /// The intent and its definition when the bot's latest decision asked for a value.
 fn pending_slot<'a>(input: &'a PolicyInput<'_>) -> Option<(String, &'a IntentDef)> {
     let last = input.history.last()?;
-    if last.kind != DecisionKind::Clarify {
+    if last.kind != DecisionKind::Clarify || last.slot.as_deref() == Some(IDENTITY_SLOT) {
         return None;
     }
     let intent = last.intent.clone()?;

@@ -24,6 +24,9 @@ impl Pipeline<'_> {
         };
         let record = triage.record();
         change.triage = Some(record.clone());
+        if action.verified {
+            change.customer_verified = Some(true);
+        }
         if turn.first_bot_message() {
             text = format!("{}\n\n{}", texts.disclosure, text);
         }

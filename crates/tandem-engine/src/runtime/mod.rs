@@ -107,6 +107,14 @@ impl Runtime<'_> {
     }
 
     fn set_bot(&self, runtime: BotRuntime) {
+        if runtime.pack.manifest.verification() == crate::pack::model::Verification::Email {
+            tracing::warn!(
+                pack = %runtime.pack.manifest.name,
+                "the pack trusts the e-mail address customers type ([identity] verification = \"email\"): \
+                 anyone who types another customer's address sees their account data; use \"challenge\" \
+                 or \"signed\" for real customers"
+            );
+        }
         *self.engine.active.0.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(runtime));
     }
 

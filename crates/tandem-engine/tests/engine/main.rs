@@ -8,6 +8,7 @@
 
 mod auth;
 mod events;
+mod identity;
 mod packs;
 mod pipeline;
 mod policy;

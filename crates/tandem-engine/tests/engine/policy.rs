@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 
 use tandem_core::decision::{Decision, DecisionKind, HandoffReason, IntentScore};
 use tandem_core::ids::{ConversationId, MessageId};
-use tandem_engine::pack::model::{IntentDef, PolicySettings};
-use tandem_engine::pipeline::policy::{decide, failure, failures_in_a_row, Outcome, Plan, PolicyInput};
+use tandem_engine::pack::model::{IntentDef, PolicySettings, Verification};
+use tandem_engine::pipeline::policy::{
+    decide, failure, failures_in_a_row, identity_tries, Identity, Outcome, Plan, PolicyInput, IDENTITY_SLOT,
+};
 use tandem_engine::pipeline::triage::Triage;
 use tandem_nlu::signals::{Signal, Signals};
 
@@ -79,13 +81,27 @@ fn rephrase() -> Decision {
 struct Rules {
     settings: PolicySettings,
     intents: BTreeMap<String, IntentDef>,
+    identity: Identity,
 }
+
+/// A customer whose identity needs no proof (the pack trusts the typed address).
+const TRUSTED: Identity = Identity {
+    verification: Verification::Email,
+    verified: false,
+    challenge: false,
+    answer_given: false,
+};
 
 impl Rules {
     fn new() -> Self {
+        Self::with_identity(TRUSTED)
+    }
+
+    fn with_identity(identity: Identity) -> Self {
         Self {
             settings: PolicySettings::default(),
             intents: intents_by_name(&rule_pack(5)),
+            identity,
         }
     }
 
@@ -95,7 +111,7 @@ impl Rules {
             history,
             settings: &self.settings,
             intents: &self.intents,
-            customer_verified: true,
+            identity: self.identity,
         });
         assert!(!out.reasons.is_empty(), "a decision without reasons: {out:?}");
         assert!(
@@ -454,4 +470,107 @@ fn failures_are_counted_in_a_row_and_failure_keeps_its_reason() {
         "{:?}",
         give_up.reasons
     );
+}
+
+fn verify(intent: &str, slot: &str, value: &str) -> Plan {
+    Plan::Verify {
+        intent: intent.to_owned(),
+        slots: BTreeMap::from([(slot.to_owned(), value.to_owned())]),
+    }
+}
+
+fn asked_identity(slots: serde_json::Value) -> Decision {
+    let mut d = earlier(DecisionKind::Clarify, Some("order_status"), Some(IDENTITY_SLOT));
+    d.entities = serde_json::json!({ "found": [], "slots": slots });
+    d
+}
+
+#[test]
+fn account_data_needs_a_verified_identity_unless_the_pack_trusts_the_typed_address() {
+    let t = with_entities(triage(Some("order_status"), 0.9), "is b1001 ready?");
+    let challenge = |verified, challenge| Identity {
+        verification: Verification::Challenge,
+        verified,
+        challenge,
+        answer_given: false,
+    };
+    // Not verified, a question to answer: ask it, keeping the values to run with.
+    let out = Rules::with_identity(challenge(false, true)).decide(&t, &[]);
+    assert_eq!(out.plan, verify("order_status", "order_id", "B1001"));
+    assert!(mentions(&out, "identity"), "{:?}", out.reasons);
+    // Verified (signed, or answered earlier): act.
+    let out = Rules::with_identity(challenge(true, true)).decide(&t, &[]);
+    assert_eq!(out.plan, act("order_status", "order_id", "B1001"));
+    // No question to answer (none in the pack, or the address used up its tries): a person.
+    let out = Rules::with_identity(challenge(false, false)).decide(&t, &[]);
+    assert_eq!(out.plan, handoff(HandoffReason::Policy, Some("order_status")));
+    // Signed only: the question is never asked.
+    let signed = Identity {
+        verification: Verification::Signed,
+        verified: false,
+        challenge: true,
+        answer_given: false,
+    };
+    let out = Rules::with_identity(signed).decide(&t, &[]);
+    assert_eq!(out.plan, handoff(HandoffReason::Policy, Some("order_status")));
+    assert!(mentions(&out, "signed"), "{:?}", out.reasons);
+    let out = Rules::with_identity(Identity {
+        verified: true,
+        ..signed
+    })
+    .decide(&t, &[]);
+    assert_eq!(out.plan, act("order_status", "order_id", "B1001"));
+    // Answers and FAQs never need an identity.
+    let out = Rules::with_identity(challenge(false, false)).decide(&triage(Some("opening_hours"), 0.9), &[]);
+    assert_eq!(
+        out.plan,
+        Plan::Answer {
+            intent: "opening_hours".into()
+        }
+    );
+}
+
+#[test]
+fn the_answer_to_the_identity_question_is_checked_with_the_values_kept() {
+    let identity = Identity {
+        verification: Verification::Challenge,
+        verified: false,
+        challenge: true,
+        answer_given: false,
+    };
+    let rules = Rules::with_identity(identity);
+    let asked = asked_identity(serde_json::json!({ "order_id": "B1001" }));
+    // "0148" is out of scope for the model: it is the answer.
+    let out = rules.decide(&triage(None, 0.2), std::slice::from_ref(&asked));
+    assert_eq!(
+        out.plan,
+        Plan::CheckIdentity {
+            intent: "order_status".into(),
+            slots: BTreeMap::from([("order_id".to_owned(), "B1001".to_owned())]),
+        }
+    );
+    // A confident other question is followed instead...
+    let out = rules.decide(&triage(Some("opening_hours"), 0.9), std::slice::from_ref(&asked));
+    assert_eq!(
+        out.plan,
+        Plan::Answer {
+            intent: "opening_hours".into()
+        }
+    );
+    // ...unless the message holds something shaped like the answer ("1111" read as an intent).
+    let answered = Rules::with_identity(Identity {
+        answer_given: true,
+        ..identity
+    });
+    let out = answered.decide(&triage(Some("opening_hours"), 0.9), std::slice::from_ref(&asked));
+    assert!(matches!(out.plan, Plan::CheckIdentity { .. }), "{out:?}");
+    // Asking for a person always works.
+    let mut t = triage(None, 0.2);
+    t.signals.human_request = signal(0.9);
+    let out = rules.decide(&t, std::slice::from_ref(&asked));
+    assert_eq!(out.plan, handoff(HandoffReason::CustomerRequest, None));
+    // The question counts its own tries, not the other clarifications before it.
+    assert_eq!(identity_tries(&[asked_for_order(), asked.clone()]), 1);
+    assert_eq!(identity_tries(&[asked.clone(), asked.clone()]), 2);
+    assert_eq!(identity_tries(&[asked, asked_for_order()]), 0);
 }

@@ -11,8 +11,8 @@ use tandem_core::model::{Author, Conversation, Message, Role, Team, User};
 use tandem_engine::auth::Staff;
 use tandem_engine::conversations::StartedConversation;
 use tandem_engine::pack::model::{
-    Article, BotTexts, ConnectorDef, ConnectorSpec, DatabaseDef, IntentDef, IntentKind, PackManifest,
-    PolicySettings, RoutingSettings, SlotDef, TeamDef,
+    Article, BotTexts, ConnectorDef, ConnectorSpec, DatabaseDef, IdentitySettings, IntentDef, IntentKind,
+    PackManifest, PolicySettings, RoutingSettings, SlotDef, TeamDef, Verification,
 };
 use tandem_engine::pack::Pack;
 use tandem_engine::{Engine, EngineConfig, LocalBus};
@@ -406,6 +406,11 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
             privacy: None,
         },
         policy: PolicySettings::default(),
+        // The rule pack's customers are trusted by their address (tests/engine/identity.rs has the question).
+        identity: IdentitySettings {
+            verification: Some(Verification::Email),
+            challenge: None,
+        },
         databases: BTreeMap::from([(
             "shop".to_owned(),
             DatabaseDef {

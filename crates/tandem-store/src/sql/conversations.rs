@@ -183,6 +183,14 @@ where
         if let Some(triage) = &change.triage {
             Self::set_column(tx, &key, "triage", to_json(triage)?).await?;
         }
+        if let Some(verified) = change.customer_verified {
+            sqlx::query("UPDATE conversations SET customer_verified = $1 WHERE id = $2")
+                .bind(verified)
+                .bind(key.clone())
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+        }
         if !events.is_empty() {
             Self::set_column(tx, &key, "updated_at", micros(now)).await?;
         }
