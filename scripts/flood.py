@@ -11,7 +11,7 @@
    counting 201s and 429s.
 4. With --sockets N and --pid PID (the server's process): opens N idle live sockets (8 per customer
    token, spread over many source addresses) and prints the server's resident memory per 1,000,
-   then again after they closed.
+   then again 2, 7, 17 and 32 s after they closed (freed memory goes back to the system).
 
 It only uses the standard library. Run it against a server you own (e.g. `tandem serve` on a fresh
 data directory).
@@ -134,9 +134,12 @@ def sockets_memory(host, port, n, pid):
     before_close = rss_mib(pid)
     for s in held:
         s.close()
-    time.sleep(2)
+    after = []
+    for wait in (2, 5, 10, 15):  # jemalloc's background thread purges freed pages within seconds
+        time.sleep(wait)
+        after.append(f"{rss_mib(pid):.0f} MiB")
     print(f"{len(held)} sockets held ({refused} refused): {before_close:.0f} MiB; after they closed: "
-          f"{rss_mib(pid):.0f} MiB")
+          f"{', '.join(after)} (2, 7, 17 and 32 s later)")
 
 
 def main():

@@ -66,6 +66,7 @@ struct FileConfig {
     widget_key: Option<String>,
     widget_origins: Option<String>,
     retention_days: Option<u32>,
+    customer_token_days: Option<u32>,
     metrics: Option<String>,
     metrics_token: Option<String>,
     trusted_proxies: Option<String>,
@@ -128,6 +129,7 @@ impl Config {
                 "widget_key" => file.widget_key.clone(),
                 "widget_origins" => file.widget_origins.clone(),
                 "retention_days" => file.retention_days.map(|v| v.to_string()),
+                "customer_token_days" => file.customer_token_days.map(|v| v.to_string()),
                 "metrics" => file.metrics.clone(),
                 "metrics_token" => file.metrics_token.clone(),
                 "trusted_proxies" => file.trusted_proxies.clone(),
@@ -319,6 +321,19 @@ impl Config {
                             name("retention_days")
                         )
                     })?;
+        }
+        if let Some(v) = get("customer_token_days") {
+            let days: u64 = v
+                .parse()
+                .ok()
+                .filter(|d| (1..=3_650).contains(d))
+                .with_context(|| {
+                    format!(
+                        "{} must be a number of days from 1 to 3650",
+                        name("customer_token_days")
+                    )
+                })?;
+            self.engine.customer_token_ttl = std::time::Duration::from_secs(days * 24 * 3600);
         }
         if let Some(v) = get("log_format") {
             if v != "text" && v != "json" {

@@ -41,6 +41,8 @@ string_enum!(
         Team => "team",
         TagAdded => "tag_added",
         TagRemoved => "tag_removed",
+        /// The customer's token was replaced: the old one opens nothing (`to` is `revoked`).
+        CustomerToken => "customer_token",
     }
 );
 

@@ -48,6 +48,8 @@ pub struct EngineConfig {
     pub retention_days: u32,
     /// What the widget may do per client and per conversation.
     pub widget_limits: conversations::WidgetLimits,
+    /// How long after a conversation's latest message its customer token stops opening it.
+    pub customer_token_ttl: Duration,
 }
 
 impl Default for EngineConfig {
@@ -60,6 +62,7 @@ impl Default for EngineConfig {
             identity_secret: None,
             retention_days: 365,
             widget_limits: conversations::WidgetLimits::default(),
+            customer_token_ttl: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }

@@ -54,6 +54,17 @@ pub struct ConversationChange {
     pub sla_due: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
     /// Marks the customer's identity as verified (they answered the identity question).
     pub customer_verified: Option<bool>,
+    /// Replaces the hash of the customer's token: the old token opens nothing from now on
+    /// (records `conversation_updated` with `change: customer_token`).
+    pub customer_token_hash: Option<String>,
+}
+
+/// What a customer token is checked against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerAccess {
+    pub token_hash: String,
+    /// The conversation's latest message: a token expires some time after it.
+    pub last_message_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Whose conversations to list.
@@ -111,8 +122,8 @@ pub trait ConversationStore: Send + Sync {
     /// Creates (or finds, by e-mail) the customer and opens a conversation for them.
     async fn create_conversation(&self, new: NewConversation) -> Result<(Conversation, Vec<Event>)>;
     async fn get_conversation(&self, id: ConversationId) -> Result<Option<Conversation>>;
-    /// The hash of the customer token that opens this conversation.
-    async fn conversation_token_hash(&self, id: ConversationId) -> Result<Option<String>>;
+    /// The hash of the customer token that opens this conversation, and when its latest message was.
+    async fn customer_access(&self, id: ConversationId) -> Result<Option<CustomerAccess>>;
     /// The conversation a customer token (by its hash) opens, if any still does.
     async fn conversation_of_token(&self, token_hash: &str) -> Result<Option<ConversationId>>;
     async fn list_conversations(&self, filter: &ConversationFilter) -> Result<ConversationPage>;

@@ -27,6 +27,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         Ok(files) => tracing::debug!(files, "open-file limit"),
         Err(e) => tracing::warn!(error = %e, "the open-file limit could not be raised"),
     }
+    // Memory freed after a burst (a socket flood closing) is purged back to the system by
+    // jemalloc's background thread instead of waiting for the next allocations.
+    #[cfg(feature = "jemalloc")]
+    if let Err(e) = tikv_jemalloc_ctl::background_thread::write(true) {
+        tracing::warn!(error = %e, "jemalloc's background purging could not be started");
+    }
     let data_dir = config.engine.data_dir.clone();
     let initial_pack = InitialPack::new(move || demo_pack(&data_dir).map_err(|e| format!("{e:#}")));
     let application = Application::build(AppConfig {

@@ -297,8 +297,18 @@ impl Auth<'_> {
             return Err(Error::Unauthenticated("a customer token is needed".into()));
         }
         let hash = token_hash(token);
-        match self.engine.store.conversation_token_hash(conversation).await? {
-            Some(stored) if same_hash(&stored, &hash) => Ok(()),
+        match self.engine.store.customer_access(conversation).await? {
+            Some(access) if same_hash(&access.token_hash, &hash) => {
+                let idle = self.engine.now().signed_duration_since(access.last_message_at);
+                let ttl = chrono::Duration::from_std(self.engine.config.customer_token_ttl)
+                    .unwrap_or(chrono::Duration::MAX);
+                if idle > ttl {
+                    return Err(Error::Unauthenticated(
+                        "this customer token has expired (the conversation has been quiet too long); start a new conversation".into(),
+                    ));
+                }
+                Ok(())
+            }
             // Told apart by the token alone, so nothing leaks about other conversations: a token
             // that opens no conversation (never issued, or its conversation was erased) is not a
             // credential at all; one that opens another conversation is refused this one.

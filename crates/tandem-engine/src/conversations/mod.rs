@@ -322,6 +322,32 @@ impl<'e> Conversations<'e> {
         self.existing(id).await
     }
 
+    /// The customer ends their session on this device ("forget this chat"): the token opens
+    /// nothing from now on, and their live sockets close. The conversation stays for staff.
+    pub async fn end_customer_session(&self, id: ConversationId, token: &str) -> Result<()> {
+        self.engine.auth().customer(id, token).await?;
+        self.replace_customer_token(id, Actor::Customer).await
+    }
+
+    /// Staff revoke a customer's token (a shared computer, a leaked link): it opens nothing from
+    /// now on and its live sockets close. The customer starts a new conversation to write again.
+    pub async fn revoke_customer_token(&self, staff: &Staff, id: ConversationId) -> Result<()> {
+        staff.require(Permission::ManageConversations)?;
+        self.existing(id).await?;
+        self.replace_customer_token(id, staff.actor()).await
+    }
+
+    /// Gives the conversation the hash of a fresh token that nobody is told.
+    async fn replace_customer_token(&self, id: ConversationId, actor: Actor) -> Result<()> {
+        let change = ConversationChange {
+            customer_token_hash: Some(token_hash(&new_customer_token())),
+            ..Default::default()
+        };
+        self.engine.store.update_conversation(id, change, actor).await?;
+        self.engine.events().publish_committed().await;
+        Ok(())
+    }
+
     // --- staff side ------------------------------------------------------------------------
 
     pub async fn list(&self, staff: &Staff, query: &ConversationQuery) -> Result<ConversationPage> {

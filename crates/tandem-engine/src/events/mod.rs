@@ -47,6 +47,17 @@ impl Committed {
         self.event.data.get("conversation_id")?.as_str()?.parse().ok()
     }
 
+    /// The conversation whose customer token stops opening it with this event: it was erased, or
+    /// its token was revoked. A customer's live socket on it closes.
+    pub fn ends_customer_access(&self) -> Option<ConversationId> {
+        let revoked = self.event.kind == EventKind::ConversationUpdated
+            && self.event.data.get("change").and_then(|c| c.as_str()) == Some(Change::CustomerToken.as_str());
+        if revoked {
+            return self.conversation_id();
+        }
+        self.erased_conversation()
+    }
+
     /// Whether a customer of the event's conversation may see it: their conversation's messages
     /// (never internal notes) and changes of its status. The one place this rule lives.
     pub fn for_customer(&self, own: ConversationId) -> Option<CustomerView<'_>> {

@@ -102,9 +102,10 @@ function connect() {
       else if (frame.type === 'resync') reload();
     };
     socket.onclose = () => {
+      if (state.socket !== socket) return; // ended on purpose
       setTimeout(() => {
-        reload();
-        open();
+        // A token that opens nothing any more (ended, revoked, expired, erased): start afresh.
+        reload().then(open, (e) => (e.status === 401 || e.status === 403 ? startAfresh() : open()));
       }, delay);
       delay = Math.min(delay * 2, 15000);
     };
@@ -182,6 +183,25 @@ $('text').addEventListener('keydown', (event) => {
 $('ask-person').addEventListener('click', () => send('I would like to talk to a person, please.').catch(() => {}));
 $('close').addEventListener('click', () => parent.postMessage({ tandem: 'close' }, '*'));
 
+// Shows the start form again, forgetting the conversation on this device.
+function startAfresh() {
+  localStorage.removeItem(STORE);
+  const socket = state.socket;
+  state.conversation = state.token = state.socket = null;
+  if (socket) socket.close();
+  state.seen.clear();
+  $('messages').replaceChildren();
+  $('start-form').hidden = false;
+  $('messages').hidden = true;
+  $('chat-foot').hidden = true;
+}
+
+// On a shared computer: the token stops opening the conversation (the team still has it).
+$('end-chat').addEventListener('click', async () => {
+  await call('DELETE', '/conversations/' + state.conversation + '/token').catch(() => {});
+  startAfresh();
+});
+
 // The loader passes a signed-in customer's identity after the frame loads (never in the URL).
 // Only the page that embeds this frame, on a site the business allows, may hand it an identity.
 const ORIGINS = (document.body.dataset.origins || '').split(/\s+/).filter(Boolean);
@@ -209,13 +229,7 @@ if (previous && previous.conversation && previous.token) {
   showChat();
   reload()
     .then(connect)
-    .catch(() => {
-      // The conversation is gone or the token no longer opens it: start afresh.
-      localStorage.removeItem(STORE);
-      state.conversation = state.token = null;
-      $('start-form').hidden = false;
-      $('messages').hidden = true;
-      $('chat-foot').hidden = true;
-    });
+    // The conversation is gone or the token no longer opens it (ended, revoked, expired).
+    .catch(startAfresh);
 }
 parent.postMessage({ tandem: 'ready' }, '*');

@@ -158,6 +158,24 @@ pub async fn decisions(
     }))
 }
 
+/// Revoke the customer's token (a shared computer, a leaked link): it opens nothing from now on and
+/// the customer's live sockets close. The conversation stays; the customer starts a new one.
+#[utoipa::path(delete, path = "/api/v1/conversations/{id}/customer-token", tag = "conversations",
+    params(("id" = String, Path)), security(("staff_token" = [])),
+    responses((status = 204, description = "the token opens nothing any more"), (status = 404)))]
+pub async fn revoke_customer_token(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state
+        .engine
+        .conversations()
+        .revoke_customer_token(&auth.staff, parse_id(&id)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Take the most urgent, oldest queued case of your teams. 204 when the queue is empty.
 #[utoipa::path(post, path = "/api/v1/conversations/next", tag = "conversations", security(("staff_token" = [])),
     responses((status = 200, body = Conversation), (status = 204, description = "nothing is waiting")))]

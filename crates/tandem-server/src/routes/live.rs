@@ -250,8 +250,8 @@ async fn pump(
                 },
                 Ok(LiveEvent::Committed(committed)) if committed.seq() > position => {
                     position = committed.seq();
-                    // An erased conversation's customer socket has nothing left to show.
-                    if matches!(audience, Audience::Customer(own) if committed.erased_conversation() == Some(own)) {
+                    // A customer socket ends with the access of its token (erased, revoked).
+                    if matches!(audience, Audience::Customer(own) if committed.ends_customer_access() == Some(own)) {
                         break;
                     }
                     match audience.frame(&committed) {

@@ -30,6 +30,10 @@ pub fn router(state: AppState) -> Router {
             post(widget::post_message).get(widget::messages),
         )
         .route("/api/v1/widget/conversations/{id}/live", get(live::customer))
+        .route(
+            "/api/v1/widget/conversations/{id}/token",
+            delete(widget::end_session),
+        )
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/me", get(auth::me))
@@ -48,6 +52,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/conversations/{id}/decisions",
             get(conversations::decisions),
+        )
+        .route(
+            "/api/v1/conversations/{id}/customer-token",
+            delete(conversations::revoke_customer_token),
         )
         .route(
             "/api/v1/conversations/{id}/suggestions",

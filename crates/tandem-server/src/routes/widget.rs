@@ -155,3 +155,21 @@ pub async fn messages(
 pub async fn privacy(State(state): State<AppState>) -> Json<tandem_engine::privacy::PrivacyNotice> {
     Json(state.engine.privacy().notice())
 }
+
+/// The customer ends their session on this device ("forget this chat"): the token opens nothing
+/// from now on and its live sockets close. To write again, the customer starts a new conversation.
+#[utoipa::path(delete, path = "/api/v1/widget/conversations/{id}/token", tag = "widget",
+    params(("id" = String, Path)), security(("customer_token" = [])),
+    responses((status = 204, description = "the token opens nothing any more"), (status = 401), (status = 403)))]
+pub async fn end_session(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    customer: CustomerToken,
+) -> ApiResult<StatusCode> {
+    state
+        .engine
+        .conversations()
+        .end_customer_session(parse_id(&id)?, &customer.0)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -361,3 +361,107 @@ async fn the_inbox_works_from_the_keyboard() {
     staff.find_with_text("#resolve", "Reopen").await;
     staff.quit().await;
 }
+
+/// Only the page that embeds the widget may hand it a signed-in customer's identity: a message
+/// from another frame inside the shop's page is ignored, while the same message from the embedding
+/// page starts the chat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_embedding_page_may_hand_the_widget_an_identity() {
+    let Some((driver_path, chromium)) = binaries_or_skip() else {
+        return;
+    };
+    let app = spawn_app().await;
+    let driver = Driver::start(&driver_path, &chromium).await;
+    let page = driver.session(1024, 800).await;
+    page.goto(&app.url("/demo")).await;
+    page.click("#tandem-launcher").await;
+    page.find("#tandem-frame").await;
+    // Another window inside the shop's page: a second copy of the widget's frame. (A frame of another
+    // origin cannot be added: the page's `frame-src 'self'` and the widget's `frame-ancestors` keep
+    // other origins out already; what is left to check is who sent the message.)
+    page.script(
+        "const f = document.createElement('iframe'); f.id = 'stranger'; \
+         f.src = document.getElementById('tandem-frame').src; document.body.append(f);",
+        json!([]),
+    )
+    .await;
+    page.enter_frame("#stranger").await;
+    page.wait_for(
+        "the stranger's page",
+        "return document.readyState === 'complete';",
+    )
+    .await;
+    let posted = page.script(
+        "const frames = window.parent.frames; \
+         for (let i = 0; i < frames.length; i++) \
+           frames[i].postMessage({ tandem: 'identity', name: 'Mallory', email: 'maria.rossi@example.com' }, '*'); \
+         return frames.length;",
+        json!([]),
+    )
+    .await;
+    assert_eq!(posted, 2, "posted to both frames of the page");
+    page.leave_frame().await;
+    page.script(
+        "document.getElementById('tandem-frame').contentWindow.postMessage( \
+           { tandem: 'identity', name: 'Maria Rossi', email: 'maria.rossi@example.com' }, '*');",
+        json!([]),
+    )
+    .await;
+    page.enter_frame("#tandem-frame").await;
+    page.wait_for(
+        "the chat to start",
+        "return document.querySelector('#start-form').hidden;",
+    )
+    .await;
+    page.leave_frame().await;
+    // The stranger's message came first: had it been taken, the chat would be Mallory's.
+    let list = body(
+        app.get("/api/v1/conversations")
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap(),
+        reqwest::StatusCode::OK,
+    )
+    .await;
+    let names: Vec<&str> = list["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["customer"]["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["Maria Rossi"],
+        "only the embedding page's identity is taken"
+    );
+
+    // On a shared computer the customer ends the chat: the device forgets it, the token is revoked.
+    page.enter_frame("#tandem-frame").await;
+    page.click("#end-chat").await;
+    page.wait_for(
+        "the start form, with nothing kept on the device",
+        "return !document.querySelector('#start-form').hidden \
+           && Object.keys(localStorage).every(k => !k.startsWith('tandem.widget.'));",
+    )
+    .await;
+    let id = list["conversations"][0]["id"].as_str().unwrap();
+    let events = body(
+        app.get(&format!("/api/v1/conversations/{id}/events"))
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap(),
+        reqwest::StatusCode::OK,
+    )
+    .await;
+    assert!(
+        events["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["data"]["change"] == "customer_token"),
+        "the token was revoked: {events}"
+    );
+    page.quit().await;
+}

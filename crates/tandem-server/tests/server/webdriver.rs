@@ -315,13 +315,16 @@ impl Browser {
             .to_owned()
     }
 
+    /// Runs `script` in the page; a script that throws fails the test (a test step that silently
+    /// did nothing would let the test pass for the wrong reason).
     pub async fn script(&self, script: &str, args: Value) -> Value {
-        self.call(
+        self.try_call(
             reqwest::Method::POST,
             "/execute/sync",
-            Some(json!({ "script": script, "args": args })),
+            json!({ "script": script, "args": args }),
         )
         .await
+        .unwrap_or_else(|e| panic!("the script failed: {e}\n{script}"))
     }
 
     /// Waits until `script` returns true.

@@ -453,3 +453,61 @@ async fn a_trusted_proxy_names_the_client_and_nobody_else_can() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+/// A customer token can be ended by the customer ("forget this chat") and revoked by staff; a
+/// revoked token opens nothing and its live socket closes.
+#[tokio::test]
+async fn customer_tokens_are_ended_by_the_customer_and_revoked_by_staff() {
+    let app = spawn_app().await;
+    let ann = app.start_conversation("Ann", "ann@example.org").await;
+    let path = format!("/api/v1/widget/conversations/{}/token", ann.conversation_id);
+    let anonymous = app.delete(&path).send().await.unwrap();
+    error(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let ended = app.delete(&path).bearer_auth(&ann.token).send().await.unwrap();
+    assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+    let messages = format!("/api/v1/widget/conversations/{}/messages", ann.conversation_id);
+    let refused = app.get(&messages).bearer_auth(&ann.token).send().await.unwrap();
+    error(refused, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+
+    let bo = app.start_conversation("Bo", "bo@example.org").await;
+    app.customer_says(&bo, "hello").await;
+    let mut socket = crate::support::connect_ws(&app.ws_url(&format!(
+        "/api/v1/widget/conversations/{}/live?token={}",
+        bo.conversation_id, bo.token
+    )))
+    .await;
+    crate::support::sync_ws(&mut socket).await;
+    let revoke = format!("/api/v1/conversations/{}/customer-token", bo.conversation_id);
+    let customer_cannot = app.delete(&revoke).bearer_auth(&bo.token).send().await.unwrap();
+    error(customer_cannot, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let revoked = app
+        .delete(&revoke)
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+    assert!(
+        crate::support::expect_closed(&mut socket).await,
+        "the revoked token's socket is closed"
+    );
+    let refused = app
+        .get(&format!("/api/v1/widget/conversations/{}", bo.conversation_id))
+        .bearer_auth(&bo.token)
+        .send()
+        .await
+        .unwrap();
+    error(refused, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let detail = app.detail(&bo.conversation_id).await;
+    assert_eq!(
+        detail["messages"][0]["text"], "hello",
+        "the conversation stays for staff"
+    );
+    let missing = app
+        .delete("/api/v1/conversations/00000000-0000-0000-0000-000000000000/customer-token")
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

@@ -15,7 +15,7 @@ use crate::codec::{
 };
 use crate::conversations::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, ConversationStore,
-    NewConversation, NewMessage,
+    CustomerAccess, NewConversation, NewMessage,
 };
 use crate::Result;
 
@@ -158,6 +158,12 @@ where
         if let Some(reason) = change.handoff {
             Self::set_column(tx, &key, "handoff_reason", reason.as_str().to_owned()).await?;
             happened.push((EventKind::HandedOff, serde_json::json!({ "reason": reason })));
+        }
+        if let Some(hash) = change.customer_token_hash {
+            Self::set_column(tx, &key, "token_hash", hash).await?;
+            happened.push(updated(
+                serde_json::json!({ "change": Change::CustomerToken, "to": "revoked" }),
+            ));
         }
         // The events last: the outbox lock is held from the first one until the commit.
         let mut events = Vec::with_capacity(happened.len());
@@ -406,13 +412,20 @@ where
         Ok(self.hydrate(row.into_iter().collect()).await?.pop())
     }
 
-    async fn conversation_token_hash(&self, conversation: ConversationId) -> Result<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT token_hash FROM conversations WHERE id = $1")
-            .bind(conversation.to_string())
-            .fetch_optional(self.reader())
-            .await
-            .map_err(db_error)?;
-        Ok(row.map(|(h,)| h))
+    async fn customer_access(&self, conversation: ConversationId) -> Result<Option<CustomerAccess>> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT token_hash, last_message_at FROM conversations WHERE id = $1")
+                .bind(conversation.to_string())
+                .fetch_optional(self.reader())
+                .await
+                .map_err(db_error)?;
+        row.map(|(token_hash, last)| {
+            Ok(CustomerAccess {
+                token_hash,
+                last_message_at: time(last)?,
+            })
+        })
+        .transpose()
     }
 
     async fn conversation_of_token(&self, token_hash: &str) -> Result<Option<ConversationId>> {

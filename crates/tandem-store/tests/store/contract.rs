@@ -77,17 +77,25 @@ pub async fn conversations_find_their_customer_by_email(store: &dyn Store) {
         second.customer.name, "Customer g@x.org",
         "a later conversation does not rename the customer"
     );
-    assert_eq!(
-        store.conversation_token_hash(second.id).await.unwrap().as_deref(),
-        Some("other")
-    );
-    assert_eq!(
-        store
-            .conversation_token_hash(ConversationId::new())
-            .await
-            .unwrap(),
-        None
-    );
+    let access = store.customer_access(second.id).await.unwrap().unwrap();
+    assert_eq!(access.token_hash, "other");
+    assert_eq!(access.last_message_at, second.last_message_at);
+    assert_eq!(store.customer_access(ConversationId::new()).await.unwrap(), None);
+    // Replacing the hash revokes the token, recorded as a change of the conversation.
+    let change = ConversationChange {
+        customer_token_hash: Some("replaced".into()),
+        ..Default::default()
+    };
+    let (_, events) = store
+        .update_conversation(second.id, change, Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].data["change"], "customer_token");
+    assert_eq!(events[0].data["to"], "revoked");
+    let access = store.customer_access(second.id).await.unwrap().unwrap();
+    assert_eq!(access.token_hash, "replaced");
+    assert_eq!(store.conversation_of_token("other").await.unwrap(), None);
     assert_eq!(store.get_conversation(first.id).await.unwrap().unwrap(), first);
 }
 

@@ -89,7 +89,7 @@ pub async fn erasure_removes_the_customer_and_everything_in_their_conversations(
     assert_eq!(store.get_customer(zed.id).await.unwrap(), None);
     for id in [first, second] {
         assert_eq!(store.get_conversation(id).await.unwrap(), None);
-        assert_eq!(store.conversation_token_hash(id).await.unwrap(), None);
+        assert_eq!(store.customer_access(id).await.unwrap(), None);
         assert!(store.list_messages(id, true).await.unwrap().is_empty());
         assert!(store.list_events(id).await.unwrap().is_empty());
         assert!(store.list_decisions(id).await.unwrap().is_empty());
