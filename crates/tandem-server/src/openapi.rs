@@ -59,7 +59,7 @@ use crate::routes;
         routes::audit::list,
     ),
     components(schemas(routes::live::LiveFrame, ErrorBody, ErrorDetail, tandem_core::ErrorCode)),
-    modifiers(&BearerTokens, &CommonAnswers),
+    modifiers(&BearerTokens, &CommonAnswers, &WireNames),
     tags(
         (name = "widget", description = "The customer side: start a conversation, write, read, listen"),
         (name = "auth", description = "Staff login"),
@@ -132,6 +132,27 @@ impl Modify for CommonAnswers {
                 add("500", "an internal error");
             }
         }
+    }
+}
+
+/// Enums whose derived schema would list the Rust variant names instead of the names they are sent
+/// as (the derive does not see serde's renames inside the macro that declares them, as with
+/// [`tandem_core::ErrorCode`]): their schema is written from the enum's own list.
+struct WireNames;
+
+impl Modify for WireNames {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let actions = tandem_core::audit::AuditAction::ALL.iter().map(|a| a.as_str());
+        let schema = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("What was done: `object.verb`."))
+            .enum_values(Some(actions));
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .schemas
+            .insert("AuditAction".to_owned(), schema.into());
     }
 }
 

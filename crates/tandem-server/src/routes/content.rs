@@ -66,9 +66,10 @@ pub async fn show(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<J
 
 /// Add a training example; the intent model is retrained and used at once.
 #[utoipa::path(post, path = "/api/v1/content/intents/{name}/examples", tag = "content",
-    params(("name" = String, Path)), request_body = ExampleRequest, security(("staff_token" = [])),
+    params(("name" = String, Path), ("If-Match" = Option<String>, Header, description = "the content revision the edit was made on")),
+    request_body = ExampleRequest, security(("staff_token" = [])),
     responses((status = 201, body = IntentView), (status = 400), (status = 403), (status = 404),
-        (status = 409, description = "duplicate_example"), (status = 422)))]
+        (status = 409, description = "duplicate_example, or stale_content (see If-Match)"), (status = 422)))]
 pub async fn add_example(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -87,8 +88,10 @@ pub async fn add_example(
 
 /// Remove a training example (an intent keeps enough of them); the model is retrained.
 #[utoipa::path(delete, path = "/api/v1/content/intents/{name}/examples", tag = "content",
-    params(("name" = String, Path)), request_body = ExampleRequest, security(("staff_token" = [])),
-    responses((status = 200, body = IntentView), (status = 403), (status = 404), (status = 409), (status = 422)))]
+    params(("name" = String, Path), ("If-Match" = Option<String>, Header, description = "the content revision the edit was made on")),
+    request_body = ExampleRequest, security(("staff_token" = [])),
+    responses((status = 200, body = IntentView), (status = 403), (status = 404),
+        (status = 409, description = "last_example, or stale_content (see If-Match)"), (status = 422)))]
 pub async fn remove_example(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -129,8 +132,10 @@ pub async fn create_intent(
 
 /// Change an intent; `null` clears threshold, team, priority, connector or template.
 #[utoipa::path(patch, path = "/api/v1/content/intents/{name}", tag = "content",
-    params(("name" = String, Path)), request_body = IntentChange, security(("staff_token" = [])),
-    responses((status = 200, body = IntentView), (status = 400), (status = 403), (status = 404), (status = 422)))]
+    params(("name" = String, Path), ("If-Match" = Option<String>, Header, description = "the content revision the edit was made on")),
+    request_body = IntentChange, security(("staff_token" = [])),
+    responses((status = 200, body = IntentView), (status = 400), (status = 403), (status = 404),
+        (status = 409, description = "stale_content: the content changed since the If-Match revision"), (status = 422)))]
 pub async fn update_intent(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -150,9 +155,10 @@ pub async fn update_intent(
 
 /// Create (201) or replace (200) an article; the knowledge index is rebuilt.
 #[utoipa::path(put, path = "/api/v1/content/articles/{slug}", tag = "content",
-    params(("slug" = String, Path)), request_body = ArticleInput, security(("staff_token" = [])),
+    params(("slug" = String, Path), ("If-Match" = Option<String>, Header, description = "the content revision the edit was made on")),
+    request_body = ArticleInput, security(("staff_token" = [])),
     responses((status = 200, body = Article), (status = 201, body = Article), (status = 400), (status = 403),
-        (status = 422)))]
+        (status = 409, description = "stale_content: the content changed since the If-Match revision"), (status = 422)))]
 pub async fn put_article(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -171,8 +177,10 @@ pub async fn put_article(
 
 /// Delete an article.
 #[utoipa::path(delete, path = "/api/v1/content/articles/{slug}", tag = "content",
-    params(("slug" = String, Path)), security(("staff_token" = [])),
-    responses((status = 204), (status = 400), (status = 403), (status = 404)))]
+    params(("slug" = String, Path), ("If-Match" = Option<String>, Header, description = "the content revision the edit was made on")),
+    security(("staff_token" = [])),
+    responses((status = 204), (status = 400), (status = 403), (status = 404),
+        (status = 409, description = "stale_content: the content changed since the If-Match revision")))]
 pub async fn delete_article(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -191,9 +199,10 @@ pub async fn delete_article(
 /// Create (201) or replace (200) a reply template; one that does not compile is refused
 /// (`invalid_template`, with the line).
 #[utoipa::path(put, path = "/api/v1/content/templates/{name}", tag = "content",
-    params(("name" = String, Path)), request_body = TemplateRequest, security(("staff_token" = [])),
+    params(("name" = String, Path), ("If-Match" = Option<String>, Header, description = "the content revision the edit was made on")),
+    request_body = TemplateRequest, security(("staff_token" = [])),
     responses((status = 200, body = TemplateView), (status = 201, body = TemplateView), (status = 400),
-        (status = 403), (status = 422)))]
+        (status = 403), (status = 409, description = "stale_content: the content changed since the If-Match revision"), (status = 422)))]
 pub async fn put_template(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -215,7 +224,7 @@ pub async fn put_template(
     params(("If-Match" = Option<String>, Header, description = "the content revision the edit was made on")),
     security(("staff_token" = [])),
     responses((status = 200, body = BotTexts), (status = 400, description = "disclosure_required or empty_text"),
-        (status = 403), (status = 422)))]
+        (status = 403), (status = 409, description = "stale_content: the content changed since the If-Match revision"), (status = 422)))]
 pub async fn put_texts(
     State(state): State<AppState>,
     auth: StaffAuth,

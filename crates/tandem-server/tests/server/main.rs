@@ -10,6 +10,7 @@
 mod admin;
 mod agent;
 mod browser;
+mod conformance;
 mod connections;
 mod content;
 mod content_texts;
