@@ -30,13 +30,49 @@ pub fn template_environment() -> minijinja::Environment<'static> {
     env
 }
 
+/// Output a render may write, in bytes: what `MAX_RENDERED_CHARS` characters take at most.
+const MAX_RENDERED_BYTES: usize = MAX_RENDERED_CHARS * 4;
+
+/// The output of a render: refuses to grow past `MAX_RENDERED_BYTES`, so the render stops (with a
+/// `WriteFailure`) as soon as it writes too much, not after writing gigabytes within its fuel.
+struct CappedOutput(Vec<u8>);
+
+impl std::io::Write for CappedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len().saturating_add(buf.len()) > MAX_RENDERED_BYTES {
+            return Err(std::io::Error::other("the rendered text is too long"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Renders with the output capped (see [`CappedOutput`]).
+fn render_capped(
+    template: &minijinja::Template<'_, '_>,
+    context: &serde_json::Value,
+) -> std::result::Result<String, minijinja::Error> {
+    let mut out = CappedOutput(Vec::new());
+    template.render_captured_to(context, &mut out)?;
+    String::from_utf8(out.0).map_err(|e| {
+        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "the output is not UTF-8").with_source(e)
+    })
+}
+
 /// Renders a compiled template with bounded work and output: the text, or why not.
 pub fn render_bounded(
     template: &minijinja::Template<'_, '_>,
     context: &serde_json::Value,
 ) -> std::result::Result<String, String> {
-    let text = template.render(context).map_err(|e| match e.kind() {
+    let text = render_capped(template, context).map_err(|e| match e.kind() {
         minijinja::ErrorKind::OutOfFuel => "it does too much work (a loop too long?)".to_owned(),
+        minijinja::ErrorKind::WriteFailure => {
+            format!("it renders more than {MAX_RENDERED_CHARS} characters")
+        }
         _ => e.to_string(),
     })?;
     if text.chars().count() > MAX_RENDERED_CHARS {
@@ -64,15 +100,19 @@ pub fn check_template(name: &str, source: &str) -> Result<()> {
     let template = env
         .get_template(name)
         .map_err(|e| Error::invalid(ErrorCode::InvalidTemplate, e.to_string()))?;
-    match template.render(serde_json::json!({})) {
+    let too_long = || {
+        Error::invalid(
+            ErrorCode::InvalidTemplate,
+            format!("the template renders more than {MAX_RENDERED_CHARS} characters"),
+        )
+    };
+    match render_capped(&template, &serde_json::json!({})) {
         Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(Error::invalid(
             ErrorCode::InvalidTemplate,
             "the template does too much work (a loop too long?)",
         )),
-        Ok(text) if text.chars().count() > MAX_RENDERED_CHARS => Err(Error::invalid(
-            ErrorCode::InvalidTemplate,
-            format!("the template renders more than {MAX_RENDERED_CHARS} characters"),
-        )),
+        Err(e) if e.kind() == minijinja::ErrorKind::WriteFailure => Err(too_long()),
+        Ok(text) if text.chars().count() > MAX_RENDERED_CHARS => Err(too_long()),
         // Other render errors need the values a real reply has (an order's fields).
         _ => Ok(()),
     }
@@ -250,6 +290,12 @@ mod tests {
         assert!(err.to_string().contains("too much work"), "{err}");
         let long = "{% for i in range(900) %}0123456789{% endfor %}";
         assert!(check_template("long", long)
+            .unwrap_err()
+            .to_string()
+            .contains("characters"));
+        // Within its fuel a loop can write gigabytes (60 x 100 MB here): it is stopped as it writes.
+        let huge = r#"{% for i in range(60) %}{{ "x" * 100000000 }}{% endfor %}"#;
+        assert!(check_template("huge", huge)
             .unwrap_err()
             .to_string()
             .contains("characters"));
