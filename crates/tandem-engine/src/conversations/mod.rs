@@ -333,7 +333,7 @@ impl<'e> Conversations<'e> {
     /// now on and its live sockets close. The customer starts a new conversation to write again.
     pub async fn revoke_customer_token(&self, staff: &Staff, id: ConversationId) -> Result<()> {
         staff.require(Permission::ManageConversations)?;
-        self.existing(id).await?;
+        // An unknown conversation is `not_found` from the update itself.
         self.replace_customer_token(id, staff.actor()).await
     }
 

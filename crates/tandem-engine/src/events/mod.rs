@@ -39,6 +39,12 @@ impl Committed {
         self.event.conversation_id
     }
 
+    /// Whether this is a `conversation_updated` event that changed `what`.
+    fn changed(&self, what: Change) -> bool {
+        self.event.kind == EventKind::ConversationUpdated
+            && self.event.data.get("change").and_then(|c| c.as_str()) == Some(what.as_str())
+    }
+
     /// The conversation this event's tombstone says was erased.
     pub fn erased_conversation(&self) -> Option<ConversationId> {
         if self.event.kind != EventKind::ConversationErased {
@@ -50,9 +56,7 @@ impl Committed {
     /// The conversation whose customer token stops opening it with this event: it was erased, or
     /// its token was revoked. A customer's live socket on it closes.
     pub fn ends_customer_access(&self) -> Option<ConversationId> {
-        let revoked = self.event.kind == EventKind::ConversationUpdated
-            && self.event.data.get("change").and_then(|c| c.as_str()) == Some(Change::CustomerToken.as_str());
-        if revoked {
+        if self.changed(Change::CustomerToken) {
             return self.conversation_id();
         }
         self.erased_conversation()
@@ -71,10 +75,7 @@ impl Committed {
                 .filter(|m| !m.internal)
                 .map(CustomerView::Message),
             EventKind::ConversationCreated => self.conversation.as_ref().map(CustomerView::Status),
-            EventKind::ConversationUpdated
-                if self.event.data.get("change").and_then(|c| c.as_str())
-                    == Some(Change::Status.as_str()) =>
-            {
+            EventKind::ConversationUpdated if self.changed(Change::Status) => {
                 self.conversation.as_ref().map(CustomerView::Status)
             }
             _ => None,

@@ -83,15 +83,7 @@ impl Pipeline<'_> {
                     reasons.push("the pack has no identity question".into());
                     return Action::handoff(HandoffReason::Policy, Some(intent), reasons);
                 };
-                let slot = Some(policy::IDENTITY_SLOT.to_owned());
-                let mut action = Action::reply(
-                    Verdict::Clarify { slot },
-                    Some(intent),
-                    challenge.prompt.clone(),
-                    reasons,
-                );
-                action.slots = slots;
-                action
+                Action::ask_identity(intent, slots, challenge.prompt.clone(), reasons)
             }
             Plan::CheckIdentity { intent, slots } => self.check_identity(turn, intent, slots, reasons).await,
         }
@@ -113,12 +105,6 @@ impl Pipeline<'_> {
             reasons.push("the pack has no identity question any more".into());
             return Action::handoff(HandoffReason::Policy, Some(intent), reasons);
         };
-        let key = customer.email.to_lowercase();
-        let failures = &self.engine.widget_guards.identity_failures;
-        if failures.blocked(&[&key]).is_some() {
-            reasons.push("too many wrong identity answers for this e-mail address today".into());
-            return Action::handoff(HandoffReason::Policy, Some(intent), reasons);
-        }
         let checked = identity::check(
             bot,
             challenge,
@@ -142,7 +128,7 @@ impl Pipeline<'_> {
                 action
             }
             Ok(identity::Check::Mismatch) => {
-                failures.fail(&[&key]);
+                identity::count_wrong_answer(self.engine, &customer.email);
                 reasons.push(format!(
                     "the answer does not match `{}` of the customer's record",
                     challenge.field
@@ -155,11 +141,8 @@ impl Pipeline<'_> {
                     ));
                     return Action::handoff(HandoffReason::Policy, Some(intent), reasons);
                 }
-                let slot = Some(policy::IDENTITY_SLOT.to_owned());
                 let text = format!("{}\n\n{}", challenge.mismatch, challenge.prompt);
-                let mut action = Action::reply(Verdict::Clarify { slot }, Some(intent), text, reasons);
-                action.slots = slots;
-                action
+                Action::ask_identity(intent, slots, text, reasons)
             }
         }
     }
@@ -269,6 +252,19 @@ impl Action {
             sources: Vec::new(),
             verified: false,
         }
+    }
+
+    /// Asks the identity question, keeping the values the intent runs with once it is answered.
+    pub(crate) fn ask_identity(
+        intent: String,
+        slots: BTreeMap<String, String>,
+        text: String,
+        reasons: Vec<String>,
+    ) -> Self {
+        let slot = Some(policy::IDENTITY_SLOT.to_owned());
+        let mut action = Self::reply(Verdict::Clarify { slot }, Some(intent), text, reasons);
+        action.slots = slots;
+        action
     }
 
     pub(crate) fn handoff(reason: HandoffReason, intent: Option<String>, reasons: Vec<String>) -> Self {

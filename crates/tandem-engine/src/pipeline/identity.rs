@@ -6,14 +6,52 @@
 
 use subtle::ConstantTimeEq;
 
+use tandem_core::model::{Conversation, Message};
+
+use super::policy;
 use crate::connectors::ConnectorInput;
-use crate::pack::model::ChallengeDef;
+use crate::pack::model::{ChallengeDef, PackManifest};
 use crate::runtime::BotRuntime;
+use crate::Engine;
 
 /// At most this many words of an answer are read (a real answer is a few characters).
 const MAX_ANSWER_WORDS: usize = 40;
 /// At most this many neighbouring words are joined into one candidate ("12 34", "SW1A 1AA").
 const MAX_JOINED_WORDS: usize = 4;
+
+/// What the policy knows about who the customer is (see [`policy::Identity`]).
+pub(crate) fn as_policy_sees_it(
+    engine: &Engine,
+    manifest: &PackManifest,
+    conversation: &Conversation,
+    message: &Message,
+) -> policy::Identity {
+    let challenge = manifest.identity.challenge.as_ref();
+    let tries_left = engine
+        .widget_guards
+        .identity_failures
+        .blocked(&[&address_key(&conversation.customer.email)])
+        .is_none();
+    policy::Identity {
+        verification: manifest.verification(),
+        verified: conversation.customer_verified,
+        challenge: challenge.is_some() && tries_left,
+        answer_given: challenge.is_some_and(|c| looks_like_answer(&message.text, c.last)),
+    }
+}
+
+/// Counts a wrong answer against the address, over all its conversations.
+pub(crate) fn count_wrong_answer(engine: &Engine, email: &str) {
+    engine
+        .widget_guards
+        .identity_failures
+        .fail(&[&address_key(email)]);
+}
+
+/// The key wrong answers are counted under: the address, whatever its case.
+fn address_key(email: &str) -> String {
+    email.to_lowercase()
+}
 
 /// What checking an answer found.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! One bot turn (DESIGN §2): the way of one customer message after it is stored. [`turn`] reads
 //! the conversation's recent window, [`triage`] reads the message, [`policy`] decides (every rule
-//! lives there), [`act`] carries the plan out (knowledge base, connectors, the identity question), [`handoff`] prepares a
-//! case for people (team, priority, service levels, summary) and [`reply`] records the decision
-//! with its reply in one transaction.
+//! lives there), [`act`] carries the plan out (knowledge base, connectors, the identity question),
+//! [`handoff`] prepares a case for people (team, priority, service levels, summary) and [`reply`]
+//! records the decision with its reply in one transaction.
 
 pub mod act;
 pub mod handoff;
@@ -36,28 +36,12 @@ impl Pipeline<'_> {
         }
         let turn = Turn::read(self.engine.store.as_ref(), bot, conversation, message).await?;
         let manifest = &turn.bot.pack.manifest;
-        let address = conversation.customer.email.to_lowercase();
-        let tries_left = self
-            .engine
-            .widget_guards
-            .identity_failures
-            .blocked(&[&address])
-            .is_none();
         let outcome = policy::decide(&policy::PolicyInput {
             triage: &turn.triage,
             history: &turn.history,
             settings: &manifest.policy,
             intents: &turn.bot.intents,
-            identity: policy::Identity {
-                verification: manifest.verification(),
-                verified: conversation.customer_verified,
-                challenge: manifest.identity.challenge.is_some() && tries_left,
-                answer_given: manifest
-                    .identity
-                    .challenge
-                    .as_ref()
-                    .is_some_and(|c| identity::looks_like_answer(&message.text, c.last)),
-            },
+            identity: identity::as_policy_sees_it(self.engine, manifest, conversation, message),
         });
         let action = self.carry_out(&turn, outcome).await;
         self.record(&turn, action).await

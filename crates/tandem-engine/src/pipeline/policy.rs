@@ -85,10 +85,15 @@ pub struct Identity {
 
 /// How many decisions in a row, ending with the latest, were failures (the bot had to ask again).
 pub fn failures_in_a_row(history: &[Decision]) -> u32 {
+    in_a_row(history, |d| d.kind == DecisionKind::Clarify)
+}
+
+/// How many decisions in a row, ending with the latest, are like `like`.
+fn in_a_row(history: &[Decision], like: impl Fn(&Decision) -> bool) -> u32 {
     history
         .iter()
         .rev()
-        .take_while(|d| d.kind == DecisionKind::Clarify)
+        .take_while(|d| like(d))
         .count()
         .try_into()
         .unwrap_or(u32::MAX)
@@ -166,6 +171,12 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
                         .is_some_and(|def| t.confidence >= threshold(def, s))
             });
         if !moved_on {
+            if !input.identity.challenge {
+                reasons.push(
+                    "the identity question cannot be answered now (this address used up its answers for today, or the pack no longer has the question)".into(),
+                );
+                return handoff(HandoffReason::Policy, Some(intent), reasons);
+            }
             reasons.push(format!(
                 "the message answers the identity question asked for `{intent}`"
             ));
@@ -324,13 +335,9 @@ fn act(
 
 /// How many times in a row, ending with the latest decision, the bot asked the identity question.
 pub fn identity_tries(history: &[Decision]) -> u32 {
-    history
-        .iter()
-        .rev()
-        .take_while(|d| d.kind == DecisionKind::Clarify && d.slot.as_deref() == Some(IDENTITY_SLOT))
-        .count()
-        .try_into()
-        .unwrap_or(u32::MAX)
+    in_a_row(history, |d| {
+        d.kind == DecisionKind::Clarify && d.slot.as_deref() == Some(IDENTITY_SLOT)
+    })
 }
 
 /// The intent (and the values it will run with) when the bot's latest decision asked the identity
