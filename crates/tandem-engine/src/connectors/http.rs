@@ -242,12 +242,14 @@ impl HttpConnector {
         connector: &str,
         what: &str,
     ) -> Result<String, ConnectorError> {
-        env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| {
-            ConnectorError::config(
-                connector_subject(connector),
-                format!("its {what} template failed: {}", template_error(&e)),
-            )
-        })
+        env.get_template(name)
+            .and_then(|t| crate::pack::rules::render_capped(&t, ctx))
+            .map_err(|e| {
+                ConnectorError::config(
+                    connector_subject(connector),
+                    format!("its {what} template failed: {}", template_error(&e)),
+                )
+            })
     }
 
     pub(super) async fn run(

@@ -52,9 +52,9 @@ impl std::io::Write for CappedOutput {
 }
 
 /// Renders with the output capped (see [`CappedOutput`]).
-fn render_capped(
+pub(crate) fn render_capped<S: serde::Serialize + ?Sized>(
     template: &minijinja::Template<'_, '_>,
-    context: &serde_json::Value,
+    context: &S,
 ) -> std::result::Result<String, minijinja::Error> {
     let mut out = CappedOutput(Vec::new());
     template.render_captured_to(context, &mut out)?;

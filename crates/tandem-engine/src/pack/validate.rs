@@ -211,6 +211,10 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
     }
     for c in &pack.connectors {
         let key = format!("connector:{}", c.name);
+        // The name becomes a file name when the pack is written out (`connectors/{name}.toml`).
+        if let Err(e) = rules::check_name(&c.name, rules::Name::Slug) {
+            report(key.clone(), e.to_string());
+        }
         match &c.spec {
             ConnectorSpec::Sql {
                 database,

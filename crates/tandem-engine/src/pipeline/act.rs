@@ -30,7 +30,7 @@ impl Pipeline<'_> {
                     .get(&intent)
                     .and_then(|d| d.template.clone())
                     .unwrap_or_default();
-                match render(bot, &template, &context) {
+                match render(bot, &template, context).await {
                     Ok(text) => Action::reply(Verdict::Acknowledge, Some(intent), text, reasons),
                     Err(e) => {
                         reasons.push(e);
@@ -202,7 +202,7 @@ impl Pipeline<'_> {
             Ok(output) => {
                 let context = template_context(conversation, &slots, &output.rows);
                 let template = def.template.clone().unwrap_or_default();
-                match render(bot, &template, &context) {
+                match render(bot, &template, context).await {
                     Ok(text) => {
                         reasons.push(format!(
                             "connector `{connector}` returned {} record(s)",

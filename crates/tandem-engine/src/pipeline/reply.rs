@@ -2,6 +2,7 @@
 //! the change to the conversation, in one transaction; then routing a case handed to people.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use tandem_core::event::Actor;
 use tandem_core::model::{Author, Conversation};
@@ -94,7 +95,22 @@ pub(crate) fn template_context(
     })
 }
 
-pub(crate) fn render(
+/// Renders a reply template on a blocking thread: a render may do up to
+/// [`crate::pack::rules::TEMPLATE_FUEL`] units of work, which must not hold up the async
+/// workers that answer every other request.
+pub(crate) async fn render(
+    bot: &Arc<BotRuntime>,
+    template: &str,
+    context: serde_json::Value,
+) -> std::result::Result<String, String> {
+    let bot = Arc::clone(bot);
+    let name = template.to_owned();
+    tokio::task::spawn_blocking(move || render_now(&bot, &name, &context))
+        .await
+        .map_err(|e| format!("template `{template}` failed: {e}"))?
+}
+
+fn render_now(
     bot: &BotRuntime,
     template: &str,
     context: &serde_json::Value,

@@ -181,6 +181,24 @@ fn an_automated_intent_needs_a_connector() {
     );
 }
 
+/// A connector's name becomes a file name when the pack is exported: one that could leave the
+/// `connectors/` directory (`../../x`) is refused when the pack loads.
+#[test]
+fn a_connector_name_that_is_not_a_slug_is_refused() {
+    let errors = problems_after(|dir| {
+        let text = std::fs::read_to_string(dir.join("connectors/order_lookup.toml")).unwrap();
+        let renamed = text.replace("name = \"order_lookup\"", "name = \"../../outside\"");
+        assert_ne!(renamed, text, "the rule pack's connector is named order_lookup");
+        write(dir, "connectors/order_lookup.toml", &renamed);
+        let intent = std::fs::read_to_string(dir.join("intents/order_status.toml")).unwrap();
+        let intent = intent.replace("connector = \"order_lookup\"", "connector = \"../../outside\"");
+        write(dir, "intents/order_status.toml", &intent);
+    });
+    let p = only(&errors);
+    assert_eq!(p.file, "connectors/order_lookup.toml", "{p}");
+    assert!(p.message.contains("a slug is"), "{p}");
+}
+
 #[test]
 fn a_template_that_does_not_compile_is_named() {
     let errors = problems_after(|dir| {
