@@ -65,6 +65,9 @@ error_codes! {
     InvalidHandoffReason = "invalid_handoff_reason", 400;
     InvalidEventKind = "invalid_event_kind", 400;
     InvalidChange = "invalid_change", 400;
+    /// A customer picked a choice the bot does not offer (not an intent of the active pack, nor
+    /// `human`).
+    UnknownChoice = "unknown_choice", 400;
     // --- conversations and the inbox ----------------------------------------------------------
     InvalidCustomer = "invalid_customer", 400;
     InvalidAssignee = "invalid_assignee", 400;

@@ -102,6 +102,17 @@ pub struct Source {
     pub url: String,
 }
 
+/// The choice that asks for a person, offered under every question with choices.
+pub const HUMAN_CHOICE: &str = "human";
+
+/// One button under a bot question: what the customer may mean, in words they understand. Picking
+/// it continues the conversation with `intent` as if the bot had recognised it (`human`: a person).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Choice {
+    pub intent: String,
+    pub label: String,
+}
+
 /// One message. Internal notes are visible to staff only.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Message {
@@ -114,6 +125,12 @@ pub struct Message {
     pub internal: bool,
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// For a bot question: the choices offered as buttons.
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    /// For a customer message sent by picking a choice: the choice's intent.
+    #[serde(default)]
+    pub choice: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -129,6 +146,12 @@ pub struct CustomerMessage {
     pub internal: bool,
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// For a bot question: the choices offered as buttons.
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    /// For a message sent by picking a choice: the choice's intent.
+    #[serde(default)]
+    pub choice: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -141,6 +164,8 @@ impl From<&Message> for CustomerMessage {
             text: m.text.clone(),
             internal: m.internal,
             sources: m.sources.clone(),
+            choices: m.choices.clone(),
+            choice: m.choice.clone(),
             created_at: m.created_at,
         }
     }

@@ -150,7 +150,7 @@ impl Setup {
         for text in texts.take(earlier) {
             self.engine
                 .conversations()
-                .customer_message(id, &started.customer_token, text)
+                .customer_message(id, &started.customer_token, text, None)
                 .await
                 .or_exit("posting an earlier message");
         }
@@ -205,7 +205,7 @@ impl Setup {
                 let started = Instant::now();
                 self.engine
                     .conversations()
-                    .customer_message(conversation.id, &conversation.token, QUESTION)
+                    .customer_message(conversation.id, &conversation.token, QUESTION, None)
                     .await
                     .or_exit("posting the measured message");
                 started.elapsed()
@@ -231,7 +231,7 @@ impl Setup {
                 for message in ["Hi", text] {
                     self.engine
                         .conversations()
-                        .customer_message(id, &started.customer_token, message)
+                        .customer_message(id, &started.customer_token, message, None)
                         .await
                         .or_exit("posting a routine question");
                 }

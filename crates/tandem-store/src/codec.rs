@@ -5,7 +5,8 @@ use std::str::FromStr;
 use tandem_core::decision::{Decision, DecisionKind, HandoffReason, IntentScore};
 use tandem_core::event::{Actor, Event, EventKind};
 use tandem_core::model::{
-    Author, Conversation, ConversationStatus, Customer, Message, Priority, Role, Sla, Source, Team, User,
+    Author, Choice, Conversation, ConversationStatus, Customer, Message, Priority, Role, Sla, Source, Team,
+    User,
 };
 use tandem_core::{Error, ErrorCode};
 
@@ -205,7 +206,8 @@ impl ConversationRow {
 
 /// The columns a [`MessageRow`] is read from.
 pub(crate) const MESSAGE_COLUMNS: &str =
-    "id, conversation_id, author, author_user_id, text, internal, sources, created_at FROM messages";
+    "id, conversation_id, author, author_user_id, text, internal, sources, choices, choice, created_at \
+     FROM messages";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct MessageRow {
@@ -216,6 +218,8 @@ pub(crate) struct MessageRow {
     pub text: String,
     pub internal: bool,
     pub sources: String,
+    pub choices: String,
+    pub choice: Option<String>,
     pub created_at: i64,
 }
 
@@ -223,6 +227,7 @@ impl TryFrom<MessageRow> for Message {
     type Error = Error;
     fn try_from(row: MessageRow) -> Result<Message> {
         let sources: Vec<Source> = json(&row.sources)?;
+        let choices: Vec<Choice> = json(&row.choices)?;
         Ok(Message {
             id: id(&row.id)?,
             conversation_id: id(&row.conversation_id)?,
@@ -231,6 +236,8 @@ impl TryFrom<MessageRow> for Message {
             text: row.text,
             internal: row.internal,
             sources,
+            choices,
+            choice: row.choice,
             created_at: time(row.created_at)?,
         })
     }

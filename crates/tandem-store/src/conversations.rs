@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use tandem_core::decision::HandoffReason;
 use tandem_core::event::{Actor, Event};
 use tandem_core::ids::{ConversationId, CustomerId, MessageId, TeamId, UserId};
-use tandem_core::model::{Author, Conversation, ConversationStatus, Message, Priority, Source};
+use tandem_core::model::{Author, Choice, Conversation, ConversationStatus, Message, Priority, Source};
 
 use crate::Result;
 
@@ -31,6 +31,10 @@ pub struct NewMessage {
     pub preview: String,
     pub internal: bool,
     pub sources: Vec<Source>,
+    /// For a bot question: the choices it offers.
+    pub choices: Vec<Choice>,
+    /// For a customer message sent by picking a choice: the picked intent.
+    pub choice: Option<String>,
     pub actor: Actor,
 }
 

@@ -21,6 +21,7 @@ use tandem_core::{Error, ErrorCode};
 use crate::auth::Staff;
 use crate::pack::model::{Article, BotTexts, CannedReply, IntentDef};
 pub use crate::pack::rules::discloses_bot;
+use crate::pack::rules::MAX_CHOICE_LABEL_CHARS;
 use crate::pack::Pack;
 use crate::{Engine, Result};
 pub use connector_test::ConnectorTest;
@@ -236,6 +237,7 @@ impl Content<'_> {
         let def = IntentDef {
             name: name.clone(),
             description,
+            label: None,
             kind: new.kind,
             examples,
             threshold: new.threshold,
@@ -496,6 +498,24 @@ impl Content<'_> {
                 MAX_TEXT_CHARS,
                 ErrorCode::EmptyText,
                 "the not-found text",
+            )?,
+            choose: required_text(
+                &texts.choose,
+                MAX_TEXT_CHARS,
+                ErrorCode::EmptyText,
+                "the text above choices",
+            )?,
+            dropped: required_text(
+                &texts.dropped,
+                MAX_TEXT_CHARS,
+                ErrorCode::EmptyText,
+                "the text said when a request is called off",
+            )?,
+            talk_to_person: required_text(
+                &texts.talk_to_person,
+                MAX_CHOICE_LABEL_CHARS,
+                ErrorCode::EmptyText,
+                "the label of the choice that asks for a person",
             )?,
             privacy: texts
                 .privacy

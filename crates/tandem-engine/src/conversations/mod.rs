@@ -241,9 +241,19 @@ impl<'e> Conversations<'e> {
         }
     }
 
-    /// Stores a customer's message. A message on a resolved conversation reopens it.
-    pub async fn customer_message(&self, id: ConversationId, token: &str, text: &str) -> Result<Message> {
+    /// Stores a customer's message, written or sent by picking one of the bot's `choice`s (an
+    /// intent of the active pack, or `human`). A message on a resolved conversation reopens it.
+    pub async fn customer_message(
+        &self,
+        id: ConversationId,
+        token: &str,
+        text: &str,
+        choice: Option<&str>,
+    ) -> Result<Message> {
         self.engine.auth().customer(id, token).await?;
+        if let Some(choice) = choice {
+            crate::pipeline::choices::check_choice(self.engine.runtime().bot().as_deref(), choice)?;
+        }
         if let Some(client) = self.client {
             let guards = &self.engine.widget_guards;
             guards
@@ -264,6 +274,8 @@ impl<'e> Conversations<'e> {
                 text: ingested.text,
                 internal: false,
                 sources: Vec::new(),
+                choices: Vec::new(),
+                choice: choice.map(ToOwned::to_owned),
                 actor: Actor::Customer,
             })
             .await?;
@@ -279,6 +291,8 @@ impl<'e> Conversations<'e> {
                     preview: ingest::PAYMENT_NOTE.to_owned(),
                     internal: false,
                     sources: Vec::new(),
+                    choices: Vec::new(),
+                    choice: None,
                     actor: Actor::System,
                 })
                 .await?;
@@ -466,6 +480,8 @@ impl<'e> Conversations<'e> {
                 preview: ingested.preview,
                 internal,
                 sources: Vec::new(),
+                choices: Vec::new(),
+                choice: None,
                 actor: actor.clone(),
             })
             .await?;

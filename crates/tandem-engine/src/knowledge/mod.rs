@@ -535,10 +535,19 @@ impl KnowledgeBase {
     /// The passages that best answer the question, best first, at most `limit`. With `tags`, only
     /// passages of articles with one of them (case-insensitive).
     pub fn search(&self, question: &str, tags: &[String], limit: usize) -> Vec<Passage> {
+        self.rank(question, tags, limit, false)
+    }
+
+    /// [`Self::search`]; with `known_only`, question words that no article uses are left out
+    /// (see [`Self::answer`]).
+    fn rank(&self, question: &str, tags: &[String], limit: usize, known_only: bool) -> Vec<Passage> {
         if limit == 0 || self.passages.is_empty() {
             return Vec::new();
         }
-        let terms = self.question_terms(question);
+        let mut terms = self.question_terms(question);
+        if known_only {
+            terms.retain(|t| self.doc_freq.contains_key(&t.stem));
+        }
         if terms.is_empty() {
             return Vec::new();
         }
@@ -649,8 +658,14 @@ impl KnowledgeBase {
     }
 
     /// The best passage for the question, if its relevance clears the threshold.
+    ///
+    /// With `tags` (the articles of a recognised intent), the intent model has already said what
+    /// the question is about, so the passage only has to cover the question's words that the
+    /// articles know: a product name ("the jacket I bought"), a destination or a misspelling no
+    /// article uses cannot be answered by any of them and does not count against the answer. A
+    /// question whose known words the intent's articles do not cover still falls short.
     pub fn answer(&self, question: &str, tags: &[String]) -> Option<Passage> {
-        self.search(question, tags, 1)
+        self.rank(question, tags, 1, !tags.is_empty())
             .into_iter()
             .next()
             .filter(|p| p.score >= self.threshold)

@@ -325,3 +325,29 @@ fn the_knowledge_base_can_be_shared_between_threads() {
         .unwrap();
     assert_eq!(answer.as_deref(), Some("returns"));
 }
+
+/// Within a recognised intent's articles, words no article uses (a product, a misspelling) do
+/// not count against the answer; words the articles know but the intent's articles do not cover
+/// still do.
+#[test]
+fn an_intents_articles_answer_around_words_no_article_knows() {
+    let kb = kb();
+    let returns = vec!["returns".to_owned()];
+    for q in [
+        "Can I return the anorak I bought from you last month?",
+        "whats ur return polcy for mittens",
+    ] {
+        // Over all articles the unknown words weigh like the rarest known ones: no answer.
+        assert!(kb.answer(q, &[]).is_none(), "{q:?} answered without the intent");
+        let p = kb
+            .answer(q, &returns)
+            .unwrap_or_else(|| panic!("{q:?} not answered"));
+        assert_eq!(p.slug, "returns", "{q:?}");
+    }
+    // Known words the returns article does not cover: still no answer.
+    assert!(kb
+        .answer("How long does express delivery take to every country?", &returns)
+        .is_none());
+    // Nothing known at all: nothing to answer with.
+    assert!(kb.answer("zorblax quux", &returns).is_none());
+}

@@ -53,6 +53,18 @@ fn default_version() -> String {
     "1".to_owned()
 }
 
+pub fn default_choose() -> String {
+    "Sorry, I'm not sure I understood. Is it one of these? You can also put it another way.".to_owned()
+}
+
+pub fn default_dropped() -> String {
+    "All right, I won't go on with that. Is there anything else I can help you with?".to_owned()
+}
+
+pub fn default_talk_to_person() -> String {
+    "Talk to a person".to_owned()
+}
+
 /// What the bot says in situations no intent covers.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -63,6 +75,16 @@ pub struct BotTexts {
     pub handoff: String,
     /// Asked when the message was not understood (first time).
     pub rephrase: String,
+    /// Asked when the bot is unsure what the customer means, above buttons with the likeliest
+    /// intents and a person.
+    #[serde(default = "default_choose")]
+    pub choose: String,
+    /// The label of the button that asks for a person.
+    #[serde(default = "default_talk_to_person")]
+    pub talk_to_person: String,
+    /// Said when the customer calls off what the bot was asking about ("never mind").
+    #[serde(default = "default_dropped")]
+    pub dropped: String,
     /// Said when a record was not found or does not belong to the customer (the same words for
     /// both, so nothing leaks).
     pub not_found: String,
@@ -86,6 +108,9 @@ pub struct PolicySettings {
     pub abuse_handoff: f32,
     /// Failed tries (missing or wrong slot values, not understood) before a person takes over.
     pub max_failed_tries: u32,
+    /// Relevance (0 to 1) a passage needs to answer an FAQ; below it the case goes to a person.
+    /// Choose it on the pack's evaluation messages (`scripts/demo-eval.py`).
+    pub answer_threshold: f32,
     /// Deprecated, kept so that packs written before `[identity]` still load: `true` reads as
     /// `identity.verification = "signed"`, `false` as `"email"`. `[identity]` wins when both are set.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,6 +125,7 @@ impl Default for PolicySettings {
             person_request_handoff: 0.5,
             abuse_handoff: 0.7,
             max_failed_tries: 2,
+            answer_threshold: crate::knowledge::DEFAULT_ANSWER_THRESHOLD,
             require_signed_identity: None,
         }
     }
@@ -279,6 +305,10 @@ pub enum IntentKind {
 pub struct IntentDef {
     pub name: String,
     pub description: String,
+    /// How the bot offers this intent as a choice when it is unsure ("Track an order"): words a
+    /// customer understands. The name, spelled out, when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub kind: IntentKind,
     /// At least 10 distinct example messages.
     pub examples: Vec<String>,

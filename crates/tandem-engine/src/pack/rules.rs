@@ -16,6 +16,8 @@ pub const MAX_ARTICLE_CHARS: usize = 100_000;
 pub const MAX_TEMPLATE_CHARS: usize = 20_000;
 pub const MAX_CANNED_REPLIES: usize = 200;
 pub const MAX_NAME_CHARS: usize = 80;
+/// The longest label of a choice (a button under a bot question).
+pub const MAX_CHOICE_LABEL_CHARS: usize = 80;
 
 /// How much work one template render may do (minijinja fuel: about one unit per instruction).
 /// Plenty for a reply that lists an order's lines; a nested loop of thousands is stopped.

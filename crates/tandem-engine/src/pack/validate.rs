@@ -38,6 +38,7 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
         ("frustration_handoff", p.frustration_handoff),
         ("person_request_handoff", p.person_request_handoff),
         ("abuse_handoff", p.abuse_handoff),
+        ("answer_threshold", p.answer_threshold),
     ] {
         if rules::check_threshold(Some(v)).is_err() {
             report(
@@ -110,6 +111,24 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
                 key.clone(),
                 format!("the intent `{}` is defined twice", intent.name),
             );
+        }
+        if intent.name == tandem_core::model::HUMAN_CHOICE {
+            report(
+                key.clone(),
+                "`human` is the choice that asks for a person; give the intent another name".into(),
+            );
+        }
+        if let Some(label) = &intent.label {
+            let chars = label.trim().chars().count();
+            if chars == 0 || chars > rules::MAX_CHOICE_LABEL_CHARS || label.contains('\n') {
+                report(
+                    key.clone(),
+                    format!(
+                        "label is one line of 1 to {} characters",
+                        rules::MAX_CHOICE_LABEL_CHARS
+                    ),
+                );
+            }
         }
         let distinct: BTreeSet<String> = intent
             .examples

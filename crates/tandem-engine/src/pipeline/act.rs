@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use tandem_core::decision::{HandoffReason, Verdict};
-use tandem_core::model::Source;
+use tandem_core::model::{Choice, Source};
 
-use super::identity;
 use super::policy::{self, Outcome, Plan};
 use super::reply::{render, template_context};
+use super::{choices, identity};
 use super::{Pipeline, Turn};
 use crate::connectors::ConnectorInput;
 
@@ -65,19 +65,39 @@ impl Pipeline<'_> {
                 }
             }
             Plan::Clarify { intent, slot } => {
-                let prompt = slot
-                    .as_ref()
-                    .and_then(|s| {
-                        intent
-                            .as_ref()
-                            .and_then(|i| bot.intents.get(i))
-                            .and_then(|d| d.slots.iter().find(|x| &x.name == s))
-                    })
-                    .map(|s| s.prompt.clone())
-                    .unwrap_or_else(|| texts.rephrase.clone());
-                Action::reply(Verdict::Clarify { slot }, intent, prompt, reasons)
+                let prompt = slot.as_ref().and_then(|s| {
+                    intent
+                        .as_ref()
+                        .and_then(|i| bot.intents.get(i))
+                        .and_then(|d| d.slots.iter().find(|x| &x.name == s))
+                });
+                match prompt {
+                    Some(p) => Action::reply(Verdict::Clarify { slot }, intent, p.prompt.clone(), reasons),
+                    // Not understood, or unsure between intents: ask with choices.
+                    None => {
+                        let choices = choices::offer(&turn.triage, &bot.intents, &texts.talk_to_person);
+                        if choices.len() < 2 {
+                            // The model knows no intent to offer: ask to rephrase.
+                            return Action::reply(
+                                Verdict::Clarify { slot },
+                                intent,
+                                texts.rephrase.clone(),
+                                reasons,
+                            );
+                        }
+                        let offered: Vec<&str> = choices.iter().map(|c| c.intent.as_str()).collect();
+                        reasons.push(format!("offered the choices {}", offered.join(", ")));
+                        let mut action =
+                            Action::reply(Verdict::Clarify { slot }, intent, texts.choose.clone(), reasons);
+                        action.choices = choices;
+                        action
+                    }
+                }
             }
             Plan::Act { intent, slots } => self.run_intent(turn, intent, slots, reasons).await,
+            Plan::Drop { intent } => {
+                Action::reply(Verdict::Acknowledge, Some(intent), texts.dropped.clone(), reasons)
+            }
             Plan::Verify { intent, slots } => {
                 let Some(challenge) = &bot.pack.manifest.identity.challenge else {
                     reasons.push("the pack has no identity question".into());
@@ -232,6 +252,8 @@ pub(crate) struct Action {
     /// The values the action ran with (or, when the bot asks the identity question, will run with).
     pub(crate) slots: BTreeMap<String, String>,
     pub(crate) sources: Vec<Source>,
+    /// For a question the customer may answer with a click: the choices offered.
+    pub(crate) choices: Vec<Choice>,
     /// The customer proved their identity in this turn: the conversation is verified from now on.
     pub(crate) verified: bool,
 }
@@ -250,6 +272,7 @@ impl Action {
             reasons,
             slots: BTreeMap::new(),
             sources: Vec::new(),
+            choices: Vec::new(),
             verified: false,
         }
     }

@@ -5,6 +5,7 @@
 //! records the decision with its reply in one transaction.
 
 pub mod act;
+pub mod choices;
 pub mod handoff;
 mod identity;
 pub mod policy;
@@ -42,6 +43,9 @@ impl Pipeline<'_> {
             settings: &manifest.policy,
             intents: &turn.bot.intents,
             identity: identity::as_policy_sees_it(self.engine, manifest, conversation, message),
+            choice: message.choice.as_deref(),
+            value_only: policy::only_values(&message.text, &turn.triage.entities),
+            calls_off: policy::calls_off(&message.text),
         });
         let action = self.carry_out(&turn, outcome).await;
         self.record(&turn, action).await

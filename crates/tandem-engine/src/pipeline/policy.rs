@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use tandem_core::decision::{Decision, DecisionKind, HandoffReason};
-use tandem_core::model::Priority;
+use tandem_core::model::{Priority, HUMAN_CHOICE};
 use tandem_nlu::entities::EntityKind;
 use tandem_nlu::signals::Signals;
 
@@ -41,6 +41,10 @@ pub enum Plan {
         intent: String,
         slots: BTreeMap<String, String>,
     },
+    /// The customer called off the request the bot was asking about: say so, ask nothing.
+    Drop {
+        intent: String,
+    },
     /// Ask the identity challenge before running the intent's connector with these values.
     Verify {
         intent: String,
@@ -66,6 +70,98 @@ pub struct PolicyInput<'a> {
     pub settings: &'a PolicySettings,
     pub intents: &'a BTreeMap<String, IntentDef>,
     pub identity: Identity,
+    /// The intent the customer picked from the bot's choices (`human`: a person), when the
+    /// message is such a click.
+    pub choice: Option<&'a str>,
+    /// The message is only a value ("A1001", "it's A1001"): see [`only_values`].
+    pub value_only: bool,
+    /// The message calls off what the bot asked about ("never mind"): see [`calls_off`].
+    pub calls_off: bool,
+}
+
+/// Whole messages that call off the request the bot is asking about.
+const CALL_OFF: &[&str] = &[
+    "never mind",
+    "nevermind",
+    "nvm",
+    "forget it",
+    "forget about it",
+    "forget that",
+    "cancel",
+    "cancel that",
+    "cancel it",
+    "stop",
+    "no thanks",
+    "no thank you",
+    "not anymore",
+    "not any more",
+    "doesn't matter",
+    "it doesn't matter",
+    "don't bother",
+    "skip it",
+    "leave it",
+    "i changed my mind",
+    "changed my mind",
+    "no need",
+    "not needed",
+    "doesnt matter",
+    "dont bother",
+];
+
+/// Whether the message only calls off the pending request ("never mind", "oh forget it",
+/// "cancel that please"): filler words around one of [`CALL_OFF`].
+pub fn calls_off(text: &str) -> bool {
+    let normalized = tandem_nlu::text::normalize(text);
+    let words: Vec<&str> = normalized
+        .split_whitespace()
+        .filter(|w| {
+            !matches!(
+                *w,
+                "oh" | "ok"
+                    | "okay"
+                    | "actually"
+                    | "please"
+                    | "pls"
+                    | "sorry"
+                    | "well"
+                    | "then"
+                    | "just"
+                    | "um"
+                    | "uh"
+            )
+        })
+        .collect();
+    CALL_OFF.contains(&words.join(" ").as_str())
+}
+
+/// Words that may surround a value given on its own ("it's A1001", "order number A1001 please").
+const FILLER: &[&str] = &[
+    "a", "an", "the", "my", "our", "it", "its", "it's", "is", "was", "that", "this", "one", "here", "order",
+    "orders", "number", "no", "nr", "num", "invoice", "email", "e", "mail", "address", "please", "pls",
+    "plz", "thanks", "thank", "you", "ok", "okay", "sure", "yes", "yeah", "yep", "of", "for", "i", "think",
+    "sorry", "oh", "um", "uh", "hi", "hello", "and", "or", "on",
+];
+
+/// Whether the message is only values (an order number, an e-mail address, ...) with at most a
+/// few filler words around them: the answer to the bot's question, not a new request, whatever
+/// the intent model makes of it ("A1001" alone reads like order tracking).
+pub fn only_values(text: &str, entities: &[tandem_nlu::entities::Entity]) -> bool {
+    if entities.is_empty() {
+        return false;
+    }
+    let mut rest = String::with_capacity(text.len());
+    let mut at = 0;
+    for e in entities {
+        if let Some(before) = text.get(at..e.start) {
+            rest.push_str(before);
+            rest.push(' ');
+        }
+        at = at.max(e.end);
+    }
+    rest.push_str(text.get(at..).unwrap_or(""));
+    let normalized = tandem_nlu::text::normalize(&rest);
+    let words: Vec<&str> = normalized.split_whitespace().collect();
+    words.len() <= 6 && words.iter().all(|w| FILLER.contains(w))
 }
 
 /// What the policy knows about who the customer is.
@@ -101,9 +197,29 @@ fn in_a_row(history: &[Decision], like: impl Fn(&Decision) -> bool) -> u32 {
 
 /// Decides what to do about the message.
 pub fn decide(input: &PolicyInput<'_>) -> Outcome {
-    let t = input.triage;
     let s = input.settings;
     let mut reasons = Vec::new();
+    // A click on one of the bot's choices: the customer said what they mean. The text is the
+    // choice's label (the bot's own words), so it carries no signal either.
+    let picked;
+    let t = match input.choice {
+        Some(HUMAN_CHOICE) => {
+            reasons.push("the customer picked talking to a person from the bot's choices".into());
+            return handoff(HandoffReason::CustomerRequest, None, reasons);
+        }
+        Some(choice) => {
+            reasons.push(format!("the customer picked `{choice}` from the bot's choices"));
+            picked = Triage {
+                intent: Some(choice.to_owned()),
+                confidence: 1.0,
+                out_of_scope: false,
+                signals: Signals::default(),
+                ..input.triage.clone()
+            };
+            &picked
+        }
+        None => input.triage,
+    };
     let sig = &t.signals;
 
     let evidence = |signal: &tandem_nlu::signals::Signal| {
@@ -160,6 +276,17 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
 
     let failures = failures_in_a_row(input.history);
     // The answer to the identity challenge, unless the customer clearly moved on to another intent.
+    // "Never mind" to the bot's question: the pending request is dropped, nothing is asked again.
+    let pending = pending_identity(input)
+        .map(|(intent, _)| intent)
+        .or_else(|| pending_slot(input).map(|(intent, _)| intent));
+    if let Some(intent) = pending.filter(|_| input.calls_off) {
+        reasons.push(format!("the customer called off `{intent}`"));
+        return Outcome {
+            plan: Plan::Drop { intent },
+            reasons,
+        };
+    }
     if let Some((intent, slots)) = pending_identity(input) {
         let moved_on = !input.identity.answer_given
             && !t.out_of_scope
@@ -190,7 +317,8 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
     if let Some(pending) = pending_slot(input) {
         let (intent, def) = pending;
         let other = t.intent.as_deref().filter(|i| *i != intent.as_str());
-        let confident_other = other.is_some() && t.confidence >= threshold(def, s);
+        // A value on its own answers the question, whatever intent the model reads into it.
+        let confident_other = !input.value_only && other.is_some() && t.confidence >= threshold(def, s);
         if !confident_other {
             if let Some(slots) = fill_slots(def, t) {
                 reasons.push(format!(

@@ -54,6 +54,8 @@ impl Pipeline<'_> {
             text,
             internal: false,
             sources: action.sources.clone(),
+            choices: action.choices.clone(),
+            choice: None,
             actor: Actor::Bot,
         };
         let recorded = self

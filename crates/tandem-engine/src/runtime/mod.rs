@@ -58,7 +58,8 @@ async fn build_runtime(
     data_dir: &Path,
 ) -> Result<BotRuntime> {
     let knowledge = KnowledgeBase::build(&pack.articles)
-        .map_err(|e| Error::internal(format!("cannot index the articles: {e}")))?;
+        .map_err(|e| Error::internal(format!("cannot index the articles: {e}")))?
+        .with_threshold(pack.manifest.policy.answer_threshold);
     let connectors = Connectors::open(
         pack.connectors.clone(),
         &pack.manifest.databases,

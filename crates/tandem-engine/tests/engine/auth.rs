@@ -43,7 +43,10 @@ async fn customer_tokens_can_be_ended_revoked_and_expire() {
     let conversations = t.engine.conversations();
     let started = conversations.start("Ann", "ann@example.com", None).await.unwrap();
     let (id, token) = (started.conversation.id, started.customer_token.clone());
-    conversations.customer_message(id, &token, "hello").await.unwrap();
+    conversations
+        .customer_message(id, &token, "hello", None)
+        .await
+        .unwrap();
     conversations.end_customer_session(id, &token).await.unwrap();
     let refused = conversations.customer_messages(id, &token).await.unwrap_err();
     assert_eq!(refused.code(), "unauthenticated", "{refused}");

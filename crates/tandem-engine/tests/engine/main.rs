@@ -7,6 +7,7 @@
 )]
 
 mod auth;
+mod dialogue;
 mod events;
 mod identity;
 mod packs;

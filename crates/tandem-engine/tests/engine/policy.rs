@@ -106,12 +106,20 @@ impl Rules {
     }
 
     fn decide(&self, t: &Triage, history: &[Decision]) -> Outcome {
+        self.decide_pick(t, history, None)
+    }
+
+    /// Decides about a message sent by picking one of the bot's choices.
+    fn decide_pick(&self, t: &Triage, history: &[Decision], choice: Option<&str>) -> Outcome {
         let out = decide(&PolicyInput {
             triage: t,
             history,
             settings: &self.settings,
             intents: &self.intents,
             identity: self.identity,
+            choice,
+            value_only: false,
+            calls_off: false,
         });
         assert!(!out.reasons.is_empty(), "a decision without reasons: {out:?}");
         assert!(

@@ -401,7 +401,7 @@ async fn concurrent_messages_hand_a_case_over_once_and_leave_it_consistent() {
                 start.wait().await;
                 engine
                     .conversations()
-                    .customer_message(id, &token, text)
+                    .customer_message(id, &token, text, None)
                     .await
                     .unwrap();
             })

@@ -212,12 +212,21 @@ impl<'a> Customer<'a> {
 
     /// Sends a message; returns the stored message and the bot messages that came after it.
     pub async fn say(&self, text: &str) -> (Message, Vec<Message>) {
+        self.send(text, None).await
+    }
+
+    /// Picks one of the bot's choices (its label as the text).
+    pub async fn pick(&self, label: &str, choice: &str) -> (Message, Vec<Message>) {
+        self.send(label, Some(choice)).await
+    }
+
+    async fn send(&self, text: &str, choice: Option<&str>) -> (Message, Vec<Message>) {
         let before = self.messages().await.len();
         let sent = self
             .t
             .engine
             .conversations()
-            .customer_message(self.id(), &self.started.customer_token, text)
+            .customer_message(self.id(), &self.started.customer_token, text, choice)
             .await
             .unwrap();
         let after = self.messages().await;
@@ -291,6 +300,7 @@ fn intent(name: &str, kind: IntentKind, list: &[&str]) -> IntentDef {
     IntentDef {
         name: name.to_owned(),
         description: format!("the {name} intent"),
+        label: None,
         kind,
         examples: examples(list),
         threshold: None,
@@ -403,6 +413,9 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
             handoff: RULE_HANDOFF.into(),
             rephrase: "Sorry, could you say that another way?".into(),
             not_found: "I couldn't find that order for your e-mail address.".into(),
+            choose: "Did you mean one of these?".into(),
+            talk_to_person: "Talk to a person".into(),
+            dropped: "All right. Anything else?".into(),
             privacy: None,
         },
         policy: PolicySettings::default(),

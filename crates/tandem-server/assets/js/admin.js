@@ -208,11 +208,12 @@ async function connectors() {
 
 async function texts() {
   const content = await api('GET', '/content');
-  const names = ['disclosure', 'handoff', 'rephrase', 'not_found'];
+  const names = ['disclosure', 'handoff', 'rephrase', 'choose', 'talk_to_person', 'dropped', 'not_found'];
   for (const n of names) $('text-' + n).value = content.texts[n] || '';
   $('texts-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const body = Object.fromEntries(names.map((n) => [n, $('text-' + n).value.trim()]));
+    // Texts without a field here (the privacy notice) are sent back as they are.
+    const body = { ...content.texts, ...Object.fromEntries(names.map((n) => [n, $('text-' + n).value.trim()])) };
     await attempt(() => api('PUT', '/content/texts', body), 'Bot texts saved.');
   });
 }

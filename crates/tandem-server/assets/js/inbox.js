@@ -224,6 +224,8 @@ function messageItem(m, evidenceByMessage) {
     m.sources && m.sources.length
       ? el('p', { class: 'msg-sources' }, 'Sources: ', ...m.sources.map((s, i) => [i ? ', ' : '', el('a', { href: s.url, target: '_blank', rel: 'noopener', text: s.title })]))
       : null,
+    m.choices && m.choices.length ? el('p', { class: 'msg-sources', text: 'Offered: ' + m.choices.map((c) => c.label).join(' · ') }) : null,
+    m.choice ? el('p', { class: 'msg-sources', text: 'Picked the choice: ' + m.choice }) : null,
   );
 }
 

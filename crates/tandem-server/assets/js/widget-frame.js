@@ -68,6 +68,25 @@ function addMessage(m) {
     });
     item.append(sources);
   }
+  // A question the customer answers with one click: each button sends its label and its intent.
+  if (m.author === 'bot' && m.choices && m.choices.length) {
+    const group = node('div', 'choices');
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', 'Choose one');
+    for (const c of m.choices) {
+      const button = node('button', 'choice', c.label);
+      button.type = 'button';
+      button.dataset.choice = c.intent;
+      button.addEventListener('click', () => {
+        disableChoices();
+        send(c.label, c.intent).catch(() => {});
+      });
+      group.append(button);
+    }
+    item.append(group);
+  }
+  // Once the customer writes, earlier choices are answered: they no longer apply.
+  if (m.author === 'customer') disableChoices();
   $('messages').append(item);
   $('messages').scrollTop = $('messages').scrollHeight;
   if (m.author !== 'customer') $('typing').hidden = true;
@@ -136,11 +155,16 @@ async function begin(name, email, signature) {
   connect();
 }
 
-async function send(text) {
+function disableChoices() {
+  for (const b of document.querySelectorAll('.choice')) b.disabled = true;
+}
+
+// Sends a written message, or the label of a clicked choice with its intent.
+async function send(text, choice) {
   $('send-error').textContent = '';
   $('typing').hidden = state.status !== 'bot';
   try {
-    const message = await call('POST', '/conversations/' + state.conversation + '/messages', { text });
+    const message = await call('POST', '/conversations/' + state.conversation + '/messages', { text, choice });
     addMessage(message);
   } catch (e) {
     $('typing').hidden = true;
@@ -180,7 +204,8 @@ $('text').addEventListener('keydown', (event) => {
   }
 });
 
-$('ask-person').addEventListener('click', () => send('I would like to talk to a person, please.').catch(() => {}));
+// Asking for a person is a click, not words for the bot to read.
+$('ask-person').addEventListener('click', () => send('I would like to talk to a person, please.', 'human').catch(() => {}));
 $('close').addEventListener('click', () => parent.postMessage({ tandem: 'close' }, '*'));
 
 // Shows the start form again, forgetting the conversation on this device.

@@ -40,6 +40,10 @@ pub struct StartResponse {
 #[derive(Deserialize, ToSchema)]
 pub struct MessageRequest {
     pub text: String,
+    /// Sent when the customer clicked one of the bot's choices: its `intent` (the text is its
+    /// label). An intent the bot does not know is `unknown_choice`.
+    #[serde(default)]
+    pub choice: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -124,7 +128,7 @@ pub async fn post_message(
         .engine
         .conversations()
         .from_client(&client)
-        .customer_message(parse_id(&id)?, &customer.0, &req.text)
+        .customer_message(parse_id(&id)?, &customer.0, &req.text, req.choice.as_deref())
         .await?;
     Ok((StatusCode::CREATED, Json(CustomerMessage::from(&message))))
 }

@@ -241,7 +241,7 @@ where
         }
         sqlx::query(
             "INSERT INTO messages (id, conversation_id, author, author_user_id, text, internal, sources, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             choices, choice, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(message_id.to_string())
         .bind(key)
@@ -250,6 +250,8 @@ where
         .bind(message.text.clone())
         .bind(message.internal)
         .bind(to_json(&message.sources)?)
+        .bind(to_json(&message.choices)?)
+        .bind(message.choice.clone())
         .bind(micros(now))
         .execute(&mut **tx)
         .await
@@ -276,6 +278,8 @@ where
             text: message.text,
             internal: message.internal,
             sources: message.sources,
+            choices: message.choices,
+            choice: message.choice,
             created_at: time(micros(now))?,
         };
         Ok((stored, event))

@@ -30,6 +30,8 @@ pub fn customer_says(conversation: ConversationId, text: &str) -> NewMessage {
         preview: text.to_owned(),
         internal: false,
         sources: Vec::new(),
+        choices: Vec::new(),
+        choice: None,
         actor: Actor::Customer,
     }
 }
@@ -154,6 +156,8 @@ pub async fn internal_notes_are_hidden_from_customers(store: &dyn Store) {
         preview: "VIP, be kind".into(),
         internal: true,
         sources: vec![],
+        choices: vec![],
+        choice: None,
         actor: Actor::User { id: agent.id },
     };
     store.append_message(note).await.unwrap();

@@ -82,6 +82,8 @@ pub async fn service_levels_are_breached_once_and_filtered(store: &dyn Store) {
         preview: "on it".into(),
         internal,
         sources: vec![],
+        choices: vec![],
+        choice: None,
         actor: Actor::User { id: agent.id },
     };
     store.append_message(reply(true)).await.unwrap();
