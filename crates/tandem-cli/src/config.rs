@@ -32,6 +32,9 @@ pub struct Config {
     pub engine: EngineConfig,
     /// The body limit (`body_limit_bytes`) and the widget's key and origins.
     pub server: ServerConfig,
+    /// The sentence-embedding model of triage's semantic tier (a directory, or a distilled static
+    /// encoder file); the fast tier alone when absent.
+    pub semantic_model: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
             log_format: "text".to_owned(),
             engine: EngineConfig::default(),
             server: ServerConfig::default(),
+            semantic_model: None,
         }
     }
 }
@@ -76,6 +80,7 @@ struct FileConfig {
     max_connections: Option<usize>,
     max_connections_per_client: Option<usize>,
     header_read_timeout_secs: Option<u64>,
+    semantic_model: Option<PathBuf>,
 }
 
 /// Flags that override everything else.
@@ -141,6 +146,7 @@ impl Config {
                 "max_connections" => file.max_connections.map(|v| v.to_string()),
                 "max_connections_per_client" => file.max_connections_per_client.map(|v| v.to_string()),
                 "header_read_timeout_secs" => file.header_read_timeout_secs.map(|v| v.to_string()),
+                "semantic_model" => file.semantic_model.as_ref().map(|p| p.display().to_string()),
                 _ => None,
             }
         };
@@ -155,6 +161,10 @@ impl Config {
         };
         if let Some(v) = get("data_dir") {
             self.engine.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("semantic_model") {
+            // An empty value turns the semantic tier off (TANDEM_SEMANTIC_MODEL= over a file's).
+            self.semantic_model = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
         }
         if let Some(v) = get("addr") {
             self.addr = parse_addr(&v, &name("addr"))?;
@@ -489,6 +499,21 @@ mod tests {
             let err = load(&[(key, bad)]).unwrap_err().to_string();
             assert!(err.contains(key), "{err}");
         }
+    }
+
+    #[test]
+    fn the_semantic_model_is_configured_by_path_and_an_empty_value_turns_it_off() {
+        let load = |vars: &[(&str, &str)]| Config::load(&Overrides::default(), &env(vars)).unwrap();
+        assert_eq!(load(&[]).semantic_model, None);
+        assert_eq!(
+            load(&[("TANDEM_SEMANTIC_MODEL", "/models/minilm")]).semantic_model,
+            Some(PathBuf::from("/models/minilm"))
+        );
+        assert_eq!(load(&[("TANDEM_SEMANTIC_MODEL", "")]).semantic_model, None);
+        // A path that holds no model is refused when the engine is configured, naming the path.
+        let config = load(&[("TANDEM_SEMANTIC_MODEL", "/nonexistent/model")]);
+        let err = crate::open::engine_config(&config).unwrap_err();
+        assert!(format!("{err:#}").contains("/nonexistent/model"), "{err:#}");
     }
 
     #[test]

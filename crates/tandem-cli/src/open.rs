@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use clap::Args;
-use tandem_engine::{Engine, EngineConfig, Secret, StoreConfig};
+use tandem_engine::{Engine, EngineConfig, Secret, SemanticEncoder, StoreConfig};
 
 use crate::config::{Config, Overrides};
 
@@ -36,13 +37,40 @@ pub fn store_config(config: &Config) -> StoreConfig {
     }
 }
 
-pub fn engine_config(config: &Config) -> EngineConfig {
-    config.engine.clone()
+/// The engine's settings, with the semantic tier's encoder loaded when `semantic_model` is
+/// configured (a model that cannot be loaded is an error, not a silent fall back).
+pub fn engine_config(config: &Config) -> anyhow::Result<EngineConfig> {
+    let mut engine_config = config.engine.clone();
+    if let Some(path) = &config.semantic_model {
+        let encoder = crate::commands::dataset::load_encoder(path).with_context(|| {
+            format!(
+                "cannot load the sentence-embedding model {} (semantic_model)",
+                path.display()
+            )
+        })?;
+        engine_config.semantic = Some(SemanticEncoder {
+            encoder,
+            source: path.display().to_string(),
+        });
+    }
+    Ok(engine_config)
 }
 
 /// Opens (and migrates) the database and builds the engine.
 pub async fn open_engine(config: &Config) -> anyhow::Result<Arc<Engine>> {
     Ok(Arc::new(
-        Engine::connect(&store_config(config), engine_config(config)).await?,
+        Engine::connect(&store_config(config), engine_config(config)?).await?,
     ))
+}
+
+/// Which triage tier the engine runs, in words for the log.
+pub fn triage_tier(config: &EngineConfig) -> String {
+    match &config.semantic {
+        Some(s) => format!(
+            "semantic tier: the sentence model `{}` from {} joins the fast tier",
+            s.encoder.id(),
+            s.source
+        ),
+        None => "fast tier (no semantic_model configured)".to_owned(),
+    }
 }

@@ -50,6 +50,27 @@ pub struct EngineConfig {
     pub widget_limits: conversations::WidgetLimits,
     /// How long after a conversation's latest message its customer token stops opening it.
     pub customer_token_ttl: Duration,
+    /// The sentence-embedding encoder of triage's semantic tier (DESIGN §5): its features join
+    /// the fast tier's. `None`: the fast tier alone.
+    pub semantic: Option<SemanticEncoder>,
+}
+
+/// A sentence-embedding encoder, loaded once by the process and shared by every training and
+/// prediction.
+#[derive(Clone)]
+pub struct SemanticEncoder {
+    pub encoder: Arc<dyn tandem_nlu::dense::DenseEncoder>,
+    /// Where it was loaded from (recorded with models trained with it).
+    pub source: String,
+}
+
+impl std::fmt::Debug for SemanticEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SemanticEncoder")
+            .field("id", &self.encoder.id())
+            .field("source", &self.source)
+            .finish()
+    }
 }
 
 impl Default for EngineConfig {
@@ -63,6 +84,7 @@ impl Default for EngineConfig {
             retention_days: 365,
             widget_limits: conversations::WidgetLimits::default(),
             customer_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            semantic: None,
         }
     }
 }

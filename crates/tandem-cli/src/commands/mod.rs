@@ -12,5 +12,5 @@ pub mod signals;
 pub mod train;
 pub mod user;
 
-mod dataset;
+pub(crate) mod dataset;
 mod stdin;

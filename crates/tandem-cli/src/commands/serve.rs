@@ -7,7 +7,7 @@ use tandem_server::{AppConfig, Application, InitialPack};
 
 use crate::demo::demo_pack;
 use crate::logging::init_logging;
-use crate::open::{engine_config, load_config, store_config, StoreArgs};
+use crate::open::{engine_config, load_config, store_config, triage_tier, StoreArgs};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -33,12 +33,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if let Err(e) = tikv_jemalloc_ctl::background_thread::write(true) {
         tracing::warn!(error = %e, "jemalloc's background purging could not be started");
     }
+    let engine = engine_config(&config)?;
+    let tier = triage_tier(&engine);
+    tracing::info!(target: "tandem::serve", "triage: {tier}");
     let data_dir = config.engine.data_dir.clone();
     let initial_pack = InitialPack::new(move || demo_pack(&data_dir).map_err(|e| format!("{e:#}")));
     let application = Application::build(AppConfig {
         addr: config.addr,
         store: store_config(&config),
-        engine: engine_config(&config),
+        engine,
         server: config.server.clone(),
         admin_email: config.admin_email.clone(),
         admin_password: config.admin_password.clone(),
@@ -74,6 +77,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     println!("  agent inbox and admin: http://{addr}/app/inbox");
     println!("  demo shop with the chat widget: http://{addr}/demo");
     println!("  API explorer: http://{addr}/api/v1/docs/");
+    println!("  triage: {tier}");
     application
         .run_until(shutdown_signal())
         .await

@@ -18,7 +18,7 @@ use crate::knowledge::KnowledgeBase;
 use crate::pack::model::IntentDef;
 use crate::pack::Pack;
 use crate::{Engine, Result};
-use training::{model_bytes, model_metrics, train_model, training_examples, training_set_hash};
+use training::{model_bytes, model_metrics, ready, train_model, training_examples, training_set_hash};
 
 /// The running bot of this process, if a pack is installed.
 #[derive(Default)]
@@ -153,7 +153,9 @@ impl Runtime<'_> {
         if model.training_set_hash != hash {
             return Ok(None);
         }
-        Ok(IntentModel::from_bytes(&model.bytes).ok())
+        Ok(IntentModel::from_bytes(&model.bytes)
+            .ok()
+            .and_then(|m| ready(m, self.engine.config.semantic.as_ref())))
     }
 
     /// Installs a pack in two committed steps, then tells every instance: the content is saved
@@ -187,7 +189,7 @@ impl Runtime<'_> {
         };
         let model = match reused {
             Some(model) => model,
-            None => train_model(examples.clone()).await?,
+            None => train_model(examples.clone(), self.engine.config.semantic.as_ref()).await?,
         };
         let bytes = model_bytes(&model)?;
         // Build the runtime before storing, so a pack whose connectors cannot start is refused.
@@ -275,16 +277,26 @@ impl Runtime<'_> {
         let pack: Pack = serde_json::from_str(&stored.content)
             .map_err(|e| Error::internal(format!("the stored pack cannot be read: {e}")))?;
         let model = match self.engine.store.active_model(&stored.id).await? {
-            Some(m) => match IntentModel::from_bytes(&m.bytes) {
-                Ok(model) => model,
-                Err(e) if e.needs_retraining() => {
-                    // An upgrade changed the model format or the built-in static table: the
-                    // pack's examples are still good, so train again rather than stay offline.
-                    tracing::warn!(error = %e, "the stored intent model is from another version of tandem; training it again from the active pack");
-                    self.retrain_stored(&stored.id, &pack).await?
+            Some(m) => {
+                match IntentModel::from_bytes(&m.bytes) {
+                    Ok(model) => match ready(model, self.engine.config.semantic.as_ref()) {
+                        Some(model) => model,
+                        None => {
+                            // Trained for the other tier (the sentence model was configured or
+                            // removed since): train it for the tier this process runs.
+                            tracing::warn!("the stored intent model was trained for another triage tier; training it again");
+                            self.retrain_stored(&stored.id, &pack).await?
+                        }
+                    },
+                    Err(e) if e.needs_retraining() => {
+                        // An upgrade changed the model format or the built-in static table: the
+                        // pack's examples are still good, so train again rather than stay offline.
+                        tracing::warn!(error = %e, "the stored intent model is from another version of tandem; training it again from the active pack");
+                        self.retrain_stored(&stored.id, &pack).await?
+                    }
+                    Err(e) => return Err(Error::internal(format!("the stored model cannot be read: {e}"))),
                 }
-                Err(e) => return Err(Error::internal(format!("the stored model cannot be read: {e}"))),
-            },
+            }
             None => {
                 // A pack stored without its model (the process stopped between the two steps of
                 // an install): its examples are there, so train it.
@@ -302,7 +314,7 @@ impl Runtime<'_> {
         let examples = training_examples(pack);
         let hash = training_set_hash(&examples);
         let metrics = model_metrics(pack, &examples);
-        let model = train_model(examples).await?;
+        let model = train_model(examples, self.engine.config.semantic.as_ref()).await?;
         self.engine
             .store
             .save_model(pack_id, &model_bytes(&model)?, &metrics, &hash, None)

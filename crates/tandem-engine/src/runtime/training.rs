@@ -4,8 +4,10 @@ use sha2::{Digest, Sha256};
 use tandem_core::{Error, ErrorCode};
 use tandem_nlu::intent::{IntentModel, TrainOptions};
 
+use std::sync::Arc;
+
 use crate::pack::Pack;
-use crate::Result;
+use crate::{Result, SemanticEncoder};
 
 pub(super) fn training_examples(pack: &Pack) -> Vec<tandem_nlu::intent::Example> {
     pack.intents
@@ -29,19 +31,37 @@ pub(super) fn training_set_hash(examples: &[tandem_nlu::intent::Example]) -> Str
     hex::encode(hasher.finalize())
 }
 
-/// Trains the intent model of a pack's examples (off the async threads).
-pub(super) async fn train_model(examples: Vec<tandem_nlu::intent::Example>) -> Result<IntentModel> {
-    tokio::task::spawn_blocking(move || {
-        tandem_nlu::intent::train(&examples, &TrainOptions::default(), None, &mut |_| {})
-    })
-    .await
-    .map_err(|e| Error::internal(format!("training stopped: {e}")))?
-    .map_err(|e| {
-        Error::invalid(
-            ErrorCode::InvalidPack,
-            format!("cannot train the intent model: {e}"),
-        )
-    })
+/// Trains the intent model of a pack's examples (off the async threads), with the semantic tier
+/// when the process has an encoder.
+pub(super) async fn train_model(
+    examples: Vec<tandem_nlu::intent::Example>,
+    semantic: Option<&SemanticEncoder>,
+) -> Result<IntentModel> {
+    let options = TrainOptions {
+        dense_model_dir: semantic.map(|s| s.source.clone()),
+        ..TrainOptions::default()
+    };
+    let encoder = semantic.map(|s| Arc::clone(&s.encoder));
+    tokio::task::spawn_blocking(move || tandem_nlu::intent::train(&examples, &options, encoder, &mut |_| {}))
+        .await
+        .map_err(|e| Error::internal(format!("training stopped: {e}")))?
+        .map_err(|e| {
+            Error::invalid(
+                ErrorCode::InvalidPack,
+                format!("cannot train the intent model: {e}"),
+            )
+        })
+}
+
+/// A stored model made ready to run in this process: with the process's encoder attached when it
+/// was trained with one. `None` when it was trained for the other tier (or another encoder) and
+/// must be trained again.
+pub(super) fn ready(mut model: IntentModel, semantic: Option<&SemanticEncoder>) -> Option<IntentModel> {
+    match (model.dense_spec().is_some(), semantic) {
+        (false, None) => Some(model),
+        (true, Some(s)) => model.attach_encoder(Arc::clone(&s.encoder)).ok().map(|()| model),
+        _ => None,
+    }
 }
 
 pub(super) fn model_bytes(model: &IntentModel) -> Result<Vec<u8>> {

@@ -344,6 +344,44 @@ async fn every_problem_is_reported_at_once_and_import_refuses_an_invalid_pack() 
     assert!(t.store.active_pack().await.unwrap().is_none());
 }
 
+/// With a sentence encoder configured the pack's model is trained with its features (the
+/// semantic tier); an engine without one trains the stored model again for the fast tier on
+/// start, and the bot keeps answering in both.
+#[tokio::test]
+async fn the_semantic_tier_is_trained_when_configured_and_retrained_when_not() {
+    use std::sync::Arc;
+    use tandem_engine::{Engine, EngineConfig, SemanticEncoder};
+
+    let encoder = tandem_nlu::dense::builtin_static().unwrap();
+    let t = crate::support::engine().await;
+    let config = EngineConfig {
+        data_dir: t.dir.path().join("semantic"),
+        semantic: Some(SemanticEncoder {
+            encoder,
+            source: "(built in)".into(),
+        }),
+        ..EngineConfig::default()
+    };
+    let bus = Arc::new(tandem_engine::LocalBus::default());
+    let semantic = Engine::open(t.store.clone(), bus.clone(), config).await.unwrap();
+    semantic.runtime().import_pack(rule_pack(5)).await.unwrap();
+    let dense = |bytes: &[u8]| {
+        tandem_nlu::intent::IntentModel::from_bytes(bytes)
+            .unwrap()
+            .dense_spec()
+            .is_some()
+    };
+    let pack = t.store.active_pack().await.unwrap().expect("a pack");
+    let stored = t.store.active_model(&pack.id).await.unwrap().expect("a model");
+    assert!(dense(&stored.bytes), "trained with the encoder's features");
+
+    // The fast-tier engine over the same store: the model is trained again, for its tier.
+    assert!(t.engine.runtime().load_active().await.unwrap());
+    let again = t.store.active_model(&pack.id).await.unwrap().expect("a model");
+    assert!(!dense(&again.bytes), "trained again without the encoder");
+    assert_eq!(again.training_set_hash, stored.training_set_hash);
+}
+
 #[tokio::test]
 async fn a_stored_model_from_another_tandem_version_is_trained_again_on_start() {
     let t = crate::support::rule_engine(5).await;
