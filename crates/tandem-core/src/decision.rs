@@ -75,11 +75,14 @@ impl Verdict {
     }
 }
 
-/// An intent and its probability.
+/// An intent and its probability, with the words of the message that carried it most (personal
+/// data redacted): what a trainer reads to see why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct IntentScore {
     pub intent: String,
     pub score: f32,
+    #[serde(default)]
+    pub words: Vec<String>,
 }
 
 /// One decision of the bot about one customer message.

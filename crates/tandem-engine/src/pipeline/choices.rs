@@ -112,6 +112,7 @@ mod tests {
                 .map(|(intent, score)| IntentScore {
                     intent: (*intent).to_owned(),
                     score: *score,
+                    words: Vec::new(),
                 })
                 .collect(),
             signals: Signals::default(),

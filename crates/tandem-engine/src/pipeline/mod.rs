@@ -6,6 +6,7 @@
 
 pub mod act;
 pub mod choices;
+pub mod explain;
 pub mod handoff;
 mod identity;
 pub mod policy;
@@ -35,7 +36,9 @@ impl Pipeline<'_> {
         if conversation.status != ConversationStatus::Bot {
             return Ok(());
         }
-        let turn = Turn::read(self.engine.store.as_ref(), bot, conversation, message).await?;
+        let mut turn = Turn::read(self.engine.store.as_ref(), bot, conversation, message).await?;
+        let redacted = crate::privacy::redact(&message.text);
+        explain::carried_by(&turn.bot.model, &redacted, &mut turn.triage.top_intents);
         let manifest = &turn.bot.pack.manifest;
         let outcome = policy::decide(&policy::PolicyInput {
             triage: &turn.triage,

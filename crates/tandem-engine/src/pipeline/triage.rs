@@ -52,6 +52,7 @@ pub fn triage(model: &IntentModel, text: &str, context: &Context<'_>, person_thr
                 .map(|s| IntentScore {
                     intent: s.intent.to_owned(),
                     score: s.probability,
+                    words: Vec::new(),
                 })
                 .collect(),
             signals,

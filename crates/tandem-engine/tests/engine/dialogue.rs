@@ -140,3 +140,31 @@ fn values_alone_and_calling_off_are_told_from_requests() {
         assert!(!calls_off(text), "{text:?}");
     }
 }
+
+/// The decision keeps the words that carried the top intents (never personal data).
+#[tokio::test]
+async fn the_record_names_the_words_that_carried_each_intent() {
+    let t = demo_engine().await;
+    let maria = Customer::start(&t, MARIA.0, MARIA.1).await;
+    maria
+        .ask("Please send my invoice to maria.rossi@example.com again")
+        .await;
+    let d = maria.last_decision().await;
+    let top = d.top_intents.first().expect("top intents");
+    assert_eq!(top.intent, "resend_invoice", "{d:#?}");
+    assert!(
+        top.words.iter().any(|w| w.to_lowercase() == "invoice"),
+        "{:?}",
+        top.words
+    );
+    for score in &d.top_intents {
+        assert!(score.words.len() <= 3, "{score:?}");
+        assert!(
+            score
+                .words
+                .iter()
+                .all(|w| !w.contains('@') && !w.contains("maria")),
+            "{score:?}"
+        );
+    }
+}

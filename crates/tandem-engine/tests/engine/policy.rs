@@ -20,12 +20,14 @@ fn triage(intent: Option<&str>, confidence: f32) -> Triage {
             vec![IntentScore {
                 intent: i.to_owned(),
                 score: confidence,
+                words: Vec::new(),
             }]
         })
         .unwrap_or_else(|| {
             vec![IntentScore {
                 intent: "order_status".to_owned(),
                 score: confidence,
+                words: Vec::new(),
             }]
         });
     Triage {

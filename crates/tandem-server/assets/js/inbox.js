@@ -383,9 +383,21 @@ function renderContext() {
         { class: 'decision decision-' + d.kind },
         el('div', {}, el('strong', { text: label(d.kind) }), d.handoff_reason ? ' · ' + label(d.handoff_reason) : '', d.intent ? ' · ' + label(d.intent) + ' ' + Math.round(d.confidence * 100) + '%' : '', ' ', el('time', { class: 'muted', datetime: d.created_at, text: relative(d.created_at) })),
         d.reasons && d.reasons.length ? el('ul', { class: 'reasons' }, ...d.reasons.map((r) => el('li', { text: r }))) : null,
+        topIntents(d.top_intents),
       ),
     );
   }
+}
+
+// The intents the model ranked first, with the words that carried each.
+function topIntents(top) {
+  if (!top || !top.length) return null;
+  return el(
+    'p',
+    { class: 'muted small' },
+    'Model: ',
+    ...top.slice(0, 3).map((t, i) => [i ? ' · ' : '', label(t.intent) + ' ' + Math.round(t.score * 100) + '%', t.words && t.words.length ? ' (' + t.words.map((w) => '"' + w + '"').join(', ') + ')' : '']),
+  );
 }
 
 async function loadHistory(c) {

@@ -465,3 +465,87 @@ async fn only_the_embedding_page_may_hand_the_widget_an_identity() {
     );
     page.quit().await;
 }
+
+/// When the bot is unsure it asks with buttons; a click goes on with that intent (the bot asks
+/// which order, as for a recognised tracking question), and answered choices are disabled.
+#[tokio::test]
+async fn a_customer_answers_the_bots_question_with_one_click() {
+    let Some((driver_path, chromium)) = binaries_or_skip() else {
+        return;
+    };
+    let app = spawn_demo_app().await;
+    let driver = Driver::start(&driver_path, &chromium).await;
+    let page = driver.session(390, 844).await;
+    page.goto(&app.url("/demo")).await;
+    page.click("#tandem-launcher").await;
+    page.enter_frame("#tandem-frame").await;
+    page.type_into("#start-name", "Maria Rossi").await;
+    page.type_into("#start-email", "maria.rossi@example.com").await;
+    page.click("#start-form button[type=submit]").await;
+    page.type_into("#text", "I have a problem with my order").await;
+    page.keys("#text", "\u{E007}").await;
+    page.wait_for(
+        "buttons under the bot's question, one of them for a person",
+        "return document.querySelectorAll('.msg-bot .choice').length >= 2 \
+           && !!document.querySelector('.msg-bot .choice[data-choice=human]');",
+    )
+    .await;
+    // The likeliest intent the bot offers.
+    let picked = page
+        .script(
+            "const b = document.querySelector('.msg-bot .choice:not([data-choice=human])'); \
+             return [b.dataset.choice, b.textContent];",
+            json!([]),
+        )
+        .await;
+    let (intent, label) = (
+        picked[0].as_str().unwrap().to_owned(),
+        picked[1].as_str().unwrap().to_owned(),
+    );
+    let bots_before = page
+        .script("return document.querySelectorAll('.msg-bot').length;", json!([]))
+        .await;
+    let button = page
+        .find(&format!(".msg-bot .choice[data-choice={intent}]"))
+        .await;
+    page.click_element(&button).await;
+    // The click is the customer's message (its label), and the bot answers it.
+    page.find_with_text(".msg-customer .msg-text", &label).await;
+    page.wait_for(
+        "the bot's answer to the click",
+        &format!("return document.querySelectorAll('.msg-bot').length > {bots_before};"),
+    )
+    .await;
+    page.wait_for(
+        "the answered choices to be disabled",
+        "return [...document.querySelectorAll('.choice')].every(b => b.disabled);",
+    )
+    .await;
+    page.leave_frame().await;
+    let list = body(
+        app.get("/api/v1/conversations")
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap(),
+        reqwest::StatusCode::OK,
+    )
+    .await;
+    let id = list["conversations"][0]["id"].as_str().unwrap().to_owned();
+    let decisions = body(
+        app.get(&format!("/api/v1/conversations/{id}/decisions"))
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap(),
+        reqwest::StatusCode::OK,
+    )
+    .await;
+    let last = decisions["decisions"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["intent"].as_str(), Some(intent.as_str()), "{last}");
+    assert!(
+        last["reasons"].to_string().contains("picked"),
+        "the decision says the customer picked it: {last}"
+    );
+    page.quit().await;
+}
