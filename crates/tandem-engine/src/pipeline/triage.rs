@@ -124,13 +124,16 @@ impl Triage {
     }
 }
 
-/// The signals of a message as Tandem records them.
+/// The signals of a message as Tandem records them. The evidence shown to agents quotes only the
+/// customer (the message, or an earlier message of theirs): the detectors read the bot's turns
+/// only to interpret the customer's words, and a span into a bot turn is never kept.
 fn signal_scores(signals: &Signals) -> SignalScores {
     let score = |signal: &tandem_nlu::signals::Signal| SignalScore {
         score: signal.score,
         evidence: signal
             .evidence
             .iter()
+            .filter(|e| !matches!(e.source, Source::BotTurn(_)))
             .map(|e| Evidence {
                 cue: e.cue.to_string(),
                 source: match e.source {
@@ -160,6 +163,30 @@ mod tests {
     fn topic(text: &str) -> Option<String> {
         let signals = tandem_nlu::signals::analyze(text, &Context::default());
         topic_text(text, &signals).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+
+    #[test]
+    fn recorded_evidence_quotes_only_the_customer() {
+        let bot = "Sorry, there is no order A1001. I couldn't find it.";
+        let earlier = "Where is my order A1001?";
+        let context = Context::new().with_earlier_message(earlier).with_bot_turn(bot);
+        let signals = tandem_nlu::signals::analyze("No, that's wrong. Where is my order A1001?!", &context);
+        let record = signal_scores(&signals);
+        assert!(record.frustration.score > 0.5, "{:?}", record.frustration);
+        for e in record
+            .frustration
+            .evidence
+            .iter()
+            .chain(&record.human_request.evidence)
+        {
+            assert!(
+                matches!(
+                    e.source,
+                    EvidenceSource::Message | EvidenceSource::EarlierMessage(_)
+                ),
+                "{e:?}"
+            );
+        }
     }
 
     #[test]

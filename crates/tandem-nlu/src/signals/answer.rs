@@ -31,7 +31,7 @@ impl SignalDetector {
         let negated_answer = lexicon::NEGATED_ANSWERS.contains(&opening)
             && !context.bot_turns.is_empty()
             && !lexicon::LITOTES.contains(&msg.norm(1));
-        if lexicon::REJECTIONS.contains(&opening) || negated_answer {
+        if opens_with_rejection(msg) || negated_answer {
             // "No" rejects what the bot said or proposed, unless the bot asked whether there is anything
             // else ("no" = done) or about a preference ("no" = none); without a bot turn it is mild.
             let (cue, weight) = match asked() {
@@ -90,4 +90,9 @@ impl SignalDetector {
             }
         }
     }
+}
+
+/// The message opens with "no", "nope", "wrong" … and not with "no problem", "no worries".
+pub(super) fn opens_with_rejection(msg: &Tokens) -> bool {
+    lexicon::REJECTIONS.contains(&msg.norm(0)) && !lexicon::REASSURANCES.contains(&msg.norm(1))
 }

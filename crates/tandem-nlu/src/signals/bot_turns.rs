@@ -1,38 +1,61 @@
 //! What the bot did before the message: failed, apologised, offered a person, went in circles.
+//!
+//! The bot's words are never evidence of frustration themselves: a calm customer who moves on to
+//! another question after "there is no …" or "sorry, I couldn't find …" is not frustrated. They
+//! only tell how to read the customer's answer: a "no", a complaint or a repeated request right
+//! after a failure weighs what the failure weighs (see `reaction_cues`).
 
 use super::earlier::similar;
 use super::lexicon::{self, Feeds};
-use super::pattern::{Hit, WordSet};
+use super::pattern::WordSet;
 use super::score::Acc;
 use super::tokens::Tokens;
-use super::{span, Context, SignalDetector, Source, MAX_BOT_TURNS};
+use super::{Context, SignalDetector, Source, MAX_BOT_TURNS};
+
+/// The same failure cue counts at most this many times in the failure of one bot turn.
+const MAX_SAME_FAILURE: usize = 2;
 
 impl SignalDetector {
-    /// The bot's last turn (failure, apology, offer of a person), earlier failures, a bot loop.
+    /// How badly the bot's last turn failed, in `[0, 1]` (0 when it did not): the noisy-OR of its
+    /// failure cues (did not understand, found nothing, could not, apologised), and of its going in
+    /// circles (it said nearly the same as in one of its earlier turns). An accepted offer of a
+    /// person raises the wish for one.
     pub(super) fn bot_turn_cues(
         &self,
         text: &str,
         msg: &Tokens,
         context: &Context<'_>,
-        frustration: &mut Acc,
         human: &mut Acc,
-    ) {
+    ) -> f32 {
         let turns = &context.bot_turns;
         let Some(last_index) = turns.len().checked_sub(1) else {
-            return;
+            return 0.0;
         };
         let last_text = turns.get(last_index).copied().unwrap_or("");
         let last = Tokens::new(last_text);
-        let src = Source::BotTurn(last_index);
+        let mut kept = 1.0f32;
+        let mut seen: Vec<(&'static str, usize)> = Vec::new();
         for hit in &self.hits(&self.bot, &last) {
             let Some(cue) = self.bot.get(hit.pattern).map(|p| p.data) else {
                 continue;
             };
-            let Some((start, end)) = span(&last, hit.first, hit.last) else {
-                continue;
-            };
             match cue.feeds {
-                Feeds::BotFailure => frustration.add(cue.name, cue.weight, src, last_text, start, end),
+                Feeds::BotFailure => {
+                    let n = match seen.iter_mut().find(|(c, _)| *c == cue.name) {
+                        Some((_, n)) => n,
+                        None => {
+                            seen.push((cue.name, 0));
+                            match seen.last_mut() {
+                                Some((_, n)) => n,
+                                None => continue,
+                            }
+                        }
+                    };
+                    if *n < MAX_SAME_FAILURE {
+                        *n += 1;
+                        kept *= 1.0 - cue.weight;
+                    }
+                }
                 Feeds::BotOffersPerson if accepts_offer(msg, &self.negators) => {
                     if let Some(first) = msg.list.first() {
                         human.add(
@@ -50,39 +73,15 @@ impl SignalDetector {
         }
         let last_content = self.content_words(&last);
         let from = turns.len().saturating_sub(MAX_BOT_TURNS);
-        for (index, turn) in turns.iter().enumerate().take(last_index).skip(from) {
-            let tokens = Tokens::new(turn);
-            let src = Source::BotTurn(index);
-            // An earlier failure: the customer has already been let down before.
-            let weight = |h: &Hit| self.bot.get(h.pattern).map_or(0.0, |p| p.data.weight);
-            let worst = self
-                .hits(&self.bot, &tokens)
-                .into_iter()
-                .filter(|h| {
-                    self.bot
-                        .get(h.pattern)
-                        .is_some_and(|p| p.data.feeds == Feeds::BotFailure)
-                })
-                .max_by(|a, b| weight(a).total_cmp(&weight(b)));
-            if let Some(h) = worst {
-                if let Some((start, end)) = span(&tokens, h.first, h.last) {
-                    frustration.add("earlier_bot_failure", 0.2, src, turn, start, end);
-                }
-            }
-            // The bot said (nearly) the same thing again: it is going in circles.
-            if similar(&last_content, &self.content_words(&tokens), 0.7) {
-                if let Some((s, e)) = span(&last, 0, last.len()) {
-                    frustration.add(
-                        "bot_repeated_itself",
-                        lexicon::CLEAR,
-                        Source::BotTurn(last_index),
-                        last_text,
-                        s,
-                        e,
-                    );
-                }
-            }
+        let looped = turns
+            .iter()
+            .take(last_index)
+            .skip(from)
+            .any(|turn| similar(&last_content, &self.content_words(&Tokens::new(turn)), 0.7));
+        if looped {
+            kept *= 1.0 - lexicon::CLEAR;
         }
+        (1.0 - kept).clamp(0.0, 1.0)
     }
 }
 

@@ -15,6 +15,9 @@ pub(crate) enum Feeds {
     Calm,
     /// Raises the wish for a person.
     Human,
+    /// Mentions a person without asking for one ("I was speaking to an agent"): a request for a
+    /// person that overlaps it does not count.
+    NotHuman,
     /// Raises urgency.
     Urgency,
     /// Lowers urgency ("no rush").
@@ -51,7 +54,7 @@ pub(crate) const CLEAR: f32 = 0.45;
 pub(crate) const MILD: f32 = 0.25;
 pub(crate) const FAINT: f32 = 0.1;
 
-type Entry = (&'static str, Feeds, &'static str, f32, bool);
+pub(crate) type Entry = (&'static str, Feeds, &'static str, f32, bool);
 
 use Feeds::*;
 
@@ -103,7 +106,8 @@ pub(crate) const MESSAGE: &[Entry] = &[
     ("not happy|satisfied|pleased|impressed", Frustration, "disappointment", STRONG, false),
     ("hate", Frustration, "judgement_word", STRONG, true),
     ("waste|wasting|wasted of? my|your|our? time", Frustration, "wasted_time", STRONG, true),
-    ("a joke", Frustration, "judgement_word", CLEAR, true),
+    ("is|s|what|such a joke", Frustration, "judgement_word", CLEAR, true),
+    ("a total|complete|absolute|bad|sick joke", Frustration, "judgement_word", CLEAR, true),
     ("ugh|ughh|ugh*|argh*|grr*|sigh|smh|jeez|geez", Frustration, "exasperation", STRONG, false),
     ("come on", Frustration, "exasperation", CLEAR, false),
     ("seriously", Frustration, "exasperation", CLEAR, false),
@@ -193,6 +197,12 @@ pub(crate) const MESSAGE: &[Entry] = &[
     ("expensive|overpriced", Frustration, "negative_word", MILD, true),
     ("problem|problems|issue|issues|trouble", Frustration, "problem", MILD, true),
     ("complain*", Frustration, "complaint", CLEAR, true),
+    ("charged|billed|debited twice|double|again", Frustration, "payment_problem", MILD, true),
+    ("charged|billed|debited two|2|three|3 times", Frustration, "payment_problem", MILD, true),
+    ("double charged|charge|billed|billing|debited", Frustration, "payment_problem", MILD, true),
+    ("overcharged|overcharge|overbilled", Frustration, "payment_problem", MILD, true),
+    ("payment|payments|card|transaction was|is|has|got|keeps|keep? been|getting|being? failed|failing|declined|bounced|rejected|refused", Frustration, "payment_problem", MILD, true),
+    ("payment|card|transaction didnt|wont|doesnt go through", Frustration, "payment_problem", MILD, false),
     ("cancel*|refund", Frustration, "cancel_or_refund", MILD, true),
     ("seen|watched it|that|this|those|them|both|all", Frustration, "already_known", MILD, true),
     ("already seen|watched|have|had|know|did|tried|done|booked|ordered|paid", Frustration, "already_known", MILD, false),
@@ -217,28 +227,7 @@ pub(crate) const MESSAGE: &[Entry] = &[
     ("thats all", Calm, "closing", 0.2, false),
     ("that is all", Calm, "closing", 0.2, false),
     ("no rush|hurry|worries|problem|pressure", Calm, "reassurance", 0.3, false),
-    // --- wish for a person ---
-    (concat!("talk|talking|speak|speaking|chat|chatting|communicate to|with a|an|the|some|your|one? real|actual|live|human|customer|proper|support? service|support|care? ", person!()), Human, "asked_for_person", 0.9, true),
-    ("talk|talking|speak|speaking|chat|chatting to|with someone|somebody|anyone|anybody|people|humans", Human, "asked_for_person", 0.8, true),
-    ("talk|speak|chat to|with customer|your? service|support|care", Human, "asked_for_person", 0.8, true),
-    (concat!("connect|connecting|transfer|transferring|put|pass|forward|escalate|route me|us|this? through? to|with a|an|the|some|your? real|actual|live|human|customer|support? service|support|care? ", person!()), Human, "asked_for_person", 0.9, true),
-    ("connect|transfer|put|pass|forward|route me|us through? to|with someone|somebody|anyone|support|customer", Human, "asked_for_person", 0.85, true),
-    (concat!("get|give|want|need|request|requesting|prefer|see me? a|an|the|some|your? real|actual|live|human|customer|support? service|support|care? ", person!()), Human, "asked_for_person", 0.85, true),
-    (concat!("ask|asking|asked for a|an|the|some? real|actual|live|human? ", person!()), Human, "asked_for_person", 0.85, true),
-    ("real|actual|live|proper human|humans|person|people|agent|agents|being|beings|operator|representative", Human, "real_person", 0.6, true),
-    (concat!(person!(), "|someone|somebody|anyone|anybody i|we can|could talk|speak|chat"), Human, "asked_for_person", 0.85, true),
-    (concat!("ask|asking a|an|the|some? real|actual|live|human? ", person!()), Human, "asked_for_person", 0.7, true),
-    ("human|humans being|beings|please|pls|plz", Human, "asked_for_person", 0.8, true),
-    (concat!(person!(), " ~please|pls|plz|asap"), Human, "asked_for_person", 0.8, true),
-    ("customer service|support|care ~please|pls|plz", Human, "asked_for_person", 0.7, true),
-    ("is this a|an? bot|robot|machine|computer|ai|automated|chatbot", Human, "suspects_bot", 0.35, false),
-    ("am i talking|chatting|speaking to|with a|an? bot|robot|machine|computer|ai|chatbot", Human, "suspects_bot", 0.35, false),
-    ("are you a|an? bot|robot|machine|computer|ai|human|person|real", Human, "suspects_bot", 0.35, false),
-    ("no more bot|bots|robot|robots|machine|machines|automated|ai", Human, "rejects_bot", 0.8, false),
-    ("stop the|this bot|robot|machine", Human, "rejects_bot", 0.8, false),
-    ("call me back", Human, "asked_for_callback", 0.5, true),
-    ("give me a call", Human, "asked_for_callback", 0.5, true),
-    ("escalate|escalation", Human, "asked_for_escalation", 0.6, true),
+    // --- wish for a person: see `person.rs` ---
     // --- urgency ---
     ("urgent*|emergency|asap|immediately|critical", Urgency, "urgent_word", 0.7, true),
     ("as soon as possible", Urgency, "urgent_word", 0.7, false),
@@ -351,7 +340,7 @@ pub(crate) const BOT: &[Entry] = &[
     ("im afraid", BotFailure, "bot_apology", MILD, false),
     ("i am afraid", BotFailure, "bot_apology", MILD, false),
     // Offers of a person.
-    (concat!("talk|speak|chat|connect|transfer|put|pass|forward|hand _? _? to|with|through a|an|the|one? of? our|the|your? real|live|human? ", person!(), "|someone|somebody|colleague|colleagues|team"), BotOffersPerson, "bot_offered_person", 0.8, false),
+    (concat!("talk|speak|chat|connect|transfer|put|pass|forward|hand _? _? to|with|through a|an|the|one? of? our|the|your? real|live|human? ", person!(), "|someone|somebody|colleague|colleagues|team|member|members"), BotOffersPerson, "bot_offered_person", 0.8, false),
     (concat!("a|an real|live|human ", person!(), "|colleague"), BotOffersPerson, "bot_offered_person", 0.8, false),
 ];
 
@@ -379,7 +368,7 @@ pub(crate) const BOT_ASKS: &[Entry] = &[
     ("do you mind|care", BotAsksPreference, "bot_asks_preference", 0.0, false),
     ("does it matter", BotAsksPreference, "bot_asks_preference", 0.0, false),
     ("anything|something else|more", BotCloses, "bot_closing", 0.0, false),
-    (concat!("talk|speak|chat|connect|transfer|put|pass|forward|hand _? _? to|with|through a|an|the|one? of? our|the|your? real|live|human? ", person!(), "|someone|somebody|colleague|colleagues|team"), BotOffersPerson, "bot_offered_person", 0.0, false),
+    (concat!("talk|speak|chat|connect|transfer|put|pass|forward|hand _? _? to|with|through a|an|the|one? of? our|the|your? real|live|human? ", person!(), "|someone|somebody|colleague|colleagues|team|member|members"), BotOffersPerson, "bot_offered_person", 0.0, false),
     ("any|some other|more help|questions|question|requests|request|assistance", BotCloses, "bot_closing", 0.0, false),
     ("is that|this all|everything", BotCloses, "bot_closing", 0.0, false),
     ("can|may i help|assist you? with anything|something", BotCloses, "bot_closing", 0.0, false),
@@ -402,18 +391,19 @@ pub(crate) const AFFIRMATIVE: &[&str] = &[
     "y",
 ];
 
-/// Words that alone, in a very short message, ask for a person ("agent", "human please").
-pub(crate) const PERSON_WORDS: &[&str] = &[
-    "human",
-    "agent",
-    "operator",
-    "representative",
-    "person",
-    "rep",
-    "humans",
-    "agents",
-    "someone",
-    "manager",
+/// Frustration cues that name what the message is about rather than how the customer takes the
+/// bot's answer, or that are often no emphasis at all (a word in capitals may be an acronym): they
+/// do not make a message a reaction to a failure of the bot.
+pub(crate) const NOT_REACTIONS: &[&str] = &["cancel_or_refund", "problem", "payment_problem", "capitals"];
+
+/// Words after an opening "no" that reassure rather than reject ("no problem", "no worries").
+pub(crate) const REASSURANCES: &[&str] = &[
+    "problem", "problems", "prob", "probs", "worries", "worry", "biggie", "rush", "hurry", "pressure",
+];
+
+/// Question words: two requests with different ones ask different things ("where" / "when").
+pub(crate) const QUESTION_WORDS: &[&str] = &[
+    "what", "where", "when", "why", "how", "which", "who", "whom", "whose",
 ];
 
 /// Words that start a message by rejecting what the bot said.

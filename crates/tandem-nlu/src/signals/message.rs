@@ -3,6 +3,7 @@
 
 use super::lexicon::{self, Feeds};
 use super::pattern::Hit;
+use super::person;
 use super::score::Acc;
 use super::tokens::Tokens;
 use super::{span, SignalDetector, Source};
@@ -52,7 +53,7 @@ impl SignalDetector {
         let has_human_hit = hits.iter().any(|h| {
             self.message
                 .get(h.pattern)
-                .is_some_and(|p| p.data.feeds == Feeds::Human)
+                .is_some_and(|p| matches!(p.data.feeds, Feeds::Human | Feeds::NotHuman))
         });
         if !has_human_hit && (1..=3).contains(&words) {
             let negated = (0..words).any(|i| self.negators.contains(msg.norm(i)));
@@ -61,7 +62,7 @@ impl SignalDetector {
                     .list
                     .iter()
                     .enumerate()
-                    .find(|&(i, _)| lexicon::PERSON_WORDS.contains(&msg.norm(i)));
+                    .find(|&(i, _)| person::SHORT_REQUEST_WORDS.contains(&msg.norm(i)));
                 if let Some((_, t)) = person {
                     human.add("asked_for_person", 0.8, src, text, t.start, t.end);
                     frustration.add("asked_for_person", 0.24, src, text, t.start, t.end);

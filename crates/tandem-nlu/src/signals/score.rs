@@ -10,7 +10,8 @@ use super::{Evidence, Signal, Source, MAX_EVIDENCE, MAX_EVIDENCE_TEXT};
 pub(super) struct Acc {
     /// Π(1 - w) over raising cues found in the message.
     raise: f32,
-    /// Π(1 - w) over raising cues found in the context (bot turns, earlier messages).
+    /// Π(1 - w) over raising cues that follow from what happened before the message: the
+    /// customer's earlier messages, and the customer's reaction to a failure of the bot.
     raise_context: f32,
     /// Π(1 - d) over lowering cues.
     lower: f32,
@@ -40,6 +41,47 @@ impl Acc {
         start: usize,
         end: usize,
     ) {
+        self.push(cue, weight, source, source != Source::Message, text, start, end);
+    }
+
+    /// A cue found in the message whose weight comes from what happened before it (the customer
+    /// reacting to a failure of the bot): like a cue of the context, a polite "thanks" does not
+    /// undo it, but its evidence quotes the customer's words.
+    pub(super) fn add_reaction(
+        &mut self,
+        cue: &'static str,
+        weight: f32,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) {
+        self.push(cue, weight, Source::Message, true, text, start, end);
+    }
+
+    /// The heaviest raising cue found so far in the message, other than the `ignored` ones:
+    /// (start, end, weight).
+    pub(super) fn strongest_in_message(&self, ignored: &[&str]) -> Option<(usize, usize, f32)> {
+        self.evidence
+            .iter()
+            .filter(|e| e.source == Source::Message && e.weight > 0.0 && !ignored.contains(&e.cue.as_ref()))
+            .max_by(|a, b| a.weight.total_cmp(&b.weight).then(b.start.cmp(&a.start)))
+            .map(|e| (e.start, e.end, e.weight))
+    }
+
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "private: the one place both `add`s go through"
+    )]
+    fn push(
+        &mut self,
+        cue: &'static str,
+        weight: f32,
+        source: Source,
+        before: bool,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) {
         let count = match self.counts.iter_mut().find(|(c, _)| *c == cue) {
             Some((_, n)) => n,
             None => {
@@ -56,10 +98,10 @@ impl Acc {
         *count += 1;
         let w = weight.clamp(-1.0, 1.0);
         if w >= 0.0 {
-            if source == Source::Message {
-                self.raise *= 1.0 - w;
-            } else {
+            if before {
                 self.raise_context *= 1.0 - w;
+            } else {
+                self.raise *= 1.0 - w;
             }
         } else {
             self.lower *= 1.0 + w;

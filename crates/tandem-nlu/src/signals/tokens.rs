@@ -152,6 +152,28 @@ impl Tokens {
             .unwrap_or("")
     }
 
+    /// Replaces the normal form of each word that `fix` maps to another word (a typo of a
+    /// lexicon word) by that word. Spans into the text do not change.
+    pub fn correct(&mut self, fix: impl Fn(&str) -> Option<&'static str>) {
+        let fixes: Vec<(usize, &'static str)> = (0..self.len())
+            .filter_map(|i| fix(self.norm(i)).map(|w| (i, w)))
+            .collect();
+        if fixes.is_empty() {
+            return;
+        }
+        let mut norm = String::with_capacity(self.norm.len() + 16);
+        for (i, t) in self.list.iter_mut().enumerate() {
+            let word = match fixes.iter().find(|(j, _)| *j == i) {
+                Some((_, w)) => w,
+                None => self.norm.get(t.norm_start..t.norm_end).unwrap_or(""),
+            };
+            t.norm_start = norm.len();
+            norm.push_str(word);
+            t.norm_end = norm.len();
+        }
+        self.norm = norm;
+    }
+
     pub fn len(&self) -> usize {
         self.list.len()
     }

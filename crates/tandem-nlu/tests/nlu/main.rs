@@ -11,3 +11,5 @@ mod pii;
 #[cfg(feature = "semantic")]
 mod semantic;
 mod signals;
+mod signals_conversations;
+mod signals_person;

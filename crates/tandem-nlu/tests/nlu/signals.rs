@@ -88,10 +88,16 @@ fn evidence_spans_point_into_the_right_text() {
         assert_eq!(&source[e.start..e.end], e.text, "{e:?}");
     }
     let c = cues(&s.frustration);
-    assert!(c.contains(&"bot_not_understood"), "{c:?}");
-    assert!(c.contains(&"bot_apology"), "{c:?}");
+    // The bot's failure is read only to weigh the customer's reaction to it; the evidence quotes
+    // the customer.
+    assert!(c.contains(&"reaction_to_failure"), "{c:?}");
     assert!(c.contains(&"judgement_word"), "{c:?}");
     assert!(c.contains(&"restated_request"), "{c:?}");
+    assert!(
+        s.frustration.evidence.iter().all(|e| e.source == Source::Message),
+        "{:?}",
+        s.frustration.evidence
+    );
 }
 
 #[test]
@@ -118,11 +124,29 @@ fn the_previous_bot_turn_matters() {
         .frustration
         .score;
     assert!(confirm > plain, "{confirm} {plain}");
-    let failed = after_bot("Sorry, I couldn't find any flights.", "ok")
+    // A reaction to a failure weighs more than the same words after a success ...
+    let failed = after_bot(
+        "Sorry, I couldn't find any flights.",
+        "But I need a flight today.",
+    )
+    .frustration
+    .score;
+    let found = after_bot("I found 3 flights for you.", "But I need a flight today.")
         .frustration
         .score;
-    let found = after_bot("I found 3 flights for you.", "ok").frustration.score;
     assert!(failed > found, "{failed} {found}");
+    // ... but the bot's failure alone is no frustration: a calm new question after it scores as
+    // after a success.
+    for text in ["ok", "What about trains?", "Do you have flights on Friday?"] {
+        let failed = after_bot("Sorry, I couldn't find any flights.", text);
+        let found = after_bot("I found 3 flights for you.", text);
+        assert_eq!(failed.frustration.score, found.frustration.score, "{text:?}");
+        assert!(failed
+            .frustration
+            .evidence
+            .iter()
+            .all(|e| e.source == Source::Message));
+    }
     // "No" to "anything else?" means "done", not "you got it wrong".
     let done = after_bot("Is there anything else I can help with?", "No, that's all")
         .frustration
@@ -155,9 +179,46 @@ fn repeating_an_earlier_request_and_rising_tone_raise_frustration() {
     );
     let c = cues(&s.frustration);
     assert!(c.contains(&"repeated_request"), "{c:?}");
-    assert!(c.contains(&"bot_repeated_itself"), "{c:?}");
+    // The bot went in circles: the customer's repeated request reacts to that failure.
+    assert!(c.contains(&"reaction_to_failure"), "{c:?}");
     assert!(c.contains(&"escalating_tone"), "{c:?}");
     assert_eq!(c.iter().filter(|c| **c == "repeated_request").count(), 2);
+}
+
+/// "A joke" judges only when something *is* one: asking for a joke is a request, even after the
+/// bot did not understand.
+#[test]
+fn a_joke_is_a_judgement_only_when_something_is_one() {
+    for text in ["This is a joke.", "what a joke", "your service is a total joke"] {
+        assert!(
+            cues(&alone(text).frustration).contains(&"judgement_word"),
+            "{text}"
+        );
+    }
+    let asked = after_bot(
+        "Sorry, I didn't understand that.",
+        "Tell me a joke about penguins",
+    );
+    assert!(!cues(&asked.frustration).contains(&"judgement_word"), "{asked:?}");
+    assert!(asked.frustration.score < 0.5, "{asked:?}");
+}
+
+#[test]
+fn complaints_and_payment_problems_are_cues_of_dissatisfaction() {
+    for (text, cue) in [
+        ("I want to lodge a complaint about order A1001", "complaint"),
+        ("I was charged twice for my order", "payment_problem"),
+        ("You double charged my card", "payment_problem"),
+        ("my payment was declined but the money is gone", "payment_problem"),
+    ] {
+        let s = alone(text);
+        assert!(
+            cues(&s.frustration).contains(&cue),
+            "{text:?}: {:?}",
+            s.frustration
+        );
+    }
+    assert!(!cues(&alone("I wasn't charged twice, all good").frustration).contains(&"payment_problem"));
 }
 
 #[test]
@@ -259,35 +320,50 @@ proptest! {
     }
 }
 
-/// The USS turns, when the shared data directory is present (measurement only, never training).
+/// The USS turns, when the shared data directory is present (measurement only, never training):
+/// each file must keep a ROC AUC of at least 0.75 (the acceptance threshold).
 #[test]
-fn frustration_ranks_dissatisfied_turns_on_uss_sgd() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/uss/sgd.csv");
-    let Ok(data) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} is absent", path.display());
-        return;
-    };
-    let mut scores = Vec::new();
-    let mut labels = Vec::new();
-    let mut reader = csv_rows(&data);
-    // The header.
-    assert_eq!(
-        reader.next().map(|r| r.join(",")),
-        Some("context,text,label".to_string())
-    );
-    for row in reader {
-        let [context, text, label] = <[String; 3]>::try_from(row).expect("three columns");
-        let ctx = if context.is_empty() {
-            Context::new()
-        } else {
-            Context::new().with_bot_turn(&context)
+fn frustration_ranks_dissatisfied_turns_on_uss() {
+    for name in ["sgd", "redial", "ccpe"] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/uss")
+            .join(format!("{name}.csv"));
+        let Ok(data) = std::fs::read_to_string(&path) else {
+            eprintln!("skipped: {} is absent", path.display());
+            continue;
         };
-        scores.push(f64::from(detector().analyze(&text, &ctx).frustration.score));
-        labels.push(label == "dissatisfied");
+        let mut scores = Vec::new();
+        let mut labels = Vec::new();
+        let mut spent = std::time::Duration::ZERO;
+        let mut reader = csv_rows(&data);
+        // The header.
+        assert_eq!(
+            reader.next().map(|r| r.join(",")),
+            Some("context,text,label".to_string())
+        );
+        for row in reader {
+            let [context, text, label] = <[String; 3]>::try_from(row).expect("three columns");
+            let ctx = if context.is_empty() {
+                Context::new()
+            } else {
+                Context::new().with_bot_turn(&context)
+            };
+            let started = std::time::Instant::now();
+            let score = detector().analyze(&text, &ctx).frustration.score;
+            spent += started.elapsed();
+            scores.push(f64::from(score));
+            labels.push(label == "dissatisfied");
+        }
+        let summary = ranking::summarize(&scores, &labels).unwrap();
+        eprintln!(
+            "USS {name}: ROC AUC {:.4}, AP {:.4}, best F1 {:.4}, {:.1} µs per turn",
+            summary.roc_auc,
+            summary.average_precision,
+            summary.best_f1.f1,
+            spent.as_secs_f64() * 1e6 / f64::from(u32::try_from(scores.len()).unwrap())
+        );
+        assert!(summary.roc_auc >= 0.75, "{name}: {summary:?}");
     }
-    let summary = ranking::summarize(&scores, &labels).unwrap();
-    eprintln!("USS SGD: {summary:?}");
-    assert!(summary.roc_auc >= 0.75, "{summary:?}");
 }
 
 /// A minimal RFC 4180 reader for the test (the library has no CSV dependency).
