@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::Args;
-use tandem_nlu::intent::{self, EvalReport, IntentModel};
+use tandem_nlu::intent::{self, perturb, EvalReport, IntentModel, RobustnessReport};
 
 use super::dataset::{load_encoder, read_examples};
 
@@ -22,6 +22,14 @@ pub struct EvalArgs {
     /// out-of-scope recall.
     #[arg(long)]
     pub oos_label: Option<String>,
+    /// Also measure the accuracy on perturbed copies of the data (misspellings, chat spellings,
+    /// spacing, case, emoji, punctuation; each kind alone and mixed as people type), beside the
+    /// clean figure.
+    #[arg(long)]
+    pub perturbed: bool,
+    /// Seed of the perturbations (same data and seed give the same perturbed copies).
+    #[arg(long, default_value_t = perturb::DEFAULT_SEED)]
+    pub perturb_seed: u64,
     /// Print exactly one JSON object on stdout instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -42,12 +50,57 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     }
     let examples = read_examples(&args.data)?;
     let report = intent::evaluate(&model, &examples, args.oos_label.as_deref())?;
-    let text = if args.json {
-        serde_json::to_string(&report)? + "\n"
+    let robustness = if args.perturbed {
+        Some(intent::evaluate_robustness(
+            &model,
+            &examples,
+            args.oos_label.as_deref(),
+            args.perturb_seed,
+        )?)
     } else {
-        render_table(&report)
+        None
+    };
+    let text = if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        if let (Some(r), Some(object)) = (&robustness, value.as_object_mut()) {
+            object.insert("robustness".to_string(), serde_json::to_value(r)?);
+        }
+        serde_json::to_string(&value)? + "\n"
+    } else {
+        let mut table = render_table(&report);
+        if let Some(r) = &robustness {
+            table.push_str(&render_robustness(r));
+        }
+        table
     };
     write_stdout(&text)
+}
+
+fn render_robustness(r: &RobustnessReport) -> String {
+    use std::fmt::Write as _;
+    let points = |x: f64| (x - r.clean_accuracy) * 100.0;
+    let mut o = String::new();
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "robustness (seed {}): clean accuracy {}, perturbed {} ({:+.2} points)",
+        r.seed,
+        pct(r.clean_accuracy),
+        pct(r.perturbed_accuracy),
+        points(r.perturbed_accuracy)
+    );
+    let _ = writeln!(o, "  perturbation  accuracy   change  messages changed");
+    for k in &r.per_kind {
+        let _ = writeln!(
+            o,
+            "  {:12}  {}  {:+6.2}  {}",
+            k.kind.name(),
+            pct(k.accuracy),
+            points(k.accuracy),
+            pct(k.changed)
+        );
+    }
+    o
 }
 
 /// Writes to stdout; a closed pipe (`tandem eval | head`) is not an error.

@@ -27,6 +27,10 @@ pub struct TrainArgs {
     /// join the n-gram features. Needs a build with the `semantic` feature.
     #[arg(long)]
     pub semantic_model: Option<PathBuf>,
+    /// The largest fraction of in-scope messages the out-of-scope threshold may reject, measured
+    /// on held-out examples (0: never reject by threshold; 1: no bound).
+    #[arg(long, default_value_t = TrainOptions::default().max_in_scope_rejection)]
+    pub max_in_scope_rejection: f64,
     /// Seed of every random choice in training (same data and seed give the same model file).
     #[arg(long, default_value_t = TrainOptions::default().seed)]
     pub seed: u64,
@@ -42,6 +46,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             .as_ref()
             .map(|p| absolute(p).display().to_string()),
         seed: args.seed,
+        max_in_scope_rejection: args.max_in_scope_rejection,
         ..TrainOptions::default()
     };
     let bar = progress_bar();
@@ -62,14 +67,22 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         "trained on {} examples, {} intents, {} features in {seconds:.1} s",
         s.examples, s.intents, s.features
     );
+    let bound = if s.oos_source == "none" {
+        String::new()
+    } else {
+        format!(
+            ", rejecting at most {:.1}% of held-out in-scope messages",
+            options.max_in_scope_rejection.clamp(0.0, 1.0) * 100.0
+        )
+    };
     match s.holdout_accuracy {
         Some(acc) => println!(
-            "held-out accuracy {:.2}% (C = {}, temperature {:.3}, out-of-scope threshold {:.3} from {})",
+            "held-out accuracy {:.2}% (C = {}, temperature {:.3}, out-of-scope threshold {:.3} from {}{bound})",
             acc * 100.0,
             s.c,
             s.temperature,
             s.oos_threshold,
-            s.oos_source
+            s.oos_source,
         ),
         None => println!("too few examples per intent for a held-out check"),
     }

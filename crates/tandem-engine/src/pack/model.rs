@@ -108,6 +108,9 @@ pub struct PolicySettings {
     pub abuse_handoff: f32,
     /// Failed tries (missing or wrong slot values, not understood) before a person takes over.
     pub max_failed_tries: u32,
+    /// How far (in probability) the best intent must lead the second for the bot to act on it;
+    /// closer than that, the bot asks which one is meant, offering both as choices.
+    pub min_margin: f32,
     /// Relevance (0 to 1) a passage needs to answer an FAQ; below it the case goes to a person.
     /// Choose it on the pack's evaluation messages (`scripts/demo-eval.py`).
     pub answer_threshold: f32,
@@ -125,6 +128,7 @@ impl Default for PolicySettings {
             person_request_handoff: 0.5,
             abuse_handoff: 0.7,
             max_failed_tries: 2,
+            min_margin: 0.2,
             answer_threshold: crate::knowledge::DEFAULT_ANSWER_THRESHOLD,
             require_signed_identity: None,
         }

@@ -39,6 +39,7 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
         ("person_request_handoff", p.person_request_handoff),
         ("abuse_handoff", p.abuse_handoff),
         ("answer_threshold", p.answer_threshold),
+        ("min_margin", p.min_margin),
     ] {
         if rules::check_threshold(Some(v)).is_err() {
             report(

@@ -380,6 +380,17 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
         "intent `{intent}` at {:.2} >= threshold {needed:.2}",
         t.confidence
     ));
+    // Unsure between two intents: ask, with both (and a person) as choices.
+    if let Some(second) = t.top_intents.iter().find(|s| s.intent != intent) {
+        let margin = t.confidence - second.score;
+        if input.choice.is_none() && margin < s.min_margin {
+            reasons.push(format!(
+                "`{intent}` is not clearly ahead of `{}` at {:.2} (margin {margin:.2} < {:.2})",
+                second.intent, second.score, s.min_margin
+            ));
+            return failure(HandoffReason::LowConfidence, None, None, failures, s, reasons);
+        }
+    }
     match def.kind {
         IntentKind::Human => {
             let reason = def

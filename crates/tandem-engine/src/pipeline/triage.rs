@@ -38,8 +38,12 @@ pub fn triage(model: &IntentModel, text: &str, context: &Context<'_>, person_thr
             // held-out intents, strict for small packs) was not met: the pack's confidence
             // thresholds decide, and `out_of_scope` keeps the model's view for the record. Once
             // a request for a person is taken out, though, what remains ("I would like to,
-            // please") names a topic only when it passes that strict threshold.
-            intent: if topic.is_some() && p.out_of_scope {
+            // please") names a topic only when it has a word of substance and the model does
+            // not call it out of scope.
+            intent: if topic
+                .as_deref()
+                .is_some_and(|t| p.out_of_scope || !names_a_topic(t))
+            {
                 None
             } else {
                 p.best_in_scope(model.oos_label()).map(str::to_owned)
@@ -98,6 +102,26 @@ fn topic_text(text: &str, signals: &Signals) -> Option<String> {
     }
     out.push_str(text.get(at..).unwrap_or_default());
     Some(out)
+}
+
+/// Words that ask politely and name no topic ("I would like to … please", "can you … now").
+const NO_TOPIC: &[&str] = &[
+    "i", "i'd", "id", "i'm", "im", "me", "my", "we", "you", "your", "a", "an", "the", "to", "with", "for",
+    "about", "please", "pls", "plz", "would", "could", "can", "may", "might", "will", "want", "wanna",
+    "like", "need", "just", "now", "right", "away", "asap", "here", "there", "is", "are", "be", "do", "it",
+    "this", "that", "let", "get", "hi", "hello", "hey", "thanks", "thank", "ok", "okay", "so", "and", "or",
+    "but", "not", "no", "yes", "rather", "instead", "really", "actually", "again", "someone", "somebody",
+    "anyone", "anybody", "else", "real", "actual", "live", "talk", "speak", "chat", "connect", "transfer",
+    "put", "through", "thru", "on", "of", "in", "at", "if", "possible",
+];
+
+/// Whether what is left of a message once its request for a person is taken out names a topic: at
+/// least one word that is not a polite or grammatical filler ("about my invoice" does, "I would
+/// like to, please" does not).
+fn names_a_topic(rest: &str) -> bool {
+    tandem_nlu::text::normalize(rest)
+        .split_whitespace()
+        .any(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()) && !NO_TOPIC.contains(&w))
 }
 
 impl Triage {
@@ -163,6 +187,16 @@ mod tests {
     fn topic(text: &str) -> Option<String> {
         let signals = tandem_nlu::signals::analyze(text, &Context::default());
         topic_text(text, &signals).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+
+    #[test]
+    fn what_is_left_of_a_request_for_a_person_names_a_topic_only_with_substance() {
+        for rest in ["I would like to … please", "can you … now", "i'd rather … thanks"] {
+            assert!(!names_a_topic(rest), "{rest}");
+        }
+        for rest in ["I'd like to … about my invoice", "… my order A1001 never came"] {
+            assert!(names_a_topic(rest), "{rest}");
+        }
     }
 
     #[test]

@@ -499,8 +499,13 @@ async fn out_of_scope_is_not_answered_and_goes_to_a_person_after_the_limit() {
         (DecisionKind::Clarify, None),
         "{d:#?}"
     );
+    // Out of the model's scope, or in it but below the pack's confidence threshold: the model's
+    // out-of-scope threshold rejects at most a small share of in-scope messages, so the pack's
+    // own threshold catches what is merely unsure.
     assert!(
-        d.reasons.iter().any(|r| r.contains("out of scope")),
+        d.reasons
+            .iter()
+            .any(|r| r.contains("out of scope") || r.contains("below its threshold")),
         "{:?}",
         d.reasons
     );
@@ -512,9 +517,13 @@ async fn out_of_scope_is_not_answered_and_goes_to_a_person_after_the_limit() {
         .iter()
         .all(|d| !matches!(d.kind, DecisionKind::Resolve | DecisionKind::Answer)));
     let last = decisions.last().unwrap();
-    assert_eq!(
-        (last.kind, last.handoff_reason),
-        (DecisionKind::Handoff, Some(HandoffReason::OutOfScope))
+    assert_eq!(last.kind, DecisionKind::Handoff, "{last:#?}");
+    assert!(
+        matches!(
+            last.handoff_reason,
+            Some(HandoffReason::OutOfScope | HandoffReason::LowConfidence)
+        ),
+        "{last:#?}"
     );
     assert!(handed_over(eve.conversation().await.status));
 }

@@ -584,3 +584,30 @@ fn the_answer_to_the_identity_question_is_checked_with_the_values_kept() {
     assert_eq!(identity_tries(&[asked.clone(), asked.clone()]), 2);
     assert_eq!(identity_tries(&[asked, asked_for_order()]), 0);
 }
+
+#[test]
+fn an_intent_not_clearly_ahead_of_the_second_is_asked_about() {
+    let rules = Rules::new();
+    let mut t = triage(Some("opening_hours"), 0.55);
+    t.top_intents.push(IntentScore {
+        intent: "order_status".into(),
+        score: 0.40,
+        words: Vec::new(),
+    });
+    let out = rules.decide(&t, &[]);
+    assert_eq!(out.plan, clarify(None, None));
+    assert!(
+        mentions(&out, "not clearly ahead of `order_status`"),
+        "{:?}",
+        out.reasons
+    );
+    // Clearly ahead: acted on.
+    t.top_intents[1].score = 0.2;
+    assert!(matches!(rules.decide(&t, &[]).plan, Plan::Answer { .. }));
+    // A click on one of the choices is sure, however close the model was.
+    t.top_intents[1].score = 0.5;
+    assert!(matches!(
+        rules.decide_pick(&t, &[], Some("opening_hours")).plan,
+        Plan::Answer { .. }
+    ));
+}

@@ -1,11 +1,14 @@
-//! Sparse text features: word n-grams and character n-grams taken inside word boundaries, each
-//! hashed to a stable 64-bit key, kept in a vocabulary learnt from the training texts, and
-//! weighted by sublinear term frequency times inverse document frequency, L2-normalised per block.
+//! Sparse text features: word n-grams and character n-grams taken inside word boundaries of the
+//! normalised text ([`text::Rules`], misspelt words corrected by [`super::spelling`]), each hashed
+//! to a stable 64-bit key, kept in a vocabulary learnt from the training texts, and weighted by
+//! sublinear term frequency times inverse document frequency, L2-normalised per block.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::spelling::{Lexicon, Speller};
 use crate::num::{
     f64_to_f32, u32_to_usize, u64_to_usize, usize_to_f32, usize_to_f64, usize_to_u32, usize_to_u64,
 };
@@ -77,6 +80,7 @@ fn word_hash(word: &str) -> u64 {
 #[derive(Debug, Default)]
 pub struct Scratch {
     normalized: String,
+    spare: String,
     word_hashes: Vec<u64>,
     chars: Vec<char>,
     keys: Vec<u64>,
@@ -228,16 +232,51 @@ pub struct Vectorizer {
     n_word: u32,
     #[serde(skip)]
     table: KeyTable,
+    /// Not in the serialised vectorizer: the model file records it apart (it came later).
+    #[serde(skip)]
+    rules: text::Rules,
+    /// Corrects words the training texts do not have (the model file records its lexicon
+    /// apart, like `rules`).
+    #[serde(skip)]
+    speller: Option<Arc<Speller>>,
 }
 
 impl Vectorizer {
-    /// Learns the vocabulary and idf from training texts.
+    /// Learns the vocabulary and idf from training texts (normalised by the current
+    /// [`text::Rules`]), with spelling correction against the training words.
     pub fn fit<S: AsRef<str>>(config: &FeatureConfig, texts: &[S]) -> Self {
+        Self::fit_with(config, texts, text::Rules::default(), true)
+    }
+
+    /// [`Vectorizer::fit`] with the given normalisation rules, correcting the spelling of unknown
+    /// words or not.
+    pub fn fit_with<S: AsRef<str>>(
+        config: &FeatureConfig,
+        texts: &[S],
+        rules: text::Rules,
+        spelling: bool,
+    ) -> Self {
         let mut df: HashMap<u64, u32> = HashMap::new();
         let mut scratch = Scratch::default();
+        let mut words: HashMap<String, u32> = HashMap::new();
         for t in texts {
             scratch.keys.clear();
-            text::normalize_into(t.as_ref(), config.max_chars, &mut scratch.normalized);
+            rules.apply(
+                t.as_ref(),
+                config.max_chars,
+                &mut scratch.spare,
+                &mut scratch.normalized,
+            );
+            if spelling {
+                for w in text::words(&scratch.normalized) {
+                    match words.get_mut(w) {
+                        Some(n) => *n += 1,
+                        None => {
+                            words.insert(w.to_string(), 1);
+                        }
+                    }
+                }
+            }
             ngram_keys(
                 config,
                 &scratch.normalized,
@@ -270,7 +309,26 @@ impl Vectorizer {
             idf,
             n_word,
             table,
+            rules,
+            speller: spelling.then(|| Arc::new(Speller::new(Lexicon::from_counts(words)))),
         }
+    }
+
+    /// The training words the spelling is corrected against (`None`: no correction).
+    pub fn lexicon(&self) -> Option<&Lexicon> {
+        self.speller.as_deref().map(Speller::lexicon)
+    }
+
+    /// Sets what a stored vectorizer normalises texts with: its rules, and the training words
+    /// spelling is corrected against (none when empty).
+    pub(crate) fn set_text(&mut self, rules: text::Rules, lexicon: &Lexicon) {
+        self.rules = rules;
+        self.speller = (!lexicon.is_empty()).then(|| Arc::new(Speller::new(lexicon.clone())));
+    }
+
+    /// The normalisation rules of the texts.
+    pub fn rules(&self) -> text::Rules {
+        self.rules
     }
 
     /// Rebuilds the lookup table after deserialisation; checks the parts agree.
@@ -298,7 +356,17 @@ impl Vectorizer {
     /// The features of one raw text into `out` (cleared first).
     pub fn transform_into(&self, raw: &str, scratch: &mut Scratch, out: &mut SparseVec) {
         out.clear();
-        text::normalize_into(raw, self.config.max_chars, &mut scratch.normalized);
+        self.rules.apply(
+            raw,
+            self.config.max_chars,
+            &mut scratch.spare,
+            &mut scratch.normalized,
+        );
+        if let Some(speller) = &self.speller {
+            if speller.correct_into(&scratch.normalized, &mut scratch.spare, &mut scratch.chars) {
+                std::mem::swap(&mut scratch.normalized, &mut scratch.spare);
+            }
+        }
         scratch.keys.clear();
         ngram_keys(
             &self.config,

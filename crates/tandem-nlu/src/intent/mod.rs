@@ -3,7 +3,8 @@
 //! probabilities.
 //!
 //! - [`features`]: normalised word n-grams and character n-grams within word boundaries, sublinear
-//!   tf-idf, L2-normalised per block.
+//!   tf-idf, L2-normalised per block; [`spelling`] corrects words the training examples do not
+//!   have first.
 //! - [`linear`]: one-vs-rest L2-loss linear SVMs solved by dual coordinate descent.
 //! - [`neighbours`]: the training examples' sentence embeddings; the nearest one per intent adds
 //!   to the semantic tier's class scores.
@@ -11,6 +12,8 @@
 //! - [`train()`]: the training procedure; [`IntentModel`]: prediction and the model file.
 //! - [`evaluate`]: accuracy, macro-F1, per-intent scores, confusions, out-of-scope figures and
 //!   latency, as an [`EvalReport`].
+//! - [`perturb`]: realistic variants of messages (misspellings, chat spellings, spacing, case,
+//!   emoji, punctuation) and the accuracy on them, [`perturb::evaluate_robustness`].
 //!
 //! An optional [`crate::dense::DenseEncoder`] adds dense sentence features to the sparse ones.
 
@@ -20,6 +23,8 @@ pub mod features;
 pub mod linear;
 pub mod model;
 pub mod neighbours;
+pub mod perturb;
+pub mod spelling;
 pub mod train;
 
 use thiserror::Error;
@@ -30,6 +35,7 @@ pub use model::{
     DenseSpec, IntentModel, Prediction, ScoredIntent, StaticSpec, TrainSummary, DEFAULT_TOP_K,
     MODEL_FORMAT_VERSION, MODEL_MAGIC,
 };
+pub use perturb::{evaluate_robustness, Perturbation, RobustnessReport};
 pub use train::{train, train_with_static, Example, TrainOptions, TrainProgress};
 
 /// What can go wrong when training, loading or running an intent model.

@@ -11,6 +11,7 @@ use super::calibrate::softmax_in_place;
 use super::features::{Scratch, SparseVec, Vectorizer};
 use super::linear::LinearWeights;
 use super::neighbours::NeighbourSpec;
+use super::spelling::Lexicon;
 use super::IntentError;
 use crate::dense::{builtin_static, quantise_row, DenseEncoder, StaticEncoder};
 use crate::num::{u32_to_usize, u64_to_usize};
@@ -18,8 +19,8 @@ use crate::num::{u32_to_usize, u64_to_usize};
 /// The first bytes of every intent model file.
 pub const MODEL_MAGIC: &[u8; 8] = b"TNDMINTC";
 /// The version of the model file format this build writes (2: the static-table block; 3: the
-/// nearest-example block); it also reads versions 1 and 2.
-pub const MODEL_FORMAT_VERSION: u32 = 3;
+/// nearest-example block; 4: the text normalisation rules); it also reads versions 1 to 3.
+pub const MODEL_FORMAT_VERSION: u32 = 4;
 /// How many intents [`IntentModel::predict`] lists with their probabilities.
 pub const DEFAULT_TOP_K: usize = 5;
 
@@ -87,9 +88,21 @@ pub(crate) struct ModelBody {
     pub oos_threshold: f32,
     pub summary: TrainSummary,
     /// The training examples' dense embeddings, whose nearest one per class adds to the class
-    /// scores (only with a dense encoder). Last, so that a version 2 body followed by postcard's
-    /// `None` (one zero byte) reads as a version 3 body.
+    /// scores (only with a dense encoder). After the fields of version 2, so that a version 2
+    /// body followed by postcard's `None` (one zero byte) reads as a version 3 body.
     pub neighbours: Option<NeighbourSpec>,
+    /// How texts are normalised before the features. Last, so that a version 3 body followed by
+    /// an encoded [`TextSpec::default`] (plain rules, no spelling) reads as a version 4 body.
+    pub text: TextSpec,
+}
+
+/// How a model normalises texts before its features (format version 4).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct TextSpec {
+    /// [`crate::text::Rules::code`] of the normalisation rules.
+    pub rules: u8,
+    /// The training words unknown words are corrected against (empty: no correction).
+    pub lexicon: Lexicon,
 }
 
 /// The body of format version 1 (no static block), still read so that models stored before
@@ -127,6 +140,7 @@ impl From<ModelBodyV1> for ModelBody {
             oos_threshold: v.oos_threshold,
             summary: v.summary,
             neighbours: None,
+            text: TextSpec::default(),
         }
     }
 }
@@ -464,10 +478,14 @@ impl IntentModel {
             1 => postcard::from_bytes::<ModelBodyV1>(payload)
                 .map_err(corrupt)?
                 .into(),
-            2 => {
-                let mut v3 = payload.to_vec();
-                v3.push(0); // `neighbours: None`
-                postcard::from_bytes(&v3).map_err(corrupt)?
+            2 | 3 => {
+                let mut v4 = payload.to_vec();
+                if version == 2 {
+                    v4.push(0); // `neighbours: None`
+                }
+                // Plain rules, no spelling: one byte and two empty lists.
+                v4.extend_from_slice(&[crate::text::Rules::Plain.code(), 0, 0]);
+                postcard::from_bytes(&v4).map_err(corrupt)?
             }
             _ => postcard::from_bytes(payload).map_err(corrupt)?,
         };
@@ -500,6 +518,12 @@ impl IntentModel {
         }
         if !body.vectorizer.restore() {
             return bad("the vocabulary is inconsistent");
+        }
+        match crate::text::Rules::from_code(body.text.rules) {
+            Some(rules) if body.text.lexicon.is_consistent() => {
+                body.vectorizer.set_text(rules, &body.text.lexicon);
+            }
+            _ => return bad("unknown text normalisation rules or an inconsistent lexicon"),
         }
         if let Some(n) = &body.neighbours {
             if !n.weight.is_finite()
@@ -580,94 +604,5 @@ pub(crate) fn add_block(
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-    use crate::intent::{train, Example, TrainOptions};
-
-    #[test]
-    fn version_1_files_are_still_read() {
-        let mut examples = Vec::new();
-        for (label, texts) in [
-            (
-                "card",
-                ["where is my card", "my card has not come", "card not arrived yet"],
-            ),
-            (
-                "rate",
-                [
-                    "what is the exchange rate",
-                    "euro to dollar rate",
-                    "rate for pounds",
-                ],
-            ),
-            (
-                "stop",
-                ["cancel the transfer", "stop my payment", "undo that transfer"],
-            ),
-        ] {
-            for t in texts {
-                examples.push(Example::new(t, label));
-            }
-        }
-        let options = TrainOptions {
-            static_features: false,
-            ..TrainOptions::default()
-        };
-        let model = train(&examples, &options, None, &mut |_| {}).unwrap();
-        let b = model.body.clone();
-        let v1 = ModelBodyV1 {
-            labels: b.labels,
-            oos_class: b.oos_class,
-            oos_label: b.oos_label,
-            vectorizer: b.vectorizer,
-            dense: b.dense,
-            n_features: b.n_features,
-            row_scale: b.row_scale,
-            quantized: b.quantized,
-            bias: b.bias,
-            temperature: b.temperature,
-            oos_threshold: b.oos_threshold,
-            summary: b.summary,
-        };
-        let mut bytes = MODEL_MAGIC.to_vec();
-        bytes.extend_from_slice(&1u32.to_le_bytes());
-        bytes.extend_from_slice(&postcard::to_allocvec(&v1).unwrap());
-        let old = IntentModel::from_bytes(&bytes).unwrap();
-        assert!(old.static_spec().is_none());
-        for text in ["where is my card", "stop it", ""] {
-            assert_eq!(old.predict(text).unwrap(), model.predict(text).unwrap());
-        }
-        // Version 0 never existed.
-        bytes[8..12].copy_from_slice(&0u32.to_le_bytes());
-        assert!(matches!(
-            IntentModel::from_bytes(&bytes),
-            Err(IntentError::UnsupportedVersion { found: 0, .. })
-        ));
-    }
-
-    #[test]
-    fn version_2_files_are_still_read() {
-        let examples: Vec<Example> = [
-            ("where is my card", "card"),
-            ("card not arrived yet", "card"),
-            ("what is the exchange rate", "rate"),
-            ("euro to dollar rate", "rate"),
-            ("cancel the transfer", "stop"),
-            ("stop my payment", "stop"),
-        ]
-        .into_iter()
-        .map(|(t, l)| Example::new(t, l))
-        .collect();
-        let model = train(&examples, &TrainOptions::default(), None, &mut |_| {}).unwrap();
-        assert!(model.body.neighbours.is_none());
-        // A version 2 body is a version 3 body without the trailing `neighbours` option.
-        let mut v2 = model.to_bytes().unwrap();
-        assert_eq!(v2.pop(), Some(0));
-        v2[8..12].copy_from_slice(&2u32.to_le_bytes());
-        let old = IntentModel::from_bytes(&v2).unwrap();
-        for text in ["where is my card", "stop it", ""] {
-            assert_eq!(old.predict(text).unwrap(), model.predict(text).unwrap());
-        }
-    }
-}
+#[path = "model_tests.rs"]
+mod tests;

@@ -8,6 +8,7 @@
 
 mod intent;
 mod pii;
+mod robustness;
 #[cfg(feature = "semantic")]
 mod semantic;
 mod signals;

@@ -88,7 +88,12 @@ pub(super) fn fit(
     c: f64,
 ) -> Fitted {
     let texts: Vec<&str> = rows.iter().map(|&i| prep.text(i)).collect();
-    let vectorizer = Vectorizer::fit(&options.features, &texts);
+    let rules = if options.canonical_text {
+        crate::text::Rules::Canonical
+    } else {
+        crate::text::Rules::Plain
+    };
+    let vectorizer = Vectorizer::fit_with(&options.features, &texts, rules, options.spelling);
     let x = build_matrix(&vectorizer, prep, rows, blocks);
     let y: Vec<u32> = rows.iter().map(|&i| labels_of(i)).collect();
     let params = SvmParams {

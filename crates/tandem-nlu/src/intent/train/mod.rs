@@ -1,7 +1,13 @@
 //! Training: a stratified held-out split picks the regularisation and fits the softmax
-//! temperature, the out-of-scope threshold is tuned on held-out data (labelled out-of-scope
-//! examples, or else a few intents held out and treated as out of scope), and the final model is
+//! temperature, the out-of-scope threshold is tuned on held-out data, and the final model is
 //! trained on every example.
+//!
+//! The threshold (`oos_source` in the summary) is the one that rejects at most
+//! `max_in_scope_rejection` of the held-out in-scope messages, lowered when out-of-scope samples
+//! show that rejecting does not pay: "labelled" when the examples have an out-of-scope label
+//! (its held-out examples are the samples), "held-out-intents" otherwise with three labels or
+//! more (a few intents are held out and play the unseen ones), "none" when nothing is held out
+//! or there are only two labels (then nothing is rejected by threshold).
 //!
 //! - `fit`: the linear models fitted on a subset of the examples, and their scores.
 //! - `split`: the stratified held-out split.
@@ -20,9 +26,12 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::calibrate::{choose_oos_threshold, fit_temperature, OosSample};
+use super::calibrate::{
+    choose_oos_threshold, fit_temperature, rejection_rate_threshold, OosSample,
+    DEFAULT_MAX_IN_SCOPE_REJECTION,
+};
 use super::features::FeatureConfig;
-use super::model::{DenseSpec, IntentModel, ModelBody, StaticSpec, TrainSummary};
+use super::model::{DenseSpec, IntentModel, ModelBody, StaticSpec, TextSpec, TrainSummary};
 use super::neighbours::NeighbourSpec;
 use super::IntentError;
 use crate::dense::{builtin_static, DenseEncoder, StaticEncoder};
@@ -84,7 +93,24 @@ pub struct TrainOptions {
     /// split is kept. Choosing is free: the linear models are not retrained for it.
     #[serde(default = "default_neighbour_grid")]
     pub neighbour_weight_grid: Vec<f32>,
+    /// The largest fraction of in-scope messages the out-of-scope threshold may reject, as
+    /// measured on the held-out split (0: never reject by threshold, only by an out-of-scope
+    /// class; 1: no bound, the threshold that best separates in-scope from out-of-scope samples).
+    #[serde(default = "default_max_in_scope_rejection")]
+    pub max_in_scope_rejection: f64,
+    /// Correct the spelling of words the training examples do not have (see
+    /// [`super::spelling`]).
+    #[serde(default = "default_true")]
+    pub spelling: bool,
+    /// Normalise texts with [`crate::text::Rules::Canonical`] (chat spellings and contractions
+    /// written out) rather than [`crate::text::Rules::Plain`].
+    #[serde(default = "default_true")]
+    pub canonical_text: bool,
     pub seed: u64,
+}
+
+fn default_max_in_scope_rejection() -> f64 {
+    DEFAULT_MAX_IN_SCOPE_REJECTION
 }
 
 fn default_true() -> bool {
@@ -125,6 +151,9 @@ impl Default for TrainOptions {
             static_features: true,
             static_weight_grid: default_static_grid(),
             neighbour_weight_grid: default_neighbour_grid(),
+            max_in_scope_rejection: DEFAULT_MAX_IN_SCOPE_REJECTION,
+            spelling: true,
+            canonical_text: true,
             seed: 0x7a4d_e3c1,
         }
     }
@@ -344,26 +373,37 @@ pub fn train_with_static(
 
     // 2. Out-of-scope threshold.
     reporter.report("tuning the out-of-scope threshold");
+    // The held-out messages as the final model will see them (its classes, its temperature).
+    let held_samples: Vec<OosSample> = best.as_ref().map_or_else(Vec::new, |b| {
+        b.scores
+            .iter()
+            .zip(&held_rows)
+            .map(|(s, &i)| sample(s, temperature, oos_class, Some(u32_to_usize(prep.label(i)))))
+            .collect()
+    });
+    let target = options.max_in_scope_rejection;
     let (oos_threshold, oos_source) = match (oos_class, &best) {
-        (Some(oos), Some(Best { scores, .. })) => {
-            let samples: Vec<OosSample> = scores
-                .iter()
-                .zip(&held_rows)
-                .map(|(s, &i)| sample(s, temperature, Some(oos), Some(u32_to_usize(prep.label(i)))))
-                .collect();
-            (choose_oos_threshold(&samples), "labelled")
+        (Some(_), Some(_)) => (choose_oos_threshold(&held_samples, target), "labelled"),
+        (None, Some(_)) if n_classes >= 3 => {
+            let bound = rejection_rate_threshold(&held_samples, target);
+            // Intents held out to play unseen ones can only lower a bound above zero.
+            let unseen = if bound > 0.0 {
+                pseudo_oos_threshold(
+                    &prep,
+                    &train_rows,
+                    &held_rows,
+                    n_classes,
+                    options,
+                    &blocks,
+                    c,
+                    neighbour_weight,
+                    &mut rng,
+                )
+            } else {
+                0.0
+            };
+            (unseen.min(bound), "held-out-intents")
         }
-        (None, Some(_)) if n_classes >= 3 => pseudo_oos_threshold(
-            &prep,
-            &train_rows,
-            &held_rows,
-            n_classes,
-            options,
-            &blocks,
-            c,
-            neighbour_weight,
-            &mut rng,
-        ),
         _ => (0.0, "none"),
     };
 
@@ -392,6 +432,10 @@ pub fn train_with_static(
         oos_threshold,
         oos_source: oos_source.to_string(),
     };
+    let text = TextSpec {
+        rules: fitted.vectorizer.rules().code(),
+        lexicon: fitted.vectorizer.lexicon().cloned().unwrap_or_default(),
+    };
     let body = ModelBody {
         labels,
         oos_class: oos_class.map(usize_to_u32),
@@ -406,6 +450,7 @@ pub fn train_with_static(
         temperature,
         oos_threshold,
         summary,
+        text,
         neighbours,
     };
     let mut model = IntentModel::from_parts(body, &fitted.weights, table);

@@ -4,7 +4,7 @@
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use super::super::calibrate::{choose_oos_threshold, fit_temperature, softmax_in_place, OosSample};
+use super::super::calibrate::{balanced_threshold, fit_temperature, softmax_in_place, OosSample};
 use super::fit::{argmax, fit, held_scores, Blocks, Prepared};
 use super::search::{blend, example_index, similarities};
 use super::TrainOptions;
@@ -35,7 +35,8 @@ pub(super) fn sample(
 }
 
 /// No out-of-scope examples: hold some intents out entirely, train on the others, and pick the
-/// threshold that best separates the held-out examples of known intents from the unseen intents.
+/// threshold that best separates the held-out examples of known intents from the unseen intents
+/// (the caller bounds it by the target rate of in-scope rejections).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn pseudo_oos_threshold(
     prep: &Prepared<'_>,
@@ -47,7 +48,7 @@ pub(super) fn pseudo_oos_threshold(
     c: f64,
     neighbour_weight: f32,
     rng: &mut ChaCha8Rng,
-) -> (f32, &'static str) {
+) -> f32 {
     let mut classes: Vec<u32> = (0..usize_to_u32(n_classes)).collect();
     classes.shuffle(rng);
     let n_out =
@@ -103,5 +104,5 @@ pub(super) fn pseudo_oos_threshold(
         .map(|(s, &t)| sample(s, temperature, None, Some(t)))
         .collect();
     samples.extend(unseen_scores.iter().map(|s| sample(s, temperature, None, None)));
-    (choose_oos_threshold(&samples), "held-out-intents")
+    balanced_threshold(&samples)
 }
