@@ -108,6 +108,11 @@ pub struct PolicySettings {
     pub abuse_handoff: f32,
     /// Failed tries (missing or wrong slot values, not understood) before a person takes over.
     pub max_failed_tries: u32,
+    /// The share of in-scope messages the intent model's out-of-scope threshold may turn away,
+    /// measured on held-out examples when it is trained. Lower keeps more in-scope messages;
+    /// higher refuses more of what the pack does not cover. Choose it on the pack's evaluation
+    /// messages.
+    pub max_in_scope_rejection: f32,
     /// How far (in probability) the best intent must lead the second for the bot to act on it;
     /// closer than that, the bot asks which one is meant, offering both as choices.
     pub min_margin: f32,
@@ -129,6 +134,7 @@ impl Default for PolicySettings {
             abuse_handoff: 0.7,
             max_failed_tries: 2,
             min_margin: 0.2,
+            max_in_scope_rejection: 0.05,
             answer_threshold: crate::knowledge::DEFAULT_ANSWER_THRESHOLD,
             require_signed_identity: None,
         }

@@ -181,7 +181,8 @@ impl Runtime<'_> {
             return Err(Error::invalid(ErrorCode::InvalidPack, text));
         }
         let examples = training_examples(&pack);
-        let hash = training_set_hash(&examples);
+        let rejection = pack.manifest.policy.max_in_scope_rejection;
+        let hash = training_set_hash(&examples, rejection);
         let reused = if reuse_model {
             self.reusable_model(&hash).await?
         } else {
@@ -189,7 +190,7 @@ impl Runtime<'_> {
         };
         let model = match reused {
             Some(model) => model,
-            None => train_model(examples.clone(), self.engine.config.semantic.as_ref()).await?,
+            None => train_model(examples.clone(), self.engine.config.semantic.as_ref(), rejection).await?,
         };
         let bytes = model_bytes(&model)?;
         // Build the runtime before storing, so a pack whose connectors cannot start is refused.
@@ -312,9 +313,10 @@ impl Runtime<'_> {
     /// model.
     async fn retrain_stored(&self, pack_id: &str, pack: &Pack) -> Result<IntentModel> {
         let examples = training_examples(pack);
-        let hash = training_set_hash(&examples);
+        let rejection = pack.manifest.policy.max_in_scope_rejection;
+        let hash = training_set_hash(&examples, rejection);
         let metrics = model_metrics(pack, &examples);
-        let model = train_model(examples, self.engine.config.semantic.as_ref()).await?;
+        let model = train_model(examples, self.engine.config.semantic.as_ref(), rejection).await?;
         self.engine
             .store
             .save_model(pack_id, &model_bytes(&model)?, &metrics, &hash, None)

@@ -20,8 +20,11 @@ pub(super) fn training_examples(pack: &Pack) -> Vec<tandem_nlu::intent::Example>
         .collect()
 }
 
-pub(super) fn training_set_hash(examples: &[tandem_nlu::intent::Example]) -> String {
+/// The hash of what a model is trained from: the examples and the pack's training setting (a
+/// model is reused only for the same of both).
+pub(super) fn training_set_hash(examples: &[tandem_nlu::intent::Example], rejection: f32) -> String {
     let mut hasher = Sha256::new();
+    hasher.update(rejection.to_le_bytes());
     for e in examples {
         hasher.update(e.label.as_bytes());
         hasher.update([0]);
@@ -36,9 +39,11 @@ pub(super) fn training_set_hash(examples: &[tandem_nlu::intent::Example]) -> Str
 pub(super) async fn train_model(
     examples: Vec<tandem_nlu::intent::Example>,
     semantic: Option<&SemanticEncoder>,
+    rejection: f32,
 ) -> Result<IntentModel> {
     let options = TrainOptions {
         dense_model_dir: semantic.map(|s| s.source.clone()),
+        max_in_scope_rejection: f64::from(rejection),
         ..TrainOptions::default()
     };
     let encoder = semantic.map(|s| Arc::clone(&s.encoder));
