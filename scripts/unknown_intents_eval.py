@@ -17,7 +17,7 @@ Reported: in-scope accuracy (known-intent test messages given their intent and n
 out-of-scope recall (unknown-intent test messages rejected), in-scope rejected, accuracy over
 every test message with "unknown" as a class, and macro-F1 over the known intents and "unknown".
 
-    python3 scripts/unknown_intents_eval.py /work/shared/data/banking77 \
+    python3 scripts/unknown_intents_eval.py ../shared/data/banking77 \
         --tandem target/release/tandem [--seeds 1,2,3] [--targets 0.05] [--tune]
 
 `--tune` never reads test.csv: 20% of train.csv (stratified, every intent) plays the test split,
