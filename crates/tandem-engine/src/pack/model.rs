@@ -307,6 +307,10 @@ pub enum IntentKind {
     Human,
     /// Greetings, thanks, goodbyes: a short template reply.
     Acknowledge,
+    /// What the pack does not cover (the weather, jobs, small talk): examples the model learns to
+    /// refuse, so a message like them is out of scope however close it comes to an intent. At
+    /// most one per pack; never acted on.
+    OutOfScope,
 }
 
 /// `intents/NAME.toml`.

@@ -101,6 +101,18 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
             problems_push_template(&mut report, name, None, &e.to_string());
         }
     }
+    if pack
+        .intents
+        .iter()
+        .filter(|i| i.kind == IntentKind::OutOfScope)
+        .count()
+        > 1
+    {
+        report(
+            "intents".into(),
+            "at most one intent may be of kind out_of_scope".into(),
+        );
+    }
     let mut seen = BTreeSet::new();
     let mut used_connector_params: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for intent in &pack.intents {
@@ -189,6 +201,14 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
                     ),
                 );
             }
+        }
+        if intent.kind == IntentKind::OutOfScope
+            && (intent.connector.is_some() || intent.template.is_some() || !intent.slots.is_empty())
+        {
+            report(
+                key.clone(),
+                "an out_of_scope intent is never acted on: it takes no connector, template or slots".into(),
+            );
         }
         let needs_template = matches!(intent.kind, IntentKind::Automated | IntentKind::Acknowledge);
         match (&intent.template, needs_template) {

@@ -20,9 +20,15 @@ pub const MAX_INTENT_CHOICES: usize = 3;
 /// likely intent is noise, not a choice.
 const RELATIVE_FLOOR: f32 = 0.15;
 
-/// A customer may pick an intent of the active pack or a person; anything else is refused.
+/// A customer may pick an intent of the active pack or a person; anything else (the pack's
+/// out-of-scope examples included) is refused.
 pub(crate) fn check_choice(bot: Option<&BotRuntime>, choice: &str) -> Result<()> {
-    if choice == HUMAN_CHOICE || bot.is_some_and(|b| b.intents.contains_key(choice)) {
+    let offerable = |b: &BotRuntime| {
+        b.intents
+            .get(choice)
+            .is_some_and(|d| d.kind != IntentKind::OutOfScope)
+    };
+    if choice == HUMAN_CHOICE || bot.is_some_and(offerable) {
         return Ok(());
     }
     Err(Error::invalid(
@@ -44,7 +50,11 @@ pub(crate) fn offer(
         .iter()
         .filter_map(|s| {
             let def = intents.get(&s.intent)?;
-            (def.kind != IntentKind::Acknowledge).then_some((s.intent.as_str(), def, s.score))
+            matches!(
+                def.kind,
+                IntentKind::Automated | IntentKind::Faq | IntentKind::Human
+            )
+            .then_some((s.intent.as_str(), def, s.score))
         })
         .collect();
     let best = candidates.first().map_or(0.0, |c| c.2);

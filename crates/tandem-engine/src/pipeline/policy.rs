@@ -401,6 +401,10 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
             reasons.push(format!("`{intent}` is handled by people ({reason})"));
             handoff(reason, Some(intent), reasons)
         }
+        IntentKind::OutOfScope => {
+            reasons.push(format!("`{intent}` is what the pack does not cover"));
+            failure(HandoffReason::OutOfScope, None, None, failures, s, reasons)
+        }
         IntentKind::Acknowledge => Outcome {
             plan: Plan::Acknowledge { intent },
             reasons,

@@ -18,7 +18,9 @@ use crate::knowledge::KnowledgeBase;
 use crate::pack::model::IntentDef;
 use crate::pack::Pack;
 use crate::{Engine, Result};
-use training::{model_bytes, model_metrics, ready, train_model, training_examples, training_set_hash};
+use training::{
+    model_bytes, model_metrics, out_of_scope_label, ready, train_model, training_examples, training_set_hash,
+};
 
 /// The running bot of this process, if a pack is installed.
 #[derive(Default)]
@@ -182,7 +184,8 @@ impl Runtime<'_> {
         }
         let examples = training_examples(&pack);
         let rejection = pack.manifest.policy.max_in_scope_rejection;
-        let hash = training_set_hash(&examples, rejection);
+        let oos = out_of_scope_label(&pack);
+        let hash = training_set_hash(&examples, rejection, oos.as_deref());
         let reused = if reuse_model {
             self.reusable_model(&hash).await?
         } else {
@@ -190,7 +193,15 @@ impl Runtime<'_> {
         };
         let model = match reused {
             Some(model) => model,
-            None => train_model(examples.clone(), self.engine.config.semantic.as_ref(), rejection).await?,
+            None => {
+                train_model(
+                    examples.clone(),
+                    self.engine.config.semantic.as_ref(),
+                    rejection,
+                    oos,
+                )
+                .await?
+            }
         };
         let bytes = model_bytes(&model)?;
         // Build the runtime before storing, so a pack whose connectors cannot start is refused.
@@ -314,9 +325,10 @@ impl Runtime<'_> {
     async fn retrain_stored(&self, pack_id: &str, pack: &Pack) -> Result<IntentModel> {
         let examples = training_examples(pack);
         let rejection = pack.manifest.policy.max_in_scope_rejection;
-        let hash = training_set_hash(&examples, rejection);
+        let oos = out_of_scope_label(pack);
+        let hash = training_set_hash(&examples, rejection, oos.as_deref());
         let metrics = model_metrics(pack, &examples);
-        let model = train_model(examples, self.engine.config.semantic.as_ref(), rejection).await?;
+        let model = train_model(examples, self.engine.config.semantic.as_ref(), rejection, oos).await?;
         self.engine
             .store
             .save_model(pack_id, &model_bytes(&model)?, &metrics, &hash, None)

@@ -20,11 +20,17 @@ pub(super) fn training_examples(pack: &Pack) -> Vec<tandem_nlu::intent::Example>
         .collect()
 }
 
-/// The hash of what a model is trained from: the examples and the pack's training setting (a
-/// model is reused only for the same of both).
-pub(super) fn training_set_hash(examples: &[tandem_nlu::intent::Example], rejection: f32) -> String {
+/// The hash of what a model is trained from: the examples, the pack's training setting and its
+/// out-of-scope intent (a model is reused only for the same of all three).
+pub(super) fn training_set_hash(
+    examples: &[tandem_nlu::intent::Example],
+    rejection: f32,
+    out_of_scope: Option<&str>,
+) -> String {
     let mut hasher = Sha256::new();
     hasher.update(rejection.to_le_bytes());
+    hasher.update(out_of_scope.unwrap_or_default().as_bytes());
+    hasher.update([0]);
     for e in examples {
         hasher.update(e.label.as_bytes());
         hasher.update([0]);
@@ -40,8 +46,10 @@ pub(super) async fn train_model(
     examples: Vec<tandem_nlu::intent::Example>,
     semantic: Option<&SemanticEncoder>,
     rejection: f32,
+    out_of_scope: Option<String>,
 ) -> Result<IntentModel> {
     let options = TrainOptions {
+        oos_label: out_of_scope,
         dense_model_dir: semantic.map(|s| s.source.clone()),
         max_in_scope_rejection: f64::from(rejection),
         ..TrainOptions::default()
@@ -67,6 +75,14 @@ pub(super) fn ready(mut model: IntentModel, semantic: Option<&SemanticEncoder>) 
         (true, Some(s)) => model.attach_encoder(Arc::clone(&s.encoder)).ok().map(|()| model),
         _ => None,
     }
+}
+
+/// The name of the pack's out-of-scope intent, whose examples the model learns to refuse.
+pub(super) fn out_of_scope_label(pack: &Pack) -> Option<String> {
+    pack.intents
+        .iter()
+        .find(|i| i.kind == crate::pack::model::IntentKind::OutOfScope)
+        .map(|i| i.name.clone())
 }
 
 pub(super) fn model_bytes(model: &IntentModel) -> Result<Vec<u8>> {

@@ -168,3 +168,27 @@ async fn the_record_names_the_words_that_carried_each_intent() {
         );
     }
 }
+
+/// The demo pack's out-of-scope examples teach the model what the shop does not cover: such a
+/// message is asked about, never acted on, and the out-of-scope intent is never a choice.
+#[tokio::test]
+async fn what_the_pack_does_not_cover_is_not_acted_on_nor_offered() {
+    let t = demo_engine().await;
+    let eve = Customer::start(&t, "Eve Example", "eve@example.org").await;
+    let (_, replies) = eve.say("Can you help me with my physics homework?").await;
+    let d = eve.last_decision().await;
+    assert_eq!(d.kind, DecisionKind::Clarify, "{d:#?}");
+    let question = replies.last().expect("a reply");
+    assert!(
+        question.choices.iter().all(|c| c.intent != "out_of_scope"),
+        "{:?}",
+        question.choices
+    );
+    let refused = t
+        .engine
+        .conversations()
+        .customer_message(eve.id(), &eve.started.customer_token, "x", Some("out_of_scope"))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::UnknownChoice);
+}

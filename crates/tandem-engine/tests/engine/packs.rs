@@ -199,6 +199,30 @@ fn a_connector_name_that_is_not_a_slug_is_refused() {
     assert!(p.message.contains("a slug is"), "{p}");
 }
 
+/// One out-of-scope intent at most, and it is never acted on (no connector, template or slots).
+#[test]
+fn out_of_scope_intents_are_checked() {
+    let oos = |name: &str, extra: &str| {
+        format!(
+            "name = \"{name}\"\ndescription = \"off topic\"\nkind = \"out_of_scope\"\n{extra}examples = {TEN_EXAMPLES}\n"
+        )
+    };
+    let errors = problems_after(|dir| {
+        write(
+            dir,
+            "intents/chitchat.toml",
+            &oos("chitchat", "template = \"order_status\"\n"),
+        );
+    });
+    let p = only(&errors);
+    assert!(p.message.contains("never acted on"), "{p}");
+    let errors = problems_after(|dir| {
+        write(dir, "intents/chitchat.toml", &oos("chitchat", ""));
+        write(dir, "intents/smalltalk.toml", &oos("smalltalk", ""));
+    });
+    assert!(errors.to_string().contains("at most one intent"), "{errors}");
+}
+
 #[test]
 fn a_template_that_does_not_compile_is_named() {
     let errors = problems_after(|dir| {
