@@ -149,14 +149,16 @@ pub fn only_values(text: &str, entities: &[tandem_nlu::entities::Entity]) -> boo
     if entities.is_empty() {
         return false;
     }
+    let mut spans: Vec<(usize, usize)> = entities.iter().map(|e| (e.start, e.end)).collect();
+    spans.sort_unstable();
     let mut rest = String::with_capacity(text.len());
     let mut at = 0;
-    for e in entities {
-        if let Some(before) = text.get(at..e.start) {
+    for (start, end) in spans {
+        if let Some(before) = text.get(at..start) {
             rest.push_str(before);
             rest.push(' ');
         }
-        at = at.max(e.end);
+        at = at.max(end);
     }
     rest.push_str(text.get(at..).unwrap_or(""));
     let normalized = tandem_nlu::text::normalize(&rest);

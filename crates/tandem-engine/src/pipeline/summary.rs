@@ -111,7 +111,7 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
             (DecisionKind::Clarify, Some(i)) => {
                 format!("asked for {} for `{i}`", d.slot.as_deref().unwrap_or("details"))
             }
-            (DecisionKind::Clarify, None) => "asked the customer to rephrase".to_owned(),
+            (DecisionKind::Clarify, None) => "asked what the customer meant".to_owned(),
             (DecisionKind::Acknowledge, _) => "greeted / acknowledged".to_owned(),
             (kind, _) => kind.to_string(),
         })
