@@ -1,11 +1,15 @@
 //! Opening things, shared by the commands: the `--data-dir` / `--config` flags, the configuration
 //! they lead to, and the store and engine it describes.
 
+use std::path::Path;
 use std::sync::Arc;
 
+#[cfg(not(feature = "semantic"))]
+use anyhow::bail;
 use anyhow::Context as _;
 use clap::Args;
 use tandem_engine::{Engine, EngineConfig, Secret, SemanticEncoder, StoreConfig};
+use tandem_nlu::dense::DenseEncoder;
 
 use crate::config::{Config, Overrides};
 
@@ -42,7 +46,7 @@ pub fn store_config(config: &Config) -> StoreConfig {
 pub fn engine_config(config: &Config) -> anyhow::Result<EngineConfig> {
     let mut engine_config = config.engine.clone();
     if let Some(path) = &config.semantic_model {
-        let encoder = crate::commands::dataset::load_encoder(path).with_context(|| {
+        let encoder = load_encoder(path).with_context(|| {
             format!(
                 "cannot load the sentence-embedding model {} (semantic_model)",
                 path.display()
@@ -73,4 +77,25 @@ pub fn triage_tier(config: &EngineConfig) -> String {
         ),
         None => "fast tier (no semantic_model configured)".to_owned(),
     }
+}
+
+/// Loads the dense encoder of the semantic tier: a directory holds a sentence-transformers model,
+/// a file a distilled static encoder.
+#[cfg(feature = "semantic")]
+pub fn load_encoder(path: &Path) -> anyhow::Result<Arc<dyn DenseEncoder>> {
+    use tandem_nlu::semantic::{SentenceEncoder, StaticEncoder};
+    if path.is_file() {
+        Ok(Arc::new(StaticEncoder::load(path)?))
+    } else {
+        Ok(Arc::new(SentenceEncoder::load(path)?))
+    }
+}
+
+#[cfg(not(feature = "semantic"))]
+pub fn load_encoder(path: &Path) -> anyhow::Result<Arc<dyn DenseEncoder>> {
+    bail!(
+        "cannot use the sentence-embedding model {}: this tandem was built without the semantic tier; \
+         rebuild it with `cargo build --release -p tandem-cli --features semantic`",
+        path.display()
+    )
 }

@@ -1,12 +1,10 @@
-//! What `tandem train` and `tandem eval` share: reading labelled examples from CSV, loading the
-//! semantic tier's encoder, and the progress bar.
+//! What `tandem train` and `tandem eval` share: reading labelled examples from CSV and the progress
+//! bar (the semantic tier's encoder is loaded by `crate::open::load_encoder`).
 
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
-use tandem_nlu::dense::DenseEncoder;
 use tandem_nlu::intent::Example;
 
 /// Reads `text,label` examples; errors name the file and the line.
@@ -54,27 +52,6 @@ pub fn read_examples(path: &Path) -> anyhow::Result<Vec<Example>> {
         bail!("{}: no examples after the header line", path.display());
     }
     Ok(examples)
-}
-
-/// Loads the dense encoder of the semantic tier: a directory holds a sentence-transformers model,
-/// a file a distilled static encoder.
-#[cfg(feature = "semantic")]
-pub fn load_encoder(path: &Path) -> anyhow::Result<Arc<dyn DenseEncoder>> {
-    use tandem_nlu::semantic::{SentenceEncoder, StaticEncoder};
-    if path.is_file() {
-        Ok(Arc::new(StaticEncoder::load(path)?))
-    } else {
-        Ok(Arc::new(SentenceEncoder::load(path)?))
-    }
-}
-
-#[cfg(not(feature = "semantic"))]
-pub fn load_encoder(path: &Path) -> anyhow::Result<Arc<dyn DenseEncoder>> {
-    bail!(
-        "cannot use the sentence-embedding model {}: this tandem was built without the semantic tier; \
-         rebuild it with `cargo build --release -p tandem-cli --features semantic`",
-        path.display()
-    )
 }
 
 /// A progress bar on stderr (length set as work is reported), ticking while it waits.

@@ -7,7 +7,8 @@ use anyhow::{bail, Context};
 use clap::Args;
 use tandem_nlu::intent::{self, perturb, EvalReport, IntentModel, RobustnessReport};
 
-use super::dataset::{load_encoder, read_examples};
+use super::dataset::read_examples;
+use crate::open::load_encoder;
 
 /// Evaluate an intent model on a labelled CSV.
 #[derive(Debug, Args)]

@@ -12,5 +12,5 @@ pub mod signals;
 pub mod train;
 pub mod user;
 
-pub(crate) mod dataset;
+mod dataset;
 mod stdin;

@@ -9,7 +9,8 @@ use clap::Args;
 use tandem_nlu::intent::{self, TrainOptions};
 use tandem_nlu::num::u64_to_f64;
 
-use super::dataset::{load_encoder, progress_bar, read_examples};
+use super::dataset::{progress_bar, read_examples};
+use crate::open::load_encoder;
 
 /// Train an intent model from a CSV of examples.
 #[derive(Debug, Args)]
