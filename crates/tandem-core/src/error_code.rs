@@ -68,6 +68,8 @@ error_codes! {
     /// A customer picked a choice the bot does not offer (not an intent of the active pack, nor
     /// `human`).
     UnknownChoice = "unknown_choice", 400;
+    /// An intent's label (how the bot offers it as a choice) is empty, too long or not one line.
+    InvalidLabel = "invalid_label", 400;
     // --- conversations and the inbox ----------------------------------------------------------
     InvalidCustomer = "invalid_customer", 400;
     InvalidAssignee = "invalid_assignee", 400;

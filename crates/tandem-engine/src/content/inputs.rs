@@ -11,6 +11,9 @@ use crate::pack::model::IntentKind;
 pub struct NewIntent {
     pub name: String,
     pub description: String,
+    /// How the bot offers the intent as a choice when it is unsure ("Where is my order?").
+    #[serde(default)]
+    pub label: Option<String>,
     pub kind: IntentKind,
     pub examples: Vec<String>,
     #[serde(default)]
@@ -33,6 +36,10 @@ pub struct NewIntent {
 pub struct IntentChange {
     #[serde(default)]
     pub description: Option<String>,
+    /// How the bot offers the intent as a choice; null: the name spelled out.
+    #[serde(default, deserialize_with = "crate::input::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub label: Option<Option<String>>,
     #[serde(default)]
     pub kind: Option<IntentKind>,
     #[serde(default, deserialize_with = "crate::input::double_option")]

@@ -21,7 +21,7 @@ use tandem_core::{Error, ErrorCode};
 use crate::auth::Staff;
 use crate::pack::model::{Article, BotTexts, CannedReply, IntentDef};
 pub use crate::pack::rules::discloses_bot;
-use crate::pack::rules::MAX_CHOICE_LABEL_CHARS;
+use crate::pack::rules::{check_label, MAX_CHOICE_LABEL_CHARS};
 use crate::pack::Pack;
 use crate::{Engine, Result};
 pub use connector_test::ConnectorTest;
@@ -237,7 +237,7 @@ impl Content<'_> {
         let def = IntentDef {
             name: name.clone(),
             description,
-            label: None,
+            label: new.label.as_deref().map(check_label).transpose()?,
             kind: new.kind,
             examples,
             threshold: new.threshold,
@@ -291,6 +291,10 @@ impl Content<'_> {
                 )
             })
             .transpose()?;
+        let label = change
+            .label
+            .map(|l| l.as_deref().map(check_label).transpose())
+            .transpose()?;
         self.edit_pack(
             staff,
             Permission::ManageContent,
@@ -299,6 +303,9 @@ impl Content<'_> {
                 let def = intent_mut(pack, intent)?;
                 if let Some(d) = description {
                     def.description = d;
+                }
+                if let Some(l) = label {
+                    def.label = l;
                 }
                 if let Some(kind) = change.kind {
                     def.kind = kind;

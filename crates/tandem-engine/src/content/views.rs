@@ -32,6 +32,8 @@ pub struct ContentView {
 pub struct IntentView {
     pub name: String,
     pub description: String,
+    /// How the bot offers it as a choice; the name spelled out when null.
+    pub label: Option<String>,
     pub kind: IntentKind,
     /// Confidence needed to act; the policy's `min_confidence` when null.
     pub threshold: Option<f32>,
@@ -47,6 +49,7 @@ impl From<&IntentDef> for IntentView {
         Self {
             name: i.name.clone(),
             description: i.description.clone(),
+            label: i.label.clone(),
             kind: i.kind,
             threshold: i.threshold,
             examples: i.examples.clone(),

@@ -185,6 +185,17 @@ pub fn required_text(value: &str, max: usize, code: ErrorCode, what: &str) -> Re
     Ok(value.to_owned())
 }
 
+/// An intent's label (how the bot offers it as a choice): one line of 1 to
+/// [`MAX_CHOICE_LABEL_CHARS`] characters.
+pub fn check_label(label: &str) -> Result<String> {
+    one_line(
+        label,
+        MAX_CHOICE_LABEL_CHARS,
+        ErrorCode::InvalidLabel,
+        "the label",
+    )
+}
+
 /// A one-line text (titles, names): no line breaks or other control characters.
 pub fn one_line(value: &str, max: usize, code: ErrorCode, what: &str) -> Result<String> {
     let value = required_text(value, max, code, what)?;

@@ -132,17 +132,8 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
                 "`human` is the choice that asks for a person; give the intent another name".into(),
             );
         }
-        if let Some(label) = &intent.label {
-            let chars = label.trim().chars().count();
-            if chars == 0 || chars > rules::MAX_CHOICE_LABEL_CHARS || label.contains('\n') {
-                report(
-                    key.clone(),
-                    format!(
-                        "label is one line of 1 to {} characters",
-                        rules::MAX_CHOICE_LABEL_CHARS
-                    ),
-                );
-            }
+        if let Some(Err(e)) = intent.label.as_deref().map(rules::check_label) {
+            report(key.clone(), e.to_string());
         }
         let distinct: BTreeSet<String> = intent
             .examples

@@ -30,6 +30,7 @@ async function intents() {
     $('intent-detail').hidden = false;
     $('intent-name').textContent = intent.name;
     $('intent-description').value = intent.description;
+    $('intent-label').value = intent.label || '';
     $('intent-kind').value = intent.kind;
     $('intent-threshold').value = intent.threshold ?? '';
     $('intent-wiring').textContent = [intent.connector && 'connector ' + intent.connector, intent.template && 'template ' + intent.template, intent.team && 'team ' + intent.team, intent.priority && 'priority ' + intent.priority].filter(Boolean).join(' · ');
@@ -65,7 +66,7 @@ async function intents() {
     e.preventDefault();
     const threshold = $('intent-threshold').value;
     const updated = await attempt(
-      () => api('PATCH', '/content/intents/' + encodeURIComponent(current.name), { description: $('intent-description').value.trim(), kind: $('intent-kind').value, threshold: threshold === '' ? null : Number(threshold) }),
+      () => api('PATCH', '/content/intents/' + encodeURIComponent(current.name), { description: $('intent-description').value.trim(), label: $('intent-label').value.trim() || null, kind: $('intent-kind').value, threshold: threshold === '' ? null : Number(threshold) }),
       'Intent saved.',
     );
     if (updated) replace(updated);

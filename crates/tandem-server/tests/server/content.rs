@@ -341,9 +341,28 @@ async fn intents_are_created_and_changed_under_the_pack_rules() {
         .await
         .unwrap();
     assert!(body(response, StatusCode::OK).await["threshold"].is_null());
+    // The label the bot offers the intent with when it is unsure; null spells the name out.
+    for (label, shown) in [
+        (json!("Points and rewards"), json!("Points and rewards")),
+        (json!(null), json!(null)),
+    ] {
+        let response = app
+            .patch(path)
+            .bearer_auth(&app.admin_token)
+            .json(&json!({ "label": label }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(body(response, StatusCode::OK).await["label"], shown);
+    }
 
     let stored = content(&app).await;
     for (change, status, code) in [
+        (
+            json!({ "label": "two\nlines" }),
+            StatusCode::BAD_REQUEST,
+            "invalid_label",
+        ),
         (
             json!({ "threshold": 1.5 }),
             StatusCode::BAD_REQUEST,
