@@ -212,6 +212,25 @@ pub fn expansion(word: &str) -> Option<&'static str> {
     })
 }
 
+/// `text` with the byte spans `spans` (start, end; in any order, overlapping or not) taken out,
+/// a space where each was: what is left of a message once some of its words are set aside. The
+/// offsets are those of entities and evidence, on character boundaries.
+pub fn without_spans(text: &str, spans: impl IntoIterator<Item = (usize, usize)>) -> String {
+    let mut spans: Vec<(usize, usize)> = spans.into_iter().collect();
+    spans.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in spans {
+        if let Some(part) = text.get(at..start) {
+            out.push_str(part);
+            out.push(' ');
+        }
+        at = at.max(end);
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    out
+}
+
 /// The words of an already normalised text.
 pub fn words(normalized: &str) -> impl Iterator<Item = &str> {
     normalized.split(' ').filter(|w| !w.is_empty())
@@ -220,6 +239,14 @@ pub fn words(normalized: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_are_taken_out_in_any_order() {
+        let text = "order A1001 and A1002 please";
+        assert_eq!(without_spans(text, [(16, 21), (6, 11)]), "order   and   please");
+        assert_eq!(without_spans(text, [(0, 11), (6, 16)]), " A1002 please");
+        assert_eq!(without_spans(text, []), text);
+    }
 
     #[test]
     fn normalizes_case_accents_and_punctuation() {

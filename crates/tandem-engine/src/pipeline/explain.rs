@@ -24,17 +24,25 @@ pub fn carried_by(model: &IntentModel, redacted: &str, top: &mut [IntentScore]) 
     }
     let words: Vec<&str> = redacted.split_whitespace().take(MAX_TRIED).collect();
     let labels = model.labels().len();
-    let probability = |text: &str, intent: &str| -> Option<f32> {
+    let explained: Vec<String> = top.iter().take(EXPLAINED).map(|s| s.intent.clone()).collect();
+    // The explained intents' probabilities in one reading of `text`.
+    let read = |text: &str| -> Option<Vec<f32>> {
         let p = model.predict_top(text, labels).ok()?;
         Some(
-            p.top
+            explained
                 .iter()
-                .find(|s| s.intent == intent)
-                .map_or(0.0, |s| s.probability),
+                .map(|i| {
+                    p.top
+                        .iter()
+                        .find(|s| s.intent == i)
+                        .map_or(0.0, |s| s.probability)
+                })
+                .collect(),
         )
     };
-    let explained: Vec<String> = top.iter().take(EXPLAINED).map(|s| s.intent.clone()).collect();
-    let full: Vec<Option<f32>> = explained.iter().map(|i| probability(redacted, i)).collect();
+    let Some(full) = read(redacted) else {
+        return;
+    };
     // drops[i][w]: how much intent i loses without word w.
     let mut drops: Vec<Vec<(f32, usize)>> = vec![Vec::new(); explained.len()];
     for (w, word) in words.iter().enumerate() {
@@ -47,17 +55,10 @@ pub fn carried_by(model: &IntentModel, redacted: &str, top: &mut [IntentScore]) 
             .filter(|(i, _)| *i != w)
             .map(|(_, x)| *x)
             .collect();
-        let without = without.join(" ");
-        let Ok(p) = model.predict_top(&without, labels) else {
+        let Some(after) = read(&without.join(" ")) else {
             continue;
         };
-        for ((intent, before), d) in explained.iter().zip(&full).zip(drops.iter_mut()) {
-            let Some(before) = before else { continue };
-            let after = p
-                .top
-                .iter()
-                .find(|s| s.intent == intent)
-                .map_or(0.0, |s| s.probability);
+        for ((before, after), d) in full.iter().zip(&after).zip(drops.iter_mut()) {
             if before - after >= MIN_DROP {
                 d.push((before - after, w));
             }

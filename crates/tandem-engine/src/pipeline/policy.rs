@@ -149,18 +149,7 @@ pub fn only_values(text: &str, entities: &[tandem_nlu::entities::Entity]) -> boo
     if entities.is_empty() {
         return false;
     }
-    let mut spans: Vec<(usize, usize)> = entities.iter().map(|e| (e.start, e.end)).collect();
-    spans.sort_unstable();
-    let mut rest = String::with_capacity(text.len());
-    let mut at = 0;
-    for (start, end) in spans {
-        if let Some(before) = text.get(at..start) {
-            rest.push_str(before);
-            rest.push(' ');
-        }
-        at = at.max(end);
-    }
-    rest.push_str(text.get(at..).unwrap_or(""));
+    let rest = tandem_nlu::text::without_spans(text, entities.iter().map(|e| (e.start, e.end)));
     let normalized = tandem_nlu::text::normalize(&rest);
     let words: Vec<&str> = normalized.split_whitespace().collect();
     words.len() <= 6 && words.iter().all(|w| FILLER.contains(w))
@@ -279,9 +268,13 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
     let failures = failures_in_a_row(input.history);
     // The answer to the identity challenge, unless the customer clearly moved on to another intent.
     // "Never mind" to the bot's question: the pending request is dropped, nothing is asked again.
-    let pending = pending_identity(input)
+    let identity_pending = pending_identity(input);
+    let slot_pending = pending_slot(input);
+    let pending = identity_pending
+        .as_ref()
         .map(|(intent, _)| intent)
-        .or_else(|| pending_slot(input).map(|(intent, _)| intent));
+        .or(slot_pending.as_ref().map(|(intent, _)| intent))
+        .cloned();
     if let Some(intent) = pending.filter(|_| input.calls_off) {
         reasons.push(format!("the customer called off `{intent}`"));
         return Outcome {
@@ -289,7 +282,7 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
             reasons,
         };
     }
-    if let Some((intent, slots)) = pending_identity(input) {
+    if let Some((intent, slots)) = identity_pending {
         let moved_on = !input.identity.answer_given
             && !t.out_of_scope
             && t.intent.as_deref().is_some_and(|other| {
@@ -316,7 +309,7 @@ pub fn decide(input: &PolicyInput<'_>) -> Outcome {
         }
     }
     // A value the bot asked for may arrive on its own ("A1001"): continue the pending intent.
-    if let Some(pending) = pending_slot(input) {
+    if let Some(pending) = slot_pending {
         let (intent, def) = pending;
         let other = t.intent.as_deref().filter(|i| *i != intent.as_str());
         // A value on its own answers the question, whatever intent the model reads into it.

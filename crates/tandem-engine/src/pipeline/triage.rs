@@ -80,7 +80,7 @@ pub fn triage(model: &IntentModel, text: &str, context: &Context<'_>, person_thr
 /// invoice" reads "I'd like to … about my invoice"): they say who should answer, not what about, so
 /// they must not pick the intent, nor with it the team. `None` when nothing asks for a person.
 fn topic_text(text: &str, signals: &Signals) -> Option<String> {
-    let mut spans: Vec<(usize, usize)> = signals
+    let spans: Vec<(usize, usize)> = signals
         .human_request
         .evidence
         .iter()
@@ -90,18 +90,7 @@ fn topic_text(text: &str, signals: &Signals) -> Option<String> {
     if spans.is_empty() {
         return None;
     }
-    spans.sort_unstable();
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (start, end) in spans {
-        if let Some(part) = text.get(at..start) {
-            out.push_str(part);
-            out.push(' ');
-        }
-        at = at.max(end);
-    }
-    out.push_str(text.get(at..).unwrap_or_default());
-    Some(out)
+    Some(tandem_nlu::text::without_spans(text, spans))
 }
 
 /// Words that ask politely and name no topic ("I would like to … please", "can you … now").

@@ -18,9 +18,7 @@ use crate::knowledge::KnowledgeBase;
 use crate::pack::model::IntentDef;
 use crate::pack::Pack;
 use crate::{Engine, Result};
-use training::{
-    model_bytes, model_metrics, out_of_scope_label, ready, train_model, training_examples, training_set_hash,
-};
+use training::{model_bytes, ready, TrainingSet};
 
 /// The running bot of this process, if a pack is installed.
 #[derive(Default)]
@@ -182,26 +180,15 @@ impl Runtime<'_> {
                 .join("; ");
             return Err(Error::invalid(ErrorCode::InvalidPack, text));
         }
-        let examples = training_examples(&pack);
-        let rejection = pack.manifest.policy.max_in_scope_rejection;
-        let oos = out_of_scope_label(&pack);
-        let hash = training_set_hash(&examples, rejection, oos.as_deref());
+        let training = TrainingSet::of(&pack);
         let reused = if reuse_model {
-            self.reusable_model(&hash).await?
+            self.reusable_model(&training.hash).await?
         } else {
             None
         };
         let model = match reused {
             Some(model) => model,
-            None => {
-                train_model(
-                    examples.clone(),
-                    self.engine.config.semantic.as_ref(),
-                    rejection,
-                    oos,
-                )
-                .await?
-            }
+            None => training.train(self.engine.config.semantic.as_ref()).await?,
         };
         let bytes = model_bytes(&model)?;
         // Build the runtime before storing, so a pack whose connectors cannot start is refused.
@@ -209,7 +196,7 @@ impl Runtime<'_> {
         let revision = self.save_content(&pack, expected).await?;
         self.engine
             .store
-            .save_model(&revision, &bytes, &model_metrics(&pack, &examples), &hash, None)
+            .save_model(&revision, &bytes, &training.metrics(&pack), &training.hash, None)
             .await?;
         self.engine
             .store
@@ -217,15 +204,15 @@ impl Runtime<'_> {
                 conversation_id: None,
                 kind: EventKind::ContentChanged,
                 actor,
-                data: serde_json::json!({ "revision": revision, "training_set_hash": hash }),
+                data: serde_json::json!({ "revision": revision, "training_set_hash": training.hash }),
             })
             .await?;
         let imported = Imported {
             pack_id: revision.clone(),
             intents: pack.intents.len(),
-            examples: examples.len(),
+            examples: training.examples.len(),
             articles: pack.articles.len(),
-            training_set_hash: hash,
+            training_set_hash: training.hash,
         };
         self.set_bot(BotRuntime {
             pack_id: revision,
@@ -323,15 +310,17 @@ impl Runtime<'_> {
     /// Trains the model of a stored pack again from its examples and makes it the pack's active
     /// model.
     async fn retrain_stored(&self, pack_id: &str, pack: &Pack) -> Result<IntentModel> {
-        let examples = training_examples(pack);
-        let rejection = pack.manifest.policy.max_in_scope_rejection;
-        let oos = out_of_scope_label(pack);
-        let hash = training_set_hash(&examples, rejection, oos.as_deref());
-        let metrics = model_metrics(pack, &examples);
-        let model = train_model(examples, self.engine.config.semantic.as_ref(), rejection, oos).await?;
+        let training = TrainingSet::of(pack);
+        let model = training.train(self.engine.config.semantic.as_ref()).await?;
         self.engine
             .store
-            .save_model(pack_id, &model_bytes(&model)?, &metrics, &hash, None)
+            .save_model(
+                pack_id,
+                &model_bytes(&model)?,
+                &training.metrics(pack),
+                &training.hash,
+                None,
+            )
             .await?;
         Ok(model)
     }

@@ -6,56 +6,70 @@ use tandem_nlu::intent::{IntentModel, TrainOptions};
 
 use std::sync::Arc;
 
+use crate::pack::model::IntentKind;
 use crate::pack::Pack;
 use crate::{Result, SemanticEncoder};
 
-pub(super) fn training_examples(pack: &Pack) -> Vec<tandem_nlu::intent::Example> {
-    pack.intents
-        .iter()
-        .flat_map(|i| {
-            i.examples
-                .iter()
-                .map(move |e| tandem_nlu::intent::Example::new(e.clone(), i.name.clone()))
-        })
-        .collect()
-}
-
-/// The hash of what a model is trained from: the examples, the pack's training setting and its
-/// out-of-scope intent (a model is reused only for the same of all three).
-pub(super) fn training_set_hash(
-    examples: &[tandem_nlu::intent::Example],
-    rejection: f32,
-    out_of_scope: Option<&str>,
-) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(rejection.to_le_bytes());
-    hasher.update(out_of_scope.unwrap_or_default().as_bytes());
-    hasher.update([0]);
-    for e in examples {
-        hasher.update(e.label.as_bytes());
-        hasher.update([0]);
-        hasher.update(e.text.as_bytes());
-        hasher.update([0]);
-    }
-    hex::encode(hasher.finalize())
-}
-
-/// Trains the intent model of a pack's examples (off the async threads), with the semantic tier
-/// when the process has an encoder.
-pub(super) async fn train_model(
-    examples: Vec<tandem_nlu::intent::Example>,
-    semantic: Option<&SemanticEncoder>,
+/// What a pack's intent model is trained from: its examples and the settings of its training
+/// (the share of in-scope messages the out-of-scope threshold may refuse, the out-of-scope
+/// intent), with the hash that tells whether a stored model was trained from the same.
+pub(super) struct TrainingSet {
+    pub examples: Vec<tandem_nlu::intent::Example>,
     rejection: f32,
     out_of_scope: Option<String>,
-) -> Result<IntentModel> {
-    let options = TrainOptions {
-        oos_label: out_of_scope,
-        dense_model_dir: semantic.map(|s| s.source.clone()),
-        max_in_scope_rejection: f64::from(rejection),
-        ..TrainOptions::default()
-    };
-    let encoder = semantic.map(|s| Arc::clone(&s.encoder));
-    tokio::task::spawn_blocking(move || tandem_nlu::intent::train(&examples, &options, encoder, &mut |_| {}))
+    pub hash: String,
+}
+
+impl TrainingSet {
+    pub fn of(pack: &Pack) -> Self {
+        let examples: Vec<tandem_nlu::intent::Example> = pack
+            .intents
+            .iter()
+            .flat_map(|i| {
+                i.examples
+                    .iter()
+                    .map(move |e| tandem_nlu::intent::Example::new(e.clone(), i.name.clone()))
+            })
+            .collect();
+        let rejection = pack.manifest.policy.max_in_scope_rejection;
+        let out_of_scope = pack
+            .intents
+            .iter()
+            .find(|i| i.kind == IntentKind::OutOfScope)
+            .map(|i| i.name.clone());
+        let mut hasher = Sha256::new();
+        hasher.update(rejection.to_le_bytes());
+        hasher.update(out_of_scope.as_deref().unwrap_or_default().as_bytes());
+        hasher.update([0]);
+        for e in &examples {
+            hasher.update(e.label.as_bytes());
+            hasher.update([0]);
+            hasher.update(e.text.as_bytes());
+            hasher.update([0]);
+        }
+        let hash = hex::encode(hasher.finalize());
+        Self {
+            examples,
+            rejection,
+            out_of_scope,
+            hash,
+        }
+    }
+
+    /// Trains the model (off the async threads), with the semantic tier when the process has an
+    /// encoder.
+    pub async fn train(&self, semantic: Option<&SemanticEncoder>) -> Result<IntentModel> {
+        let options = TrainOptions {
+            oos_label: self.out_of_scope.clone(),
+            dense_model_dir: semantic.map(|s| s.source.clone()),
+            max_in_scope_rejection: f64::from(self.rejection),
+            ..TrainOptions::default()
+        };
+        let encoder = semantic.map(|s| Arc::clone(&s.encoder));
+        let examples = self.examples.clone();
+        tokio::task::spawn_blocking(move || {
+            tandem_nlu::intent::train(&examples, &options, encoder, &mut |_| {})
+        })
         .await
         .map_err(|e| Error::internal(format!("training stopped: {e}")))?
         .map_err(|e| {
@@ -64,6 +78,12 @@ pub(super) async fn train_model(
                 format!("cannot train the intent model: {e}"),
             )
         })
+    }
+
+    /// What is stored with the model about its training.
+    pub fn metrics(&self, pack: &Pack) -> String {
+        serde_json::json!({ "examples": self.examples.len(), "intents": pack.intents.len() }).to_string()
+    }
 }
 
 /// A stored model made ready to run in this process: with the process's encoder attached when it
@@ -77,20 +97,8 @@ pub(super) fn ready(mut model: IntentModel, semantic: Option<&SemanticEncoder>) 
     }
 }
 
-/// The name of the pack's out-of-scope intent, whose examples the model learns to refuse.
-pub(super) fn out_of_scope_label(pack: &Pack) -> Option<String> {
-    pack.intents
-        .iter()
-        .find(|i| i.kind == crate::pack::model::IntentKind::OutOfScope)
-        .map(|i| i.name.clone())
-}
-
 pub(super) fn model_bytes(model: &IntentModel) -> Result<Vec<u8>> {
     model
         .to_bytes()
         .map_err(|e| Error::internal(format!("cannot encode the model: {e}")))
-}
-
-pub(super) fn model_metrics(pack: &Pack, examples: &[tandem_nlu::intent::Example]) -> String {
-    serde_json::json!({ "examples": examples.len(), "intents": pack.intents.len() }).to_string()
 }
