@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::support::*;
 use crate::webdriver::{browser_binaries, Browser, Driver};
@@ -62,18 +62,6 @@ async fn audit(browser: &Browser, page: &str) {
         )
         .await;
     assert_eq!(problems, json!([]), "accessibility problems on {page}");
-}
-
-async fn content(app: &TestApp) -> Value {
-    body(
-        app.get("/api/v1/content")
-            .bearer_auth(&app.admin_token)
-            .send()
-            .await
-            .unwrap(),
-        reqwest::StatusCode::OK,
-    )
-    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -208,7 +196,7 @@ async fn a_customer_reaches_a_person_through_the_widget_and_an_admin_shapes_the_
     admin.type_into("#example-text", example).await;
     admin.click("#add-example").await;
     admin.find_with_text("#examples li", example).await;
-    let stored = content(&app).await;
+    let stored = app.content().await;
     let track = stored["intents"]
         .as_array()
         .unwrap()
@@ -238,7 +226,7 @@ async fn a_customer_reaches_a_person_through_the_widget_and_an_admin_shapes_the_
     admin
         .find_with_text("#article-list button", "Gift wrapping")
         .await;
-    let stored = content(&app).await;
+    let stored = app.content().await;
     let article = stored["articles"]
         .as_array()
         .unwrap()
@@ -415,15 +403,7 @@ async fn only_the_embedding_page_may_hand_the_widget_an_identity() {
     .await;
     page.leave_frame().await;
     // The stranger's message came first: had it been taken, the chat would be Mallory's.
-    let list = body(
-        app.get("/api/v1/conversations")
-            .bearer_auth(&app.admin_token)
-            .send()
-            .await
-            .unwrap(),
-        reqwest::StatusCode::OK,
-    )
-    .await;
+    let list = list(&app, &app.admin_token, "").await;
     let names: Vec<&str> = list["conversations"]
         .as_array()
         .unwrap()
@@ -522,26 +502,10 @@ async fn a_customer_answers_the_bots_question_with_one_click() {
     )
     .await;
     page.leave_frame().await;
-    let list = body(
-        app.get("/api/v1/conversations")
-            .bearer_auth(&app.admin_token)
-            .send()
-            .await
-            .unwrap(),
-        reqwest::StatusCode::OK,
-    )
-    .await;
+    let list = list(&app, &app.admin_token, "").await;
     let id = list["conversations"][0]["id"].as_str().unwrap().to_owned();
-    let decisions = body(
-        app.get(&format!("/api/v1/conversations/{id}/decisions"))
-            .bearer_auth(&app.admin_token)
-            .send()
-            .await
-            .unwrap(),
-        reqwest::StatusCode::OK,
-    )
-    .await;
-    let last = decisions["decisions"].as_array().unwrap().last().unwrap();
+    let decisions = app.decisions(&id).await;
+    let last = decisions.last().unwrap();
     assert_eq!(last["intent"].as_str(), Some(intent.as_str()), "{last}");
     assert!(
         last["reasons"].to_string().contains("picked"),

@@ -50,15 +50,7 @@ async fn every_content_edit_documents_if_match_and_its_409() {
     }
 
     // What schemathesis sent: the bot texts as they are, on a revision that is not the current one.
-    let content = body(
-        app.get("/api/v1/content")
-            .bearer_auth(&app.admin_token)
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::OK,
-    )
-    .await;
+    let content = app.content().await;
     let stale = app
         .put("/api/v1/content/texts")
         .bearer_auth(&app.admin_token)

@@ -6,16 +6,6 @@ use serde_json::{json, Value};
 
 use crate::support::{body, error, spawn_app, spawn_demo_app, Customer, DemoApp};
 
-pub(crate) async fn content(app: &DemoApp) -> Value {
-    let response = app
-        .get("/api/v1/content")
-        .bearer_auth(&app.admin_token)
-        .send()
-        .await
-        .unwrap();
-    body(response, StatusCode::OK).await
-}
-
 fn intent<'a>(content: &'a Value, name: &str) -> &'a Value {
     content["intents"]
         .as_array()
@@ -28,17 +18,8 @@ fn intent<'a>(content: &'a Value, name: &str) -> &'a Value {
 /// The top intent of the bot's decision about a customer's message.
 async fn top_intent(app: &DemoApp, customer: &Customer, text: &str) -> String {
     app.customer_says(customer, text).await;
-    let response = app
-        .get(&format!(
-            "/api/v1/conversations/{}/decisions",
-            customer.conversation_id
-        ))
-        .bearer_auth(&app.admin_token)
-        .send()
-        .await
-        .unwrap();
-    let decisions = body(response, StatusCode::OK).await;
-    let last = decisions["decisions"].as_array().unwrap().last().unwrap().clone();
+    let decisions = app.decisions(&customer.conversation_id).await;
+    let last = decisions.last().unwrap().clone();
     last["top_intents"][0]["intent"].as_str().unwrap().to_owned()
 }
 
@@ -154,7 +135,7 @@ async fn an_added_example_changes_the_top_intent_and_bad_examples_change_nothing
     let bob = app.start_conversation("Bob", "bob@example.org").await;
     assert_eq!(top_intent(&app, &bob, phrase).await, "size_guide");
 
-    let stored = content(&app).await;
+    let stored = app.content().await;
     // Refusals leave the pack as it is.
     for (text, status, code) in [
         (phrase.to_uppercase(), StatusCode::CONFLICT, "duplicate_example"),
@@ -186,7 +167,7 @@ async fn an_added_example_changes_the_top_intent_and_bad_examples_change_nothing
         .await
         .unwrap();
     error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").await;
-    assert_eq!(content(&app).await, stored);
+    assert_eq!(app.content().await, stored);
 
     // Removing it again works; removing below the minimum is refused.
     let response = app
@@ -240,7 +221,7 @@ async fn intents_are_created_and_changed_under_the_pack_rules() {
         .unwrap();
     error(response, StatusCode::FORBIDDEN, "forbidden").await;
 
-    let before = content(&app).await;
+    let before = app.content().await;
     // An automated intent without its connector and template breaks the pack's rules.
     let mut automated = new.clone();
     automated["kind"] = json!("automated");
@@ -289,7 +270,7 @@ async fn intents_are_created_and_changed_under_the_pack_rules() {
         .await
         .unwrap();
     error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").await;
-    assert_eq!(content(&app).await, before);
+    assert_eq!(app.content().await, before);
 
     let response = app
         .post("/api/v1/content/intents")
@@ -356,7 +337,7 @@ async fn intents_are_created_and_changed_under_the_pack_rules() {
         assert_eq!(body(response, StatusCode::OK).await["label"], shown);
     }
 
-    let stored = content(&app).await;
+    let stored = app.content().await;
     for (change, status, code) in [
         (
             json!({ "label": "two\nlines" }),
@@ -401,7 +382,7 @@ async fn intents_are_created_and_changed_under_the_pack_rules() {
         .await
         .unwrap();
     error(response, StatusCode::NOT_FOUND, "not_found").await;
-    assert_eq!(content(&app).await, stored);
+    assert_eq!(app.content().await, stored);
 }
 
 #[tokio::test]
@@ -455,7 +436,7 @@ async fn a_new_article_is_answered_and_a_deleted_one_no_longer() {
     assert_eq!(replaced["url"], article["url"]);
     assert_eq!(replaced["tags"], json!(["gift-cards"]));
 
-    let stored = content(&app).await;
+    let stored = app.content().await;
     for (slug, input, status, code) in [
         (
             "Bad Slug",
@@ -509,7 +490,7 @@ async fn a_new_article_is_answered_and_a_deleted_one_no_longer() {
             .unwrap();
         error(response, status, code).await;
     }
-    assert_eq!(content(&app).await, stored);
+    assert_eq!(app.content().await, stored);
 
     let response = app.delete(path).bearer_auth(&agent.token).send().await.unwrap();
     error(response, StatusCode::FORBIDDEN, "forbidden").await;
@@ -527,7 +508,7 @@ async fn a_new_article_is_answered_and_a_deleted_one_no_longer() {
         .await
         .unwrap();
     error(response, StatusCode::NOT_FOUND, "not_found").await;
-    let c = content(&app).await;
+    let c = app.content().await;
     assert!(!c["articles"]
         .as_array()
         .unwrap()
@@ -560,7 +541,7 @@ async fn concurrent_edits_never_lose_one_another() {
     assert_eq!(a.unwrap().status(), StatusCode::CREATED);
     assert_eq!(b.unwrap().status(), StatusCode::CREATED);
     assert_eq!(c.unwrap().status(), StatusCode::CREATED);
-    let c = content(&app).await;
+    let c = app.content().await;
     assert!(intent(&c, "size_guide")["examples"]
         .as_array()
         .unwrap()
@@ -611,7 +592,7 @@ async fn an_edit_made_on_an_older_revision_is_refused_with_409() {
         "stale_content",
     )
     .await;
-    let now = content(&app).await;
+    let now = app.content().await;
     let article = now["articles"]
         .as_array()
         .unwrap()

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::content::{content, last_bot_text};
+use crate::content::last_bot_text;
 use crate::support::{body, error, spawn_demo_app};
 
 #[tokio::test]
@@ -30,7 +30,7 @@ async fn templates_must_compile_and_texts_must_disclose_the_bot() {
         body(response, StatusCode::OK).await["body"],
         "Hi {{ customer.name }}."
     );
-    let stored = content(&app).await;
+    let stored = app.content().await;
     let response = app
         .put(path)
         .bearer_auth(&app.admin_token)
@@ -84,7 +84,7 @@ async fn templates_must_compile_and_texts_must_disclose_the_bot() {
             .unwrap();
         error(response, status, code).await;
     }
-    assert_eq!(content(&app).await, stored);
+    assert_eq!(app.content().await, stored);
 
     let mut new = texts.clone();
     new["disclosure"] = json!("Hi, I'm Acme's AI helper.");
@@ -258,7 +258,7 @@ async fn canned_replies_are_replaced_and_suggested_with_articles() {
         .await
         .unwrap();
     error(response, StatusCode::FORBIDDEN, "forbidden").await;
-    let before = content(&app).await;
+    let before = app.content().await;
     for (input, status, code) in [
         (
             json!({ "canned_replies": [{ "title": "A", "text": "x" }, { "title": "a", "text": "y" }] }),
@@ -285,7 +285,7 @@ async fn canned_replies_are_replaced_and_suggested_with_articles() {
             .unwrap();
         error(response, status, code).await;
     }
-    assert_eq!(content(&app).await, before);
+    assert_eq!(app.content().await, before);
     let trainer = app.create_staff("trainer@example.org", "trainer").await;
     let response = app
         .put("/api/v1/content/canned-replies")

@@ -242,6 +242,29 @@ impl TestApp {
         body(response, StatusCode::OK).await
     }
 
+    /// The bot's decisions about a conversation, oldest first, as the admin sees them.
+    pub async fn decisions(&self, conversation: &str) -> Vec<Value> {
+        let response = self
+            .get(&format!("/api/v1/conversations/{conversation}/decisions"))
+            .bearer_auth(&self.admin_token)
+            .send()
+            .await
+            .expect("decisions request");
+        let list = body(response, StatusCode::OK).await;
+        list["decisions"].as_array().expect("a decisions array").clone()
+    }
+
+    /// The active content (`GET /api/v1/content`) as the admin sees it.
+    pub async fn content(&self) -> Value {
+        let response = self
+            .get("/api/v1/content")
+            .bearer_auth(&self.admin_token)
+            .send()
+            .await
+            .expect("content request");
+        body(response, StatusCode::OK).await
+    }
+
     pub async fn update(&self, token: &str, conversation: &str, change: Value) -> Response {
         self.patch(&format!("/api/v1/conversations/{conversation}"))
             .bearer_auth(token)
