@@ -116,6 +116,11 @@ pub struct PolicySettings {
     /// How far (in probability) the best intent must lead the second for the bot to act on it;
     /// closer than that, the bot asks which one is meant, offering both as choices.
     pub min_margin: f32,
+    /// Probability at or above which the second intent is a real alternative even when the best
+    /// one leads by `min_margin`: the bot asks which one is meant, offering both as choices
+    /// ("I added a gift card to my account, what's my balance?": gift cards or store credit).
+    /// Greetings and thanks (`acknowledge`) and out-of-scope are not alternatives. 0 turns it off.
+    pub min_runner_up: f32,
     /// Relevance (0 to 1) a passage needs to answer an FAQ; below it the case goes to a person.
     /// Choose it on the pack's evaluation messages (`scripts/demo-eval.py`).
     pub answer_threshold: f32,
@@ -134,6 +139,7 @@ impl Default for PolicySettings {
             abuse_handoff: 0.7,
             max_failed_tries: 2,
             min_margin: 0.2,
+            min_runner_up: 0.075,
             max_in_scope_rejection: 0.05,
             answer_threshold: crate::knowledge::DEFAULT_ANSWER_THRESHOLD,
             require_signed_identity: None,

@@ -40,6 +40,7 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
         ("abuse_handoff", p.abuse_handoff),
         ("answer_threshold", p.answer_threshold),
         ("min_margin", p.min_margin),
+        ("min_runner_up", p.min_runner_up),
         ("max_in_scope_rejection", p.max_in_scope_rejection),
     ] {
         if rules::check_threshold(Some(v)).is_err() {

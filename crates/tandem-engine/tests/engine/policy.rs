@@ -601,8 +601,10 @@ fn an_intent_not_clearly_ahead_of_the_second_is_asked_about() {
         "{:?}",
         out.reasons
     );
-    // Clearly ahead: acted on.
-    t.top_intents[1].score = 0.2;
+    // Clearly ahead (and the second unlikely): acted on.
+    t.confidence = 0.9;
+    t.top_intents[0].score = 0.9;
+    t.top_intents[1].score = 0.05;
     assert!(matches!(rules.decide(&t, &[]).plan, Plan::Answer { .. }));
     // A click on one of the choices is sure, however close the model was.
     t.top_intents[1].score = 0.5;
@@ -610,4 +612,54 @@ fn an_intent_not_clearly_ahead_of_the_second_is_asked_about() {
         rules.decide_pick(&t, &[], Some("opening_hours")).plan,
         Plan::Answer { .. }
     ));
+}
+
+/// A second intent that is likely enough is a real alternative, however far the best one leads:
+/// the bot asks with both as choices. A greeting around the request is not an alternative, and a
+/// case for people goes to a person anyway.
+#[test]
+fn a_likely_runner_up_is_asked_about_even_behind_the_margin() {
+    let rules = Rules::new();
+    let with_second = |best: &str, second: &str, score: f32| {
+        let mut t = triage(Some(best), 0.9);
+        t.top_intents.push(IntentScore {
+            intent: second.into(),
+            score,
+            words: Vec::new(),
+        });
+        t
+    };
+    let out = rules.decide(&with_second("opening_hours", "order_status", 0.09), &[]);
+    assert_eq!(out.plan, clarify(None, None));
+    assert!(
+        mentions(
+            &out,
+            "`order_status` at 0.09 is a real alternative to `opening_hours`"
+        ),
+        "{:?}",
+        out.reasons
+    );
+    // An action is asked about the same way.
+    let t = with_entities(with_second("order_status", "opening_hours", 0.09), "B1001");
+    assert_eq!(rules.decide(&t, &[]).plan, clarify(None, None));
+    // Unlikely: acted on.
+    let out = rules.decide(&with_second("opening_hours", "order_status", 0.05), &[]);
+    assert!(matches!(out.plan, Plan::Answer { .. }), "{out:?}");
+    // A greeting around the request ("hiya, where's B1001") is not an alternative.
+    let out = rules.decide(&with_second("opening_hours", "hello", 0.09), &[]);
+    assert!(matches!(out.plan, Plan::Answer { .. }), "{out:?}");
+    // A case for people goes to a person whatever the runner-up.
+    let out = rules.decide(&with_second("refund_dispute", "order_status", 0.09), &[]);
+    assert!(matches!(out.plan, Plan::Handoff { .. }), "{out:?}");
+    // A click on a choice is sure; and the pack may turn the rule off.
+    let out = rules.decide_pick(
+        &with_second("opening_hours", "order_status", 0.09),
+        &[],
+        Some("opening_hours"),
+    );
+    assert!(matches!(out.plan, Plan::Answer { .. }), "{out:?}");
+    let mut off = Rules::new();
+    off.settings.min_runner_up = 0.0;
+    let out = off.decide(&with_second("opening_hours", "order_status", 0.09), &[]);
+    assert!(matches!(out.plan, Plan::Answer { .. }), "{out:?}");
 }
