@@ -68,7 +68,8 @@ pub struct Conversation {
     pub assignee_id: Option<UserId>,
     pub team_id: Option<TeamId>,
     pub tags: Vec<String>,
-    /// The first words of the latest message that is not an internal note.
+    /// The first words of the customer's latest message (what they last said, not the bot's or an
+    /// agent's answer to it), redacted of personal data.
     pub preview: String,
     /// Why the bot handed the case to a person, when it did.
     pub handoff_reason: Option<crate::decision::HandoffReason>,

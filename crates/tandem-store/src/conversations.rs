@@ -26,8 +26,8 @@ pub struct NewMessage {
     pub author: Author,
     pub author_user_id: Option<UserId>,
     pub text: String,
-    /// What conversation lists show of it (the engine redacts personal data from it); cut to
-    /// the first characters by the store.
+    /// What conversation lists show of it when it is the customer's (the engine redacts personal
+    /// data from it); cut to the first characters by the store.
     pub preview: String,
     pub internal: bool,
     pub sources: Vec<Source>,

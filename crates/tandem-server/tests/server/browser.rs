@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::support::*;
 use crate::webdriver::{browser_binaries, Browser, Driver};
 
-fn binaries_or_skip() -> Option<(PathBuf, PathBuf)> {
+pub fn binaries_or_skip() -> Option<(PathBuf, PathBuf)> {
     match browser_binaries() {
         Ok(found) => Some(found),
         Err(reason) if std::env::var("TANDEM_REQUIRE_SERVICES").as_deref() == Ok("1") => {
@@ -26,13 +26,13 @@ fn binaries_or_skip() -> Option<(PathBuf, PathBuf)> {
     }
 }
 
-fn screenshot_dir() -> PathBuf {
+pub fn screenshot_dir() -> PathBuf {
     std::env::var_os("TANDEM_SCREENSHOT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"))
 }
 
-async fn log_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
+pub async fn log_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
     browser.goto(&app.url("/app/inbox")).await;
     // Without a session the inbox sends the browser to the login page.
     browser.find("#login-form").await;
@@ -44,7 +44,7 @@ async fn log_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
 
 /// Accessibility basics of the page in view: every form control and button has an accessible
 /// name, every image a text alternative, the document a language. Returns what is missing.
-async fn audit(browser: &Browser, page: &str) {
+pub async fn audit(browser: &Browser, page: &str) {
     let problems = browser
         .script(
             "const problems = []; \

@@ -205,8 +205,8 @@ async fn customers_never_see_internal_notes() {
         ]
     );
     assert_eq!(detail["messages"][1]["internal"], true);
-    // The inbox preview is the latest message that is not a note.
-    assert_eq!(detail["preview"], "Your refund is on its way.");
+    // The inbox preview is what the customer last said (neither the note nor the reply).
+    assert_eq!(detail["preview"], "Where is my refund?");
 
     // The customer's status view does not carry anything else.
     let shown = app

@@ -217,13 +217,21 @@ where
             )
             .bind(micros(now))
             .bind(key.clone())
-        } else {
+        } else if message.author == Author::Customer {
+            // Lists show what the customer last said, not the bot's or an agent's answer to it.
             sqlx::query(
                 "UPDATE conversations SET message_count = message_count + 1, updated_at = $1, \
                  last_message_at = $1, preview = $2 WHERE id = $3",
             )
             .bind(micros(now))
             .bind(preview(&message.preview))
+            .bind(key.clone())
+        } else {
+            sqlx::query(
+                "UPDATE conversations SET message_count = message_count + 1, updated_at = $1, \
+                 last_message_at = $1 WHERE id = $2",
+            )
+            .bind(micros(now))
             .bind(key.clone())
         };
         if DB::rows_affected(&update.execute(&mut **tx).await.map_err(db_error)?) == 0 {

@@ -171,6 +171,57 @@ pub async fn internal_notes_are_hidden_from_customers(store: &dyn Store) {
     assert_eq!(after.message_count, 2);
 }
 
+/// Lists show the customer's latest words: the bot's and an agent's answers move the conversation
+/// up (`last_message_at`) but do not replace what the customer said.
+pub async fn the_preview_is_what_the_customer_last_said(store: &dyn Store) {
+    let (conversation, _) = store
+        .create_conversation(new_conversation("p@x.org"))
+        .await
+        .unwrap();
+    let agent = store
+        .create_user(new_user("agent-p@x.org", Role::Agent))
+        .await
+        .unwrap();
+    store
+        .append_message(customer_says(conversation.id, "My jacket arrived torn"))
+        .await
+        .unwrap();
+    let answer = |author: Author, text: &str| NewMessage {
+        author,
+        author_user_id: (author == Author::Agent).then_some(agent.id),
+        text: text.to_owned(),
+        preview: text.to_owned(),
+        actor: if author == Author::Agent {
+            Actor::User { id: agent.id }
+        } else {
+            Actor::Bot
+        },
+        ..customer_says(conversation.id, text)
+    };
+    for (author, text) in [
+        (
+            Author::Bot,
+            "Hi, I am the shop's bot. I am passing you to a person.",
+        ),
+        (Author::Agent, "Sorry to hear that, we will replace it."),
+    ] {
+        let (message, _) = store.append_message(answer(author, text)).await.unwrap();
+        let after = store.get_conversation(conversation.id).await.unwrap().unwrap();
+        assert_eq!(
+            after.preview, "My jacket arrived torn",
+            "after the {author:?}'s answer"
+        );
+        assert_eq!(after.last_message_at, message.created_at);
+    }
+    store
+        .append_message(customer_says(conversation.id, "Thank you!"))
+        .await
+        .unwrap();
+    let after = store.get_conversation(conversation.id).await.unwrap().unwrap();
+    assert_eq!(after.preview, "Thank you!");
+    assert_eq!(after.message_count, 4);
+}
+
 pub async fn message_to_unknown_conversation_stores_nothing(store: &dyn Store) {
     let missing = ConversationId::new();
     assert_eq!(

@@ -50,6 +50,7 @@ contract_tests!(
     conversations_find_their_customer_by_email,
     messages_update_the_read_model_in_one_transaction,
     internal_notes_are_hidden_from_customers,
+    the_preview_is_what_the_customer_last_said,
     message_to_unknown_conversation_stores_nothing,
     updates_record_one_event_per_real_change,
     update_with_unknown_references_changes_nothing,
