@@ -42,6 +42,7 @@ impl Pipeline<'_> {
             triage: &turn.triage,
             reason,
             intent: def,
+            intents: &bot.intents,
             earlier_conversations: earlier,
         });
         let sla_due = manifest.routing.sla.get(priority.as_str()).map(|target| {

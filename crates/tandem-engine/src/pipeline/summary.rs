@@ -4,6 +4,9 @@
 use tandem_core::decision::{Decision, DecisionKind, HandoffReason};
 use tandem_core::model::{Author, Conversation, Message};
 
+use std::collections::BTreeMap;
+
+use super::choices;
 use super::triage::Triage;
 use crate::pack::model::IntentDef;
 
@@ -14,6 +17,8 @@ pub struct SummaryInput<'a> {
     pub triage: &'a Triage,
     pub reason: HandoffReason,
     pub intent: Option<&'a IntentDef>,
+    /// The pack's intents, for their names in the pack's words.
+    pub intents: &'a BTreeMap<String, IntentDef>,
     /// Conversations this customer had before this one.
     pub earlier_conversations: usize,
 }
@@ -36,41 +41,90 @@ fn mood(score: f32) -> &'static str {
     }
 }
 
-/// The most confident intent the bot acted on earlier in the conversation.
-fn earlier_intent(history: &[Decision]) -> Option<(String, f32)> {
+/// The latest request the bot understood earlier in the conversation (what the customer wanted
+/// last, not the first or the likeliest thing they asked).
+fn earlier_intent(history: &[Decision]) -> Option<(&str, f32)> {
     history
         .iter()
-        .filter_map(|d| d.intent.as_ref().map(|i| (i.clone(), d.confidence)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .rev()
+        .filter(|d| d.kind != DecisionKind::Acknowledge)
+        .find_map(|d| d.intent.as_deref().map(|i| (i, d.confidence)))
+}
+
+/// An intent in the pack's words ("Track my order"), the name spelled out when the pack no
+/// longer has it.
+fn named(input: &SummaryInput<'_>, intent: &str) -> String {
+    match input.intents.get(intent) {
+        Some(def) => choices::label(intent, def),
+        None => intent.replace('_', " "),
+    }
+}
+
+/// What the customer wants, in one sentence that never contradicts itself: the request of this
+/// message when the bot understood it, else the latest one it understood before (the last
+/// message only asked for a person), else a guess that says it is one.
+fn wants(input: &SummaryInput<'_>) -> String {
+    let t = input.triage;
+    if let Some(def) = input.intent {
+        return format!(
+            "Wants: {} ({:.0}% sure). {}",
+            named(input, &def.name),
+            t.confidence * 100.0,
+            def.description
+        );
+    }
+    if let Some((name, confidence)) = earlier_intent(input.history) {
+        return format!(
+            "Wants: {} (understood from an earlier message, {:.0}% sure).",
+            named(input, name),
+            confidence * 100.0
+        );
+    }
+    match t.top_intents.first() {
+        Some(best) => format!(
+            "Wants: not clear from the messages; perhaps {} (a guess, {:.0}%).",
+            named(input, &best.intent),
+            best.score * 100.0
+        ),
+        None => "Wants: not clear from the messages.".to_owned(),
+    }
+}
+
+/// One thing the bot did, in words.
+fn tried(input: &SummaryInput<'_>, d: &Decision) -> String {
+    let what = |i: &str| named(input, i);
+    match (&d.kind, d.intent.as_deref()) {
+        (DecisionKind::Resolve, Some(i)) => format!("resolved \"{}\"", what(i)),
+        (DecisionKind::Answer, Some(i)) => format!("answered \"{}\" from the help centre", what(i)),
+        (DecisionKind::Clarify, Some(i)) => format!(
+            "asked for the {} for \"{}\"",
+            d.slot.as_deref().unwrap_or("details").replace('_', " "),
+            what(i)
+        ),
+        (DecisionKind::Clarify, None) => "asked what the customer meant".to_owned(),
+        (DecisionKind::Acknowledge, _) => "greeted or acknowledged".to_owned(),
+        (kind, _) => kind.to_string(),
+    }
+}
+
+/// Why the case came to a person, in words.
+fn because(reason: HandoffReason) -> &'static str {
+    match reason {
+        HandoffReason::CustomerRequest => "the customer asked for a person",
+        HandoffReason::LowConfidence => "the bot was not sure what the customer meant",
+        HandoffReason::OutOfScope => "the question is outside what the bot covers",
+        HandoffReason::SensitiveTopic => "the topic is one for people",
+        HandoffReason::Frustration => "the customer is frustrated",
+        HandoffReason::RepeatedFailure => "the bot did not understand twice in a row",
+        HandoffReason::ActionFailed => "the bot could not get the answer from the business's systems",
+        HandoffReason::Policy => "a rule of the pack sends it to a person",
+    }
 }
 
 /// A few lines of plain text.
 pub fn summarize(input: &SummaryInput<'_>) -> String {
     let t = input.triage;
-    let mut lines = Vec::new();
-    let wants = match (input.intent, earlier_intent(input.history)) {
-        (Some(def), _) => format!(
-            "Wants: {} (intent `{}`, confidence {:.0}%).",
-            def.description,
-            def.name,
-            t.confidence * 100.0
-        ),
-        // The last message did not say what they want ("a person, please"): an earlier message
-        // the bot understood does.
-        (None, Some((name, confidence))) => format!(
-            "Wants: intent `{name}` (from an earlier message, confidence {:.0}%).",
-            confidence * 100.0
-        ),
-        (None, _) => match t.top_intents.first() {
-            Some(best) => format!(
-                "Wants: unclear; closest intent `{}` at {:.0}%.",
-                best.intent,
-                best.score * 100.0
-            ),
-            None => "Wants: unclear.".to_owned(),
-        },
-    };
-    lines.push(wants);
+    let mut lines = vec![wants(input)];
     if let Some(last) = input.messages.iter().rev().find(|m| m.author == Author::Customer) {
         // The summary is read beyond the conversation (lists, hand-over notes): no personal data.
         let said = crate::privacy::redact(&last.text);
@@ -105,16 +159,7 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
         .history
         .iter()
         .filter(|d| d.kind != DecisionKind::Handoff)
-        .map(|d| match (&d.kind, &d.intent) {
-            (DecisionKind::Resolve, Some(i)) => format!("resolved `{i}`"),
-            (DecisionKind::Answer, Some(i)) => format!("answered `{i}` from the knowledge base"),
-            (DecisionKind::Clarify, Some(i)) => {
-                format!("asked for {} for `{i}`", d.slot.as_deref().unwrap_or("details"))
-            }
-            (DecisionKind::Clarify, None) => "asked what the customer meant".to_owned(),
-            (DecisionKind::Acknowledge, _) => "greeted / acknowledged".to_owned(),
-            (kind, _) => kind.to_string(),
-        })
+        .map(|d| tried(input, d))
         .collect();
     lines.push(if tried.is_empty() {
         "Bot tried: nothing yet.".to_owned()
@@ -140,7 +185,8 @@ pub fn summarize(input: &SummaryInput<'_>) -> String {
     };
     lines.push(format!("Customer: {} <{}>, {history}.", c.name, c.email));
     lines.push(format!(
-        "Handed over because: {}.",
+        "Handed over because: {} ({}).",
+        because(input.reason),
         input.reason.as_str().replace('_', " ")
     ));
     lines.join("\n")

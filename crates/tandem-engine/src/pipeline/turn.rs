@@ -51,14 +51,19 @@ impl<'a> Turn<'a> {
         for text in bot_texts.iter().rev() {
             context = context.with_bot_turn(text);
         }
+        // A click on one of the bot's choices sends the choice's label: the bot's words, not the
+        // customer's, so they are no evidence of mood or repetition, now or later.
         for earlier in messages
             .iter()
-            .filter(|m| m.author == Author::Customer && m.id != message.id)
+            .filter(|m| m.author == Author::Customer && m.id != message.id && m.choice.is_none())
         {
             context = context.with_earlier_message(&earlier.text);
         }
         let threshold = bot.pack.manifest.policy.person_request_handoff;
-        let triage = triage::triage(&bot.model, &message.text, &context, threshold);
+        let mut triage = triage::triage(&bot.model, &message.text, &context, threshold);
+        if message.choice.is_some() {
+            triage.signals = tandem_nlu::signals::Signals::default();
+        }
         Ok(Turn {
             bot,
             conversation,

@@ -74,6 +74,25 @@ async fn the_person_choice_hands_over_as_the_customers_request() {
     assert_ne!(maria.conversation().await.status, ConversationStatus::Bot);
 }
 
+/// The widget's "Talk to a person" button sends its own words with the `human` choice: they are
+/// the bot's words, so the agent never sees them read as the customer's mood (they scored as
+/// frustration when they were read as text).
+#[tokio::test]
+async fn a_click_carries_no_signal_of_the_customers_mood() {
+    let t = demo_engine().await;
+    let maria = Customer::start(&t, MARIA.0, MARIA.1).await;
+    maria.ask("Where is my order A1001?").await;
+    maria
+        .pick("I would like to talk to a person, please.", HUMAN_CHOICE)
+        .await;
+    let d = maria.last_decision().await;
+    assert_eq!(d.handoff_reason, Some(HandoffReason::CustomerRequest), "{d:#?}");
+    assert_eq!(d.signals.frustration.score, 0.0, "{:#?}", d.signals);
+    assert!(d.signals.frustration.evidence.is_empty(), "{:#?}", d.signals);
+    let summary = maria.conversation().await.summary.unwrap_or_default();
+    assert!(summary.contains("Mood: calm"), "{summary}");
+}
+
 #[tokio::test]
 async fn an_order_number_alone_answers_the_pending_question_and_never_mind_calls_it_off() {
     let t = demo_engine().await;

@@ -275,9 +275,16 @@ async fn asking_for_a_person_hands_over_at_any_point_with_a_summary() {
         "{summary}"
     );
     assert!(
-        summary.contains("resolved `track_order`"),
-        "what the bot tried: {summary}"
+        summary.contains("resolved \"Where is my order?\""),
+        "what the bot tried, in the pack's words: {summary}"
     );
+    // The last message only asked for a person: what they want comes from the earlier request,
+    // and nothing reads like code.
+    assert!(
+        summary.starts_with("Wants: Where is my order? (understood from an earlier message"),
+        "{summary}"
+    );
+    assert!(!summary.contains('`'), "{summary}");
     assert!(
         summary.contains("a person, please"),
         "the last message: {summary}"
@@ -302,7 +309,7 @@ async fn asking_for_a_person_hands_over_at_any_point_with_a_summary() {
     assert!(handed_over(conversation.status), "{:?}", conversation.status);
     let summary = conversation.summary.unwrap_or_default();
     assert!(
-        summary.contains("order_id"),
+        summary.contains("asked for the order id for \"Where is my order?\""),
         "the bot asked for the order number: {summary}"
     );
     assert!(
