@@ -135,8 +135,9 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
 }
 
-/// A message as its customer sees it: the author by role only (never which staff member wrote
-/// it). Internal notes are never shown to customers at all.
+/// A message as its customer sees it: the author by role, and an agent's reply with the name it is
+/// signed with (never which staff member wrote it: no id, full name or e-mail address). Internal
+/// notes are never shown to customers at all.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CustomerMessage {
     pub id: MessageId,
@@ -154,6 +155,10 @@ pub struct CustomerMessage {
     #[serde(default)]
     pub choice: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// For an agent's reply: the name it is signed with (the pack's `agent_name`, or the agent's
+    /// first name; never their full name or e-mail address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
 }
 
 impl From<&Message> for CustomerMessage {
@@ -168,6 +173,7 @@ impl From<&Message> for CustomerMessage {
             choices: m.choices.clone(),
             choice: m.choice.clone(),
             created_at: m.created_at,
+            author_name: None,
         }
     }
 }

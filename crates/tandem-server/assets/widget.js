@@ -2,6 +2,8 @@
 //   <script src="https://YOUR-TANDEM/widget.js" data-inbox="INBOX_KEY" async></script>
 // Optional, for signed-in customers: data-name, data-email and data-signature
 // (hex HMAC-SHA256 of the lower-cased e-mail with your identity secret; see Tandem's README).
+// A reply that comes while the chat is closed shows a count on the button and in the page's
+// title, with a short beep (data-sound="off" keeps it quiet).
 (function () {
   'use strict';
   var script = document.currentScript || document.querySelector('script[data-inbox][src*="widget.js"]');
@@ -15,13 +17,24 @@
     email: script.getAttribute('data-email'),
     signature: script.getAttribute('data-signature'),
   };
+  var sound = script.getAttribute('data-sound') !== 'off';
+  var LABEL = 'Open the chat with customer support';
 
   var button = document.createElement('button');
   button.type = 'button';
-  button.setAttribute('aria-label', 'Open the chat with customer support');
+  button.setAttribute('aria-label', LABEL);
   button.setAttribute('aria-expanded', 'false');
   button.id = 'tandem-launcher';
-  button.textContent = 'Chat with us';
+  var caption = document.createElement('span');
+  caption.textContent = 'Chat with us';
+  var badge = document.createElement('span');
+  badge.id = 'tandem-unread';
+  var d = badge.style;
+  d.display = 'none';
+  d.marginLeft = '8px'; d.padding = '1px 7px'; d.borderRadius = '999px'; d.background = '#b42318';
+  d.color = '#fff'; d.font = '700 13px system-ui, sans-serif';
+  button.appendChild(caption);
+  button.appendChild(badge);
   var b = button.style;
   b.position = 'fixed'; b.right = '20px'; b.bottom = '20px'; b.zIndex = '2147483646';
   b.padding = '12px 18px'; b.border = '0'; b.borderRadius = '999px'; b.cursor = 'pointer';
@@ -48,19 +61,74 @@
   layout();
   window.addEventListener('resize', layout);
 
+  // Unread replies: a count on the button and in the title; the page's own title comes back.
+  var title = null;
+  function showUnread(count) {
+    d.display = count ? 'inline-block' : 'none';
+    badge.textContent = count > 99 ? '99+' : String(count);
+    button.setAttribute('aria-label', count ? LABEL + ' (' + badge.textContent + ' new)' : LABEL);
+    if (count && title === null) title = document.title;
+    if (title !== null) document.title = count ? '(' + badge.textContent + ') ' + title : title;
+    if (!count) title = null;
+  }
+
+  // A short beep. Browsers let a page play sound only after the visitor clicked it, so the audio
+  // is set up on the button's click; without that (or when it is blocked) there is no sound.
+  var audio = null;
+  var ready = false;
+  function unlockSound() {
+    if (!sound || audio) return;
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    try { audio = new Context(); } catch (e) { audio = null; }
+  }
+  function beep() {
+    if (!audio || audio.state !== 'running') return;
+    try {
+      var tone = audio.createOscillator();
+      var gain = audio.createGain();
+      var now = audio.currentTime;
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.0001, now);
+      gain.gain.exponentialRampToValueAtTime(0.15, now + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + 0.25);
+      tone.connect(gain);
+      gain.connect(audio.destination);
+      tone.start(now);
+      tone.stop(now + 0.3);
+    } catch (e) { /* no sound then */ }
+  }
+
   function toggle(open) {
     frame.hidden = !open;
     button.setAttribute('aria-expanded', String(open));
-    button.textContent = open ? 'Close chat' : 'Chat with us';
+    caption.textContent = open ? 'Close chat' : 'Chat with us';
     b.display = open && window.innerWidth < 520 ? 'none' : 'block';
-    if (open) frame.focus();
-    else button.focus();
+    // (Before the frame is ready its window is not Tandem's yet; it asks when it is.)
+    if (ready) frame.contentWindow.postMessage({ tandem: open ? 'open' : 'closed' }, origin);
+    if (open) {
+      showUnread(0);
+      frame.focus();
+    } else button.focus();
   }
-  button.addEventListener('click', function () { toggle(frame.hidden); });
+  button.addEventListener('click', function () {
+    unlockSound();
+    toggle(frame.hidden);
+  });
+  // Only Tandem's own frame may talk to this page.
   window.addEventListener('message', function (event) {
-    if (event.origin !== origin || !event.data) return;
-    if (event.data.tandem === 'close') toggle(false);
-    if (event.data.tandem === 'ready' && identity.email && identity.name) frame.contentWindow.postMessage(identity, origin);
+    if (event.origin !== origin || event.source !== frame.contentWindow || !event.data) return;
+    var data = event.data;
+    if (data.tandem === 'close') toggle(false);
+    if (data.tandem === 'ready') {
+      ready = true;
+      frame.contentWindow.postMessage({ tandem: frame.hidden ? 'closed' : 'open' }, origin);
+      if (identity.email && identity.name) frame.contentWindow.postMessage(identity, origin);
+    }
+    if (data.tandem === 'unread' && typeof data.count === 'number' && data.count >= 0 && Math.floor(data.count) === data.count) {
+      showUnread(data.count);
+      if (data.count > 0) beep();
+    }
   });
   window.addEventListener('keydown', function (event) {
     if (event.key === 'Escape' && !frame.hidden) toggle(false);

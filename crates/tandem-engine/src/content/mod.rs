@@ -529,6 +529,18 @@ impl Content<'_> {
                 .as_deref()
                 .map(|p| required_text(p, MAX_TEXT_CHARS, ErrorCode::EmptyText, "the privacy notice"))
                 .transpose()?,
+            agent_name: texts
+                .agent_name
+                .as_deref()
+                .map(|n| {
+                    required_text(
+                        n,
+                        MAX_CHOICE_LABEL_CHARS,
+                        ErrorCode::EmptyText,
+                        "the name agents' replies are signed with",
+                    )
+                })
+                .transpose()?,
         };
         check_disclosure(&texts.disclosure)?;
         self.edit_pack(

@@ -1,6 +1,7 @@
 //! Conversations from both sides: customers start them and write; staff read, reply, write
 //! internal notes, assign, change status and priority, and tag.
 
+mod signature;
 mod suggestions;
 
 use serde::Deserialize;

@@ -92,6 +92,10 @@ pub struct BotTexts {
     /// it, Tandem's own notice with the configured retention period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<String>,
+    /// The name agents' replies are signed with in the widget (for example "Support team");
+    /// without it, each reply is signed with its agent's first name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
 }
 
 /// The rules of the policy, as data. Every threshold is a probability or score in [0, 1].

@@ -50,8 +50,8 @@ impl Pipeline<'_> {
                             "best passage from \"{}\" (relevance {:.2})",
                             passage.title, passage.score
                         ));
-                        let text = format!("{}\n\n(From our help centre: {})", passage.text, passage.title);
-                        let mut action = Action::reply(Verdict::Answer, Some(intent), text, reasons);
+                        // The article is named once, as the answer's source (not in its text too).
+                        let mut action = Action::reply(Verdict::Answer, Some(intent), passage.text, reasons);
                         action.sources = vec![Source {
                             title: passage.title,
                             url: passage.url,

@@ -417,6 +417,7 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
             talk_to_person: "Talk to a person".into(),
             dropped: "All right. Anything else?".into(),
             privacy: None,
+            agent_name: None,
         },
         policy: PolicySettings::default(),
         // The rule pack's customers are trusted by their address (tests/engine/identity.rs has the question).

@@ -211,64 +211,79 @@ async function texts() {
   const content = await api('GET', '/content');
   const names = ['disclosure', 'handoff', 'rephrase', 'choose', 'talk_to_person', 'dropped', 'not_found'];
   for (const n of names) $('text-' + n).value = content.texts[n] || '';
+  $('text-agent_name').value = content.texts.agent_name || '';
   $('texts-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     // Texts without a field here (the privacy notice) are sent back as they are.
     const body = { ...content.texts, ...Object.fromEntries(names.map((n) => [n, $('text-' + n).value.trim()])) };
+    // Without a name of their own, agents sign with their first name.
+    body.agent_name = $('text-agent_name').value.trim() || null;
     await attempt(() => api('PUT', '/content/texts', body), 'Bot texts saved.');
   });
 }
 
 // --- users and teams -------------------------------------------------------------------------------
 
+/** The staff and the teams, as the server has them now. */
+async function staffAndTeams() {
+  const [userList, teamList] = await Promise.all([api('GET', '/users'), api('GET', '/teams')]);
+  return { staff: userList.users, teamsNow: teamList.teams };
+}
+
+/** Runs a page's change and then shows the list as the server has it now (also when refused). */
+async function change(action, success, reload) {
+  const result = await attempt(action, success);
+  await reload().catch((e) => flash(e.message || String(e), 'error'));
+  return result;
+}
+
 async function users(me) {
-  const [{ users }, { teams }] = await Promise.all([api('GET', '/users'), api('GET', '/teams')]);
-  const teamName = new Map(teams.map((t) => [t.id, t.name]));
-  const body = clear($('users').querySelector('tbody'));
   const admin = me.role === 'admin';
-  for (const u of users) {
-    const role = el('select', { 'aria-label': 'Role of ' + u.name, disabled: !admin || u.id === me.id }, ...['agent', 'trainer', 'supervisor', 'admin'].map((r) => el('option', { value: r, selected: u.role === r, text: label(r) })));
-    role.addEventListener('change', () => attempt(() => api('PATCH', '/users/' + u.id, { role: role.value }), u.name + ' is now ' + role.value + '.'));
-    const active = el('input', { type: 'checkbox', checked: u.active, disabled: !admin || u.id === me.id, 'aria-label': u.name + ' is active' });
-    active.addEventListener('change', () => attempt(() => api('PATCH', '/users/' + u.id, { active: active.checked }), active.checked ? u.name + ' can log in.' : u.name + ' was deactivated.'));
-    const teamBox = el('span', {}, ...teams.map((t) => {
-      const box = el('input', { type: 'checkbox', checked: u.team_ids.includes(t.id), disabled: !admin, 'aria-label': u.name + ' in team ' + t.name });
-      box.addEventListener('change', () => {
-        const ids = teams.filter((x) => (x.id === t.id ? box.checked : u.team_ids.includes(x.id))).map((x) => x.id);
-        attempt(async () => {
-          const updated = await api('PATCH', '/users/' + u.id, { team_ids: ids });
-          u.team_ids = updated.team_ids;
-        }, 'Teams saved.');
-      });
-      return el('label', { class: 'small' }, box, ' ' + label(teamName.get(t.id)) + ' ');
-    }));
-    body.append(el('tr', {}, el('td', { text: u.name }), el('td', { text: u.email }), el('td', {}, role), el('td', {}, teamBox), el('td', {}, active)));
-  }
+  const render = async () => {
+    const { staff, teamsNow } = await staffAndTeams();
+    const body = clear($('users').querySelector('tbody'));
+    for (const u of staff) {
+      const role = el('select', { 'aria-label': 'Role of ' + u.name, disabled: !admin || u.id === me.id }, ...['agent', 'trainer', 'supervisor', 'admin'].map((r) => el('option', { value: r, selected: u.role === r, text: label(r) })));
+      role.addEventListener('change', () => change(() => api('PATCH', '/users/' + u.id, { role: role.value }), u.name + ' is now ' + role.value + '.', render));
+      const active = el('input', { type: 'checkbox', checked: u.active, disabled: !admin || u.id === me.id, 'aria-label': u.name + ' is active' });
+      active.addEventListener('change', () => change(() => api('PATCH', '/users/' + u.id, { active: active.checked }), active.checked ? u.name + ' can log in.' : u.name + ' was deactivated.', render));
+      const teamBox = el('span', {}, ...teamsNow.map((t) => {
+        const box = el('input', { type: 'checkbox', checked: u.team_ids.includes(t.id), disabled: !admin, 'aria-label': u.name + ' in team ' + t.name });
+        box.addEventListener('change', () => {
+          const ids = teamsNow.filter((x) => (x.id === t.id ? box.checked : u.team_ids.includes(x.id))).map((x) => x.id);
+          change(() => api('PATCH', '/users/' + u.id, { team_ids: ids }), 'Teams saved.', render);
+        });
+        return el('label', { class: 'small' }, box, ' ' + label(t.name) + ' ');
+      }));
+      body.append(el('tr', { dataset: { user: u.email } }, el('td', { text: u.name }), el('td', { text: u.email }), el('td', {}, role), el('td', {}, teamBox), el('td', {}, active)));
+    }
+  };
   $('user-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const created = await attempt(() => api('POST', '/users', { name: $('u-name').value.trim(), email: $('u-email').value.trim(), role: $('u-role').value, password: $('u-password').value }), 'User added.');
-    if (created) {
-      e.target.reset();
-      users(me);
-    }
+    const form = e.target;
+    const created = await change(() => api('POST', '/users', { name: $('u-name').value.trim(), email: $('u-email').value.trim(), role: $('u-role').value, password: $('u-password').value }), 'User added.', render);
+    if (created) form.reset();
   });
+  await render();
 }
 
 async function teams() {
-  const [{ users }, { teams }] = await Promise.all([api('GET', '/users'), api('GET', '/teams')]);
-  const body = clear($('teams').querySelector('tbody'));
-  for (const t of teams) {
-    const members = users.filter((u) => u.team_ids.includes(t.id)).map((u) => u.name);
-    body.append(el('tr', {}, el('td', { text: label(t.name) }), el('td', { text: t.skills.join(', ') || '—' }), el('td', { text: members.join(', ') || '—' })));
-  }
+  const render = async () => {
+    const { staff, teamsNow } = await staffAndTeams();
+    const body = clear($('teams').querySelector('tbody'));
+    for (const t of teamsNow) {
+      const members = staff.filter((u) => u.team_ids.includes(t.id)).map((u) => u.name);
+      body.append(el('tr', { dataset: { team: t.name } }, el('td', { text: label(t.name) }), el('td', { text: t.skills.join(', ') || '—' }), el('td', { text: members.join(', ') || '—' })));
+    }
+  };
+  // One handler for the page's life: a refused add keeps the input and the next add works the same.
   $('team-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const created = await attempt(() => api('POST', '/teams', { name: $('t-name').value.trim(), skills: csv($('t-skills').value) }), 'Team added.');
-    if (created) {
-      e.target.reset();
-      teams();
-    }
-  }, { once: true });
+    const form = e.target;
+    const created = await change(() => api('POST', '/teams', { name: $('t-name').value.trim(), skills: csv($('t-skills').value) }), 'Team added.', render);
+    if (created) form.reset();
+  });
+  await render();
 }
 
 function widget() {

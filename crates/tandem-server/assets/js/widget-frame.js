@@ -6,7 +6,9 @@ const $ = (id) => document.getElementById(id);
 const key = document.body.dataset.key;
 const STORE = 'tandem.widget.' + key;
 
-const state = { conversation: null, token: null, seen: new Set(), socket: null, status: 'bot' };
+// `personReplied`: a person has written since the bot last spoke (only then is someone "with you").
+// `open`: whether the chat is in view on the host page; replies that come while it is not are unread.
+const state = { conversation: null, token: null, seen: new Set(), socket: null, status: 'bot', personReplied: false, open: false, unread: 0, greeting: null };
 
 function saved() {
   try {
@@ -44,26 +46,88 @@ function node(tag, cls, text) {
 
 const WHO = { customer: 'You', bot: 'Assistant', agent: 'Support team', system: '' };
 
-function addMessage(m) {
-  if (state.seen.has(m.id)) return;
-  state.seen.add(m.id);
-  const item = node('li', 'msg msg-' + m.author);
-  item.dataset.author = m.author;
-  if (m.author !== 'system') {
+/** A link that opens in a new tab, for http(s) addresses only; `null` for anything else. */
+function link(href, text) {
+  let url;
+  try {
+    url = new URL(href);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  const a = node('a', '', text);
+  a.href = url.href;
+  a.target = '_blank';
+  a.rel = 'noopener noreferrer';
+  return a;
+}
+
+// Markdown links [words](https://…) and bare http(s) addresses; a bare address ends before
+// trailing punctuation ("see https://x.example/a." links https://x.example/a).
+const LINKS = /\[([^\]\n]{1,200})\]\((https?:\/\/[^\s()]+)\)|https?:\/\/[^\s<>"'`]+/g;
+
+/** The message's text as DOM nodes, its web addresses clickable (never parsed as HTML). */
+function richText(text) {
+  const out = document.createDocumentFragment();
+  let at = 0;
+  for (const match of text.matchAll(LINKS)) {
+    let [whole, words, href] = match;
+    if (!href) {
+      whole = whole.replace(/[.,;:!?)\]}'"]+$/, '');
+      href = whole;
+    }
+    const a = link(href, words || whole);
+    if (!a) continue;
+    out.append(text.slice(at, match.index), a);
+    at = match.index + whole.length;
+  }
+  out.append(text.slice(at));
+  return out;
+}
+
+/** The bot's first message starts with the disclosure the customer was greeted with: not twice. */
+function withoutGreeting(text) {
+  const g = state.greeting;
+  return g && text.startsWith(g) && text.length > g.length ? text.slice(g.length).trimStart() : text;
+}
+
+function bubble(author, name) {
+  const item = node('li', 'msg msg-' + author);
+  item.dataset.author = author;
+  if (author !== 'system') {
     const head = node('div', 'msg-head');
-    head.append(node('span', 'who', WHO[m.author] || ''));
-    if (m.author === 'bot') head.append(node('span', 'bot-badge', 'Bot'));
+    head.append(node('span', 'who', name || WHO[author] || ''));
+    if (author === 'bot') head.append(node('span', 'bot-badge', 'Bot'));
     item.append(head);
   }
-  item.append(node('p', 'msg-text', m.text));
+  return item;
+}
+
+/** The pack's disclosure, said by the bot when the chat opens (before the customer writes). */
+function greet() {
+  if (!state.greeting || $('messages').querySelector('.msg-greeting')) return;
+  const item = bubble('bot');
+  item.classList.add('msg-greeting');
+  const text = node('p', 'msg-text');
+  text.append(richText(state.greeting));
+  item.append(text);
+  $('messages').prepend(item);
+}
+
+function addMessage(m, live = false) {
+  if (state.seen.has(m.id)) return;
+  state.seen.add(m.id);
+  const item = bubble(m.author, m.author === 'agent' ? m.author_name : null);
+  const text = node('p', 'msg-text');
+  if (m.author === 'customer' || m.author === 'system') text.textContent = m.text;
+  else text.append(richText(m.author === 'bot' ? withoutGreeting(m.text) : m.text));
+  item.append(text);
   if (m.sources && m.sources.length) {
     const sources = node('p', 'sources', 'Source: ');
     m.sources.forEach((s, i) => {
+      const a = link(s.url, s.title);
+      if (!a) return;
       if (i) sources.append(', ');
-      const a = node('a', '', s.title);
-      a.href = s.url;
-      a.target = '_blank';
-      a.rel = 'noopener';
       sources.append(a);
     });
     item.append(sources);
@@ -90,15 +154,59 @@ function addMessage(m) {
   $('messages').append(item);
   $('messages').scrollTop = $('messages').scrollHeight;
   if (m.author !== 'customer') $('typing').hidden = true;
+  if (m.author === 'agent' || m.author === 'bot') {
+    state.personReplied = m.author === 'agent';
+    showStatus();
+    if (live) arrived();
+  }
 }
 
 function setStatus(status) {
   state.status = status;
+  showStatus();
+}
+
+// Someone is "with you" only once a person has written; an assigned case nobody answered yet waits.
+function showStatus() {
+  const status = state.status;
   const withPerson = status === 'queued' || status === 'assigned';
   $('status-line').textContent =
-    status === 'assigned' ? 'A member of our team is with you.' : status === 'queued' ? 'A person will be with you shortly.' : status === 'resolved' ? 'This conversation is closed. Write to open it again.' : 'Our assistant (a bot) answers at once.';
+    withPerson && state.personReplied ? 'A member of our team is with you.' : withPerson ? 'A person will be with you shortly.' : status === 'resolved' ? 'This conversation is closed. Write to open it again.' : 'Our assistant (a bot) answers at once.';
   $('ask-person').hidden = withPerson;
 }
+
+// --- replies that come while the chat is out of view ----------------------------------------------
+
+/** The origin of the page that embeds this frame, when the browser tells it. */
+function hostOrigin() {
+  const ancestors = location.ancestorOrigins;
+  if (ancestors && ancestors.length) return ancestors[0];
+  try {
+    return new URL(document.referrer).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Tells the host page (widget.js) something, only if it is a page the business allows. */
+function tellHost(message) {
+  if (parent === window) return;
+  const host = hostOrigin();
+  if (host && (ORIGINS.includes('*') || ORIGINS.includes(host))) parent.postMessage(message, host);
+}
+
+function arrived() {
+  if (state.open && !document.hidden) return;
+  state.unread += 1;
+  tellHost({ tandem: 'unread', count: state.unread });
+}
+
+function markRead() {
+  if (!state.open || document.hidden || !state.unread) return;
+  state.unread = 0;
+  tellHost({ tandem: 'unread', count: 0 });
+}
+document.addEventListener('visibilitychange', markRead);
 
 function connect() {
   const url = new URL('/api/v1/widget/conversations/' + state.conversation + '/live', location.href);
@@ -116,7 +224,7 @@ function connect() {
       } catch {
         return;
       }
-      if (frame.type === 'message_created' && frame.message) addMessage(frame.message);
+      if (frame.type === 'message_created' && frame.message) addMessage(frame.message, true);
       else if (frame.type === 'status_changed' && frame.status) setStatus(frame.status);
       else if (frame.type === 'resync') reload();
     };
@@ -133,6 +241,7 @@ function connect() {
 }
 
 async function reload() {
+  await textsRead;
   const [list, conversation] = await Promise.all([call('GET', '/conversations/' + state.conversation + '/messages'), call('GET', '/conversations/' + state.conversation)]);
   for (const m of list.messages) addMessage(m);
   setStatus(conversation.status);
@@ -142,10 +251,12 @@ function showChat() {
   $('start-form').hidden = true;
   $('messages').hidden = false;
   $('chat-foot').hidden = false;
+  greet();
   $('text').focus();
 }
 
 async function begin(name, email, signature) {
+  await textsRead;
   const started = await call('POST', '/conversations', { name, email, identity_signature: signature || undefined, inbox_key: key });
   state.conversation = started.conversation_id;
   state.token = started.customer_token;
@@ -215,6 +326,7 @@ function startAfresh() {
   state.conversation = state.token = state.socket = null;
   if (socket) socket.close();
   state.seen.clear();
+  state.personReplied = false;
   $('messages').replaceChildren();
   $('start-form').hidden = false;
   $('messages').hidden = true;
@@ -236,14 +348,27 @@ function trusted(event) {
 
 window.addEventListener('message', (event) => {
   const data = event.data;
-  if (!trusted(event) || !data || data.tandem !== 'identity' || state.conversation) return;
+  if (!trusted(event) || !data) return;
+  // The host page says whether the chat is in view.
+  if (data.tandem === 'open' || data.tandem === 'closed') {
+    state.open = data.tandem === 'open';
+    markRead();
+    return;
+  }
+  if (data.tandem !== 'identity' || state.conversation) return;
   if (data.name && data.email) begin(data.name, data.email, data.signature).catch((e) => ($('start-error').textContent = e.message));
 });
 
-// What customers are told about their data before they write (GET /api/v1/widget/privacy).
-call('GET', '/privacy')
+// What customers are told about their data (GET /api/v1/widget/privacy), and the pack's
+// disclosure, which greets them (in the start form and as the bot's first words in the chat).
+const textsRead = call('GET', '/privacy')
   .then((notice) => {
     $('privacy-text').textContent = notice.text;
+    if (notice.bot_disclosure) {
+      state.greeting = notice.bot_disclosure;
+      $('start-intro').textContent = notice.bot_disclosure;
+      if (!$('messages').hidden) greet();
+    }
   })
   .catch(() => ($('privacy').hidden = true));
 

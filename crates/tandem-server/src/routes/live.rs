@@ -50,7 +50,7 @@ enum Audience {
 }
 
 impl Audience {
-    fn frame(&self, committed: &Committed) -> Option<serde_json::Value> {
+    async fn frame(&self, state: &AppState, committed: &Committed) -> Option<serde_json::Value> {
         let seq = committed.seq();
         let event = &committed.event;
         match self {
@@ -73,10 +73,21 @@ impl Audience {
                 (None, None) => None,
             },
             Audience::Customer(own) => match committed.for_customer(*own)? {
-                CustomerView::Message(message) => Some(json!({
-                    "type": "message_created", "seq": seq,
-                    "conversation_id": own, "message": tandem_core::model::CustomerMessage::from(message),
-                })),
+                CustomerView::Message(message) => {
+                    // Signed as the customer is shown it; unsigned if the signer cannot be read now.
+                    let shown = state
+                        .engine
+                        .conversations()
+                        .as_customer_sees(std::slice::from_ref(message))
+                        .await
+                        .ok()
+                        .and_then(|mut shown| shown.pop())
+                        .unwrap_or_else(|| tandem_core::model::CustomerMessage::from(message));
+                    Some(json!({
+                        "type": "message_created", "seq": seq,
+                        "conversation_id": own, "message": shown,
+                    }))
+                }
                 CustomerView::Status(conversation) => Some(json!({
                     "type": "status_changed", "seq": seq,
                     "conversation_id": own, "status": conversation.status,
@@ -209,7 +220,7 @@ async fn replay(socket: &mut WebSocket, state: &AppState, audience: &Audience, a
     };
     let mut position = after;
     for committed in &missed {
-        if let Some(frame) = audience.frame(committed) {
+        if let Some(frame) = audience.frame(state, committed).await {
             socket.send(text(&frame)).await.ok()?;
         }
         position = committed.seq();
@@ -254,7 +265,7 @@ async fn pump(
                     if matches!(audience, Audience::Customer(own) if committed.ends_customer_access() == Some(own)) {
                         break;
                     }
-                    match audience.frame(&committed) {
+                    match audience.frame(&state, &committed).await {
                         Some(frame) => text(&frame),
                         None => continue,
                     }

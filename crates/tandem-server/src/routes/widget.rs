@@ -142,13 +142,12 @@ pub async fn messages(
     Path(id): Path<String>,
     customer: CustomerToken,
 ) -> ApiResult<Json<MessageList>> {
-    let messages = state
-        .engine
-        .conversations()
+    let conversations = state.engine.conversations();
+    let messages = conversations
         .customer_messages(parse_id(&id)?, &customer.0)
         .await?;
     Ok(Json(MessageList {
-        messages: messages.iter().map(CustomerMessage::from).collect(),
+        messages: conversations.as_customer_sees(&messages).await?,
     }))
 }
 

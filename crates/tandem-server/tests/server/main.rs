@@ -26,3 +26,4 @@ mod support;
 mod ui;
 mod webdriver;
 mod widget;
+mod widget_workspace;

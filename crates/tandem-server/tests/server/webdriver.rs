@@ -396,7 +396,11 @@ impl Browser {
             .collect()
     }
 
+    /// Ends the session; fails the test when anything was written to the browser console as an
+    /// error since the last look (every browser test ends here, so none can miss one).
     pub async fn quit(self) {
+        let errors = self.console_errors().await;
         let _ = self.client.delete(&self.url).send().await;
+        assert!(errors.is_empty(), "errors in the browser console: {errors:?}");
     }
 }
