@@ -47,14 +47,38 @@ impl Role {
         }
     }
 
-    /// `Ok` when allowed, otherwise a `forbidden` error naming the role.
+    /// `Ok` when allowed, otherwise a `forbidden` error that says, in words a staff member
+    /// understands, who may do it ([`Permission::refusal`]).
     pub fn require(self, permission: Permission) -> Result<(), Error> {
         if self.allows(permission) {
             Ok(())
         } else {
-            Err(Error::Forbidden(format!(
-                "the {self} role may not do this ({permission:?})"
-            )))
+            Err(Error::Forbidden(permission.refusal().to_owned()))
+        }
+    }
+}
+
+impl Permission {
+    /// The sentence shown to someone whose role lacks this permission: what it is about and who
+    /// may do it (never the permission's name in code).
+    pub fn refusal(self) -> &'static str {
+        use Permission::*;
+        match self {
+            ViewConversations => "Your role cannot read conversations.",
+            ReplyToConversations => "Your role cannot write to customers or add notes.",
+            ManageConversations => "Your role cannot assign, tag or resolve conversations.",
+            ViewStaff => "Your role cannot see the staff list.",
+            ManageStaff => "Only admins can manage staff accounts and teams.",
+            ViewContent => "Your role cannot see the bot's content.",
+            ManageContent => {
+                "Only trainers, supervisors and admins can change the bot's intents, articles, templates and canned replies."
+            }
+            ManageBotTexts => "Only admins can change what the bot says about itself.",
+            ViewInsights => "Your role cannot see insights.",
+            ReadEventFeed => "Only supervisors and admins can read the event feed.",
+            LookUpCustomers => "Only supervisors and admins can look up customers.",
+            ManageCustomerData => "Only admins can export or erase a customer's data.",
+            ReadAuditLog => "Only supervisors and admins can read the audit log.",
         }
     }
 }
@@ -69,9 +93,12 @@ mod tests {
         for role in [Role::Agent, Role::Trainer, Role::Supervisor] {
             assert!(!role.allows(Permission::ManageStaff));
             assert!(role.allows(Permission::ReplyToConversations));
+            let refused = role.require(Permission::ManageStaff).unwrap_err();
+            assert_eq!(refused.code(), "forbidden");
+            // A sentence a person understands, not the permission's name in code.
             assert_eq!(
-                role.require(Permission::ManageStaff).unwrap_err().code(),
-                "forbidden"
+                refused.to_string(),
+                "Only admins can manage staff accounts and teams."
             );
         }
     }

@@ -138,6 +138,16 @@ fn collect_variables(env: &Environment<'static>, name: &str, into: &mut BTreeSet
 }
 
 impl HttpConnector {
+    /// The names a record has when `extract` names them; `None` when a record is the response
+    /// itself (its fields are known only from a response).
+    pub(super) fn fields(&self) -> Option<Vec<String>> {
+        if self.extract.is_empty() {
+            None
+        } else {
+            Some(self.extract.iter().map(|(name, _)| name.clone()).collect())
+        }
+    }
+
     pub(super) fn new(spec: HttpSpec) -> Result<Self, String> {
         let method = Method::from_bytes(spec.method.trim().to_ascii_uppercase().as_bytes())
             .map_err(|_| format!("`{}` is not an HTTP method", spec.method))?;

@@ -331,6 +331,28 @@ impl Connectors {
         Ok(output)
     }
 
+    /// The fields every record of a connector has, known without running it: a SQL statement's
+    /// result columns (prepared, not run) or an HTTP connector's `extract` names. `None` when they
+    /// are only known from a response (an HTTP connector without `extract`).
+    pub async fn fields(&self, name: &str) -> Result<Option<Vec<String>>, ConnectorError> {
+        let entry = self
+            .entries
+            .get(name)
+            .ok_or_else(|| ConnectorError::Unknown(name.to_owned()))?;
+        match &entry.kind {
+            Kind::Sql { database, query, .. } => {
+                let db = self.databases.get(database).ok_or_else(|| {
+                    ConnectorError::config(
+                        connector_subject(name),
+                        format!("database `{database}` is not open"),
+                    )
+                })?;
+                db.columns(name, query).await.map(Some)
+            }
+            Kind::Http(h) => Ok(h.fields()),
+        }
+    }
+
     /// Closes the database pools.
     pub async fn close(&self) {
         for db in self.databases.values() {

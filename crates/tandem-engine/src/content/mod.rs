@@ -9,6 +9,7 @@
 
 mod connector_test;
 mod inputs;
+mod template_fields;
 mod validate;
 mod views;
 
@@ -26,6 +27,7 @@ use crate::pack::Pack;
 use crate::{Engine, Result};
 pub use connector_test::ConnectorTest;
 pub use inputs::{ArticleInput, IntentChange, NewIntent, Saved};
+pub use template_fields::TEMPLATE_VARIABLES;
 use validate::*;
 pub use views::{ConnectorView, ContentView, IntentView, TemplateView};
 
@@ -439,7 +441,8 @@ impl Content<'_> {
         .await
     }
 
-    /// Creates or replaces a reply template; one that does not compile is refused.
+    /// Creates or replaces a reply template; one that does not compile, or uses a field no reply
+    /// of its intents can fill, is refused.
     pub async fn put_template(&self, staff: &Staff, name: &str, body: &str) -> Result<(Saved, TemplateView)> {
         staff.require(Permission::ManageContent)?;
         check_name(name, Name::Template)?;
@@ -456,6 +459,8 @@ impl Content<'_> {
             ));
         }
         crate::pack::rules::check_template(name, body)?;
+        let bot = self.engine.runtime().bot().ok_or_else(no_pack)?;
+        template_fields::check_template_fields(&bot, name, body).await?;
         let body = body.to_owned();
         self.edit_pack(
             staff,

@@ -193,6 +193,7 @@ async function openConversation(id) {
   $('conversation').hidden = false;
   $('context').hidden = false;
   $('no-conversation').hidden = true;
+  showPane('conversation');
   showConversation(detail);
   renderHeader();
   renderTimeline();
@@ -201,6 +202,12 @@ async function openConversation(id) {
   syncUrl();
   loadHistory(detail);
   loadSuggestions(detail);
+}
+
+/** On a phone one pane shows at a time: the list, or the open conversation (app.css). */
+function showPane(pane) {
+  $('inbox').dataset.pane = pane;
+  if (pane === 'list') document.querySelector('#conv-list .current a, #conv-list .selected a')?.focus({ preventScroll: false });
 }
 
 function renderHeader() {
@@ -338,6 +345,7 @@ function onLive(frame) {
       $('conversation').hidden = true;
       $('context').hidden = true;
       $('no-conversation').hidden = false;
+      showPane('list');
       flash('This conversation was erased.', 'info');
     }
     refreshSoon();
@@ -443,6 +451,7 @@ async function start() {
     selectView(state.view, state.team);
   });
   $('take-next').addEventListener('click', takeNext);
+  $('back-to-list').addEventListener('click', () => showPane('list'));
   $('assign-me').addEventListener('click', () => update({ assignee_id: state.me.id }));
   $('assignee').addEventListener('change', (e) => update({ assignee_id: e.target.value || null }));
   $('priority').addEventListener('change', (e) => update({ priority: e.target.value }));

@@ -7,7 +7,9 @@ export async function staffShell() {
     return new Promise(() => {});
   }
   const me = await api('GET', '/auth/me');
-  document.getElementById('me-name').textContent = me.name + ' · ' + me.role;
+  const name = document.getElementById('me-name');
+  name.textContent = me.name;
+  name.append(Object.assign(document.createElement('span'), { className: 'me-role', textContent: ' · ' + me.role }));
   for (const item of document.querySelectorAll('[data-roles]')) {
     item.hidden = !item.dataset.roles.split(',').includes(me.role);
   }

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/inbox", get(pages::inbox))
         .route("/app/insights", get(pages::insights))
         .route("/app/admin/{page}", get(pages::admin))
+        .route("/app/{*rest}", get(pages::not_found))
         .route("/widget.js", get(assets::widget_loader))
         .route("/widget/frame", get(pages::widget_frame))
         .route("/demo", get(pages::demo_shop))

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tandem_core::ErrorCode;
@@ -111,6 +112,18 @@ struct AdminPage {
     title: &'static str,
     purpose: &'static str,
     widget_key: String,
+    /// What a reply template can use (the template editor's hint).
+    template_variables: &'static str,
+}
+
+/// What a staff member sees at an address under `/app` that is no page: the frame with its
+/// navigation, and a way on.
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    nav: &'static [NavItem],
+    active: &'static str,
+    path: String,
 }
 
 #[derive(Template)]
@@ -168,7 +181,7 @@ pub async fn insights() -> Response {
 
 pub async fn admin(State(state): State<AppState>, Path(page): Path<String>) -> Response {
     let Some(&(key, title, purpose)) = ADMIN_PAGES.iter().find(|(key, ..)| *key == page) else {
-        return ApiError::new(ErrorCode::NotFound, "there is no such page").into_response();
+        return not_found_page(format!("/app/admin/{page}"));
     };
     render(
         &AdminPage {
@@ -177,9 +190,25 @@ pub async fn admin(State(state): State<AppState>, Path(page): Path<String>) -> R
             title,
             purpose,
             widget_key: state.config.widget_key.clone(),
+            template_variables: tandem_engine::content::TEMPLATE_VARIABLES,
         },
         STAFF_CSP,
     )
+}
+
+/// `GET /app/{*rest}` for anything that is not a page: an HTML "page not found" (404), not the
+/// API's JSON error.
+pub async fn not_found(uri: Uri) -> Response {
+    not_found_page(uri.path().to_owned())
+}
+
+fn not_found_page(path: String) -> Response {
+    let page = NotFoundPage {
+        nav: NAV,
+        active: "",
+        path,
+    };
+    (StatusCode::NOT_FOUND, render(&page, STAFF_CSP)).into_response()
 }
 
 #[derive(Deserialize)]

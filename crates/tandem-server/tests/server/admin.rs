@@ -149,7 +149,12 @@ async fn a_non_admin_cannot_manage_staff_but_can_see_it() {
         .send()
         .await
         .unwrap();
-    error(response, StatusCode::FORBIDDEN, "forbidden").await;
+    let refused = error(response, StatusCode::FORBIDDEN, "forbidden").await;
+    // Issue 16, defect 9: the refusal is a sentence, not the permission's name in code.
+    assert_eq!(
+        refused["error"]["message"],
+        "Only admins can manage staff accounts and teams."
+    );
     let response = patch_user(&app, &agent.token, &agent.id, json!({ "role": "admin" })).await;
     error(response, StatusCode::FORBIDDEN, "forbidden").await;
     let response = patch_user(&app, &agent.token, &app.admin_id, json!({ "active": false })).await;

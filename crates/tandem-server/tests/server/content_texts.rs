@@ -330,3 +330,93 @@ async fn a_template_that_does_too_much_work_is_refused_at_save_time() {
         assert!(refused.to_string().contains(why), "{body}: {refused}");
     }
 }
+
+/// Issue 16, defect 9: a template may only use fields a reply has. A field the intent's connector
+/// does not return (its SQL result columns), an unknown variable, a customer field or slot that
+/// does not exist is refused with the field named; the template editor's hint lists the real
+/// variables.
+#[tokio::test]
+async fn a_template_using_an_unknown_field_is_refused_with_the_field_named() {
+    let app = spawn_demo_app().await;
+    let before = app.content().await;
+    for (name, template, field, names) in [
+        (
+            // `track_order` runs the connector `order_status`, whose statement has no such column.
+            "track_order",
+            "Your order {{ row.order_id }} is {{ row.colour_name }}.",
+            "row.colour_name",
+            "order_status",
+        ),
+        (
+            "track_order",
+            "Your order is {{ order.status }}.",
+            "order.status",
+            "row.COLUMN",
+        ),
+        (
+            "track_order",
+            "Hi {{ customer.first_name }}, order {{ row.order_id }}.",
+            "customer.first_name",
+            "customer.name",
+        ),
+        (
+            "track_order",
+            "Order {{ slots.parcel_id }}.",
+            "slots.parcel_id",
+            "order_id",
+        ),
+        (
+            // `greeting` is rendered by an intent without a connector: there is no `row`.
+            "greeting",
+            "Hi {{ row.name }}!",
+            "row.name",
+            "runs no connector",
+        ),
+    ] {
+        let response = app
+            .put(&format!("/api/v1/content/templates/{name}"))
+            .bearer_auth(&app.admin_token)
+            .json(&json!({ "body": template }))
+            .send()
+            .await
+            .unwrap();
+        let refused = error(response, StatusCode::BAD_REQUEST, "invalid_template").await;
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(message.contains(&format!("`{field}`")), "{template}: {message}");
+        assert!(message.contains(names), "{template}: {message}");
+    }
+    // Nothing was saved.
+    assert_eq!(app.content().await["templates"], before["templates"]);
+
+    // The real columns, slots, loops over `rows` and built-in functions are accepted.
+    let fine = "{% for r in rows %}{{ r.item }}{% endfor %}{% for i in range(2) %}.{% endfor %} \
+                {{ row.order_id }} {{ row.status }} {{ slots.order_id }} {{ customer.name }}";
+    let response = app
+        .put("/api/v1/content/templates/track_order")
+        .bearer_auth(&app.admin_token)
+        .json(&json!({ "body": fine }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(body(response, StatusCode::OK).await["body"], fine);
+
+    // The editor's hint names what a template can use, not a made-up `order.status`.
+    let page = app
+        .get("/app/admin/templates")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("order.status"), "{page}");
+    for variable in [
+        "row.COLUMN",
+        "customer.name",
+        "customer.email",
+        "slots.NAME",
+        "rows",
+    ] {
+        assert!(page.contains(variable), "the hint names {variable}");
+    }
+}

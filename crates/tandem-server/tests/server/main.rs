@@ -18,6 +18,7 @@ mod errors;
 mod events;
 mod inbox_workspace;
 mod insights;
+mod layout;
 mod live;
 mod openapi;
 mod privacy;

@@ -49,10 +49,47 @@ async fn every_page_is_an_html_shell_with_a_strict_policy() {
     }
 }
 
+/// Issue 16, defect 9: an address under /app that is no page is an HTML "page not found" with the
+/// app's navigation (not the API's JSON); under /api it stays JSON.
 #[tokio::test]
-async fn an_unknown_admin_page_is_a_json_404() {
+async fn an_unknown_page_under_app_is_an_html_404_with_the_navigation() {
     let app = spawn_app().await;
-    let response = app.get("/app/admin/nonsense").send().await.unwrap();
+    for path in [
+        "/app/admin/nonsense",
+        "/app/nonsense",
+        "/app/inbox/extra",
+        "/app/admin/users/7",
+    ] {
+        let response = app.get(path).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            header(&response, "content-type").starts_with("text/html"),
+            "{path}: {}",
+            header(&response, "content-type")
+        );
+        let csp = header(&response, "content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        let html = response.text().await.unwrap();
+        assert!(html.starts_with("<!doctype html>"), "{path}");
+        assert!(html.contains("Page not found"), "{path}");
+        assert!(html.contains("href=\"/app/inbox\""), "the navigation: {path}");
+        assert!(
+            html.contains("href=\"/app/admin/intents\""),
+            "the navigation: {path}"
+        );
+        assert!(!html.contains("\"error\""), "{path}");
+    }
+    // The pages themselves are still there, and the API's unknown routes stay JSON.
+    let response = app.get("/app/admin/intents").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = app.get("/app").send().await.unwrap();
+    assert!(response.status().is_success() || response.status().is_redirection());
+    let response = app
+        .get("/api/v1/nonsense")
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
     error(response, StatusCode::NOT_FOUND, "not_found").await;
 }
 

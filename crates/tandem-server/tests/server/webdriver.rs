@@ -376,6 +376,68 @@ impl Browser {
         path
     }
 
+    /// Resizes the window (the page's viewport) to `width` × `height` CSS pixels.
+    pub async fn set_window(&self, width: u32, height: u32) {
+        self.try_call(
+            reqwest::Method::POST,
+            "/window/rect",
+            json!({ "width": width, "height": height }),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the window resizes to {width}x{height}: {e}"));
+        let inner = self.script("return window.innerWidth", json!([])).await;
+        assert_eq!(inner, json!(width), "the viewport is as wide as the window");
+    }
+
+    /// Saves a screenshot of the window as `page-WIDTH.png` in the screenshot directory.
+    pub async fn snapshot(&self, page: &str) -> PathBuf {
+        let width = self.script("return window.innerWidth", json!([])).await;
+        self.screenshot(&crate::browser::screenshot_dir(), &format!("{page}-{width}"))
+            .await
+    }
+
+    /// Asserts that the page fits its window: nothing makes it wider than the window (no sideways
+    /// scrolling), and nothing in the top navigation overflows its box (no stray scroll bars,
+    /// nothing cut off or off screen). Saves a screenshot `page-WIDTH.png` either way.
+    pub async fn assert_fits(&self, page: &str) {
+        let shot = self.snapshot(page).await;
+        let found = self
+            .script(
+                "const width = window.innerWidth; \
+                 const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') \
+                   + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : ''); \
+                 const clipped = (e) => { \
+                   for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) \
+                     if (getComputedStyle(a).overflowX !== 'visible') return true; \
+                   return false; }; \
+                 const problems = []; \
+                 const doc = document.documentElement; \
+                 if (doc.scrollWidth > width) problems.push(`the page is ${doc.scrollWidth} px wide in a ${width} px window`); \
+                 for (const e of document.querySelectorAll('body *')) { \
+                   const r = e.getBoundingClientRect(); \
+                   if (r.width > 0 && r.right > width + 1 && getComputedStyle(e).position !== 'fixed' \
+                       && !e.closest('.visually-hidden, .skip-link') && !clipped(e)) \
+                     problems.push(`${name(e)} reaches ${Math.round(r.right)} px`); \
+                 } \
+                 const bar = document.querySelector('.topbar'); \
+                 for (const e of bar ? [bar, ...bar.querySelectorAll('*')] : []) { \
+                   if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0) \
+                     problems.push(`${name(e)} in the top bar overflows sideways (${e.scrollWidth} > ${e.clientWidth})`); \
+                   if (e.scrollHeight > e.clientHeight + 1 && e.clientHeight > 0) \
+                     problems.push(`${name(e)} in the top bar overflows downwards (${e.scrollHeight} > ${e.clientHeight})`); \
+                 } \
+                 return problems.slice(0, 20);",
+                json!([]),
+            )
+            .await;
+        assert_eq!(
+            found,
+            json!([]),
+            "{page} does not fit its window (screenshot: {})",
+            shot.display()
+        );
+    }
+
     /// The errors in the browser console (script errors, `console.error`, failed loads) since the
     /// last call.
     pub async fn console_errors(&self) -> Vec<String> {

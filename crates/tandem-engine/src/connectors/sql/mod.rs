@@ -81,6 +81,34 @@ impl Database {
     }
 }
 
+impl Database {
+    /// The names of the statement's result columns, from preparing it (it does not run).
+    pub(super) async fn columns(&self, connector: &str, query: &str) -> Result<Vec<String>, ConnectorError> {
+        use sqlx::{Column as _, Executor as _, Statement as _};
+        let subject = connector_subject(connector);
+        let prepared = async {
+            match self {
+                Self::Sqlite(pool) => pool
+                    .prepare(query)
+                    .await
+                    .map(|s| s.columns().iter().map(|c| c.name().to_owned()).collect()),
+                Self::Postgres(pool) => pool
+                    .prepare(query)
+                    .await
+                    .map(|s| s.columns().iter().map(|c| c.name().to_owned()).collect()),
+            }
+        };
+        match tokio::time::timeout(QUERY_TIMEOUT, prepared).await {
+            Ok(Ok(columns)) => Ok(columns),
+            Ok(Err(e)) => Err(ConnectorError::failed(subject, describe(&e))),
+            Err(_) => Err(ConnectorError::Timeout {
+                subject,
+                millis: millis(QUERY_TIMEOUT),
+            }),
+        }
+    }
+}
+
 /// `d` in whole milliseconds (saturating).
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)

@@ -191,6 +191,22 @@ fn order_def(base: &str) -> ConnectorDef {
     .def("order")
 }
 
+/// Its fields are the `extract` names; without `extract` they are known only from a response.
+#[tokio::test]
+async fn an_http_connectors_fields_are_its_extract_names() {
+    let c = open(vec![
+        order_def("http://127.0.0.1:9"),
+        Http::get("http://127.0.0.1:9/all".into()).def("whole"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        c.fields("order").await.unwrap(),
+        Some(["id", "owner", "sku", "status"].map(str::to_owned).to_vec())
+    );
+    assert_eq!(c.fields("whole").await.unwrap(), None);
+}
+
 #[tokio::test]
 async fn extracts_fields_checks_the_owner_and_encodes_the_url() {
     let (base, seen) = server().await;

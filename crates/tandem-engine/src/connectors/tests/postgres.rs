@@ -77,6 +77,10 @@ async fn postgres_connector_reads_types_checks_owners_and_cannot_write() {
     let c = Connectors::open(defs, &dbs, &BTreeMap::new(), dir.path())
         .await
         .unwrap();
+    // The result columns are known without running the statement (templates are checked
+    // against them); a statement that names no real column cannot say.
+    assert_eq!(c.fields("since").await.unwrap(), Some(vec!["id".to_owned()]));
+    assert!(c.fields("broken").await.is_err());
 
     let out = c
         .run("order", &input(&[("order_number", "1001")], "ann@example.COM"))

@@ -417,3 +417,24 @@ async fn an_unreachable_postgres_is_a_system_failure_not_a_start_failure() {
     assert!(e.is_system_failure(), "{e}");
     assert!(!e.to_string().contains("secretpw"), "{e}");
 }
+
+/// The columns a template may use are known without running the statement (issue 16: the
+/// template editor refuses a field the connector does not return).
+#[tokio::test]
+async fn a_connectors_fields_are_its_result_columns_known_without_running_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = open(dir.path(), defs()).await.unwrap();
+    assert_eq!(
+        c.fields("order_status").await.unwrap(),
+        Some(
+            ["id", "email", "status", "total", "paid", "note", "receipt"]
+                .map(str::to_owned)
+                .to_vec()
+        )
+    );
+    assert_eq!(
+        c.fields("computed").await.unwrap(),
+        Some(["i", "r", "t", "n", "echoed"].map(str::to_owned).to_vec())
+    );
+    assert!(matches!(c.fields("nope").await, Err(ConnectorError::Unknown(_))));
+}
