@@ -76,6 +76,8 @@ error_codes! {
     InvalidTeam = "invalid_team", 400;
     InvalidPage = "invalid_page", 400;
     InvalidSla = "invalid_sla", 400;
+    InvalidSnooze = "invalid_snooze", 400;
+    InvalidBulk = "invalid_bulk", 400;
     InvalidUpdate = "invalid_update", 400;
     // --- the event feed and insights ----------------------------------------------------------
     InvalidAfter = "invalid_after", 400;

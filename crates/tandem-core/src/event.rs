@@ -43,6 +43,8 @@ string_enum!(
         TagRemoved => "tag_removed",
         /// The customer's token was replaced: the old one opens nothing (`to` is `revoked`).
         CustomerToken => "customer_token",
+        /// Snoozed until `to` (an RFC 3339 time), or woken (`to` is null).
+        Snooze => "snooze",
     }
 );
 

@@ -79,6 +79,8 @@ pub struct Conversation {
     pub triage: Option<crate::triage::TriageRecord>,
     /// Service-level targets, set when the case goes to people.
     pub sla: Option<Sla>,
+    /// Hidden from the open lists until this time, or until the customer writes again.
+    pub snoozed_until: Option<DateTime<Utc>>,
     pub message_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

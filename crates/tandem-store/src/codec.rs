@@ -147,6 +147,7 @@ pub(crate) struct ConversationRow {
     pub first_response_breached: bool,
     pub resolution_breached: bool,
     pub customer_verified: bool,
+    pub snoozed_until: Option<i64>,
 }
 
 /// The columns a [`ConversationRow`] is read from (`c` is conversations, `cu` customers).
@@ -154,7 +155,7 @@ pub(crate) const CONVERSATION_COLUMNS: &str = "c.id, c.status, c.priority, c.ass
      c.preview, c.message_count, c.created_at, c.updated_at, c.last_message_at, c.customer_id, \
      cu.name AS customer_name, cu.email AS customer_email, cu.created_at AS customer_created_at, \
      c.handoff_reason, c.summary, c.triage, c.first_response_due_at, c.resolution_due_at, c.first_response_at, \
-     c.first_response_breached, c.resolution_breached, c.customer_verified FROM conversations c JOIN customers cu ON cu.id = c.customer_id";
+     c.first_response_breached, c.resolution_breached, c.customer_verified, c.snoozed_until FROM conversations c JOIN customers cu ON cu.id = c.customer_id";
 
 impl ConversationRow {
     pub(crate) fn into_conversation(self, tags: &[(String, String)]) -> Result<Conversation> {
@@ -196,6 +197,7 @@ impl ConversationRow {
                 }),
                 _ => None,
             },
+            snoozed_until: self.snoozed_until.map(time).transpose()?,
             message_count: self.message_count,
             created_at: time(self.created_at)?,
             updated_at: time(self.updated_at)?,

@@ -61,6 +61,8 @@ pub struct ConversationChange {
     /// Replaces the hash of the customer's token: the old token opens nothing from now on
     /// (records `conversation_updated` with `change: customer_token`).
     pub customer_token_hash: Option<String>,
+    /// Snoozes the case until a time, or (`Some(None)`) wakes it (records `change: snooze`).
+    pub snooze: Option<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 /// What a customer token is checked against.
@@ -78,6 +80,18 @@ pub enum AssigneeFilter {
     User(UserId),
 }
 
+/// Which cases a list shows by their snooze (a case is snoozed while its time is still ahead).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SnoozeFilter {
+    /// Snoozed or not.
+    #[default]
+    Include,
+    /// Only cases not snoozed (or whose time has come).
+    Hide,
+    /// Only snoozed cases.
+    Only,
+}
+
 /// A query over conversations; all given criteria must hold. Newest activity first.
 #[derive(Clone, Debug)]
 pub struct ConversationFilter {
@@ -93,6 +107,8 @@ pub struct ConversationFilter {
     pub open_only: bool,
     /// Only this customer's conversations.
     pub customer: Option<CustomerId>,
+    /// Snoozed cases: shown, hidden or alone (against the store's clock).
+    pub snoozed: SnoozeFilter,
     pub limit: i64,
     pub offset: i64,
 }
@@ -108,6 +124,7 @@ impl Default for ConversationFilter {
             sla_breached: false,
             open_only: false,
             customer: None,
+            snoozed: SnoozeFilter::Include,
             limit: 50,
             offset: 0,
         }

@@ -32,7 +32,7 @@ pub use audit::AuditStore;
 pub use content::{ContentStore, StoredModel, StoredPack, KEEP_REVISIONS};
 pub use conversations::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, ConversationStore,
-    CustomerAccess, NewConversation, NewMessage,
+    CustomerAccess, NewConversation, NewMessage, SnoozeFilter,
 };
 pub use decisions::{BotTurn, BotTurnOutcome, DecisionStore, NewDecision};
 pub use events::{EventStore, NewEvent};

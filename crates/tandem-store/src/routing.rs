@@ -32,7 +32,7 @@ pub trait RoutingStore: Send + Sync {
         actor: Actor,
     ) -> Result<Option<(Conversation, Vec<Event>)>>;
     /// Takes the most urgent, oldest queued case (of one of the teams, or any when `teams` is empty)
-    /// for the user. Concurrent callers never get the same case.
+    /// for the user, passing over snoozed ones. Concurrent callers never get the same case.
     async fn claim_next(&self, user: UserId, teams: &[TeamId]) -> Result<Option<(Conversation, Vec<Event>)>>;
     /// Marks open cases whose first-response or resolution target has passed and records one
     /// `sla_breached` event per missed target (each target is recorded once).

@@ -1,7 +1,10 @@
 //! Conversations from both sides: customers start them and write; staff read, reply, write
 //! internal notes, assign, change status and priority, and tag.
 
+mod bulk;
+mod canned;
 mod signature;
+mod snooze;
 mod suggestions;
 
 use serde::Deserialize;
@@ -18,6 +21,8 @@ use tandem_store::{
 
 use crate::auth::{new_customer_token, token_hash, Staff};
 use crate::{ingest, Engine, Result};
+pub use bulk::{BulkError, BulkOutcome, BulkUpdate, MAX_BULK};
+pub use snooze::{parse_until, MAX_SNOOZE_DAYS};
 pub use suggestions::{rank_canned_replies, SuggestedArticle, Suggestions};
 
 /// Conversations from both sides.
@@ -120,6 +125,9 @@ pub struct ConversationQuery {
     pub q: Option<String>,
     /// `breached`: only open cases that missed a service-level target.
     pub sla: Option<String>,
+    /// Cases snoozed until a later time: `only`, `include` or `hide`. Lists of open work
+    /// (status `open`, `queued` or `assigned`, or `sla`) hide them by default, others include them.
+    pub snoozed: Option<String>,
     /// Page number, from 1.
     #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
@@ -306,16 +314,19 @@ impl<'e> Conversations<'e> {
             self.bot_turn(&conversation, &message).await?;
             conversation = self.existing(id).await?;
         }
+        // A customer who writes wakes a snoozed case and reopens a resolved one.
+        let mut change = ConversationChange::default();
+        if conversation.snoozed_until.is_some() {
+            change.snooze = Some(None);
+        }
         if conversation.status == ConversationStatus::Resolved {
-            let reopened = if conversation.assignee_id.is_some() {
+            change.status = Some(if conversation.assignee_id.is_some() {
                 ConversationStatus::Assigned
             } else {
                 ConversationStatus::Queued
-            };
-            let change = ConversationChange {
-                status: Some(reopened),
-                ..Default::default()
-            };
+            });
+        }
+        if change.snooze.is_some() || change.status.is_some() {
             self.engine
                 .store
                 .update_conversation(id, change, Actor::Customer)
@@ -423,9 +434,17 @@ impl<'e> Conversations<'e> {
             Some("breached") => true,
             Some(_) => return Err(Error::invalid(ErrorCode::InvalidSla, "sla must be `breached`")),
         };
+        let open_work = open_only
+            || sla_breached
+            || matches!(
+                status,
+                Some(ConversationStatus::Queued | ConversationStatus::Assigned)
+            );
+        let snoozed = snooze::snooze_filter(blank(&query.snoozed).as_deref(), open_work)?;
         let filter = ConversationFilter {
             customer,
             open_only,
+            snoozed,
             sla_breached,
             status,
             assignee,
@@ -572,6 +591,15 @@ impl<'e> Conversations<'e> {
         }
         let status_after = change.status.unwrap_or(current.status);
         let assignee_after = change.assignee.unwrap_or(current.assignee_id);
+        // A case leaving the open work (resolved, back to the bot) sleeps no more.
+        if current.snoozed_until.is_some()
+            && !matches!(
+                status_after,
+                ConversationStatus::Queued | ConversationStatus::Assigned
+            )
+        {
+            change.snooze = Some(None);
+        }
         if status_after == ConversationStatus::Assigned && assignee_after.is_none() {
             return Err(Error::invalid(
                 ErrorCode::InvalidUpdate,

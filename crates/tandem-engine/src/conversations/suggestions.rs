@@ -10,7 +10,7 @@ use tandem_core::permission::Permission;
 use tandem_core::Error;
 use utoipa::ToSchema;
 
-use super::Conversations;
+use super::{canned, Conversations};
 use crate::auth::Staff;
 use crate::pack::model::CannedReply;
 use crate::Result;
@@ -19,7 +19,12 @@ use crate::Result;
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Suggestions {
     pub articles: Vec<SuggestedArticle>,
+    /// Up to 3 canned replies that fit the customer's latest message, filled in (see `canned`).
     pub replies: Vec<CannedReply>,
+    /// Every canned reply in the pack's order, its variables (`{{customer.first_name}}`,
+    /// `{{agent.first_name}}`, `{{order.number}}`) filled in for this conversation and the agent
+    /// asking; a variable without a value stays as written.
+    pub canned: Vec<CannedReply>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -93,7 +98,8 @@ impl Conversations<'_> {
     /// Articles and canned replies that fit the customer's latest messages.
     pub async fn suggestions(&self, staff: &Staff, id: ConversationId) -> Result<Suggestions> {
         staff.require(Permission::ViewConversations)?;
-        self.engine
+        let conversation = self
+            .engine
             .store
             .get_conversation(id)
             .await?
@@ -110,6 +116,7 @@ impl Conversations<'_> {
             return Ok(Suggestions {
                 articles: Vec::new(),
                 replies: Vec::new(),
+                canned: Vec::new(),
             });
         };
         let last = latest.first().copied().unwrap_or_default();
@@ -131,8 +138,15 @@ impl Conversations<'_> {
                 break;
             }
         }
-        let replies = rank_canned_replies(&bot.pack.manifest.canned_replies, last, 3);
-        Ok(Suggestions { articles, replies })
+        let decisions = self.engine.store.list_decisions(id).await?;
+        let context = canned::canned_context(&conversation, &staff.user().name, &decisions);
+        let canned = canned::fill_all(&bot.pack.manifest.canned_replies, &context);
+        let replies = rank_canned_replies(&canned, last, 3);
+        Ok(Suggestions {
+            articles,
+            replies,
+            canned,
+        })
     }
 }
 

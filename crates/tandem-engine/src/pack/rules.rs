@@ -268,6 +268,13 @@ pub fn check_canned(replies: &[CannedReply]) -> Result<Vec<CannedReply>> {
             ErrorCode::InvalidCannedReply,
             "a canned reply's text",
         )?;
+        // Its variables (`{{customer.first_name}}`) are read like a reply template's.
+        template_environment().template_from_str(&text).map_err(|e| {
+            Error::invalid(
+                ErrorCode::InvalidCannedReply,
+                format!("the canned reply \"{title}\" has a variable that cannot be read: {e}"),
+            )
+        })?;
         if !titles.insert(title.to_lowercase()) {
             return Err(Error::conflict(
                 ErrorCode::DuplicateCannedReply,
@@ -340,6 +347,17 @@ mod tests {
         assert!(discloses_bot("This is an automated service."));
         assert!(!discloses_bot("Hello, both of us are here to help, said Aiden."));
         assert!(!discloses_bot(""));
+    }
+
+    #[test]
+    fn canned_reply_variables_must_be_readable() {
+        let reply = |text: &str| CannedReply {
+            title: "Hi".into(),
+            text: text.into(),
+        };
+        assert!(check_canned(&[reply("Hi {{customer.first_name}}")]).is_ok());
+        let err = check_canned(&[reply("Hi {{customer.")]).unwrap_err();
+        assert_eq!(err.code(), "invalid_canned_reply");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 // The agent workspace: views with live counts, the conversation list, one conversation with its
 // header, timeline and context (customer's history, suggested articles and canned replies), live
 // updates and the keyboard. Rendering of messages and the context panel is in conversation.js,
-// the composer (drafts, reply/note mode) in composer.js.
+// the composer (drafts, reply/note mode) in composer.js, snoozing in snooze.js, bulk actions in bulk.js.
 import { api, attempt, clear, el, flash, label, live, relative, when } from './api.js';
 import { focusComposer, forgetConversation, insert, setupComposer, showConversation } from './composer.js';
 import { evidenceIndex, messageItem, renderContext } from './conversation.js';
+import { bulkAssignees, bulkCheckbox, render as renderBulk, setupBulk, toggle } from './bulk.js';
+import { isSnoozed, renderSnooze, setupSnooze } from './snooze.js';
 import { staffShell } from './shell.js';
 
 const $ = (id) => document.getElementById(id);
@@ -16,8 +18,9 @@ const VIEWS = {
   breached: { title: 'Breaching SLA', query: () => ({ sla: 'breached' }) },
   bot: { title: 'With the bot', query: () => ({ status: 'bot' }) },
   resolved: { title: 'Resolved', query: () => ({ status: 'resolved' }) },
+  snoozed: { title: 'Snoozed', query: () => ({ status: 'open', snoozed: 'only' }) },
 };
-const COUNTED = ['mine', 'unassigned', 'open', 'breached', 'bot'];
+const COUNTED = ['mine', 'unassigned', 'open', 'breached', 'bot', 'snoozed'];
 
 const state = {
   me: null,
@@ -31,6 +34,7 @@ const state = {
   open: null, // the open conversation's detail
   messageIds: new Set(),
   canned: [],
+  filled: { id: null, replies: [] }, // the canned replies filled in for one conversation
 };
 
 function qs(params) {
@@ -81,6 +85,7 @@ function renderList() {
     const item = el(
       'li',
       { class: 'conv-item' + (selected ? ' selected' : '') + (current ? ' current' : ''), dataset: { id: c.id } },
+      bulkCheckbox(c),
       el(
         'a',
         {
@@ -101,6 +106,7 @@ function renderList() {
           priorityBadge(c.priority),
           c.handoff_reason ? el('span', { class: 'badge reason', text: label(c.handoff_reason) }) : null,
           slaBadge(c),
+          isSnoozed(c) ? el('span', { class: 'badge snoozed', text: 'snoozed until ' + when(c.snoozed_until) }) : null,
           c.assignee_id ? el('span', { class: 'badge who', text: state.users.get(c.assignee_id)?.name || 'assigned' }) : null,
         ),
       ),
@@ -109,6 +115,7 @@ function renderList() {
   });
   const sel = list.children[state.selected];
   if (sel) sel.scrollIntoView({ block: 'nearest' });
+  renderBulk();
 }
 
 async function loadCounts() {
@@ -232,6 +239,7 @@ function renderHeader() {
   $('assign-me').disabled = c.assignee_id === state.me.id;
   $('assign-me').textContent = c.assignee_id === state.me.id ? 'Assigned to you' : 'Assign to me';
   $('resolve').textContent = c.status === 'resolved' ? 'Reopen' : 'Resolve';
+  renderSnooze(c);
   const tags = clear($('tags'));
   for (const t of c.tags) {
     tags.append(el('li', { class: 'tag' }, t, el('button', { type: 'button', class: 'tag-x', 'aria-label': 'Remove tag ' + t, onclick: () => update({ remove_tags: [t] }), text: '×' })));
@@ -270,6 +278,8 @@ async function loadHistory(c) {
 async function loadSuggestions(c) {
   const box = clear($('suggestions'));
   const s = await api('GET', '/conversations/' + c.id + '/suggestions').catch(() => null);
+  // The canned replies filled in for this conversation ({{customer.first_name}} and the like).
+  state.filled = { id: c.id, replies: (s && s.canned) || [] };
   if (!s) {
     box.append(el('li', { class: 'muted', text: 'No suggestions.' }));
     return;
@@ -380,6 +390,7 @@ function onKey(e) {
     j: () => move(1),
     k: () => move(-1),
     o: () => openSelected(),
+    x: () => state.list[state.selected] && toggle(state.list[state.selected].id),
     Enter: () => openSelected(),
     r: () => focusComposer('reply'),
     n: () => focusComposer('note'),
@@ -434,7 +445,8 @@ async function start() {
   for (const [i, c] of state.canned.entries()) cannedSelect.append(el('option', { value: String(i), text: c.title }));
   cannedSelect.addEventListener('change', () => {
     const c = state.canned[Number(cannedSelect.value)];
-    if (c) insert(c.text);
+    const filled = state.open && state.filled.id === state.open.id ? state.filled.replies.find((r) => r.title === c?.title) : null;
+    if (c) insert((filled || c).text);
     cannedSelect.value = '';
   });
 
@@ -462,6 +474,22 @@ async function start() {
     if (tag) update({ add_tags: [tag] });
     $('tag-input').value = '';
   });
+  setupSnooze(
+    () => state.open,
+    (updated) => {
+      Object.assign(state.open, updated);
+      renderHeader();
+      refreshSoon();
+    },
+  );
+  bulkAssignees(state.users, state.me);
+  setupBulk(
+    () => state.list,
+    async () => {
+      await loadList();
+      await loadCounts();
+    },
+  );
   setupComposer((id, message) => {
     if (state.open && state.open.id === id) appendMessage(message);
   });
@@ -475,7 +503,8 @@ async function start() {
   loadCounts();
   const c = params.get('c');
   if (c) openConversation(c);
-  setInterval(() => renderList(), 60000); // keep "5 minutes ago" true
+  // Keeps "5 minutes ago" true, and brings back cases whose snooze has ended.
+  setInterval(refreshSoon, 60000);
 }
 
 start().catch((e) => flash(e.message || String(e), 'error'));

@@ -192,7 +192,9 @@ pub async fn take_next(
 
 /// Suggestions for the agent: the knowledge base's best passages for the customer's latest
 /// messages (up to 3, none when nothing is relevant) and up to 3 canned replies, those sharing the
-/// most words with the latest message first.
+/// most words with the latest message first; canned replies come with their variables
+/// (`{{customer.first_name}}`, `{{agent.first_name}}`, `{{order.number}}`) filled in, a variable
+/// without a value left as written.
 #[utoipa::path(get, path = "/api/v1/conversations/{id}/suggestions", tag = "conversations",
     params(("id" = String, Path)), security(("staff_token" = [])),
     responses((status = 200, body = tandem_engine::conversations::Suggestions), (status = 404)))]
@@ -208,4 +210,71 @@ pub async fn suggestions(
             .suggestions(&auth.staff, parse_id(&id)?)
             .await?,
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SnoozeRequest {
+    /// When the case comes back (RFC 3339, in the future, at most a year ahead).
+    #[schema(example = "2026-12-01T09:00:00Z")]
+    pub until: String,
+}
+
+/// Snooze an open case until a time: the open lists hide it until then, or until the customer
+/// writes again.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/snooze", tag = "conversations",
+    params(("id" = String, Path)), request_body = SnoozeRequest, security(("staff_token" = [])),
+    responses((status = 200, body = Conversation), (status = 400), (status = 401), (status = 403),
+        (status = 404), (status = 422)))]
+pub async fn snooze(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<SnoozeRequest>,
+) -> ApiResult<Json<Conversation>> {
+    Ok(Json(
+        state
+            .engine
+            .conversations()
+            .snooze(&auth.staff, parse_id(&id)?, &req.until)
+            .await?,
+    ))
+}
+
+/// Wake a snoozed case now.
+#[utoipa::path(delete, path = "/api/v1/conversations/{id}/snooze", tag = "conversations",
+    params(("id" = String, Path)), security(("staff_token" = [])),
+    responses((status = 200, body = Conversation), (status = 400), (status = 401), (status = 403), (status = 404)))]
+pub async fn unsnooze(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Conversation>> {
+    Ok(Json(
+        state
+            .engine
+            .conversations()
+            .unsnooze(&auth.staff, parse_id(&id)?)
+            .await?,
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BulkResults {
+    /// One per distinct id, in the order given.
+    pub results: Vec<tandem_engine::conversations::BulkOutcome>,
+}
+
+/// The same change (assign, tag, resolve...) for up to 100 conversations: each goes through the
+/// rules of `PATCH /api/v1/conversations/{id}`, and the answer says for each what happened.
+#[utoipa::path(post, path = "/api/v1/conversations/bulk", tag = "conversations",
+    request_body = tandem_engine::conversations::BulkUpdate, security(("staff_token" = [])),
+    responses((status = 200, body = BulkResults), (status = 400), (status = 401), (status = 403), (status = 422)))]
+pub async fn bulk(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiJson(req): ApiJson<tandem_engine::conversations::BulkUpdate>,
+) -> ApiResult<Json<BulkResults>> {
+    Ok(Json(BulkResults {
+        results: state.engine.conversations().bulk_update(&auth.staff, req).await?,
+    }))
 }

@@ -40,6 +40,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/me/availability", put(auth::availability))
         .route("/api/v1/conversations", get(conversations::list))
         .route("/api/v1/conversations/next", post(conversations::take_next))
+        .route("/api/v1/conversations/bulk", post(conversations::bulk))
+        .route(
+            "/api/v1/conversations/{id}/snooze",
+            post(conversations::snooze).delete(conversations::unsnooze),
+        )
         .route(
             "/api/v1/conversations/{id}",
             get(conversations::show).patch(conversations::update),

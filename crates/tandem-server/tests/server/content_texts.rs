@@ -271,6 +271,11 @@ async fn canned_replies_are_replaced_and_suggested_with_articles() {
             "invalid_canned_reply",
         ),
         (
+            json!({ "canned_replies": [{ "title": "A", "text": "Hi {{customer." }] }),
+            StatusCode::BAD_REQUEST,
+            "invalid_canned_reply",
+        ),
+        (
             json!({ "canned_replies": [{ "title": "A" }] }),
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_body",

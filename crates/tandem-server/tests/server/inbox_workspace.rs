@@ -13,7 +13,7 @@ use crate::support::*;
 use crate::webdriver::{Browser, Driver};
 
 /// A customer who wrote and whose case waits in the queue (no content pack: no bot).
-async fn queued_case(app: &TestApp, name: &str, email: &str, text: &str) -> Customer {
+pub async fn queued_case(app: &TestApp, name: &str, email: &str, text: &str) -> Customer {
     let customer = app.start_conversation(name, email).await;
     app.customer_says(&customer, text).await;
     let response = app
@@ -27,7 +27,7 @@ async fn queued_case(app: &TestApp, name: &str, email: &str, text: &str) -> Cust
     customer
 }
 
-async fn open_case(staff: &Browser, name: &str) {
+pub async fn open_case(staff: &Browser, name: &str) {
     let item = staff.find_with_text("#conv-list .conv-item", name).await;
     staff.click_element(&item).await;
     staff.find_with_text("#conv-title", name).await;
@@ -47,7 +47,7 @@ async fn composer(staff: &Browser) -> Value {
         .await
 }
 
-async fn assert_no_console_errors(browser: &Browser) {
+pub async fn assert_no_console_errors(browser: &Browser) {
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "errors in the browser console: {errors:?}");
 }

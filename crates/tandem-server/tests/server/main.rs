@@ -16,6 +16,7 @@ mod content;
 mod content_texts;
 mod errors;
 mod events;
+mod inbox_features;
 mod inbox_workspace;
 mod insights;
 mod layout;

@@ -15,7 +15,7 @@ use crate::codec::{
 };
 use crate::conversations::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, ConversationStore,
-    CustomerAccess, NewConversation, NewMessage,
+    CustomerAccess, NewConversation, NewMessage, SnoozeFilter,
 };
 use crate::Result;
 
@@ -159,6 +159,32 @@ where
             Self::set_column(tx, &key, "handoff_reason", reason.as_str().to_owned()).await?;
             happened.push((EventKind::HandedOff, serde_json::json!({ "reason": reason })));
         }
+        if let Some(until) = change.snooze {
+            let before: Option<(Option<i64>,)> =
+                sqlx::query_as("SELECT snoozed_until FROM conversations WHERE id = $1")
+                    .bind(key.clone())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_error)?;
+            let from = before.and_then(|(b,)| b);
+            let to = until.map(micros);
+            if from != to {
+                match to {
+                    Some(to) => Self::set_column(tx, &key, "snoozed_until", to).await?,
+                    None => {
+                        sqlx::query("UPDATE conversations SET snoozed_until = NULL WHERE id = $1")
+                            .bind(key.clone())
+                            .execute(&mut **tx)
+                            .await
+                            .map_err(db_error)?;
+                    }
+                }
+                let rfc = |t: Option<i64>| t.map(time).transpose().map(|t| t.map(|t| t.to_rfc3339()));
+                happened.push(updated(
+                    serde_json::json!({ "change": Change::Snooze, "from": rfc(from)?, "to": rfc(to)? }),
+                ));
+            }
+        }
         if let Some(hash) = change.customer_token_hash {
             Self::set_column(tx, &key, "token_hash", hash).await?;
             happened.push(updated(
@@ -294,9 +320,21 @@ where
     }
 }
 
-/// Adds the filter's conditions to a query over `conversations c JOIN customers cu`.
-fn push_where(q: &mut Dynamic, filter: &ConversationFilter) {
+/// Adds the filter's conditions to a query over `conversations c JOIN customers cu`; `now` tells
+/// snoozed cases from those whose time has come.
+fn push_where(q: &mut Dynamic, filter: &ConversationFilter, now: DateTime<Utc>) {
     q.push(" WHERE 1 = 1");
+    match filter.snoozed {
+        SnoozeFilter::Include => {}
+        SnoozeFilter::Hide => {
+            q.push(" AND (c.snoozed_until IS NULL OR c.snoozed_until <= ")
+                .bind(Value::Int(micros(now)))
+                .push(")");
+        }
+        SnoozeFilter::Only => {
+            q.push(" AND c.snoozed_until > ").bind(Value::Int(micros(now)));
+        }
+    }
     if let Some(status) = filter.status {
         q.push(" AND c.status = ")
             .bind(Value::Text(status.as_str().to_owned()));
@@ -452,14 +490,14 @@ where
     async fn list_conversations(&self, filter: &ConversationFilter) -> Result<ConversationPage> {
         let mut count =
             Dynamic::new("SELECT COUNT(*) FROM conversations c JOIN customers cu ON cu.id = c.customer_id");
-        push_where(&mut count, filter);
+        push_where(&mut count, filter, self.now());
         let (total,): (i64,) = count
             .bind_to(sqlx::query_as(count.sql()))
             .fetch_one(self.reader())
             .await
             .map_err(db_error)?;
         let mut q = Dynamic::new(format!("SELECT {CONVERSATION_COLUMNS}"));
-        push_where(&mut q, filter);
+        push_where(&mut q, filter, self.now());
         q.push(" ORDER BY c.last_message_at DESC, c.id DESC LIMIT ")
             .bind(Value::Int(filter.limit))
             .push(" OFFSET ")

@@ -10,7 +10,7 @@ use tandem_core::ids::{ConversationId, TeamId, UserId};
 use tandem_core::model::{Conversation, ConversationStatus};
 use tandem_core::Error;
 
-use super::{Dialect, Dynamic, SqlStore};
+use super::{Dialect, Dynamic, SqlStore, Value};
 use crate::codec::{db_error, id, micros};
 use crate::conversations::ConversationChange;
 use crate::routing::{AgentLoad, RoutingStore};
@@ -118,6 +118,10 @@ where
         let mut tx = self.writer().begin().await.map_err(db_error)?;
         let mut q =
             Dynamic::new("SELECT id FROM conversations WHERE status = 'queued' AND assignee_id IS NULL");
+        // A snoozed case waits for its time.
+        q.push(" AND (snoozed_until IS NULL OR snoozed_until <= ")
+            .bind(Value::Int(micros(self.now())))
+            .push(")");
         if !teams.is_empty() {
             q.push(" AND team_id IN ")
                 .bind_list(teams.iter().map(|t| t.to_string()));

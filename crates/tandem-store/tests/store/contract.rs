@@ -8,6 +8,7 @@ use tandem_store::*;
 pub use crate::outbox::*;
 pub use crate::privacy::*;
 pub use crate::service::*;
+pub use crate::snooze::*;
 pub use crate::staff::*;
 
 pub fn new_conversation(email: &str) -> NewConversation {

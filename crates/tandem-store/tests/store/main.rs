@@ -13,6 +13,7 @@ mod contract;
 mod outbox;
 mod privacy;
 mod service;
+mod snooze;
 mod staff;
 mod upgrade;
 
@@ -69,6 +70,7 @@ contract_tests!(
     retention_erases_resolved_conversations_past_the_cutoff_only,
     the_audit_log_only_grows_and_reads_newest_first,
     old_content_revisions_are_not_kept_forever,
+    snoozed_cases_hide_until_their_time,
 );
 
 #[tokio::test]
