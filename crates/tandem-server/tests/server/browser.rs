@@ -157,17 +157,26 @@ async fn a_customer_reaches_a_person_through_the_widget_and_an_admin_shapes_the_
             "return document.querySelector('#summary').innerText.length > 20",
         )
         .await;
+    // The button's words are the widget's, not the customer's: the decision says the customer
+    // picked a person, and no signal reads a mood into the click.
+    staff
+        .find_with_text("#decisions", "picked talking to a person")
+        .await;
     staff
         .wait_for(
-            "the wish for a person, with its evidence",
-            "const s = document.querySelector('[data-signal=human_request]'); \
-             return !!s && s.classList.contains('present') && !!s.querySelector('.evidence q');",
+            "no frustration read into the button's words",
+            "const s = document.querySelector('[data-signal=frustration]'); \
+             return !!s && s.querySelector('.signal-score').textContent === '0%' \
+               && !s.querySelector('.evidence');",
         )
         .await;
     staff.find_with_text("#decisions", "Handoff").await;
     staff.find_with_text("#decisions", "Track order").await;
-    // The summary says what the customer wants even though the last message only asked for a person.
-    staff.find_with_text("#summary", "track_order").await;
+    // The summary says what the customer wants even though the last message only asked for a
+    // person, in the pack's words.
+    staff
+        .find_with_text("#summary", "Wants: Where is my order?")
+        .await;
     staff.find_with_text("#intent", "Wants: Track order").await;
     staff.find_with_text("#timeline .msg-bot", "A1001").await;
     // The agent answers.
