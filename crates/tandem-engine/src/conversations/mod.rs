@@ -614,6 +614,16 @@ impl<'e> Conversations<'e> {
                 "a queued conversation has no assignee: assign it (status assigned) or clear the assignee",
             ));
         }
+        self.change_by(staff, id, change).await
+    }
+
+    /// Stores a staff member's change to a conversation and publishes its events, if any.
+    async fn change_by(
+        &self,
+        staff: &Staff,
+        id: ConversationId,
+        change: ConversationChange,
+    ) -> Result<Conversation> {
         let (conversation, events) = self
             .engine
             .store

@@ -90,15 +90,7 @@ impl Conversations<'_> {
             snooze: Some(until),
             ..Default::default()
         };
-        let (conversation, events) = self
-            .engine
-            .store
-            .update_conversation(id, change, staff.actor())
-            .await?;
-        if !events.is_empty() {
-            self.engine.events().publish_committed().await;
-        }
-        Ok(conversation)
+        self.change_by(staff, id, change).await
     }
 }
 
