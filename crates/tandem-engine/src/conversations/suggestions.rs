@@ -59,8 +59,9 @@ fn content_words(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Up to `limit` canned replies, those sharing the most words with the message first (ties and
-/// replies sharing none keep the pack's order).
+/// Up to `limit` canned replies that share words with the message, those sharing the most first
+/// (ties keep the pack's order). A reply that shares nothing with what the customer said is no
+/// suggestion ("Refund confirmed" for a torn jacket); every reply stays in the picker.
 pub fn rank_canned_replies(replies: &[CannedReply], message: &str, limit: usize) -> Vec<CannedReply> {
     let words = content_words(message);
     let mut scored: Vec<(usize, usize, &CannedReply)> = replies
@@ -73,6 +74,7 @@ pub fn rank_canned_replies(replies: &[CannedReply], message: &str, limit: usize)
             (overlap, i, r)
         })
         .collect();
+    scored.retain(|(overlap, _, _)| *overlap > 0);
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored
         .into_iter()
@@ -119,12 +121,32 @@ impl Conversations<'_> {
                 canned: Vec::new(),
             });
         };
-        let last = latest.first().copied().unwrap_or_default();
         let question = latest.iter().rev().copied().collect::<Vec<_>>().join("\n");
         let threshold = bot.knowledge.threshold();
+        let decisions = self.engine.store.list_decisions(id).await?;
+        // The articles of the request the bot recognised come first, whatever words the customer
+        // used ("a small tear near the pocket" shares none with "faulty or damaged"); then the
+        // best passages of the whole knowledge base.
+        let own_tags = decisions
+            .iter()
+            .rev()
+            .find_map(|d| d.intent.as_deref())
+            .and_then(|i| bot.intents.get(i))
+            .map(|def| def.article_tags.clone())
+            .unwrap_or_default();
+        let own = if own_tags.is_empty() {
+            Vec::new()
+        } else {
+            bot.knowledge.search(&question, &own_tags, 3)
+        };
         let mut articles: Vec<SuggestedArticle> = Vec::new();
-        for p in bot.knowledge.search(&question, &[], 10) {
-            if p.score < threshold || articles.iter().any(|a| a.slug == p.slug) {
+        for (p, own) in own.into_iter().map(|p| (p, true)).chain(
+            bot.knowledge
+                .search(&question, &[], 10)
+                .into_iter()
+                .map(|p| (p, false)),
+        ) {
+            if !own && p.score < threshold || articles.iter().any(|a| a.slug == p.slug) {
                 continue;
             }
             articles.push(SuggestedArticle {
@@ -138,10 +160,9 @@ impl Conversations<'_> {
                 break;
             }
         }
-        let decisions = self.engine.store.list_decisions(id).await?;
         let context = canned::canned_context(&conversation, &staff.user().name, &decisions);
         let canned = canned::fill_all(&bot.pack.manifest.canned_replies, &context);
-        let replies = rank_canned_replies(&canned, last, 3);
+        let replies = rank_canned_replies(&canned, &question, 3);
         Ok(Suggestions {
             articles,
             replies,
@@ -172,10 +193,9 @@ mod tests {
         ];
         let ranked = rank_canned_replies(&replies, "Where is my refund for the order?", 3);
         let titles: Vec<&str> = ranked.iter().map(|r| r.title.as_str()).collect();
-        assert_eq!(titles, ["Refund", "Order number", "Hello"]);
-        let none = rank_canned_replies(&replies, "zzz", 2);
-        assert_eq!(none.len(), 2);
-        assert_eq!(none[0].title, "Hello");
+        assert_eq!(titles, ["Refund", "Order number"]);
+        // Nothing in common with the message: no suggestion.
+        assert!(rank_canned_replies(&replies, "zzz", 2).is_empty());
     }
 
     #[test]

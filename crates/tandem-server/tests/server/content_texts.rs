@@ -212,7 +212,7 @@ async fn canned_replies_are_replaced_and_suggested_with_articles() {
     assert!(articles[0]["snippet"].as_str().unwrap().len() > 10);
     assert!(articles[0]["score"].as_f64().unwrap() > 0.0);
     let replies = s["replies"].as_array().unwrap();
-    assert_eq!(replies.len(), 3);
+    assert!(!replies.is_empty() && replies.len() <= 3, "{s}");
     assert_eq!(replies[0]["title"], "Refund confirmed", "{s}");
     // Deterministic.
     let again = app

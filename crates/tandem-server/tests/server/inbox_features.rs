@@ -32,6 +32,34 @@ fn canned_text(s: &Value, title: &str) -> String {
         .to_owned()
 }
 
+// --- suggested articles -----------------------------------------------------------------------
+
+/// Issue 16, defect 5: a handed-over case's recognised request suggests its own articles first,
+/// whatever words the customer used ("a small tear near the pocket" and "Our Quality Promise"),
+/// and a canned reply that has nothing to do with the message is not suggested.
+#[tokio::test]
+async fn a_handed_over_case_suggests_the_articles_of_its_request() {
+    let app = spawn_demo_app().await;
+    let jo = app.start_conversation("Jo Park", "jo@example.org").await;
+    app.customer_says(
+        &jo,
+        "The denim jacket I received has a small tear near the pocket",
+    )
+    .await;
+    let s = suggestions(&app, &app.admin_token, &jo.conversation_id).await;
+    let first = s["articles"][0]["slug"].as_str().unwrap_or_default();
+    assert_eq!(first, "quality-promise", "{s}");
+    // No canned reply shares a word with the complaint: none is suggested (the picker has all).
+    let replies: Vec<&str> = s["replies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap_or_default())
+        .collect();
+    assert!(!replies.contains(&"Refund confirmed"), "{s}");
+    assert!(!s["canned"].as_array().unwrap().is_empty(), "{s}");
+}
+
 // --- canned replies with variables ----------------------------------------------------------
 
 #[tokio::test]
