@@ -17,21 +17,13 @@ use std::path::Path;
 use std::time::Instant;
 
 use tandem_nlu::intent::perturb::DEFAULT_SEED;
-use tandem_nlu::intent::{evaluate, evaluate_robustness, train, Example, IntentModel, TrainOptions};
+use tandem_nlu::intent::{evaluate, evaluate_robustness, train, IntentModel, TrainOptions};
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
-fn read_csv(path: &Path) -> Res<Vec<Example>> {
-    let mut reader = csv::Reader::from_path(path)?;
-    let mut out = Vec::new();
-    for r in reader.records() {
-        let r = r?;
-        if let (Some(t), Some(l)) = (r.get(0), r.get(1)) {
-            out.push(Example::new(t, l));
-        }
-    }
-    Ok(out)
-}
+#[path = "common/labelled_csv.rs"]
+mod labelled_csv;
+use labelled_csv::read_csv;
 
 fn options(json: Option<&str>) -> Res<TrainOptions> {
     let mut value = serde_json::to_value(TrainOptions::default())?;

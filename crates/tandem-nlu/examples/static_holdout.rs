@@ -36,17 +36,9 @@ fn to_f64(n: usize) -> f64 {
     f64::from(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-fn read_csv(path: &Path) -> Res<Vec<Example>> {
-    let mut reader = csv::Reader::from_path(path)?;
-    let mut out = Vec::new();
-    for r in reader.records() {
-        let r = r?;
-        if let (Some(t), Some(l)) = (r.get(0), r.get(1)) {
-            out.push(Example::new(t, l));
-        }
-    }
-    Ok(out)
-}
+#[path = "common/labelled_csv.rs"]
+mod labelled_csv;
+use labelled_csv::read_csv;
 
 /// Merges `patch` into `base`: objects key by key, anything else replaced.
 fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {

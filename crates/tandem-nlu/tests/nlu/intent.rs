@@ -593,7 +593,8 @@ pub fn shared_model() -> &'static IntentModel {
     MODEL.get_or_init(|| quiet_train(&synthetic(&intents()), &TrainOptions::default()))
 }
 
-fn read_csv(path: &std::path::Path) -> Vec<Example> {
+/// The labelled examples of a `text,label` CSV file.
+pub fn read_csv(path: &std::path::Path) -> Vec<Example> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     reader
         .records()

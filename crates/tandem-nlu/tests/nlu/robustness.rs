@@ -8,17 +8,10 @@ use tandem_nlu::intent::{
     evaluate, evaluate_robustness, train, Example, IntentModel, Perturbation, TrainOptions,
 };
 
+use crate::intent::read_csv;
+
 fn quiet_train(examples: &[Example], options: &TrainOptions) -> IntentModel {
     train(examples, options, None, &mut |_| {}).unwrap()
-}
-
-fn read_csv(path: &std::path::Path) -> Vec<Example> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    reader
-        .records()
-        .map(|r| r.unwrap())
-        .map(|r| Example::new(r.get(0).unwrap(), r.get(1).unwrap()))
-        .collect()
 }
 
 fn fixture(name: &str) -> PathBuf {

@@ -7,6 +7,7 @@
 use serde_json::json;
 
 use crate::browser::{audit, binaries_or_skip, log_in};
+use crate::inbox_workspace::queued_case;
 use crate::support::*;
 use crate::webdriver::{Browser, Driver};
 
@@ -25,14 +26,6 @@ const PAGES: &[(&str, &str, &str)] = &[
 ];
 
 const SIZES: &[(u32, u32)] = &[(1400, 900), (1024, 768), (390, 844)];
-
-async fn assert_no_console_errors(browser: &Browser, page: &str) {
-    let errors = browser.console_errors().await;
-    assert!(
-        errors.is_empty(),
-        "errors in the browser console on {page}: {errors:?}"
-    );
-}
 
 /// Opens a page and waits until its script has filled it (and the shell has named who is in).
 async fn visit(browser: &Browser, app: &TestApp, name: &str, path: &str, ready: &str) {
@@ -74,27 +67,18 @@ async fn every_staff_page_fits_its_window_and_the_inbox_reads_on_a_phone() {
     };
     let app = spawn_demo_app().await;
     // A case waiting for people, with a long unbroken word that must not widen the page.
-    let customer = app
-        .start_conversation("Maria Rossi-Castellani", "maria.rossi@example.com")
-        .await;
-    app.customer_says(
-        &customer,
+    queued_case(
+        &app,
+        "Maria Rossi-Castellani",
+        "maria.rossi@example.com",
         "My jacket arrived torn, see https://example.com/photos/a-very-long-address-without-any-place-to-break-it-0123456789",
     )
     .await;
-    let response = app
-        .update(
-            &app.admin_token,
-            &customer.conversation_id,
-            json!({ "status": "queued" }),
-        )
-        .await;
-    body(response, reqwest::StatusCode::OK).await;
 
     let driver = Driver::start(&driver_path, &chromium).await;
     let browser = driver.session(1400, 900).await;
     log_in(&browser, &app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert_no_console_errors(&browser, "the login").await;
+    browser.assert_console_clean("the login", &[]).await;
 
     for &(width, height) in SIZES {
         browser.set_window(width, height).await;
@@ -103,13 +87,13 @@ async fn every_staff_page_fits_its_window_and_the_inbox_reads_on_a_phone() {
         browser.goto(&app.url("/app/login")).await;
         browser.find("#login-form").await;
         browser.assert_fits("login").await;
-        assert_no_console_errors(&browser, "the login page").await;
+        browser.assert_console_clean("the login page", &[]).await;
 
         for &(name, path, ready) in PAGES {
             visit(&browser, &app, name, path, ready).await;
             // On a phone too: what does not fit (a wide table) scrolls inside its own box.
             browser.assert_fits(name).await;
-            assert_no_console_errors(&browser, name).await;
+            browser.assert_console_clean(name, &[]).await;
         }
 
         // The inbox with a conversation open.
@@ -162,7 +146,9 @@ async fn every_staff_page_fits_its_window_and_the_inbox_reads_on_a_phone() {
         } else {
             browser.assert_fits("inbox-conversation").await;
         }
-        assert_no_console_errors(&browser, "the inbox with a conversation").await;
+        browser
+            .assert_console_clean("the inbox with a conversation", &[])
+            .await;
     }
     browser.quit().await;
 }

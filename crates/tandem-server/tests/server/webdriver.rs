@@ -458,11 +458,31 @@ impl Browser {
             .collect()
     }
 
+    /// Fails the test when anything was written to the browser console as an error since the
+    /// last look (`when` names the moment), except the failed requests the test provoked on
+    /// purpose (`expected`: parts of their messages, e.g. "/api/v1/teams - ... 400").
+    pub async fn assert_console_clean(&self, when: &str, expected: &[&str]) {
+        let errors = self.unexpected_console_errors(expected).await;
+        assert!(
+            errors.is_empty(),
+            "errors in the browser console ({when}): {errors:?}"
+        );
+    }
+
+    async fn unexpected_console_errors(&self, expected: &[&str]) -> Vec<String> {
+        let mut errors = self.console_errors().await;
+        errors.retain(|e| !expected.iter().any(|x| e.contains(x)));
+        errors
+    }
+
     /// Ends the session; fails the test when anything was written to the browser console as an
     /// error since the last look (every browser test ends here, so none can miss one).
     pub async fn quit(self) {
-        let errors = self.console_errors().await;
+        let errors = self.unexpected_console_errors(&[]).await;
         let _ = self.client.delete(&self.url).send().await;
-        assert!(errors.is_empty(), "errors in the browser console: {errors:?}");
+        assert!(
+            errors.is_empty(),
+            "errors in the browser console (at the end): {errors:?}"
+        );
     }
 }

@@ -8,19 +8,7 @@ use serde_json::{json, Value};
 
 use crate::browser::{audit, binaries_or_skip, log_in, screenshot_dir};
 use crate::support::*;
-use crate::webdriver::{Browser, Driver};
-
-/// Fails on any error in the browser's console but the failed requests the test provoked on
-/// purpose (`expected`: parts of their addresses and statuses, e.g. "/api/v1/teams - ... 400").
-async fn assert_clean_console(browser: &Browser, expected: &[&str]) {
-    let errors: Vec<String> = browser
-        .console_errors()
-        .await
-        .into_iter()
-        .filter(|e| !expected.iter().any(|x| e.contains(x)))
-        .collect();
-    assert_eq!(errors, Vec::<String>::new(), "errors in the browser console");
-}
+use crate::webdriver::Driver;
 
 /// Creates a staff member with a full name (the widget must show only the first one).
 async fn staff_named(app: &TestApp, name: &str, email: &str) -> StaffMember {
@@ -119,7 +107,7 @@ async fn users_and_teams_pages_keep_working_after_an_action() {
         )
         .await;
     audit(&admin, "the users page").await;
-    assert_clean_console(&admin, &[]).await;
+    admin.assert_console_clean("on the users page", &[]).await;
 
     admin.goto(&app.url("/app/admin/teams")).await;
     admin.find("#teams tbody").await;
@@ -161,11 +149,12 @@ async fn users_and_teams_pages_keep_working_after_an_action() {
         "the form was never submitted by the browser"
     );
     audit(&admin, "the teams page").await;
-    assert_clean_console(
-        &admin,
-        &["/api/v1/teams - Failed to load resource: the server responded with a status of 400"],
-    )
-    .await;
+    admin
+        .assert_console_clean(
+            "on the teams page",
+            &["/api/v1/teams - Failed to load resource: the server responded with a status of 400"],
+        )
+        .await;
     admin.quit().await;
 }
 
@@ -333,7 +322,7 @@ async fn the_widget_greets_informs_truthfully_and_shows_missed_replies() {
     page.find_with_text(".msg-agent", "Thanks!").await;
     page.leave_frame().await;
     assert_eq!(page.script("return document.title;", json!([])).await, title);
-    assert_clean_console(&page, &[]).await;
+    // Ends with the console checked (`quit`).
     page.quit().await;
 }
 
