@@ -35,6 +35,15 @@ pub enum Permission {
 }
 
 impl Role {
+    /// The names of the permissions this role has ([`Permission::name`]).
+    pub fn permission_names(self) -> Vec<&'static str> {
+        Permission::ALL
+            .into_iter()
+            .filter(|p| self.allows(*p))
+            .map(Permission::name)
+            .collect()
+    }
+
     /// Whether this role has the permission.
     pub fn allows(self, permission: Permission) -> bool {
         use Permission::*;
@@ -59,6 +68,47 @@ impl Role {
 }
 
 impl Permission {
+    /// Every permission, in the order of the enum.
+    pub const ALL: [Permission; 13] = {
+        use Permission::*;
+        [
+            ViewConversations,
+            ReplyToConversations,
+            ManageConversations,
+            ViewStaff,
+            ManageStaff,
+            ViewContent,
+            ManageContent,
+            ManageBotTexts,
+            ViewInsights,
+            ReadEventFeed,
+            LookUpCustomers,
+            ManageCustomerData,
+            ReadAuditLog,
+        ]
+    };
+
+    /// The permission's name as the API says it (`manage_content`): what the web UI reads to
+    /// show only the forms a staff member can use.
+    pub fn name(self) -> &'static str {
+        use Permission::*;
+        match self {
+            ViewConversations => "view_conversations",
+            ReplyToConversations => "reply_to_conversations",
+            ManageConversations => "manage_conversations",
+            ViewStaff => "view_staff",
+            ManageStaff => "manage_staff",
+            ViewContent => "view_content",
+            ManageContent => "manage_content",
+            ManageBotTexts => "manage_bot_texts",
+            ViewInsights => "view_insights",
+            ReadEventFeed => "read_event_feed",
+            LookUpCustomers => "look_up_customers",
+            ManageCustomerData => "manage_customer_data",
+            ReadAuditLog => "read_audit_log",
+        }
+    }
+
     /// The sentence shown to someone whose role lacks this permission: what it is about and who
     /// may do it (never the permission's name in code).
     pub fn refusal(self) -> &'static str {
@@ -86,6 +136,15 @@ impl Permission {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_permission_has_one_name_and_roles_list_theirs() {
+        let names: std::collections::BTreeSet<_> = Permission::ALL.iter().map(|p| p.name()).collect();
+        assert_eq!(names.len(), Permission::ALL.len());
+        assert!(Role::Agent.permission_names().contains(&"reply_to_conversations"));
+        assert!(!Role::Agent.permission_names().contains(&"manage_content"));
+        assert_eq!(Role::Admin.permission_names().len(), Permission::ALL.len());
+    }
 
     #[test]
     fn only_admins_manage_staff() {

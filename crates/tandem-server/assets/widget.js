@@ -3,7 +3,8 @@
 // Optional, for signed-in customers: data-name, data-email and data-signature
 // (hex HMAC-SHA256 of the lower-cased e-mail with your identity secret; see Tandem's README).
 // A reply that comes while the chat is closed shows a count on the button and in the page's
-// title, with a short beep (data-sound="off" keeps it quiet).
+// title, with a short beep (data-sound="off" keeps it quiet). The widget speaks the language of
+// data-lang (for example "de"), else the visitor's browser's, when the content pack has it.
 (function () {
   'use strict';
   var script = document.currentScript || document.querySelector('script[data-inbox][src*="widget.js"]');
@@ -18,7 +19,16 @@
     signature: script.getAttribute('data-signature'),
   };
   var sound = script.getAttribute('data-sound') !== 'off';
-  var LABEL = 'Open the chat with customer support';
+  var lang = script.getAttribute('data-lang') || (navigator.languages && navigator.languages[0]) || navigator.language || '';
+  // Until the frame says them in the pack's words (on 'ready'), Tandem's English.
+  var TEXTS = {
+    launcher_label: 'Open the chat with customer support',
+    launcher_caption: 'Chat with us',
+    launcher_close: 'Close chat',
+    frame_title: 'Chat with customer support',
+    unread: '{count} new',
+  };
+  var LABEL = TEXTS.launcher_label;
 
   var button = document.createElement('button');
   button.type = 'button';
@@ -26,7 +36,7 @@
   button.setAttribute('aria-expanded', 'false');
   button.id = 'tandem-launcher';
   var caption = document.createElement('span');
-  caption.textContent = 'Chat with us';
+  caption.textContent = TEXTS.launcher_caption;
   var badge = document.createElement('span');
   badge.id = 'tandem-unread';
   var d = badge.style;
@@ -43,8 +53,8 @@
 
   var frame = document.createElement('iframe');
   frame.id = 'tandem-frame';
-  frame.title = 'Chat with customer support';
-  frame.src = origin + '/widget/frame?key=' + encodeURIComponent(key);
+  frame.title = TEXTS.frame_title;
+  frame.src = origin + '/widget/frame?key=' + encodeURIComponent(key) + (lang ? '&lang=' + encodeURIComponent(lang) : '');
   frame.hidden = true;
   var f = frame.style;
   f.position = 'fixed'; f.zIndex = '2147483647'; f.border = '0'; f.background = '#fff';
@@ -63,10 +73,12 @@
 
   // Unread replies: a count on the button and in the title; the page's own title comes back.
   var title = null;
+  var unread = 0;
   function showUnread(count) {
+    unread = count;
     d.display = count ? 'inline-block' : 'none';
     badge.textContent = count > 99 ? '99+' : String(count);
-    button.setAttribute('aria-label', count ? LABEL + ' (' + badge.textContent + ' new)' : LABEL);
+    button.setAttribute('aria-label', count ? LABEL + ' (' + TEXTS.unread.replace('{count}', badge.textContent) + ')' : LABEL);
     if (count && title === null) title = document.title;
     if (title !== null) document.title = count ? '(' + badge.textContent + ') ' + title : title;
     if (!count) title = null;
@@ -102,7 +114,7 @@
   function toggle(open) {
     frame.hidden = !open;
     button.setAttribute('aria-expanded', String(open));
-    caption.textContent = open ? 'Close chat' : 'Chat with us';
+    caption.textContent = open ? TEXTS.launcher_close : TEXTS.launcher_caption;
     b.display = open && window.innerWidth < 520 ? 'none' : 'block';
     // (Before the frame is ready its window is not Tandem's yet; it asks when it is.)
     if (ready) frame.contentWindow.postMessage({ tandem: open ? 'open' : 'closed' }, origin);
@@ -122,6 +134,7 @@
     if (data.tandem === 'close') toggle(false);
     if (data.tandem === 'ready') {
       ready = true;
+      useTexts(data.texts);
       frame.contentWindow.postMessage({ tandem: frame.hidden ? 'closed' : 'open' }, origin);
       if (identity.email && identity.name) frame.contentWindow.postMessage(identity, origin);
     }
@@ -133,6 +146,18 @@
   window.addEventListener('keydown', function (event) {
     if (event.key === 'Escape' && !frame.hidden) toggle(false);
   });
+
+  // The frame's texts for the launcher (strings only; anything else keeps the English).
+  function useTexts(texts) {
+    if (!texts || typeof texts !== 'object') return;
+    for (var name in TEXTS) {
+      if (Object.prototype.hasOwnProperty.call(texts, name) && typeof texts[name] === 'string' && texts[name]) TEXTS[name] = texts[name];
+    }
+    LABEL = TEXTS.launcher_label;
+    frame.title = TEXTS.frame_title;
+    caption.textContent = frame.hidden ? TEXTS.launcher_caption : TEXTS.launcher_close;
+    showUnread(unread);
+  }
 
   function mount() {
     document.body.appendChild(frame);

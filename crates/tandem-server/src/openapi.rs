@@ -17,6 +17,7 @@ use crate::routes;
         routes::widget::messages,
         routes::widget::end_session,
         routes::widget::privacy,
+        routes::widget::texts,
         routes::live::customer,
         routes::auth::login,
         routes::auth::logout,

@@ -27,6 +27,7 @@ use crate::pack::Pack;
 use crate::{Engine, Result};
 pub use connector_test::ConnectorTest;
 pub use inputs::{ArticleInput, IntentChange, NewIntent, Saved};
+pub(crate) use template_fields::check_template_fields;
 pub use template_fields::TEMPLATE_VARIABLES;
 use validate::*;
 pub use views::{ConnectorView, ContentView, IntentView, TemplateView};

@@ -57,7 +57,7 @@ fn unknown(field: &str, why: String) -> Error {
 
 /// Refuses a template that uses a field no reply can fill, for every intent that renders it (a
 /// template no intent uses yet is checked against what any reply has).
-pub(super) async fn check_template_fields(bot: &BotRuntime, name: &str, source: &str) -> Result<()> {
+pub(crate) async fn check_template_fields(bot: &BotRuntime, name: &str, source: &str) -> Result<()> {
     let used = used_variables(name, source)?;
     // Fields every reply has, whichever intent renders it.
     for field in &used {

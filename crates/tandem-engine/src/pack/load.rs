@@ -20,6 +20,9 @@ pub struct Pack {
     pub connectors: Vec<ConnectorDef>,
     /// File name under `business/` -> SQL.
     pub seeds: BTreeMap<String, String>,
+    /// The widget's texts by language (`widget/<language>.toml`): key -> text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub widget: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// One problem in a pack.
@@ -166,6 +169,12 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
             seeds.insert(rel.trim_start_matches("business/").to_owned(), sql);
         }
     }
+    let mut widget = BTreeMap::new();
+    for rel in l.files("widget", ".toml") {
+        if let Some(texts) = l.toml::<BTreeMap<String, String>>(&rel) {
+            widget.insert(stem(&rel), texts);
+        }
+    }
     let Some(manifest) = manifest else {
         return Err(PackErrors(l.problems));
     };
@@ -176,6 +185,7 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
         templates,
         connectors: connectors.iter().map(|(_, c)| c.clone()).collect(),
         seeds,
+        widget,
     };
     let files: BTreeMap<String, String> = intents
         .iter()
@@ -273,7 +283,14 @@ pub fn parse_article(slug: &str, text: &str) -> Result<Article, (usize, String)>
 /// Writes the pack as a directory (the inverse of [`load_dir`]).
 pub fn write_dir(pack: &Pack, dir: &Path) -> std::io::Result<()> {
     let toml_text = |v: &dyn erased::Ser| v.to_toml();
-    for sub in ["intents", "articles", "templates", "connectors", "business"] {
+    for sub in [
+        "intents",
+        "articles",
+        "templates",
+        "connectors",
+        "business",
+        "widget",
+    ] {
         std::fs::create_dir_all(dir.join(sub))?;
     }
     std::fs::write(dir.join("pack.toml"), toml_text(&pack.manifest)?)?;
@@ -302,6 +319,12 @@ pub fn write_dir(pack: &Pack, dir: &Path) -> std::io::Result<()> {
     }
     for (name, sql) in &pack.seeds {
         std::fs::write(dir.join("business").join(name), sql)?;
+    }
+    for (language, texts) in &pack.widget {
+        std::fs::write(
+            dir.join("widget").join(format!("{language}.toml")),
+            toml_text(texts)?,
+        )?;
     }
     Ok(())
 }
@@ -352,6 +375,7 @@ text = "Hi there"
             templates: BTreeMap::new(),
             connectors: Vec::new(),
             seeds: BTreeMap::new(),
+            widget: BTreeMap::new(),
         };
         let problems = |pack: &Pack| -> Vec<String> {
             crate::pack::validate(pack)

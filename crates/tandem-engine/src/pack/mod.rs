@@ -4,6 +4,7 @@ pub mod load;
 pub mod model;
 pub mod rules;
 mod validate;
+pub mod widget;
 
 pub use load::{load_dir, write_dir, Pack, PackErrors, PackProblem};
 pub use validate::{validate, MIN_EXAMPLES};

@@ -9,6 +9,7 @@
 //!   templates/*.j2      minijinja reply templates, named by file stem
 //!   connectors/*.toml   ConnectorDef, one per file
 //!   business/*.sql      optional: a demo business database (SQLite), created at import
+//!   widget/<lang>.toml  optional: what the chat widget says, per language (pack::widget)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,10 @@ pub struct PackManifest {
     pub description: String,
     #[serde(default = "default_version")]
     pub version: String,
+    /// The language the pack is written in (its bot texts, and the widget's texts when a
+    /// customer's language has no `widget/` file): a lowercase tag such as `en` or `de`.
+    #[serde(default = "default_language")]
+    pub language: String,
     pub texts: BotTexts,
     #[serde(default)]
     pub policy: PolicySettings,
@@ -51,6 +56,10 @@ pub struct CannedReply {
 
 fn default_version() -> String {
     "1".to_owned()
+}
+
+fn default_language() -> String {
+    super::widget::BASE_LANGUAGE.to_owned()
 }
 
 pub fn default_choose() -> String {

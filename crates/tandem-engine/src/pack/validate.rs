@@ -87,6 +87,20 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
     if let Err(e) = rules::check_disclosure(&m.texts.disclosure) {
         report("pack.toml".into(), format!("texts.disclosure: {e}"));
     }
+    if !super::widget::is_language_tag(&m.language) {
+        report(
+            "pack.toml".into(),
+            format!(
+                "language `{}` is not a lowercase language tag such as `en` or `de`",
+                m.language
+            ),
+        );
+    }
+    for (language, texts) in &pack.widget {
+        for problem in super::widget::check_language(language, texts) {
+            report(format!("widget/{language}.toml"), problem);
+        }
+    }
 
     let connectors: BTreeMap<&str, &ConnectorDef> =
         pack.connectors.iter().map(|c| (c.name.as_str(), c)).collect();

@@ -193,6 +193,12 @@ impl Runtime<'_> {
         let bytes = model_bytes(&model)?;
         // Build the runtime before storing, so a pack whose connectors cannot start is refused.
         let runtime = build_runtime(String::new(), pack.clone(), model, &self.engine.config.data_dir).await?;
+        // A template that uses a field no reply fills is refused at import as in the editor.
+        for (name, source) in &runtime.pack.templates {
+            crate::content::check_template_fields(&runtime, name, source)
+                .await
+                .map_err(|e| Error::invalid(ErrorCode::InvalidPack, format!("templates/{name}.j2: {e}")))?;
+        }
         let revision = self.save_content(&pack, expected).await?;
         self.engine
             .store
@@ -328,5 +334,18 @@ impl Runtime<'_> {
     /// The active pack, for export.
     pub fn active_pack(&self) -> Option<Pack> {
         self.engine.runtime().bot().map(|b| b.pack.clone())
+    }
+
+    /// What the widget says, in the first of the `wanted` languages (most preferred first) the
+    /// active pack has; Tandem's English before any pack is imported.
+    pub fn widget_texts(&self, wanted: &[String]) -> crate::pack::widget::WidgetTexts {
+        match self.bot() {
+            Some(bot) => crate::pack::widget::choose(&bot.pack.widget, &bot.pack.manifest.language, wanted),
+            None => crate::pack::widget::choose(
+                &std::collections::BTreeMap::new(),
+                crate::pack::widget::BASE_LANGUAGE,
+                wanted,
+            ),
+        }
     }
 }

@@ -368,6 +368,28 @@ async fn every_problem_is_reported_at_once_and_import_refuses_an_invalid_pack() 
     assert!(t.store.active_pack().await.unwrap().is_none());
 }
 
+/// Issue 16, defect 9: a template that uses a column its intent's connector does not return is
+/// refused when the pack is imported, as in the editor, with the template and the column named.
+#[tokio::test]
+async fn importing_a_template_that_uses_an_unknown_column_is_refused() {
+    let mut pack = rule_pack(5);
+    pack.templates.insert(
+        "order_status".to_owned(),
+        "Your order {{ row.order_id }} is {{ row.colour }}.".to_owned(),
+    );
+    let t = engine().await;
+    let err = t.engine.runtime().import_pack(pack).await.unwrap_err();
+    assert_eq!(err.code(), "invalid_pack", "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("templates/order_status.j2") && text.contains("row.colour"),
+        "{text}"
+    );
+    assert!(t.store.active_pack().await.unwrap().is_none());
+    // The same pack with the column it has is imported.
+    t.engine.runtime().import_pack(rule_pack(5)).await.unwrap();
+}
+
 /// With a sentence encoder configured the pack's model is trained with its features (the
 /// semantic tier); an engine without one trains the stored model again for the fast tier on
 /// start, and the bot keeps answering in both.

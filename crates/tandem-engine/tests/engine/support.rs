@@ -408,6 +408,7 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
         name: "rule-bakery".into(),
         description: "A tiny bakery for tests".into(),
         version: "1".into(),
+        language: "en".into(),
         texts: BotTexts {
             disclosure: RULE_DISCLOSURE.into(),
             handoff: RULE_HANDOFF.into(),
@@ -487,6 +488,7 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
              INSERT INTO orders VALUES ('B1001', 'ready', 'ann@example.com');\n"
                 .to_owned(),
         )]),
+        widget: BTreeMap::new(),
     }
 }
 

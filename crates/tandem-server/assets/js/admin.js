@@ -1,7 +1,7 @@
 // Admin and trainer pages: intents and their examples, articles, templates and canned replies,
 // connectors (with a test against the real data), bot texts, users and teams, the widget snippet.
 import { api, attempt, clear, el, flash, label } from './api.js';
-import { staffShell } from './shell.js';
+import { can, restrict, staffShell } from './shell.js';
 
 const $ = (id) => document.getElementById(id);
 const page = document.querySelector('[data-page]').dataset.page;
@@ -17,7 +17,7 @@ function pickList(list, items, name, current, onPick, extra = () => null) {
 
 // --- intents --------------------------------------------------------------------------------------
 
-async function intents() {
+async function intents(me) {
   let content = await api('GET', '/content');
   let current = null;
   const renderList = () => {
@@ -37,7 +37,8 @@ async function intents() {
     $('example-count').textContent = String(intent.examples.length);
     const list = clear($('examples'));
     for (const example of intent.examples) {
-      list.append(el('li', {}, el('span', { text: example }), el('button', { type: 'button', class: 'link', 'aria-label': 'Remove example: ' + example, onclick: () => removeExample(example), text: 'Remove' })));
+      const remove = can(me, 'manage_content') && el('button', { type: 'button', class: 'link', 'aria-label': 'Remove example: ' + example, onclick: () => removeExample(example), text: 'Remove' });
+      list.append(el('li', {}, el('span', { text: example }), remove || null));
     }
     renderList();
   };
@@ -173,7 +174,7 @@ async function templates() {
 
 // --- connectors -------------------------------------------------------------------------------------
 
-async function connectors() {
+async function connectors(me) {
   const content = await api('GET', '/content');
   const list = clear($('connector-list'));
   for (const c of content.connectors) {
@@ -200,7 +201,9 @@ async function connectors() {
       c.owner_field ? [el('label', { for: email.id, text: "Customer's e-mail (the owner check)" }), email] : null,
       el('button', { class: 'primary', type: 'submit', text: 'Test ' + c.name }),
     );
-    list.append(el('li', { class: 'card', dataset: { connector: c.name } }, el('h2', { text: c.name }), el('p', { class: 'muted', text: c.type.toUpperCase() + ' · ' + c.target + (c.owner_field ? ' · owner field ' + c.owner_field : '') }), form, result));
+    // Testing runs the connector against the business's data: for those who may change content.
+    const test = can(me, 'manage_content') ? [form, result] : [];
+    list.append(el('li', { class: 'card', dataset: { connector: c.name } }, el('h2', { text: c.name }), el('p', { class: 'muted', text: c.type.toUpperCase() + ' · ' + c.target + (c.owner_field ? ' · owner field ' + c.owner_field : '') }), ...test));
   }
   if (!content.connectors.length) list.append(el('li', { class: 'muted', text: 'This pack has no connectors.' }));
 }
@@ -295,5 +298,6 @@ function widget() {
 const PAGES = { intents, articles, templates, connectors, texts, users, teams, widget };
 
 staffShell()
-  .then((me) => PAGES[page](me))
+  // Rows a page adds (canned replies) are read-only too for those who cannot change them.
+  .then((me) => Promise.resolve(PAGES[page](me)).then(() => restrict(me)))
   .catch((e) => flash(e.message || String(e), 'error'));

@@ -89,14 +89,28 @@ export function clear(node) {
 }
 
 let flashTimer;
-/** A short message in the status line at the top of the page. */
+/**
+ * A short message in a toast at the bottom of the page (never over a heading). It goes away by
+ * itself, text and all (an error stays longer), or with its close button.
+ */
 export function flash(message, kind = 'info') {
   const box = document.getElementById('flash');
   if (!box) return;
-  box.textContent = message;
+  const close = Object.assign(document.createElement('button'), { type: 'button', className: 'flash-close', textContent: '\u00d7' });
+  close.setAttribute('aria-label', 'Dismiss');
+  close.addEventListener('click', hideFlash);
+  box.replaceChildren(Object.assign(document.createElement('span'), { textContent: message }), close);
   box.className = 'flash show ' + kind;
   clearTimeout(flashTimer);
-  flashTimer = setTimeout(() => (box.className = 'flash'), kind === 'error' ? 8000 : 3500);
+  flashTimer = setTimeout(hideFlash, kind === 'error' ? 8000 : 3500);
+}
+
+function hideFlash() {
+  const box = document.getElementById('flash');
+  if (!box) return;
+  clearTimeout(flashTimer);
+  box.className = 'flash';
+  box.replaceChildren();
 }
 
 /** Runs an action and reports its failure in the flash line instead of throwing. */

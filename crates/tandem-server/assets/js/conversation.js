@@ -140,7 +140,12 @@ export function renderContext(c, decisions) {
   }
   const signals = clear($('signals'));
   const latest = (triage && triage.signals) || {};
-  for (const name of Object.keys(SIGNAL_NAMES)) signals.append(signalRow(name, latest[name]));
+  // A customer who asked for a person (the button or a choice carries no score) is shown as asking.
+  const asked = decisions.some((d) => d.handoff_reason === 'customer_request');
+  for (const name of Object.keys(SIGNAL_NAMES)) {
+    if (name === 'human_request' && asked) signals.append(el('li', { class: 'signal present', dataset: { signal: name } }, el('span', { class: 'signal-name', text: SIGNAL_NAMES[name] }), el('span', { class: 'signal-score', text: 'asked' })));
+    else signals.append(signalRow(name, latest[name]));
+  }
   const mood = decisions.map((d) => (d.signals && d.signals.frustration ? d.signals.frustration.score : 0));
   const spark = moodSparkline(mood);
   if (spark) signals.append(el('li', { class: 'mood' }, el('span', { class: 'signal-name', text: 'Mood over time' }), spark));

@@ -2,8 +2,11 @@
 // It keeps the conversation across page loads in this origin's local storage, shows live
 // messages, labels the bot as a bot, and always offers a person.
 
+import { t, TEXTS } from './widget-texts.js';
+
 const $ = (id) => document.getElementById(id);
 const key = document.body.dataset.key;
+
 const STORE = 'tandem.widget.' + key;
 
 // `personReplied`: a person has written since the bot last spoke (only then is someone "with you").
@@ -26,11 +29,11 @@ async function call(method, path, body) {
   try {
     response = await fetch('/api/v1/widget' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
-    throw new Error('We could not reach the chat. Please check your connection and try again.');
+    throw new Error(t('offline'));
   }
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = new Error((payload && payload.error && payload.error.message) || 'Something went wrong. Please try again.');
+    const error = new Error((payload && payload.error && payload.error.message) || t('failed'));
     error.status = response.status;
     throw error;
   }
@@ -44,7 +47,7 @@ function node(tag, cls, text) {
   return n;
 }
 
-const WHO = { customer: 'You', bot: 'Assistant', agent: 'Support team', system: '' };
+const WHO = { customer: t('you'), bot: t('assistant'), agent: t('team'), system: '' };
 
 /** A link that opens in a new tab, for http(s) addresses only; `null` for anything else. */
 function link(href, text) {
@@ -97,7 +100,7 @@ function bubble(author, name) {
   if (author !== 'system') {
     const head = node('div', 'msg-head');
     head.append(node('span', 'who', name || WHO[author] || ''));
-    if (author === 'bot') head.append(node('span', 'bot-badge', 'Bot'));
+    if (author === 'bot') head.append(node('span', 'bot-badge', t('bot_badge')));
     item.append(head);
   }
   return item;
@@ -123,7 +126,7 @@ function addMessage(m, live = false) {
   else text.append(richText(m.author === 'bot' ? withoutGreeting(m.text) : m.text));
   item.append(text);
   if (m.sources && m.sources.length) {
-    const sources = node('p', 'sources', 'Source: ');
+    const sources = node('p', 'sources', t('sources') + ' ');
     m.sources.forEach((s, i) => {
       const a = link(s.url, s.title);
       if (!a) return;
@@ -136,7 +139,7 @@ function addMessage(m, live = false) {
   if (m.author === 'bot' && m.choices && m.choices.length) {
     const group = node('div', 'choices');
     group.setAttribute('role', 'group');
-    group.setAttribute('aria-label', 'Choose one');
+    group.setAttribute('aria-label', t('choose_one'));
     for (const c of m.choices) {
       const button = node('button', 'choice', c.label);
       button.type = 'button';
@@ -171,7 +174,7 @@ function showStatus() {
   const status = state.status;
   const withPerson = status === 'queued' || status === 'assigned';
   $('status-line').textContent =
-    withPerson && state.personReplied ? 'A member of our team is with you.' : withPerson ? 'A person will be with you shortly.' : status === 'resolved' ? 'This conversation is closed. Write to open it again.' : 'Our assistant (a bot) answers at once.';
+    withPerson && state.personReplied ? t('status_with_person') : withPerson ? t('status_waiting') : status === 'resolved' ? t('status_closed') : t('status_bot');
   $('ask-person').hidden = withPerson;
 }
 
@@ -290,7 +293,7 @@ $('start-form').addEventListener('submit', async (event) => {
   const name = $('start-name').value.trim();
   const email = $('start-email').value.trim();
   if (!name || !email) {
-    $('start-error').textContent = 'Please tell us your name and e-mail address.';
+    $('start-error').textContent = t('start_missing');
     return;
   }
   try {
@@ -316,7 +319,7 @@ $('text').addEventListener('keydown', (event) => {
 });
 
 // Asking for a person is a click, not words for the bot to read.
-$('ask-person').addEventListener('click', () => send('I would like to talk to a person, please.', 'human').catch(() => {}));
+$('ask-person').addEventListener('click', () => send(t('person_request'), 'human').catch(() => {}));
 $('close').addEventListener('click', () => parent.postMessage({ tandem: 'close' }, '*'));
 
 // Shows the start form again, forgetting the conversation on this device.
@@ -382,4 +385,6 @@ if (previous && previous.conversation && previous.token) {
     // The conversation is gone or the token no longer opens it (ended, revoked, expired).
     .catch(startAfresh);
 }
-parent.postMessage({ tandem: 'ready' }, '*');
+// The loader on the business's page says the same things in the same language.
+const LOADER_TEXTS = ['launcher_label', 'launcher_caption', 'launcher_close', 'frame_title', 'unread'];
+parent.postMessage({ tandem: 'ready', texts: Object.fromEntries(LOADER_TEXTS.map((n) => [n, TEXTS[n] || ''])) }, '*');

@@ -61,6 +61,10 @@ pub struct Me {
     pub user: User,
     /// Whether new cases may be routed to you.
     pub available: bool,
+    /// What your role may do (`manage_content`, `manage_staff`, ...): the pages show only the
+    /// forms you can use. The server checks every call regardless.
+    #[schema(example = json!(["view_conversations", "reply_to_conversations"]))]
+    pub permissions: Vec<&'static str>,
 }
 
 /// Who is logged in.
@@ -68,8 +72,10 @@ pub struct Me {
     responses((status = 200, body = Me), (status = 401)))]
 pub async fn me(State(state): State<AppState>, auth: StaffAuth) -> ApiResult<Json<Me>> {
     let available = state.engine.routing().availability(&auth.staff).await?;
+    let user = auth.staff.user().clone();
     Ok(Json(Me {
-        user: auth.staff.user().clone(),
+        permissions: user.role.permission_names(),
+        user,
         available,
     }))
 }

@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/widget/conversations", post(widget::start))
         .route("/api/v1/widget/privacy", get(widget::privacy))
+        .route("/api/v1/widget/texts", get(widget::texts))
         .route("/api/v1/widget/conversations/{id}", get(widget::show))
         .route(
             "/api/v1/widget/conversations/{id}/messages",

@@ -10,7 +10,7 @@ use tandem_core::ErrorCode;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{parse_id, ApiJson, ClientAddr, CustomerToken};
+use crate::extract::{parse_id, ApiJson, ApiQuery, ClientAddr, CustomerToken};
 use crate::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -157,6 +157,43 @@ pub async fn messages(
     responses((status = 200, body = tandem_engine::privacy::PrivacyNotice)))]
 pub async fn privacy(State(state): State<AppState>) -> Json<tandem_engine::privacy::PrivacyNotice> {
     Json(state.engine.privacy().notice())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TextsQuery {
+    /// The language wanted (for example `de` or `de-AT`); without it, `Accept-Language` decides.
+    pub lang: Option<String>,
+}
+
+/// What the widget says to customers (labels, buttons, status lines), from the pack, in the
+/// language asked for (`lang`, else `Accept-Language`), else the pack's own (public). For a
+/// business's own chat client.
+#[utoipa::path(get, path = "/api/v1/widget/texts", tag = "widget", params(TextsQuery),
+    responses((status = 200, body = tandem_engine::pack::widget::WidgetTexts), (status = 400)))]
+pub async fn texts(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<TextsQuery>,
+    headers: axum::http::HeaderMap,
+) -> Json<tandem_engine::pack::widget::WidgetTexts> {
+    Json(texts_for(&state, query.lang.as_deref(), &headers))
+}
+
+/// The widget's texts for a request: the language asked for by name first, then the browser's.
+pub fn texts_for(
+    state: &AppState,
+    lang: Option<&str>,
+    headers: &axum::http::HeaderMap,
+) -> tandem_engine::pack::widget::WidgetTexts {
+    use tandem_engine::pack::widget::accepted_languages;
+    let mut wanted: Vec<String> = lang.map(accepted_languages).unwrap_or_default();
+    if let Some(header) = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    {
+        wanted.extend(accepted_languages(header));
+    }
+    state.engine.runtime().widget_texts(&wanted)
 }
 
 /// The customer ends their session on this device ("forget this chat"): the token opens nothing

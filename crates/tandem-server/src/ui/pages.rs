@@ -133,12 +133,30 @@ struct WidgetFrame {
     /// The sites that may embed the frame and hand it a signed identity (space-separated
     /// origins, or `*`).
     origins: String,
+    /// What the widget says, in the customer's language (from the pack).
+    texts: tandem_engine::pack::widget::WidgetTexts,
+    /// The same, as JSON for the frame's script.
+    texts_json: String,
+}
+
+impl WidgetFrame {
+    fn t(&self, key: &str) -> &str {
+        self.texts.get(key)
+    }
 }
 
 #[derive(Template)]
 #[template(path = "demo.html")]
 struct DemoShop {
     key: String,
+    /// The language the shop asks the widget to speak (its language switch), if any.
+    lang: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DemoQuery {
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 fn render(page: &impl Template, csp: &str) -> Response {
@@ -215,10 +233,17 @@ fn not_found_page(path: String) -> Response {
 pub struct FrameQuery {
     #[serde(default)]
     key: String,
+    /// The language the site asks for (the loader's `data-lang`, else the browser's).
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 /// The chat window inside the business's page (an iframe of this origin).
-pub async fn widget_frame(State(state): State<AppState>, Query(q): Query<FrameQuery>) -> Response {
+pub async fn widget_frame(
+    State(state): State<AppState>,
+    Query(q): Query<FrameQuery>,
+    headers: axum::http::HeaderMap,
+) -> Response {
     if q.key != state.config.widget_key {
         return ApiError::new(
             ErrorCode::UnknownInbox,
@@ -231,20 +256,28 @@ pub async fn widget_frame(State(state): State<AppState>, Query(q): Query<FrameQu
          frame-ancestors {}; base-uri 'none'; form-action 'self'",
         state.config.widget_origins
     );
+    let texts = crate::routes::widget::texts_for(&state, q.lang.as_deref(), &headers);
     render(
         &WidgetFrame {
             key: q.key,
             origins: state.config.widget_origins.clone(),
+            texts_json: serde_json::to_string(&texts.texts).unwrap_or_else(|_| "{}".to_owned()),
+            texts,
         },
         &csp,
     )
 }
 
 /// A small demo shop page with the widget on it, as a business's site would have it.
-pub async fn demo_shop(State(state): State<AppState>) -> Response {
+pub async fn demo_shop(State(state): State<AppState>, Query(q): Query<DemoQuery>) -> Response {
+    let lang = q
+        .lang
+        .map(|l| l.to_ascii_lowercase())
+        .filter(|l| tandem_engine::pack::widget::is_language_tag(l));
     render(
         &DemoShop {
             key: state.config.widget_key.clone(),
+            lang,
         },
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
          frame-src 'self'; frame-ancestors 'none'; base-uri 'none'",

@@ -170,6 +170,10 @@ async fn a_customer_reaches_a_person_through_the_widget_and_an_admin_shapes_the_
                && !s.querySelector('.evidence');",
         )
         .await;
+    // The click is shown as what it is: the customer asked for a person (not "0%").
+    staff
+        .find_with_text("[data-signal=human_request] .signal-score", "asked")
+        .await;
     staff.find_with_text("#decisions", "Handoff").await;
     staff.find_with_text("#decisions", "Track order").await;
     // The summary says what the customer wants even though the last message only asked for a

@@ -24,6 +24,7 @@ mod live;
 mod openapi;
 mod privacy;
 mod shutdown;
+mod staff_pages;
 mod support;
 mod ui;
 mod webdriver;
