@@ -57,6 +57,16 @@ pub const WIDGET_TEXTS: &[(&str, &str, &[&str])] = &[
         &[],
     ),
     ("failed", "Something went wrong. Please try again.", &[]),
+    (
+        "email_invalid",
+        "Please check your e-mail address: it does not look complete.",
+        &[],
+    ),
+    (
+        "rate_limited",
+        "You are writing faster than we can keep up with. Please wait a moment and try again.",
+        &[],
+    ),
     ("launcher_label", "Open the chat with customer support", &[]),
     ("launcher_caption", "Chat with us", &[]),
     ("launcher_close", "Close chat", &[]),

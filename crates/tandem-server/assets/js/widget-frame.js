@@ -33,7 +33,10 @@ async function call(method, path, body) {
   }
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = new Error((payload && payload.error && payload.error.message) || t('failed'));
+    // What the customer can act on is said in the pack's words; anything else as the server says it.
+    const code = payload && payload.error && payload.error.code;
+    const said = { invalid_email: t('email_invalid'), rate_limited: t('rate_limited') }[code];
+    const error = new Error(said || (response.status >= 500 ? t('failed') : (payload && payload.error && payload.error.message) || t('failed')));
     error.status = response.status;
     throw error;
   }

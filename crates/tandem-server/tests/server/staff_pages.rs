@@ -255,6 +255,16 @@ async fn the_widget_speaks_the_language_the_page_asks_for() {
     page.find_with_text("label[for=start-email]", "Ihre E-Mail-Adresse")
         .await;
     page.type_into("#start-name", "Jonas Weber").await;
+    // An address the browser lets through and the server refuses: said in German too.
+    page.type_into("#start-email", "jonas@example").await;
+    page.click("#start-form button[type=submit]").await;
+    page.find_with_text("#start-error", "Bitte prüfen Sie Ihre E-Mail-Adresse")
+        .await;
+    page.assert_console_clean(
+        "after the refused address",
+        &["/api/v1/widget/conversations - Failed to load resource: the server responded with a status of 400"],
+    )
+    .await;
     page.type_into("#start-email", "jonas.weber@example.org").await;
     page.click("#start-form button[type=submit]").await;
     page.find_with_text("#status-line", "Unser Assistent (ein Bot)")
