@@ -35,6 +35,8 @@ use crate::routes;
         routes::conversations::snooze,
         routes::conversations::unsnooze,
         routes::conversations::bulk,
+        routes::reads::mark_read,
+        routes::reads::unread,
         routes::content::show,
         routes::content::add_example,
         routes::content::remove_example,

@@ -1,6 +1,6 @@
 //! Storage. One trait per aggregate ([`StaffStore`], [`SessionStore`], [`ConversationStore`],
 //! [`DecisionStore`], [`ContentStore`], [`RoutingStore`], [`InsightStore`], [`EventStore`],
-//! [`PrivacyStore`], [`AuditStore`]) and
+//! [`PrivacyStore`], [`AuditStore`], [`ReadStore`]) and
 //! [`Store`], their supertrait, which both backends implement: SQLite, the embedded default, and
 //! PostgreSQL for scale-out. Each backend has its own migrations (`migrations/sqlite`,
 //! `migrations/postgres`); the SQL of each aggregate is one file under `sql/`.
@@ -17,6 +17,7 @@ mod decisions;
 mod events;
 mod insights;
 mod privacy;
+mod reads;
 mod routing;
 mod sessions;
 mod sql;
@@ -38,6 +39,7 @@ pub use decisions::{BotTurn, BotTurnOutcome, DecisionStore, NewDecision};
 pub use events::{EventStore, NewEvent};
 pub use insights::{DecisionTally, InsightCounts, InsightStore};
 pub use privacy::{Erased, PrivacyStore};
+pub use reads::ReadStore;
 pub use routing::{AgentLoad, RoutingStore};
 pub use sessions::SessionStore;
 pub use sql::sqlite::SqliteDurability;
@@ -72,6 +74,7 @@ pub trait Store:
     + EventStore
     + PrivacyStore
     + AuditStore
+    + ReadStore
     + Send
     + Sync
     + 'static
@@ -92,7 +95,7 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         AuditStore, ContentStore, ConversationStore, DecisionStore, EventStore, InsightStore, PrivacyStore,
-        RoutingStore, SessionStore, StaffStore, Store,
+        ReadStore, RoutingStore, SessionStore, StaffStore, Store,
     };
 }
 

@@ -3,6 +3,8 @@
 
 mod bulk;
 mod canned;
+mod presence;
+mod reads;
 mod signature;
 mod snooze;
 mod suggestions;
@@ -22,6 +24,7 @@ use tandem_store::{
 use crate::auth::{new_customer_token, token_hash, Staff};
 use crate::{ingest, Engine, Result};
 pub use bulk::{BulkError, BulkOutcome, BulkUpdate, MAX_BULK};
+pub use reads::UnreadPage;
 pub use snooze::{parse_until, MAX_SNOOZE_DAYS};
 pub use suggestions::{rank_canned_replies, SuggestedArticle, Suggestions};
 

@@ -6,6 +6,7 @@
 //! (`GET /api/v1/events`), and a reconnecting client replays what it missed the same way.
 
 mod bus;
+mod ephemeral;
 mod feed;
 mod relay;
 
@@ -17,6 +18,7 @@ use tandem_core::ids::{ConversationId, UserId};
 use tandem_core::model::{Conversation, Message};
 
 pub use bus::{Bus, LocalBus};
+pub use ephemeral::{Activity, Ephemeral};
 pub use feed::{feed_position, Events, FeedPage, Replay, DEFAULT_FEED_PAGE, MAX_FEED_PAGE, MAX_REPLAY};
 pub use relay::Relay;
 
@@ -98,4 +100,7 @@ pub enum LiveEvent {
     /// A staff member's sessions may have ended (logout, deactivation, new password): their open
     /// sockets check their session again. Not an event of the log; never sent to clients.
     StaffSessionsChanged { user_id: UserId },
+    /// Presence, typing and reads: not stored, not in the log, not replayed, and local to this
+    /// instance (see [`Ephemeral`]).
+    Ephemeral(Arc<Ephemeral>),
 }

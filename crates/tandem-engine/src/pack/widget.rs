@@ -39,6 +39,8 @@ pub const WIDGET_TEXTS: &[(&str, &str, &[&str])] = &[
     ("privacy_title", "How we use your data", &[]),
     ("messages_label", "Messages", &[]),
     ("bot_typing", "The assistant is typing…", &[]),
+    ("agent_typing", "{name} is typing…", &["name"]),
+    ("team_typing", "Someone from our team is typing…", &[]),
     ("ask_person", "Talk to a person", &[]),
     ("person_request", "I would like to talk to a person, please.", &[]),
     ("message_label", "Your message", &[]),

@@ -165,7 +165,11 @@ export function live(path, onEvent, onState = () => {}, tokenValue = token()) {
     };
   };
   connect();
-  return { close: () => { closed = true; socket && socket.close(); } };
+  return {
+    close: () => { closed = true; socket && socket.close(); },
+    /** Sends a small JSON frame (presence, typing) when the socket is open; dropped otherwise. */
+    send: (frame) => socket && socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(frame)),
+  };
 }
 
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });

@@ -16,7 +16,7 @@ let current = null; // { id, name } of the conversation the composer writes to
 let onSent = () => {};
 
 const box = () => $('reply-text');
-const mode = () => document.querySelector('input[name="kind"]:checked').value;
+export const mode = () => document.querySelector('input[name="kind"]:checked').value;
 
 /** Wires the composer; `sent(conversationId, message)` is called for each stored message. */
 export function setupComposer(sent) {

@@ -8,6 +8,9 @@ import { evidenceIndex, messageItem, renderContext } from './conversation.js';
 import { bulkAssignees, bulkCheckbox, render as renderBulk, setupBulk, toggle } from './bulk.js';
 import { isSnoozed, renderSnooze, setupSnooze } from './snooze.js';
 import { staffShell } from './shell.js';
+import { announce, presenceFrame, setupPresence, viewing } from './presence.js';
+import { markRead, noteList, setupUnread, unreadClass, unreadFrame, unreadMarker } from './unread.js';
+import { notifyFrame, setupNotifications } from './notify.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -60,6 +63,7 @@ function syncUrl() {
 async function loadList() {
   const page = await api('GET', '/conversations?' + qs({ ...viewQuery(), q: state.q, per_page: 100 }));
   state.list = page.conversations;
+  noteList(page.conversations);
   state.selected = Math.min(state.selected, Math.max(0, state.list.length - 1));
   renderList();
 }
@@ -84,7 +88,7 @@ function renderList() {
     const current = state.open && state.open.id === c.id;
     const item = el(
       'li',
-      { class: 'conv-item' + (selected ? ' selected' : '') + (current ? ' current' : ''), dataset: { id: c.id } },
+      { class: 'conv-item' + (selected ? ' selected' : '') + (current ? ' current' : '') + unreadClass(c), dataset: { id: c.id } },
       bulkCheckbox(c),
       el(
         'a',
@@ -97,7 +101,7 @@ function renderList() {
             openConversation(c.id);
           },
         },
-        el('span', { class: 'conv-line' }, el('strong', { class: 'conv-name', text: c.customer.name }), el('time', { datetime: c.last_message_at, text: relative(c.last_message_at) })),
+        el('span', { class: 'conv-line' }, unreadMarker(c), el('strong', { class: 'conv-name', text: c.customer.name }), el('time', { datetime: c.last_message_at, text: relative(c.last_message_at) })),
         el('span', { class: 'conv-preview', text: c.preview }),
         el(
           'span',
@@ -197,6 +201,8 @@ async function openConversation(id) {
   state.open = detail;
   state.decisions = decisions;
   state.messageIds = new Set(detail.messages.map((m) => m.id));
+  viewing(detail);
+  markRead(id);
   $('conversation').hidden = false;
   $('context').hidden = false;
   $('no-conversation').hidden = true;
@@ -324,6 +330,9 @@ function refreshSoon() {
 }
 
 function onLive(frame) {
+  presenceFrame(frame);
+  unreadFrame(frame);
+  notifyFrame(frame);
   if (frame.type === 'message_created') {
     if (state.open && frame.conversation_id === state.open.id && !state.messageIds.has(frame.message.id)) {
       appendMessage(frame.message);
@@ -495,10 +504,14 @@ async function start() {
   });
   document.addEventListener('keydown', onKey);
 
-  live('/live', onLive, (s) => {
+  const socket = live('/live', onLive, (s) => {
+    if (s === 'live') announce();
     $('live-state').textContent = s === 'live' ? 'Live' : 'Reconnecting…';
     $('live-state').className = 'live-state ' + s;
   });
+  setupPresence(socket);
+  setupUnread({ open: () => state.open?.id, render: renderList });
+  setupNotifications({ me: state.me, open: () => state.open?.id, openCase: openConversation });
   await loadList();
   loadCounts();
   const c = params.get('c');

@@ -3,6 +3,7 @@
 // messages, labels the bot as a bot, and always offers a person.
 
 import { t, TEXTS } from './widget-texts.js';
+import { setupTyping, typingFrame } from './widget-typing.js';
 
 const $ = (id) => document.getElementById(id);
 const key = document.body.dataset.key;
@@ -230,6 +231,7 @@ function connect() {
       } catch {
         return;
       }
+      typingFrame(frame);
       if (frame.type === 'message_created' && frame.message) addMessage(frame.message, true);
       else if (frame.type === 'status_changed' && frame.status) setStatus(frame.status);
       else if (frame.type === 'resync') reload();
@@ -377,6 +379,8 @@ const textsRead = call('GET', '/privacy')
     }
   })
   .catch(() => ($('privacy').hidden = true));
+
+setupTyping(() => state.socket);
 
 const previous = saved();
 if (previous && previous.conversation && previous.token) {

@@ -16,17 +16,27 @@ use crate::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct ConversationList {
-    pub conversations: Vec<Conversation>,
+    pub conversations: Vec<ConversationItem>,
     /// How many conversations match in all.
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
 }
 
+/// A conversation in a list, with how many of its customer messages the caller has not read.
+#[derive(Serialize, ToSchema)]
+pub struct ConversationItem {
+    #[serde(flatten)]
+    pub conversation: Conversation,
+    pub unread: i64,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ConversationDetail {
     #[serde(flatten)]
     pub conversation: Conversation,
+    /// How many of its customer messages the caller has not read (before opening marks them).
+    pub unread: i64,
     /// Every message, internal notes included, oldest first.
     pub messages: Vec<Message>,
 }
@@ -52,9 +62,18 @@ pub async fn list(
     auth: StaffAuth,
     ApiQuery(query): ApiQuery<ConversationQuery>,
 ) -> ApiResult<Json<ConversationList>> {
-    let page = state.engine.conversations().list(&auth.staff, &query).await?;
+    let tandem_engine::conversations::UnreadPage { page, unread } = state
+        .engine
+        .conversations()
+        .list_with_unread(&auth.staff, &query)
+        .await?;
     Ok(Json(ConversationList {
-        conversations: page.conversations,
+        conversations: (page.conversations.into_iter())
+            .map(|conversation| ConversationItem {
+                unread: unread.get(&conversation.id).copied().unwrap_or(0),
+                conversation,
+            })
+            .collect(),
         total: page.total,
         page: query.page.unwrap_or(1),
         per_page: query.per_page.unwrap_or(50),
@@ -69,13 +88,14 @@ pub async fn show(
     auth: StaffAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConversationDetail>> {
-    let (conversation, messages) = state
+    let (conversation, messages, unread) = state
         .engine
         .conversations()
-        .show(&auth.staff, parse_id(&id)?)
+        .show_with_unread(&auth.staff, parse_id(&id)?)
         .await?;
     Ok(Json(ConversationDetail {
         conversation,
+        unread,
         messages,
     }))
 }

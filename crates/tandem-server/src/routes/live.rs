@@ -17,15 +17,25 @@ use tandem_engine::events::{feed_position, CustomerView};
 use tandem_engine::{Committed, LiveEvent};
 use tokio::sync::broadcast::error::RecvError;
 
+use super::live_input::Speaker;
 use crate::error::ApiResult;
 use crate::extract::{parse_id, ApiQuery, CustomerToken, StaffAuth, Upgrade};
 use crate::AppState;
 
 /// The frames a live socket sends (JSON text frames; every event frame carries `seq`):
-/// `message_created` {conversation_id, message}, `conversation_updated` {conversation} (staff),
+/// `message_created` {conversation_id, message}, `conversation_updated` {event, conversation}
+/// (staff; `event` is the kind of event that changed it, e.g. `handed_off`),
 /// `decision_made` {conversation_id, data} (staff), `conversation_erased` {conversation_id} (staff:
 /// drop it from view), `status_changed` {conversation_id, status}
 /// (customers), `resync` (reload: too much was missed).
+///
+/// Ephemeral frames (no `seq`, not stored, not replayed, local to the server instance; see
+/// `live_input.rs`): `presence` {conversation_id, user_id, name, activity: viewing | reply | note
+/// | left} (staff: a colleague on a case), `typing` {conversation_id, author: customer} (staff) or
+/// {conversation_id, author: agent, name} (customers: an agent typing a reply, named as replies
+/// are signed), `read` {conversation_id} (staff: you read it on another tab or device), `error`
+/// {error: {code, message}} (a frame the client sent was refused). Clients send
+/// `{"type":"presence","conversation_id","activity"}` (staff) or `{"type":"typing"}` (customers).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct LiveFrame {
@@ -60,7 +70,7 @@ impl Audience {
                     "conversation_id": event.conversation_id, "message": message,
                 })),
                 (None, Some(conversation)) => Some(json!({
-                    "type": "conversation_updated", "seq": seq, "conversation": conversation,
+                    "type": "conversation_updated", "seq": seq, "event": event.kind, "conversation": conversation,
                 })),
                 (None, None) if event.kind == EventKind::DecisionMade => Some(json!({
                     "type": "decision_made", "seq": seq,
@@ -145,7 +155,7 @@ impl Drop for SocketPlace {
 }
 
 /// An idle socket costs little: small buffers, frames written at once, and what a client may
-/// send (nothing is expected) kept small.
+/// send (small presence and typing frames) kept small.
 fn lean(ws: Upgrade) -> axum::extract::WebSocketUpgrade {
     ws.0.read_buffer_size(4 * 1024)
         .write_buffer_size(0)
@@ -168,9 +178,10 @@ pub async fn staff(
     let place = (state.live.open(&auth.token)?, connection);
     // Subscribe before answering 101, so no event between the upgrade and the pump is lost.
     let events = state.engine.bus().subscribe();
+    let speaker = Speaker::staff(auth.staff.user().id, auth.token.clone());
     let audience = Audience::Staff(auth.staff.user().id, auth.token);
     Ok(lean(ws).on_upgrade(move |socket| async move {
-        pump(socket, state, events, audience, after).await;
+        pump(socket, state, events, audience, after, speaker).await;
         drop(place);
     }))
 }
@@ -193,8 +204,9 @@ pub async fn customer(
     let after = after(&query)?;
     let place = (state.live.open(&customer.0)?, connection);
     let events = state.engine.bus().subscribe();
+    let speaker = Speaker::customer(id, customer.0.clone());
     Ok(lean(ws).on_upgrade(move |socket| async move {
-        pump(socket, state, events, Audience::Customer(id), after).await;
+        pump(socket, state, events, Audience::Customer(id), after, speaker).await;
         drop(place);
     }))
 }
@@ -234,6 +246,7 @@ async fn pump(
     mut events: tokio::sync::broadcast::Receiver<LiveEvent>,
     audience: Audience,
     after: Option<i64>,
+    mut speaker: Speaker,
 ) {
     // Events the replay already covered are not sent twice.
     let mut position = match after {
@@ -271,11 +284,19 @@ async fn pump(
                     }
                 }
                 Ok(LiveEvent::Committed(_)) => continue,
+                Ok(LiveEvent::Ephemeral(event)) => match speaker.project(&event) {
+                    Some(frame) => text(&frame),
+                    None => continue,
+                },
                 Err(RecvError::Lagged(_)) => text(&json!({ "type": "resync" })),
                 Err(RecvError::Closed) => break,
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(WsMessage::Text(said))) => match speaker.receive(&state, said.as_str()).await {
+                    Some(answer) => text(&answer),
+                    None => continue,
+                },
                 Some(Ok(_)) => continue,
             },
             _ = ping.tick() => {
@@ -293,5 +314,6 @@ async fn pump(
             break;
         }
     }
+    speaker.close(&state).await;
     let _ = socket.send(WsMessage::Close(None)).await;
 }

@@ -9,6 +9,8 @@ pub mod events;
 pub mod health;
 pub mod insights;
 pub mod live;
+mod live_input;
+pub mod reads;
 pub mod teams;
 pub mod users;
 pub mod widget;
@@ -42,6 +44,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/conversations", get(conversations::list))
         .route("/api/v1/conversations/next", post(conversations::take_next))
         .route("/api/v1/conversations/bulk", post(conversations::bulk))
+        .route("/api/v1/conversations/unread", get(reads::unread))
+        .route("/api/v1/conversations/{id}/read", post(reads::mark_read))
         .route(
             "/api/v1/conversations/{id}/snooze",
             post(conversations::snooze).delete(conversations::unsnooze),

@@ -27,9 +27,20 @@ pub async fn queued_case(app: &TestApp, name: &str, email: &str, text: &str) -> 
     customer
 }
 
+/// Opens a customer's case from the list, finding and clicking its link in one step: the list is
+/// drawn again when it reloads (after a reply, an assignment, a marker), which would leave an
+/// element found a moment before stale.
 pub async fn open_case(staff: &Browser, name: &str) {
-    let item = staff.find_with_text("#conv-list .conv-item", name).await;
-    staff.click_element(&item).await;
+    staff
+        .wait_for(
+            &format!("{name}'s case in the list"),
+            &format!(
+                "const li = [...document.querySelectorAll('#conv-list .conv-item')] \
+                   .find((l) => l.innerText.includes({name:?}) && l.offsetParent !== null); \
+                 if (!li) return false; li.querySelector('a').click(); return true;"
+            ),
+        )
+        .await;
     staff.find_with_text("#conv-title", name).await;
 }
 

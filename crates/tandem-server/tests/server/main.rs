@@ -22,6 +22,8 @@ mod insights;
 mod layout;
 mod live;
 mod openapi;
+mod presence;
+mod presence_api;
 mod privacy;
 mod shutdown;
 mod staff_pages;

@@ -14,6 +14,7 @@ mod events;
 mod insights;
 pub(crate) mod postgres;
 mod privacy;
+mod reads;
 mod routing;
 mod sessions;
 pub(crate) mod sqlite;

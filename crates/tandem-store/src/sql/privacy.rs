@@ -62,6 +62,12 @@ where
                 .await
                 .map_err(db_error)?;
         }
+        // Staff members' read marks of it.
+        sqlx::query("DELETE FROM conversation_reads WHERE conversation_id = $1")
+            .bind(key.clone())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
         let messages = sqlx::query("DELETE FROM messages WHERE conversation_id = $1")
             .bind(key.clone())
             .execute(&mut **tx)

@@ -7,6 +7,7 @@ use tandem_store::*;
 
 pub use crate::outbox::*;
 pub use crate::privacy::*;
+pub use crate::reads::*;
 pub use crate::service::*;
 pub use crate::snooze::*;
 pub use crate::staff::*;

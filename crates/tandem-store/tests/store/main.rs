@@ -12,6 +12,7 @@ mod backends;
 mod contract;
 mod outbox;
 mod privacy;
+mod reads;
 mod service;
 mod snooze;
 mod staff;
@@ -71,6 +72,7 @@ contract_tests!(
     the_audit_log_only_grows_and_reads_newest_first,
     old_content_revisions_are_not_kept_forever,
     snoozed_cases_hide_until_their_time,
+    read_marks_count_unread_customer_messages_per_user,
 );
 
 #[tokio::test]
