@@ -77,6 +77,8 @@ struct FileConfig {
     widget_starts_per_client: Option<usize>,
     widget_messages_per_conversation: Option<usize>,
     widget_messages_per_client: Option<usize>,
+    attachment_max_bytes: Option<usize>,
+    attachments_per_message: Option<usize>,
     max_connections: Option<usize>,
     max_connections_per_client: Option<usize>,
     header_read_timeout_secs: Option<u64>,
@@ -143,6 +145,8 @@ impl Config {
                     file.widget_messages_per_conversation.map(|v| v.to_string())
                 }
                 "widget_messages_per_client" => file.widget_messages_per_client.map(|v| v.to_string()),
+                "attachment_max_bytes" => file.attachment_max_bytes.map(|v| v.to_string()),
+                "attachments_per_message" => file.attachments_per_message.map(|v| v.to_string()),
                 "max_connections" => file.max_connections.map(|v| v.to_string()),
                 "max_connections_per_client" => file.max_connections_per_client.map(|v| v.to_string()),
                 "header_read_timeout_secs" => file.header_read_timeout_secs.map(|v| v.to_string()),
@@ -275,6 +279,26 @@ impl Config {
                     .ok()
                     .filter(|n| (1..=1_000_000).contains(n))
                     .with_context(|| format!("{} must be a number from 1 to 1000000", name(key)))?;
+            }
+        }
+        let files = &mut self.engine.attachment_limits;
+        for (key, limit, range) in [
+            (
+                "attachment_max_bytes",
+                &mut files.max_bytes,
+                1024..=100 * 1024 * 1024,
+            ),
+            ("attachments_per_message", &mut files.per_message, 1..=20),
+        ] {
+            if let Some(v) = get(key) {
+                *limit = v.parse().ok().filter(|n| range.contains(n)).with_context(|| {
+                    format!(
+                        "{} must be a number from {} to {}",
+                        name(key),
+                        range.start(),
+                        range.end()
+                    )
+                })?;
             }
         }
         let connections = &mut self.server.connections;
@@ -492,9 +516,13 @@ mod tests {
         .unwrap();
         assert_eq!(c.server.trusted_proxies.len(), 3);
         assert_eq!(c.engine.widget_limits.messages_per_conversation, 12);
+        let files = load(&[("TANDEM_ATTACHMENT_MAX_BYTES", "2097152")]).unwrap();
+        assert_eq!(files.engine.attachment_limits.max_bytes, 2 * 1024 * 1024);
         for (key, bad) in [
             ("TANDEM_TRUSTED_PROXIES", "proxy.local"),
             ("TANDEM_WIDGET_STARTS_PER_CLIENT", "0"),
+            ("TANDEM_ATTACHMENT_MAX_BYTES", "10"),
+            ("TANDEM_ATTACHMENTS_PER_MESSAGE", "0"),
         ] {
             let err = load(&[(key, bad)]).unwrap_err().to_string();
             assert!(err.contains(key), "{err}");

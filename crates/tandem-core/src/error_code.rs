@@ -79,6 +79,19 @@ error_codes! {
     InvalidSnooze = "invalid_snooze", 400;
     InvalidBulk = "invalid_bulk", 400;
     InvalidUpdate = "invalid_update", 400;
+    // --- attachments --------------------------------------------------------------------------
+    /// The file is not one of the accepted types (PNG, JPEG, GIF, WebP, PDF, told by its content),
+    /// or its content does not match the type or name it was sent with.
+    UnsupportedFileType = "unsupported_file_type", 415;
+    /// The file is over the size limit for one attachment.
+    FileTooLarge = "file_too_large", 413;
+    /// The file is empty, or an image that cannot be read (damaged, or too many pixels).
+    InvalidFile = "invalid_file", 400;
+    /// More attachments than one message (or one conversation) may have.
+    TooManyAttachments = "too_many_attachments", 400;
+    /// An attachment id a message refers to is not an unsent upload of the sender's to this
+    /// conversation.
+    InvalidAttachment = "invalid_attachment", 400;
     // --- the event feed and insights ----------------------------------------------------------
     InvalidAfter = "invalid_after", 400;
     InvalidLimit = "invalid_limit", 400;

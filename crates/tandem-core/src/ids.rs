@@ -58,6 +58,11 @@ id_type!(
     "message"
 );
 id_type!(
+    /// A file (image or PDF) sent in a conversation.
+    AttachmentId,
+    "attachment"
+);
+id_type!(
     /// A staff member (agent, trainer, supervisor, admin).
     UserId,
     "user"

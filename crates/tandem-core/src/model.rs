@@ -1,6 +1,6 @@
 //! The domain records: customers, conversations, messages, staff users and teams.
 
-use crate::ids::{ConversationId, CustomerId, MessageId, TeamId, UserId};
+use crate::ids::{AttachmentId, ConversationId, CustomerId, MessageId, TeamId, UserId};
 use crate::string_enum::string_enum;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -135,6 +135,33 @@ pub struct Message {
     #[serde(default)]
     pub choice: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The files sent with it (what they are; the bytes are fetched by id).
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file sent in a conversation: an image (PNG, JPEG, GIF, WebP) or a PDF, its type told by its
+/// content. The bytes are served by their own route, with safe headers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Attachment {
+    pub id: AttachmentId,
+    pub conversation_id: ConversationId,
+    /// The message it was sent with; `None` while it is uploaded but not sent yet.
+    pub message_id: Option<MessageId>,
+    /// The file's name, made safe (no folders, no control characters, at most 120 characters).
+    pub filename: String,
+    /// The type its content shows: `image/png`, `image/jpeg`, `image/gif`, `image/webp` or
+    /// `application/pdf`.
+    pub content_type: String,
+    /// In bytes.
+    pub size: i64,
+    /// The SHA-256 of its content, hex.
+    pub sha256: String,
+    /// Whether a thumbnail can be fetched (images).
+    pub thumbnail: bool,
+    /// Who uploaded it: `customer` or `agent` (staff).
+    pub uploaded_by: Author,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A message as its customer sees it: the author by role, and an agent's reply with the name it is
@@ -161,6 +188,9 @@ pub struct CustomerMessage {
     /// first name; never their full name or e-mail address).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
+    /// The files sent with it.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
 }
 
 impl From<&Message> for CustomerMessage {
@@ -176,6 +206,7 @@ impl From<&Message> for CustomerMessage {
             choice: m.choice.clone(),
             created_at: m.created_at,
             author_name: None,
+            attachments: m.attachments.clone(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! and has the relay publish what was committed.
 #![warn(clippy::print_stdout)]
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod connectors;
@@ -48,6 +49,8 @@ pub struct EngineConfig {
     pub retention_days: u32,
     /// What the widget may do per client and per conversation.
     pub widget_limits: conversations::WidgetLimits,
+    /// How large and how many files customers and staff may send.
+    pub attachment_limits: attachments::AttachmentLimits,
     /// How long after a conversation's latest message its customer token stops opening it.
     pub customer_token_ttl: Duration,
     /// The sentence-embedding encoder of triage's semantic tier (DESIGN §5): its features join
@@ -83,6 +86,7 @@ impl Default for EngineConfig {
             identity_secret: None,
             retention_days: 365,
             widget_limits: conversations::WidgetLimits::default(),
+            attachment_limits: attachments::AttachmentLimits::default(),
             customer_token_ttl: Duration::from_secs(30 * 24 * 3600),
             semantic: None,
         }

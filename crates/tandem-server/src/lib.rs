@@ -95,7 +95,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::metrics))
         .layer(axum::middleware::from_fn_with_state(
-            body_limit,
+            middleware::BodyLimits {
+                body: body_limit,
+                upload: state.engine.conversations().attachment_limits().max_bytes,
+            },
             middleware::reject_oversized,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit));

@@ -10,16 +10,33 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
 
+/// The largest bodies accepted: of any request, and of a file upload (`POST .../attachments`).
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimits {
+    pub body: usize,
+    pub upload: usize,
+}
+
+/// Whether the request uploads a file (its body is read up to the attachment limit instead).
+pub fn is_upload(req: &Request) -> bool {
+    *req.method() == axum::http::Method::POST && req.uri().path().ends_with("/attachments")
+}
+
 /// Refuses a body whose declared length is over the limit before reading it, so a client that
 /// sent `Expect: 100-continue` never has to upload it. Bodies without a length are cut by axum's
 /// `DefaultBodyLimit` while they are read.
-pub async fn reject_oversized(State(limit): State<usize>, req: Request, next: Next) -> Response {
+pub async fn reject_oversized(State(limits): State<BodyLimits>, req: Request, next: Next) -> Response {
+    let upload = is_upload(&req);
+    let limit = if upload { limits.upload } else { limits.body };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        if upload {
+            return ApiError::from(tandem_engine::attachments::too_large(limit)).into_response();
+        }
         return ApiError::new(
             ErrorCode::PayloadTooLarge,
             format!("the request body is larger than the limit of {limit} bytes"),

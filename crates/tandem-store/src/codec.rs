@@ -241,6 +241,7 @@ impl TryFrom<MessageRow> for Message {
             choices,
             choice: row.choice,
             created_at: time(row.created_at)?,
+            attachments: Vec::new(),
         })
     }
 }

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use tandem_core::decision::HandoffReason;
 use tandem_core::event::{Actor, Event};
-use tandem_core::ids::{ConversationId, CustomerId, MessageId, TeamId, UserId};
+use tandem_core::ids::{AttachmentId, ConversationId, CustomerId, MessageId, TeamId, UserId};
 use tandem_core::model::{Author, Choice, Conversation, ConversationStatus, Message, Priority, Source};
 
 use crate::Result;
@@ -36,6 +36,10 @@ pub struct NewMessage {
     /// For a customer message sent by picking a choice: the picked intent.
     pub choice: Option<String>,
     pub actor: Actor,
+    /// Files uploaded before, sent with this message: each must be an unsent upload of the
+    /// message's author (the customer, or the staff member `author_user_id`) to this conversation,
+    /// or nothing is stored (`invalid_attachment`). Linked in the message's transaction.
+    pub attachments: Vec<AttachmentId>,
 }
 
 /// Fields to change on a conversation; `None` leaves a field as it is. For `assignee` and `team`,

@@ -1,6 +1,6 @@
 //! Storage. One trait per aggregate ([`StaffStore`], [`SessionStore`], [`ConversationStore`],
 //! [`DecisionStore`], [`ContentStore`], [`RoutingStore`], [`InsightStore`], [`EventStore`],
-//! [`PrivacyStore`], [`AuditStore`], [`ReadStore`]) and
+//! [`PrivacyStore`], [`AuditStore`], [`ReadStore`], [`AttachmentStore`]) and
 //! [`Store`], their supertrait, which both backends implement: SQLite, the embedded default, and
 //! PostgreSQL for scale-out. Each backend has its own migrations (`migrations/sqlite`,
 //! `migrations/postgres`); the SQL of each aggregate is one file under `sql/`.
@@ -9,6 +9,7 @@
 //! and a write returns only after its transaction is committed.
 #![warn(clippy::print_stdout)]
 
+mod attachments;
 mod audit;
 mod codec;
 mod content;
@@ -29,6 +30,9 @@ use async_trait::async_trait;
 use tandem_core::secret::Secret;
 use tandem_core::Error;
 
+pub use attachments::{
+    AttachmentCounts, AttachmentPart, AttachmentStore, NewAttachment, StoredAttachment, Uploader,
+};
 pub use audit::AuditStore;
 pub use content::{ContentStore, StoredModel, StoredPack, KEEP_REVISIONS};
 pub use conversations::{
@@ -75,6 +79,7 @@ pub trait Store:
     + PrivacyStore
     + AuditStore
     + ReadStore
+    + AttachmentStore
     + Send
     + Sync
     + 'static
@@ -94,8 +99,8 @@ pub trait Store:
 /// The store traits, for calling their methods on an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, ContentStore, ConversationStore, DecisionStore, EventStore, InsightStore, PrivacyStore,
-        ReadStore, RoutingStore, SessionStore, StaffStore, Store,
+        AttachmentStore, AuditStore, ContentStore, ConversationStore, DecisionStore, EventStore,
+        InsightStore, PrivacyStore, ReadStore, RoutingStore, SessionStore, StaffStore, Store,
     };
 }
 

@@ -1,6 +1,7 @@
 //! Conversations from both sides: customers start them and write; staff read, reply, write
 //! internal notes, assign, change status and priority, and tag.
 
+mod attachments;
 mod bulk;
 mod canned;
 mod presence;
@@ -12,7 +13,7 @@ mod suggestions;
 use serde::Deserialize;
 use tandem_core::decision::Decision;
 use tandem_core::event::{Actor, Event};
-use tandem_core::ids::{ConversationId, TeamId, UserId};
+use tandem_core::ids::{AttachmentId, ConversationId, TeamId, UserId};
 use tandem_core::model::{Author, Conversation, ConversationStatus, Message, Priority};
 use tandem_core::permission::Permission;
 use tandem_core::validate::{DisplayName, Email, SearchText, Tag};
@@ -23,6 +24,7 @@ use tandem_store::{
 
 use crate::auth::{new_customer_token, token_hash, Staff};
 use crate::{ingest, Engine, Result};
+pub use attachments::{AttachmentPart, Download, Upload};
 pub use bulk::{BulkError, BulkOutcome, BulkUpdate, MAX_BULK};
 pub use reads::UnreadPage;
 pub use snooze::{parse_until, MAX_SNOOZE_DAYS};
@@ -262,7 +264,21 @@ impl<'e> Conversations<'e> {
         text: &str,
         choice: Option<&str>,
     ) -> Result<Message> {
+        self.customer_message_with(id, token, text, choice, &[]).await
+    }
+
+    /// [`Self::customer_message`] with files the customer uploaded (then the text may be empty;
+    /// the bot answers words only, so a message of files alone gets no bot turn).
+    pub async fn customer_message_with(
+        &self,
+        id: ConversationId,
+        token: &str,
+        text: &str,
+        choice: Option<&str>,
+        files: &[AttachmentId],
+    ) -> Result<Message> {
         self.engine.auth().customer(id, token).await?;
+        let files = self.message_files(files)?;
         if let Some(choice) = choice {
             crate::pipeline::choices::check_choice(self.engine.runtime().bot().as_deref(), choice)?;
         }
@@ -274,7 +290,7 @@ impl<'e> Conversations<'e> {
                 .map_err(rate_limited)?;
             guards.client_messages.admit(&[client]).map_err(rate_limited)?;
         }
-        let ingested = ingest::message(text)?;
+        let ingested = attachments::message_text(text, &files)?;
         let (message, _) = self
             .engine
             .store
@@ -289,6 +305,7 @@ impl<'e> Conversations<'e> {
                 choices: Vec::new(),
                 choice: choice.map(ToOwned::to_owned),
                 actor: Actor::Customer,
+                attachments: files,
             })
             .await?;
         if !ingested.masked.is_empty() {
@@ -306,12 +323,13 @@ impl<'e> Conversations<'e> {
                     choices: Vec::new(),
                     choice: None,
                     actor: Actor::System,
+                    attachments: Vec::new(),
                 })
                 .await?;
         }
         self.engine.events().publish_committed().await;
         let mut conversation = self.existing(id).await?;
-        if conversation.status == ConversationStatus::Bot {
+        if conversation.status == ConversationStatus::Bot && !message.text.is_empty() {
             // The customer's message is committed; a failing bot must not take it back, nor leave
             // it unanswered.
             self.bot_turn(&conversation, &message).await?;
@@ -488,8 +506,21 @@ impl<'e> Conversations<'e> {
         text: &str,
         internal: bool,
     ) -> Result<Message> {
+        self.staff_message_with(staff, id, text, internal, &[]).await
+    }
+
+    /// [`Self::staff_message`] with files the staff member uploaded (then the text may be empty).
+    pub async fn staff_message_with(
+        &self,
+        staff: &Staff,
+        id: ConversationId,
+        text: &str,
+        internal: bool,
+        files: &[AttachmentId],
+    ) -> Result<Message> {
         staff.require(Permission::ReplyToConversations)?;
-        let ingested = ingest::message(text)?;
+        let files = self.message_files(files)?;
+        let ingested = attachments::message_text(text, &files)?;
         let conversation = self.existing(id).await?;
         let actor = staff.actor();
         let (message, _) = self
@@ -506,6 +537,7 @@ impl<'e> Conversations<'e> {
                 choices: Vec::new(),
                 choice: None,
                 actor: actor.clone(),
+                attachments: files,
             })
             .await?;
         self.engine.events().publish_committed().await;

@@ -57,6 +57,7 @@ impl Pipeline<'_> {
             choices: action.choices.clone(),
             choice: None,
             actor: Actor::Bot,
+            attachments: Vec::new(),
         };
         let recorded = self
             .engine

@@ -2,7 +2,8 @@
 // another's case), a reply/note mode that cannot be mistaken (colour, a label naming who will
 // read it), a check before a reply that reads like an internal note goes to the customer, and the
 // focus out of the text box after sending so the single-key shortcuts act instead of typing.
-import { api, attempt } from './api.js';
+import { api, attempt, flash, token } from './api.js';
+import { STAFF_TEXTS, picker, uploadFile } from './attach.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,6 +15,7 @@ export function looksLikeNote(text) {
 const drafts = new Map(); // conversation id -> unsent text
 let current = null; // { id, name } of the conversation the composer writes to
 let onSent = () => {};
+let files = null; // the paperclip: files chosen per conversation, sent with the next message
 
 const box = () => $('reply-text');
 export const mode = () => document.querySelector('input[name="kind"]:checked').value;
@@ -21,6 +23,8 @@ export const mode = () => document.querySelector('input[name="kind"]:checked').v
 /** Wires the composer; `sent(conversationId, message)` is called for each stored message. */
 export function setupComposer(sent) {
   onSent = sent;
+  files = picker({ before: $('canned'), texts: STAFF_TEXTS, key: () => current && current.id, onError: (text) => flash(text, 'error'),
+    upload: (file, id) => uploadFile('/api/v1/conversations/' + id + '/attachments', file, token(), STAFF_TEXTS) });
   for (const r of document.querySelectorAll('input[name="kind"]')) r.addEventListener('change', render);
   box().addEventListener('input', () => {
     remember();
@@ -57,6 +61,7 @@ export function showConversation(c) {
   }
   current = { id: c.id, name: c.customer.name };
   box().value = drafts.get(c.id) || '';
+  files.show();
   setMode('reply');
 }
 
@@ -118,7 +123,8 @@ function hideCheck() {
 
 async function submit(confirmed) {
   const text = box().value.trim();
-  if (!text || !current) return;
+  const attachment_ids = current ? files.ids() : [];
+  if ((!text && !attachment_ids.length) || !current || files.busy()) return;
   const internal = mode() === 'note';
   if (!internal && !confirmed && looksLikeNote(text)) {
     showCheck();
@@ -127,9 +133,10 @@ async function submit(confirmed) {
   hideCheck();
   const id = current.id;
   $('send').disabled = true;
-  const message = await attempt(() => api('POST', '/conversations/' + id + '/messages', { text, internal }), internal ? 'Note added.' : 'Reply sent.');
+  const message = await attempt(() => api('POST', '/conversations/' + id + '/messages', { text, internal, attachment_ids }), internal ? 'Note added.' : 'Reply sent.');
   $('send').disabled = false;
   if (!message) return;
+  files.clear(id);
   if ((drafts.get(id) || '').trim() === text) drafts.delete(id);
   if (current && current.id === id) {
     if (box().value.trim() === text) box().value = '';

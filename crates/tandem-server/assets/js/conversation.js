@@ -1,7 +1,10 @@
 // One conversation as the inbox shows it: its messages (with the evidence the signals found
 // marked in the customer's words) and the context panel (handoff summary, intent, signals, the
 // bot's decision trace). Rendering only: the inbox module owns the state and the API calls.
-import { clear, el, label, relative, when } from './api.js';
+import { clear, el, label, relative, token, when } from './api.js';
+import { STAFF_TEXTS, files } from './attach.js';
+
+const attached = files({ base: (a) => '/api/v1/conversations/' + a.conversation_id + '/attachments/' + a.id, token, texts: STAFF_TEXTS });
 
 const $ = (id) => document.getElementById(id);
 
@@ -52,6 +55,7 @@ export function messageItem(m, evidenceByMessage, users) {
     { class: 'msg msg-' + kind, dataset: { id: m.id, author: m.author } },
     el('div', { class: 'msg-head' }, el('span', { class: 'msg-who', text: who }), m.author === 'bot' ? el('span', { class: 'badge bot', text: 'bot' }) : null, el('time', { datetime: m.created_at, title: when(m.created_at), text: relative(m.created_at) })),
     spans.length ? markedText(m.text, spans) : el('p', { class: 'msg-text', text: m.text }),
+    attached.render(m),
     m.sources && m.sources.length
       ? el('p', { class: 'msg-sources' }, 'Sources: ', ...m.sources.map((s, i) => [i ? ', ' : '', el('a', { href: s.url, target: '_blank', rel: 'noopener', text: s.title })]))
       : null,

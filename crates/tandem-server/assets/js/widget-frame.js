@@ -4,6 +4,7 @@
 
 import { t, TEXTS } from './widget-texts.js';
 import { setupTyping, typingFrame } from './widget-typing.js';
+import { files, picker, uploadFile } from './attach.js';
 
 const $ = (id) => document.getElementById(id);
 const key = document.body.dataset.key;
@@ -129,6 +130,7 @@ function addMessage(m, live = false) {
   if (m.author === 'customer' || m.author === 'system') text.textContent = m.text;
   else text.append(richText(m.author === 'bot' ? withoutGreeting(m.text) : m.text));
   item.append(text);
+  item.append(attached.render(m) || '');
   if (m.sources && m.sources.length) {
     const sources = node('p', 'sources', t('sources') + ' ');
     m.sources.forEach((s, i) => {
@@ -281,9 +283,10 @@ function disableChoices() {
 // Sends a written message, or the label of a clicked choice with its intent.
 async function send(text, choice) {
   $('send-error').textContent = '';
-  $('typing').hidden = state.status !== 'bot';
+  $('typing').hidden = state.status !== 'bot' || !text;
   try {
-    const message = await call('POST', '/conversations/' + state.conversation + '/messages', { text, choice });
+    const message = await call('POST', '/conversations/' + state.conversation + '/messages', { text, choice, attachment_ids: attach.ids() });
+    attach.clear();
     addMessage(message);
   } catch (e) {
     $('typing').hidden = true;
@@ -311,7 +314,7 @@ $('start-form').addEventListener('submit', async (event) => {
 $('send-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('text').value.trim();
-  if (!text) return;
+  if ((!text && !attach.ids().length) || attach.busy()) return;
   $('text').value = '';
   await send(text).catch(() => ($('text').value = text));
 });
@@ -346,6 +349,23 @@ $('end-chat').addEventListener('click', async () => {
   await call('DELETE', '/conversations/' + state.conversation + '/token').catch(() => {});
   startAfresh();
 });
+
+// Photos and PDFs: a paperclip in the composer, thumbnails and file chips in the messages.
+// The words for files, in the pack's language.
+const FILE_TEXTS = {
+  attach: t('attach'),
+  remove: (name) => t('attach_remove', { name }),
+  uploading: (name) => t('attach_uploading', { name }),
+  image: (name) => t('attach_image', { name }),
+  open: (name, size) => t('attach_open', { name, size }),
+  failed: t('attach_failed'),
+  unreachable: t('offline'),
+  refused: t('attach_refused'),
+};
+const attached = files({ base: (a) => '/api/v1/widget/conversations/' + a.conversation_id + '/attachments/' + a.id, token: () => state.token, texts: FILE_TEXTS });
+const attach = picker({ before: $('text'), texts: FILE_TEXTS, key: () => state.conversation, onError: (text) => ($('send-error').textContent = text),
+  upload: (file) => uploadFile('/api/v1/widget/conversations/' + state.conversation + '/attachments', file, state.token, FILE_TEXTS) });
+$('text').required = false;
 
 // The loader passes a signed-in customer's identity after the frame loads (never in the URL).
 // Only the page that embeds this frame, on a site the business allows, may hand it an identity.

@@ -43,7 +43,11 @@ pub struct ConversationDetail {
 
 #[derive(Deserialize, ToSchema)]
 pub struct StaffMessageRequest {
+    /// May be empty (`""`) when the message carries files.
     pub text: String,
+    /// Files uploaded before (`POST .../attachments`) to send with this message.
+    #[serde(default)]
+    pub attachment_ids: Vec<tandem_core::ids::AttachmentId>,
     /// An internal note, seen by staff only.
     #[serde(default)]
     pub internal: bool,
@@ -132,7 +136,13 @@ pub async fn post_message(
     let message = state
         .engine
         .conversations()
-        .staff_message(&auth.staff, parse_id(&id)?, &req.text, req.internal)
+        .staff_message_with(
+            &auth.staff,
+            parse_id(&id)?,
+            &req.text,
+            req.internal,
+            &req.attachment_ids,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(message)))
 }

@@ -1,5 +1,6 @@
 //! The routes, one module per resource.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod content;
@@ -34,6 +35,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/widget/conversations/{id}/live", get(live::customer))
         .route(
+            "/api/v1/widget/conversations/{id}/attachments",
+            post(attachments::customer_upload),
+        )
+        .route(
+            "/api/v1/widget/conversations/{id}/attachments/{attachment_id}",
+            get(attachments::customer_file),
+        )
+        .route(
+            "/api/v1/widget/conversations/{id}/attachments/{attachment_id}/thumbnail",
+            get(attachments::customer_thumbnail),
+        )
+        .route(
             "/api/v1/widget/conversations/{id}/token",
             delete(widget::end_session),
         )
@@ -59,6 +72,18 @@ pub fn router(state: AppState) -> Router {
             post(conversations::post_message),
         )
         .route("/api/v1/conversations/{id}/events", get(conversations::events))
+        .route(
+            "/api/v1/conversations/{id}/attachments",
+            post(attachments::staff_upload),
+        )
+        .route(
+            "/api/v1/conversations/{id}/attachments/{attachment_id}",
+            get(attachments::staff_file),
+        )
+        .route(
+            "/api/v1/conversations/{id}/attachments/{attachment_id}/thumbnail",
+            get(attachments::staff_thumbnail),
+        )
         .route(
             "/api/v1/conversations/{id}/decisions",
             get(conversations::decisions),

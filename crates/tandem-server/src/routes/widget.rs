@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use tandem_core::ids::ConversationId;
+use tandem_core::ids::{AttachmentId, ConversationId};
 use tandem_core::model::{ConversationStatus, CustomerMessage};
 use tandem_core::ErrorCode;
 use utoipa::ToSchema;
@@ -39,7 +39,11 @@ pub struct StartResponse {
 
 #[derive(Deserialize, ToSchema)]
 pub struct MessageRequest {
+    /// May be empty (`""`) when the message carries files.
     pub text: String,
+    /// Files uploaded before (`POST .../attachments`) to send with this message.
+    #[serde(default)]
+    pub attachment_ids: Vec<AttachmentId>,
     /// Sent when the customer clicked one of the bot's choices: its `intent` (the text is its
     /// label). An intent the bot does not know is `unknown_choice`.
     #[serde(default)]
@@ -128,7 +132,13 @@ pub async fn post_message(
         .engine
         .conversations()
         .from_client(&client)
-        .customer_message(parse_id(&id)?, &customer.0, &req.text, req.choice.as_deref())
+        .customer_message_with(
+            parse_id(&id)?,
+            &customer.0,
+            &req.text,
+            req.choice.as_deref(),
+            &req.attachment_ids,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(CustomerMessage::from(&message))))
 }

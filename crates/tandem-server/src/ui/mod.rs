@@ -21,7 +21,8 @@ use crate::AppState;
 
 /// The content security policy of staff pages: only this origin's scripts, styles and sockets,
 /// and no framing.
-const STAFF_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+const STAFF_CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
      connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 pub fn router() -> Router<AppState> {

@@ -252,7 +252,7 @@ pub async fn widget_frame(
         .into_response();
     }
     let csp = format!(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; \
          frame-ancestors {}; base-uri 'none'; form-action 'self'",
         state.config.widget_origins
     );

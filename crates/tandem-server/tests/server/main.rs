@@ -9,6 +9,8 @@
 
 mod admin;
 mod agent;
+mod attachments;
+mod attachments_api;
 mod browser;
 mod conformance;
 mod connections;

@@ -9,6 +9,7 @@ use tandem_core::model::{Author, Conversation, Message};
 use tandem_core::Error;
 
 use super::{Dialect, Dynamic, SqlStore, Value};
+use crate::attachments::Uploader;
 use crate::codec::{
     db_error, micros, preview, time, to_json, ConversationRow, MessageRow, CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
@@ -290,6 +291,20 @@ where
         .execute(&mut **tx)
         .await
         .map_err(db_error)?;
+        // Files are sent by whoever uploaded them: the customer, or the staff member who writes.
+        let uploader = match (message.author, message.author_user_id) {
+            (Author::Customer, _) => Some(Uploader::Customer),
+            (_, Some(user)) => Some(Uploader::Staff(user)),
+            _ => None,
+        };
+        let attachments = Self::link_attachments_tx(
+            tx,
+            message_id,
+            message.conversation_id,
+            &message.attachments,
+            uploader,
+        )
+        .await?;
         let data = serde_json::json!({
             "message_id": message_id,
             "author": message.author,
@@ -315,6 +330,7 @@ where
             choices: message.choices,
             choice: message.choice,
             created_at: time(micros(now))?,
+            attachments,
         };
         Ok((stored, event))
     }
@@ -547,7 +563,8 @@ where
             .fetch_optional(self.reader())
             .await
             .map_err(db_error)?;
-        row.map(Message::try_from).transpose()
+        let message = row.map(Message::try_from).transpose()?;
+        Ok(self.with_attachments(message.into_iter().collect()).await?.pop())
     }
 
     async fn list_messages(
@@ -576,6 +593,10 @@ where
         .await
         .map_err(db_error)?;
         rows.reverse();
-        rows.into_iter().map(Message::try_from).collect()
+        let messages = rows
+            .into_iter()
+            .map(Message::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        self.with_attachments(messages).await
     }
 }

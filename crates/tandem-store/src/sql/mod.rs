@@ -6,6 +6,7 @@
 //! binds and reads (text, integers, booleans, reals, bytes). Rust does not carry such bounds
 //! through a trait alias, so they are spelled out per impl; adding a query needs none of them.
 
+mod attachments;
 mod audit;
 mod content;
 mod conversations;

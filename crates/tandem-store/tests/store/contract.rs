@@ -5,6 +5,7 @@ use tandem_core::ids::{ConversationId, UserId};
 use tandem_core::model::{Author, ConversationStatus, Priority, Role};
 use tandem_store::*;
 
+pub use crate::attachments::*;
 pub use crate::outbox::*;
 pub use crate::privacy::*;
 pub use crate::reads::*;
@@ -35,6 +36,7 @@ pub fn customer_says(conversation: ConversationId, text: &str) -> NewMessage {
         choices: Vec::new(),
         choice: None,
         actor: Actor::Customer,
+        attachments: Vec::new(),
     }
 }
 
@@ -161,6 +163,7 @@ pub async fn internal_notes_are_hidden_from_customers(store: &dyn Store) {
         choices: vec![],
         choice: None,
         actor: Actor::User { id: agent.id },
+        attachments: Vec::new(),
     };
     store.append_message(note).await.unwrap();
     let customer_view = store.list_messages(conversation.id, false).await.unwrap();

@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod attachments;
 mod backends;
 mod contract;
 mod outbox;
@@ -73,6 +74,7 @@ contract_tests!(
     old_content_revisions_are_not_kept_forever,
     snoozed_cases_hide_until_their_time,
     read_marks_count_unread_customer_messages_per_user,
+    attachments_are_stored_linked_listed_and_erased,
 );
 
 #[tokio::test]
@@ -134,6 +136,19 @@ async fn sqlite_files_keep_nothing_of_an_erased_customer() {
             .append_message(contract::customer_says(conversation.id, words))
             .await
             .unwrap();
+        // A file of theirs, whose bytes must go too.
+        store
+            .put_attachment(tandem_store::NewAttachment {
+                conversation_id: conversation.id,
+                filename: "photo.png".into(),
+                content_type: "image/png".into(),
+                sha256: "0".into(),
+                data: format!("file-bytes-of-{words}").into_bytes(),
+                thumbnail: None,
+                uploader: tandem_store::Uploader::Customer,
+            })
+            .await
+            .unwrap();
     }
     let zed = store.find_customers("zed@x.org").await.unwrap()[0].id;
     let entry = tandem_core::audit::NewAuditEntry::new(
@@ -150,7 +165,8 @@ async fn sqlite_files_keep_nothing_of_an_erased_customer() {
     }
     let holds = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
     assert!(holds("walnut-brown"), "the scan reads the stored text");
-    for trace in ["zed@x.org", "pineapple-shaped"] {
+    assert!(holds("file-bytes-of-walnut"), "the scan reads stored files");
+    for trace in ["zed@x.org", "pineapple-shaped", "file-bytes-of-pineapple"] {
         assert!(!holds(trace), "{trace} is still in a file of the data directory");
     }
 }

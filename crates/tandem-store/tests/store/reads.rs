@@ -20,6 +20,7 @@ fn agent_says(conversation: ConversationId, user: tandem_core::ids::UserId, inte
         sources: vec![],
         choices: vec![],
         choice: None,
+        attachments: Vec::new(),
         actor: Actor::User { id: user },
     }
 }

@@ -85,6 +85,7 @@ pub async fn service_levels_are_breached_once_and_filtered(store: &dyn Store) {
         choices: vec![],
         choice: None,
         actor: Actor::User { id: agent.id },
+        attachments: Vec::new(),
     };
     store.append_message(reply(true)).await.unwrap();
     assert!(store
