@@ -71,6 +71,7 @@ struct FileConfig {
     widget_origins: Option<String>,
     retention_days: Option<u32>,
     customer_token_days: Option<u32>,
+    message_edit_minutes: Option<u64>,
     metrics: Option<String>,
     metrics_token: Option<String>,
     trusted_proxies: Option<String>,
@@ -137,6 +138,7 @@ impl Config {
                 "widget_origins" => file.widget_origins.clone(),
                 "retention_days" => file.retention_days.map(|v| v.to_string()),
                 "customer_token_days" => file.customer_token_days.map(|v| v.to_string()),
+                "message_edit_minutes" => file.message_edit_minutes.map(|v| v.to_string()),
                 "metrics" => file.metrics.clone(),
                 "metrics_token" => file.metrics_token.clone(),
                 "trusted_proxies" => file.trusted_proxies.clone(),
@@ -369,6 +371,15 @@ impl Config {
                 })?;
             self.engine.customer_token_ttl = std::time::Duration::from_secs(days * 24 * 3600);
         }
+        if let Some(v) = get("message_edit_minutes") {
+            let minutes: u64 = v.parse().ok().filter(|m| *m <= 24 * 60).with_context(|| {
+                format!(
+                    "{} must be a number of minutes from 0 (never) to 1440",
+                    name("message_edit_minutes")
+                )
+            })?;
+            self.engine.message_edit_window = Duration::from_secs(minutes * 60);
+        }
         if let Some(v) = get("log_format") {
             if v != "text" && v != "json" {
                 bail!("{} must be `text` or `json`", name("log_format"));
@@ -559,6 +570,26 @@ mod tests {
             let err =
                 Config::load(&Overrides::default(), &env(&[("TANDEM_RETENTION_DAYS", bad)])).unwrap_err();
             assert!(err.to_string().contains("TANDEM_RETENTION_DAYS"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_message_edit_window_is_minutes() {
+        let load = |vars: &[(&str, &str)]| Config::load(&Overrides::default(), &env(vars));
+        assert_eq!(
+            load(&[]).unwrap().engine.message_edit_window,
+            Duration::from_secs(600)
+        );
+        let c = load(&[("TANDEM_MESSAGE_EDIT_MINUTES", "2")]).unwrap();
+        assert_eq!(c.engine.message_edit_window, Duration::from_secs(120));
+        let off = load(&[("TANDEM_MESSAGE_EDIT_MINUTES", "0")]).unwrap();
+        assert_eq!(off.engine.message_edit_window, Duration::ZERO);
+        for bad in ["1441", "-1", "ten"] {
+            let err = load(&[("TANDEM_MESSAGE_EDIT_MINUTES", bad)]).unwrap_err();
+            assert!(
+                err.to_string().contains("TANDEM_MESSAGE_EDIT_MINUTES"),
+                "{bad}: {err}"
+            );
         }
     }
 

@@ -56,6 +56,11 @@ audit_actions! {
     CustomerErased => "customer.erased",
     /// Resolved conversations past the retention period were erased (`details.count`).
     RetentionApplied => "retention.applied",
+    /// A staff member edited their own reply or note (`target`: `message:ID`; `details`: the
+    /// conversation and whether it was a note, never the text).
+    MessageEdited => "message.edited",
+    /// A staff member deleted their own reply or note (its text is gone; the entry has none).
+    MessageDeleted => "message.deleted",
 }
 
 impl std::fmt::Display for AuditAction {

@@ -92,6 +92,10 @@ error_codes! {
     /// An attachment id a message refers to is not an unsent upload of the sender's to this
     /// conversation.
     InvalidAttachment = "invalid_attachment", 400;
+    /// A reply or note can be edited or deleted only for a while after it was sent.
+    EditWindowPassed = "edit_window_passed", 409;
+    /// The message was deleted: there is nothing left to edit or delete.
+    MessageDeleted = "message_deleted", 409;
     // --- the event feed and insights ----------------------------------------------------------
     InvalidAfter = "invalid_after", 400;
     InvalidLimit = "invalid_limit", 400;

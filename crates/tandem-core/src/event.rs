@@ -14,6 +14,10 @@ string_enum!(
     EventKind, "event_kind", InvalidEventKind {
         ConversationCreated => "conversation_created",
         MessageCreated => "message_created",
+        /// A staff member edited or deleted their own reply or note: `data.change` says which
+        /// (see [`MessageChange`]), with `message_id`, `author` and `internal`. Never the text:
+        /// readers join the message as it is now, so a deleted text is nowhere in the log.
+        MessageUpdated => "message_updated",
         /// Status, priority, assignee, team or tags changed; `data.change` says which
         /// (see [`Change`]), with `from` and `to` (or `tag`).
         ConversationUpdated => "conversation_updated",
@@ -45,6 +49,16 @@ string_enum!(
         CustomerToken => "customer_token",
         /// Snoozed until `to` (an RFC 3339 time), or woken (`to` is null).
         Snooze => "snooze",
+    }
+);
+
+string_enum!(
+    /// What a `message_updated` event did to the message (its `data.change`).
+    MessageChange, "message change", InvalidChange {
+        /// The text was replaced; the message has `edited_at`.
+        Edited => "edited",
+        /// The text is gone (empty); the message has `deleted_at`.
+        Deleted => "deleted",
     }
 );
 

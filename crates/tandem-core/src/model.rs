@@ -138,6 +138,13 @@ pub struct Message {
     /// The files sent with it (what they are; the bytes are fetched by id).
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// When its author last edited it (staff replies and notes, within the edit window); the
+    /// earlier text is not kept.
+    #[serde(default)]
+    pub edited_at: Option<DateTime<Utc>>,
+    /// When its author deleted it: its text is empty from then on, everywhere.
+    #[serde(default)]
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// A file sent in a conversation: an image (PNG, JPEG, GIF, WebP) or a PDF, its type told by its
@@ -191,6 +198,12 @@ pub struct CustomerMessage {
     /// The files sent with it.
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// When the agent last edited the reply (the widget marks it "edited").
+    #[serde(default)]
+    pub edited_at: Option<DateTime<Utc>>,
+    /// When the agent deleted the reply: its text is empty (the widget says it was deleted).
+    #[serde(default)]
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 impl From<&Message> for CustomerMessage {
@@ -207,6 +220,8 @@ impl From<&Message> for CustomerMessage {
             created_at: m.created_at,
             author_name: None,
             attachments: m.attachments.clone(),
+            edited_at: m.edited_at,
+            deleted_at: m.deleted_at,
         }
     }
 }

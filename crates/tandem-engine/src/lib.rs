@@ -53,6 +53,9 @@ pub struct EngineConfig {
     pub attachment_limits: attachments::AttachmentLimits,
     /// How long after a conversation's latest message its customer token stops opening it.
     pub customer_token_ttl: Duration,
+    /// How long after sending a staff member may still edit or delete their own reply or note
+    /// (zero: never).
+    pub message_edit_window: Duration,
     /// The sentence-embedding encoder of triage's semantic tier (DESIGN §5): its features join
     /// the fast tier's. `None`: the fast tier alone.
     pub semantic: Option<SemanticEncoder>,
@@ -88,6 +91,7 @@ impl Default for EngineConfig {
             widget_limits: conversations::WidgetLimits::default(),
             attachment_limits: attachments::AttachmentLimits::default(),
             customer_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            message_edit_window: conversations::DEFAULT_EDIT_WINDOW,
             semantic: None,
         }
     }

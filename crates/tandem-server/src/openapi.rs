@@ -33,6 +33,8 @@ use crate::routes;
         routes::conversations::show,
         routes::conversations::update,
         routes::conversations::post_message,
+        routes::message_edits::edit,
+        routes::message_edits::delete,
         routes::conversations::events,
         routes::conversations::decisions,
         routes::conversations::take_next,

@@ -208,8 +208,8 @@ impl ConversationRow {
 
 /// The columns a [`MessageRow`] is read from.
 pub(crate) const MESSAGE_COLUMNS: &str =
-    "id, conversation_id, author, author_user_id, text, internal, sources, choices, choice, created_at \
-     FROM messages";
+    "id, conversation_id, author, author_user_id, text, internal, sources, choices, choice, created_at, \
+     edited_at, deleted_at FROM messages";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct MessageRow {
@@ -223,6 +223,8 @@ pub(crate) struct MessageRow {
     pub choices: String,
     pub choice: Option<String>,
     pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted_at: Option<i64>,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -242,6 +244,8 @@ impl TryFrom<MessageRow> for Message {
             choice: row.choice,
             created_at: time(row.created_at)?,
             attachments: Vec::new(),
+            edited_at: row.edited_at.map(time).transpose()?,
+            deleted_at: row.deleted_at.map(time).transpose()?,
         })
     }
 }

@@ -42,6 +42,15 @@ pub struct NewMessage {
     pub attachments: Vec<AttachmentId>,
 }
 
+/// What a staff member does to their own message (the engine checks who and when).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MessageRevision {
+    /// Replaces the text (checked and masked by the engine); sets `edited_at`.
+    Edit(String),
+    /// Empties the text for good; sets `deleted_at`.
+    Delete,
+}
+
 /// Fields to change on a conversation; `None` leaves a field as it is. For `assignee` and `team`,
 /// `Some(None)` clears the field.
 #[derive(Clone, Debug, Default)]
@@ -165,6 +174,16 @@ pub trait ConversationStore: Send + Sync {
     /// transaction.
     async fn append_message(&self, message: NewMessage) -> Result<(Message, Event)>;
     async fn get_message(&self, id: MessageId) -> Result<Option<Message>>;
+    /// Edits or deletes a message: its new text (or none) with `edited_at` or `deleted_at`, one
+    /// `message_updated` event and the audit entry (with its `audit_recorded` event), in one
+    /// transaction. A deleted message is `message_deleted` (409); an unknown one `not_found`.
+    async fn revise_message(
+        &self,
+        id: MessageId,
+        revision: MessageRevision,
+        actor: Actor,
+        audit: tandem_core::audit::NewAuditEntry,
+    ) -> Result<(Message, Vec<Event>)>;
     /// The conversation's messages, oldest first.
     async fn list_messages(
         &self,

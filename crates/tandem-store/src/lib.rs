@@ -37,7 +37,7 @@ pub use audit::AuditStore;
 pub use content::{ContentStore, StoredModel, StoredPack, KEEP_REVISIONS};
 pub use conversations::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, ConversationStore,
-    CustomerAccess, NewConversation, NewMessage, SnoozeFilter,
+    CustomerAccess, MessageRevision, NewConversation, NewMessage, SnoozeFilter,
 };
 pub use decisions::{BotTurn, BotTurnOutcome, DecisionStore, NewDecision};
 pub use events::{EventStore, NewEvent};

@@ -4,6 +4,7 @@
 mod attachments;
 mod bulk;
 mod canned;
+mod edits;
 mod presence;
 mod reads;
 mod signature;
@@ -26,6 +27,7 @@ use crate::auth::{new_customer_token, token_hash, Staff};
 use crate::{ingest, Engine, Result};
 pub use attachments::{AttachmentPart, Download, Upload};
 pub use bulk::{BulkError, BulkOutcome, BulkUpdate, MAX_BULK};
+pub use edits::{MessageEdit, DEFAULT_EDIT_WINDOW};
 pub use reads::UnreadPage;
 pub use snooze::{parse_until, MAX_SNOOZE_DAYS};
 pub use suggestions::{rank_canned_replies, SuggestedArticle, Suggestions};

@@ -26,7 +26,8 @@ pub use relay::Relay;
 #[derive(Clone, Debug, Serialize)]
 pub struct Committed {
     pub event: Event,
-    /// For `message_created`: the message.
+    /// For `message_created` and `message_updated`: the message as it is now (edited, or deleted
+    /// with an empty text).
     pub message: Option<Message>,
     /// For events that change a conversation: the conversation as it is now.
     pub conversation: Option<Conversation>,
@@ -64,14 +65,15 @@ impl Committed {
         self.erased_conversation()
     }
 
-    /// Whether a customer of the event's conversation may see it: their conversation's messages
-    /// (never internal notes) and changes of its status. The one place this rule lives.
+    /// Whether a customer of the event's conversation may see it: their conversation's messages,
+    /// new, edited or deleted (never internal notes, nor anything about them), and changes of its
+    /// status. The one place this rule lives.
     pub fn for_customer(&self, own: ConversationId) -> Option<CustomerView<'_>> {
         if self.conversation_id() != Some(own) {
             return None;
         }
         match self.event.kind {
-            EventKind::MessageCreated => self
+            EventKind::MessageCreated | EventKind::MessageUpdated => self
                 .message
                 .as_ref()
                 .filter(|m| !m.internal)
@@ -87,6 +89,8 @@ impl Committed {
 
 /// What a customer is shown of an event.
 pub enum CustomerView<'a> {
+    /// A message of theirs, new (`message_created`) or changed (`message_updated`): the frame's
+    /// type is the event's kind.
     Message(&'a Message),
     /// The conversation's status (the rest of the conversation is for staff).
     Status(&'a Conversation),
@@ -103,4 +107,56 @@ pub enum LiveEvent {
     /// Presence, typing and reads: not stored, not in the log, not replayed, and local to this
     /// instance (see [`Ephemeral`]).
     Ephemeral(Arc<Ephemeral>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tandem_core::event::Actor;
+    use tandem_core::ids::{EventId, MessageId};
+    use tandem_core::model::Author;
+
+    fn updated(conversation: ConversationId, internal: bool) -> Committed {
+        let now = chrono::Utc::now();
+        let message = Message {
+            id: MessageId::new(),
+            conversation_id: conversation,
+            author: Author::Agent,
+            author_user_id: Some(UserId::new()),
+            text: String::new(),
+            internal,
+            sources: Vec::new(),
+            choices: Vec::new(),
+            choice: None,
+            created_at: now,
+            attachments: Vec::new(),
+            edited_at: None,
+            deleted_at: Some(now),
+        };
+        Committed {
+            event: Event {
+                seq: 7,
+                id: EventId::new(),
+                conversation_id: Some(conversation),
+                kind: EventKind::MessageUpdated,
+                actor: Actor::User { id: UserId::new() },
+                data: serde_json::json!({ "message_id": message.id, "change": "deleted", "internal": internal }),
+                created_at: now,
+            },
+            message: Some(message),
+            conversation: None,
+        }
+    }
+
+    #[test]
+    fn a_customer_sees_changes_of_their_replies_but_nothing_about_notes() {
+        let own = ConversationId::new();
+        let reply = updated(own, false);
+        assert!(matches!(reply.for_customer(own), Some(CustomerView::Message(m)) if m.deleted_at.is_some()));
+        assert!(
+            reply.for_customer(ConversationId::new()).is_none(),
+            "another conversation's"
+        );
+        assert!(updated(own, true).for_customer(own).is_none(), "a note's");
+    }
 }

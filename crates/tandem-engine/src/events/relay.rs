@@ -62,14 +62,15 @@ impl Relay {
     }
 }
 
-/// Joins each event with the records live clients show for it: the message of `message_created`,
+/// Joins each event with the records live clients show for it: the message (as it is now, so a
+/// deleted text never comes back) of `message_created` and `message_updated`,
 /// the conversation (as it is now, read once per batch) of events that change one.
 pub async fn join(store: &dyn Store, events: Vec<Event>) -> Result<Vec<Committed>> {
     let mut conversations: HashMap<ConversationId, Option<Conversation>> = HashMap::new();
     let mut joined = Vec::with_capacity(events.len());
     for event in events {
         let message = match (event.kind, event.data.get("message_id").and_then(|v| v.as_str())) {
-            (EventKind::MessageCreated, Some(id)) => match id.parse() {
+            (EventKind::MessageCreated | EventKind::MessageUpdated, Some(id)) => match id.parse() {
                 Ok(id) => store.get_message(id).await?,
                 Err(_) => None,
             },

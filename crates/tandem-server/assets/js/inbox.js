@@ -1,10 +1,12 @@
 // The agent workspace: views with live counts, the conversation list, one conversation with its
 // header, timeline and context (customer's history, suggested articles and canned replies), live
 // updates and the keyboard. Rendering of messages and the context panel is in conversation.js,
-// the composer (drafts, reply/note mode) in composer.js, snoozing in snooze.js, bulk actions in bulk.js.
+// the composer (drafts, reply/note mode) in composer.js, snoozing in snooze.js, bulk actions in bulk.js,
+// editing and deleting one's own messages in message-edits.js.
 import { api, attempt, clear, el, flash, label, live, relative, when } from './api.js';
 import { focusComposer, forgetConversation, insert, setupComposer, showConversation } from './composer.js';
 import { evidenceIndex, messageItem, renderContext } from './conversation.js';
+import { messageUpdated, setupMessageEdits, withEdits } from './message-edits.js';
 import { bulkAssignees, bulkCheckbox, render as renderBulk, setupBulk, toggle } from './bulk.js';
 import { isSnoozed, renderSnooze, setupSnooze } from './snooze.js';
 import { staffShell } from './shell.js';
@@ -255,7 +257,7 @@ function renderHeader() {
 function renderTimeline() {
   const timeline = clear($('timeline'));
   const evidence = evidenceIndex(state.decisions || []);
-  for (const m of state.open.messages) timeline.append(messageItem(m, evidence, state.users));
+  for (const m of state.open.messages) timeline.append(withEdits(messageItem(m, evidence, state.users), m));
   timeline.scrollTop = timeline.scrollHeight;
 }
 
@@ -264,7 +266,7 @@ function appendMessage(message) {
   if (state.messageIds.has(message.id)) return;
   state.messageIds.add(message.id);
   state.open.messages.push(message);
-  $('timeline').append(messageItem(message, new Map(), state.users));
+  $('timeline').append(withEdits(messageItem(message, new Map(), state.users), message));
   $('timeline').scrollTop = $('timeline').scrollHeight;
 }
 
@@ -348,6 +350,8 @@ function onLive(frame) {
       }
     }
     refreshSoon();
+  } else if (frame.type === 'message_updated') {
+    messageUpdated(frame);
   } else if (frame.type === 'conversation_updated') {
     if (state.open && frame.conversation.id === state.open.id) {
       Object.assign(state.open, frame.conversation);
@@ -499,6 +503,7 @@ async function start() {
       await loadCounts();
     },
   );
+  setupMessageEdits(state.me, () => state.open);
   setupComposer((id, message) => {
     if (state.open && state.open.id === id) appendMessage(message);
   });

@@ -1,6 +1,7 @@
 // The customer's chat window (inside the iframe that widget.js puts on the business's site).
 // It keeps the conversation across page loads in this origin's local storage, shows live
 // messages, labels the bot as a bot, and always offers a person.
+import { showEdits, updateBubble } from './widget-edits.js';
 
 import { t, TEXTS } from './widget-texts.js';
 import { setupTyping, typingFrame } from './widget-typing.js';
@@ -123,7 +124,11 @@ function greet() {
 }
 
 function addMessage(m, live = false) {
-  if (state.seen.has(m.id)) return;
+  if (state.seen.has(m.id)) {
+    // Seen already: a reload still brings an edit or deletion the socket missed.
+    if (m.edited_at || m.deleted_at) updateBubble($('messages'), m, richText);
+    return;
+  }
   state.seen.add(m.id);
   const item = bubble(m.author, m.author === 'agent' ? m.author_name : null);
   const text = node('p', 'msg-text');
@@ -160,6 +165,7 @@ function addMessage(m, live = false) {
   }
   // Once the customer writes, earlier choices are answered: they no longer apply.
   if (m.author === 'customer') disableChoices();
+  showEdits(item, m);
   $('messages').append(item);
   $('messages').scrollTop = $('messages').scrollHeight;
   if (m.author !== 'customer') $('typing').hidden = true;
@@ -235,6 +241,7 @@ function connect() {
       }
       typingFrame(frame);
       if (frame.type === 'message_created' && frame.message) addMessage(frame.message, true);
+      else if (frame.type === 'message_updated' && frame.message) updateBubble($('messages'), frame.message, richText);
       else if (frame.type === 'status_changed' && frame.status) setStatus(frame.status);
       else if (frame.type === 'resync') reload();
     };

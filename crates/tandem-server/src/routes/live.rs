@@ -23,7 +23,9 @@ use crate::extract::{parse_id, ApiQuery, CustomerToken, StaffAuth, Upgrade};
 use crate::AppState;
 
 /// The frames a live socket sends (JSON text frames; every event frame carries `seq`):
-/// `message_created` {conversation_id, message}, `conversation_updated` {event, conversation}
+/// `message_created` {conversation_id, message}, `message_updated` {conversation_id, message} (an
+/// edited or deleted message as it is now; customers only for replies of their own conversation,
+/// never notes), `conversation_updated` {event, conversation}
 /// (staff; `event` is the kind of event that changed it, e.g. `handed_off`),
 /// `decision_made` {conversation_id, data} (staff), `conversation_erased` {conversation_id} (staff:
 /// drop it from view), `status_changed` {conversation_id, status}
@@ -65,8 +67,9 @@ impl Audience {
         let event = &committed.event;
         match self {
             Audience::Staff(..) => match (&committed.message, &committed.conversation) {
+                // `message_created` or `message_updated`: the message as it is now.
                 (Some(message), _) => Some(json!({
-                    "type": "message_created", "seq": seq,
+                    "type": event.kind, "seq": seq,
                     "conversation_id": event.conversation_id, "message": message,
                 })),
                 (None, Some(conversation)) => Some(json!({
@@ -94,7 +97,7 @@ impl Audience {
                         .and_then(|mut shown| shown.pop())
                         .unwrap_or_else(|| tandem_core::model::CustomerMessage::from(message));
                     Some(json!({
-                        "type": "message_created", "seq": seq,
+                        "type": event.kind, "seq": seq,
                         "conversation_id": own, "message": shown,
                     }))
                 }

@@ -11,6 +11,7 @@ pub mod health;
 pub mod insights;
 pub mod live;
 mod live_input;
+pub mod message_edits;
 pub mod reads;
 pub mod teams;
 pub mod users;
@@ -70,6 +71,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/conversations/{id}/messages",
             post(conversations::post_message),
+        )
+        .route(
+            "/api/v1/conversations/{id}/messages/{message_id}",
+            patch(message_edits::edit).delete(message_edits::delete),
         )
         .route("/api/v1/conversations/{id}/events", get(conversations::events))
         .route(

@@ -95,6 +95,8 @@ struct LoginPage;
 struct InboxPage {
     nav: &'static [NavItem],
     active: &'static str,
+    /// How long after sending staff may edit or delete their own messages (the buttons go then).
+    edit_window_secs: u64,
 }
 
 #[derive(Template)]
@@ -177,11 +179,12 @@ pub async fn login() -> Response {
     render(&LoginPage, STAFF_CSP)
 }
 
-pub async fn inbox() -> Response {
+pub async fn inbox(State(state): State<AppState>) -> Response {
     render(
         &InboxPage {
             nav: NAV,
             active: "inbox",
+            edit_window_secs: state.engine.conversations().edit_window().as_secs(),
         },
         STAFF_CSP,
     )

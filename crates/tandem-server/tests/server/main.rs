@@ -23,6 +23,7 @@ mod inbox_workspace;
 mod insights;
 mod layout;
 mod live;
+mod message_edits;
 mod openapi;
 mod presence;
 mod presence_api;

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Transaction, Type};
+use tandem_core::audit::NewAuditEntry;
 use tandem_core::event::{Actor, Change, Event, EventKind};
 use tandem_core::ids::{ConversationId, CustomerId, MessageId};
 use tandem_core::model::{Author, Conversation, Message};
@@ -16,7 +17,7 @@ use crate::codec::{
 };
 use crate::conversations::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, ConversationStore,
-    CustomerAccess, NewConversation, NewMessage, SnoozeFilter,
+    CustomerAccess, MessageRevision, NewConversation, NewMessage, SnoozeFilter,
 };
 use crate::Result;
 
@@ -331,6 +332,8 @@ where
             choice: message.choice,
             created_at: time(micros(now))?,
             attachments,
+            edited_at: None,
+            deleted_at: None,
         };
         Ok((stored, event))
     }
@@ -565,6 +568,23 @@ where
             .map_err(db_error)?;
         let message = row.map(Message::try_from).transpose()?;
         Ok(self.with_attachments(message.into_iter().collect()).await?.pop())
+    }
+
+    async fn revise_message(
+        &self,
+        message: MessageId,
+        revision: MessageRevision,
+        actor: Actor,
+        audit: NewAuditEntry,
+    ) -> Result<(Message, Vec<Event>)> {
+        let mut tx = self.writer().begin().await.map_err(db_error)?;
+        let events = Self::revise_message_tx(&mut tx, message, revision, &actor, audit, self.now()).await?;
+        tx.commit().await.map_err(db_error)?;
+        let revised = self
+            .get_message(message)
+            .await?
+            .ok_or_else(|| Error::not_found("message"))?;
+        Ok((revised, events))
     }
 
     async fn list_messages(

@@ -13,6 +13,7 @@ mod conversations;
 mod decisions;
 mod events;
 mod insights;
+mod message_edits;
 pub(crate) mod postgres;
 mod privacy;
 mod reads;

@@ -11,6 +11,7 @@
 mod attachments;
 mod backends;
 mod contract;
+mod message_edits;
 mod outbox;
 mod privacy;
 mod reads;
@@ -75,6 +76,8 @@ contract_tests!(
     snoozed_cases_hide_until_their_time,
     read_marks_count_unread_customer_messages_per_user,
     attachments_are_stored_linked_listed_and_erased,
+    messages_are_edited_and_deleted_with_their_events,
+    a_deleted_message_takes_its_files_with_it,
 );
 
 #[tokio::test]
