@@ -2,7 +2,8 @@
 //! matter and markdown body) and a template, each parsed on its own, then read as a pack directory
 //! the way `tandem import` reads one (`pack::load_dir`, which validates the pack, templates
 //! included, with `pack::validate`'s rules); a parsed article is also split into passages,
-//! indexed into a knowledge base and searched.
+//! indexed into a knowledge base and searched. The question is also read as the widget's texts
+//! for a language (`widget/de.toml`) and as an `Accept-Language` header.
 //!
 //! Input: six parts separated by NUL bytes, in this order: `pack.toml`, `intents/*.toml`,
 //! `connectors/*.toml`, `articles/*.md`, `templates/*.j2`, a customer question for the knowledge
@@ -48,7 +49,7 @@ fn scratch() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("tandem-fuzz-pack-{}", std::process::id()));
-        for sub in ["intents", "connectors", "articles", "templates", "business"] {
+        for sub in ["intents", "connectors", "articles", "templates", "business", "widget"] {
             if let Err(e) = std::fs::create_dir_all(dir.join(sub)) {
                 panic!("cannot create the scratch pack directory {}: {e}", dir.display());
             }
@@ -111,6 +112,7 @@ fuzz_target!(|data: &[u8]| {
             templates: BTreeMap::from([(template_name.clone(), template_text.to_owned())]),
             connectors: connector.into_iter().collect(),
             seeds: BTreeMap::from([(SEED.to_owned(), String::new())]),
+            widget: BTreeMap::new(),
         };
         let _ = pack::validate(&built);
     }
@@ -131,8 +133,16 @@ fuzz_target!(|data: &[u8]| {
     let template_file = format!("templates/{template_name}.j2");
     put(&template_file, template_text);
     put(&format!("business/{SEED}"), "SELECT 1;");
+    put("widget/de.toml", question);
     let loaded = pack::load_dir(scratch());
     put(&template_file, "");
+    put("widget/de.toml", "");
+    // The languages a browser asks for, and the texts chosen for them.
+    let wanted = pack::widget::accepted_languages(question);
+    if let Ok(texts) = toml::from_str::<BTreeMap<String, String>>(question) {
+        let _ = pack::widget::check_language("de", &texts);
+        let _ = pack::widget::choose(&BTreeMap::from([("de".to_owned(), texts)]), "en", &wanted);
+    }
     if let Err(errors) = &loaded {
         // Problems render with their file and line.
         let _ = errors.to_string();
