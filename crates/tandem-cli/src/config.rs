@@ -78,6 +78,7 @@ struct FileConfig {
     widget_starts_per_client: Option<usize>,
     widget_messages_per_conversation: Option<usize>,
     widget_messages_per_client: Option<usize>,
+    widget_upload_mib_per_client: Option<usize>,
     attachment_max_bytes: Option<usize>,
     attachments_per_message: Option<usize>,
     max_connections: Option<usize>,
@@ -147,6 +148,7 @@ impl Config {
                     file.widget_messages_per_conversation.map(|v| v.to_string())
                 }
                 "widget_messages_per_client" => file.widget_messages_per_client.map(|v| v.to_string()),
+                "widget_upload_mib_per_client" => file.widget_upload_mib_per_client.map(|v| v.to_string()),
                 "attachment_max_bytes" => file.attachment_max_bytes.map(|v| v.to_string()),
                 "attachments_per_message" => file.attachments_per_message.map(|v| v.to_string()),
                 "max_connections" => file.max_connections.map(|v| v.to_string()),
@@ -274,6 +276,7 @@ impl Config {
                 &mut limits.messages_per_conversation,
             ),
             ("widget_messages_per_client", &mut limits.messages_per_client),
+            ("widget_upload_mib_per_client", &mut limits.upload_mib_per_client),
         ] {
             if let Some(v) = get(key) {
                 *limit = v

@@ -68,6 +68,48 @@ impl Throttle {
         }
     }
 
+    /// Counts `n` uses for every key at once (a weight, e.g. MiB of a file), unless that would
+    /// take one of them past its window's limit: `Err(seconds to wait)` then, and nothing is
+    /// counted. A weight larger than the whole limit is never admitted (`Err` with the window).
+    pub(crate) fn admit_n(&self, keys: &[&str], n: usize) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if n > self.max_failures {
+            return Err(self.window.as_secs().max(1));
+        }
+        let mut wait = None;
+        for key in keys {
+            let Some(times) = map.get_mut(*key) else {
+                continue;
+            };
+            while times
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= self.window)
+            {
+                times.pop_front();
+            }
+            if times.len() + n > self.max_failures {
+                // Room comes back as the oldest uses leave the window.
+                let freed_by = times.len() + n - self.max_failures;
+                if let Some(t) = times.get(freed_by.saturating_sub(1)) {
+                    let left = self.window.saturating_sub(now.duration_since(*t));
+                    wait = Some(wait.unwrap_or(0).max(left.as_secs().max(1)));
+                }
+            }
+        }
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
+        if map.len() > 10_000 {
+            map.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < self.window));
+        }
+        for key in keys {
+            let times = map.entry((*key).to_owned()).or_default();
+            times.extend(std::iter::repeat_n(now, n));
+        }
+        Ok(())
+    }
+
     pub(crate) fn clear(&self, key: &str) {
         self.failures
             .lock()
@@ -79,6 +121,19 @@ impl Throttle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_weighted_use_counts_its_weight_and_never_more_than_the_limit() {
+        let t = Throttle::new(10, Duration::from_secs(60));
+        assert_eq!(t.admit_n(&["a"], 4), Ok(()));
+        assert_eq!(t.admit_n(&["a"], 6), Ok(()));
+        // Full: nothing more, and a refused use counts nothing.
+        assert!(t.admit_n(&["a"], 1).is_err());
+        assert!(t.admit_n(&["b"], 11).is_err());
+        assert_eq!(t.admit_n(&["b"], 10), Ok(()));
+        assert!(t.blocked(&["b"]).is_some());
+        assert!(t.blocked(&["c"]).is_none());
+    }
 
     #[test]
     fn blocks_after_max_failures_and_clears() {

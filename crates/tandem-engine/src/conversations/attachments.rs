@@ -44,7 +44,7 @@ impl Conversations<'_> {
     }
 
     /// A customer uploads a file to their conversation; it is sent with their next message that
-    /// names it. Counts against the widget's message limits.
+    /// names it. Counts against the widget's message limits and the client's hourly upload budget.
     pub async fn customer_upload(
         &self,
         id: ConversationId,
@@ -59,6 +59,12 @@ impl Conversations<'_> {
                 .admit(&[&id.to_string()])
                 .map_err(rate_limited)?;
             guards.client_messages.admit(&[client]).map_err(rate_limited)?;
+            // What a file costs: its size, in whole MiB, out of the client's hourly budget.
+            let mib = upload.bytes.len().div_ceil(1 << 20).max(1);
+            guards
+                .client_uploads
+                .admit_n(&[client], mib)
+                .map_err(rate_limited)?;
         }
         self.upload(id, upload, Uploader::Customer).await
     }

@@ -10,6 +10,7 @@ mod reads;
 mod signature;
 mod snooze;
 mod suggestions;
+mod widget_limits;
 
 use serde::Deserialize;
 use tandem_core::decision::Decision;
@@ -31,6 +32,8 @@ pub use edits::{MessageEdit, DEFAULT_EDIT_WINDOW};
 pub use reads::UnreadPage;
 pub use snooze::{parse_until, MAX_SNOOZE_DAYS};
 pub use suggestions::{rank_canned_replies, SuggestedArticle, Suggestions};
+pub(crate) use widget_limits::WidgetGuards;
+pub use widget_limits::{WidgetLimits, IDENTITY_FAILURES_PER_DAY};
 
 /// Conversations from both sides.
 #[derive(Clone, Copy)]
@@ -39,63 +42,6 @@ pub struct Conversations<'e> {
     /// The client (its address) a customer request comes from: the widget's rate limits apply
     /// to it (see [`Conversations::from_client`]).
     pub(crate) client: Option<&'e str>,
-}
-
-/// How much the widget may do, per client address and per conversation (sliding windows).
-/// Generous for people, tight for scripts: see [`crate::EngineConfig::widget_limits`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WidgetLimits {
-    /// Conversations one client address may start per 10 minutes.
-    pub starts_per_client: usize,
-    /// Messages one conversation may receive per minute.
-    pub messages_per_conversation: usize,
-    /// Messages one client address may send per minute, over all its conversations.
-    pub messages_per_client: usize,
-}
-
-impl Default for WidgetLimits {
-    fn default() -> Self {
-        Self {
-            // Many customers may share one address (offices, mobile carriers).
-            starts_per_client: 60,
-            messages_per_conversation: 60,
-            messages_per_client: 300,
-        }
-    }
-}
-
-/// The counters behind [`WidgetLimits`].
-pub(crate) struct WidgetGuards {
-    starts: crate::limits::Throttle,
-    conversation_messages: crate::limits::Throttle,
-    client_messages: crate::limits::Throttle,
-    /// Wrong answers to the identity challenge, per e-mail address over all its conversations: a
-    /// four-digit answer must not be guessable by starting conversation after conversation.
-    pub(crate) identity_failures: crate::limits::Throttle,
-}
-
-/// Wrong identity answers one e-mail address may give per day before only a person can help.
-pub const IDENTITY_FAILURES_PER_DAY: usize = 5;
-
-impl WidgetGuards {
-    pub(crate) fn new(limits: WidgetLimits) -> Self {
-        use std::time::Duration;
-        Self {
-            starts: crate::limits::Throttle::new(limits.starts_per_client, Duration::from_secs(600)),
-            conversation_messages: crate::limits::Throttle::new(
-                limits.messages_per_conversation,
-                Duration::from_secs(60),
-            ),
-            client_messages: crate::limits::Throttle::new(
-                limits.messages_per_client,
-                Duration::from_secs(60),
-            ),
-            identity_failures: crate::limits::Throttle::new(
-                IDENTITY_FAILURES_PER_DAY,
-                Duration::from_secs(24 * 3600),
-            ),
-        }
-    }
 }
 
 fn rate_limited(retry_after_secs: u64) -> Error {

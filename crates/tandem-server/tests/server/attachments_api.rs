@@ -501,3 +501,78 @@ async fn a_photo_alone_gets_no_bot_turn_and_live_frames_carry_files() {
     app.customer_says(&customer, "Where is my order A1001?").await;
     assert!(app.customer_messages(&customer).await.len() > 2);
 }
+
+/// Files are stored, so one client address may upload only so much per hour, whatever number of
+/// conversations it starts: past the budget an upload is 429 with Retry-After and nothing is
+/// stored; staff uploads are not counted.
+#[tokio::test]
+async fn a_client_uploads_only_so_much_per_hour() {
+    let engine = tandem_engine::EngineConfig {
+        widget_limits: tandem_engine::conversations::WidgetLimits {
+            upload_mib_per_client: 3,
+            ..tandem_engine::conversations::WidgetLimits::default()
+        },
+        ..tandem_engine::EngineConfig::default()
+    };
+    let app = spawn_app_with(tandem_server::ServerConfig::default(), engine).await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    let bob = app.start_conversation("Bob", "bob@example.org").await;
+    let photo = png(8, 8);
+    // A small file counts a whole MiB, a file of just over 1 MiB two.
+    let big = {
+        let mut pdf = PDF.to_vec();
+        pdf.resize((1 << 20) + 10, b' ');
+        pdf
+    };
+    let first = upload(
+        &app,
+        &widget_files(&ada),
+        &ada.token,
+        "a.png",
+        "image/png",
+        &photo,
+    )
+    .await;
+    body(first, StatusCode::CREATED).await;
+    let second = upload(
+        &app,
+        &widget_files(&bob),
+        &bob.token,
+        "b.pdf",
+        "application/pdf",
+        &big,
+    )
+    .await;
+    body(second, StatusCode::CREATED).await;
+    // Three MiB used over two conversations: the next file from this address waits.
+    let refused = upload(
+        &app,
+        &widget_files(&bob),
+        &bob.token,
+        "c.png",
+        "image/png",
+        &photo,
+    )
+    .await;
+    assert!(refused.headers().get("retry-after").is_some());
+    error(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    let stored = app
+        .engine
+        .store()
+        .list_attachments(bob.conversation_id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1, "the refused file is not stored");
+    // Staff are not the widget's clients.
+    let conversation = bob.conversation_id.clone();
+    let staff = upload(
+        &app,
+        &staff_files(&conversation),
+        &app.admin_token,
+        "label.pdf",
+        "application/pdf",
+        PDF,
+    )
+    .await;
+    body(staff, StatusCode::CREATED).await;
+}

@@ -346,6 +346,7 @@ async fn the_widget_is_rate_limited_per_client_and_per_conversation() {
         starts_per_client: 3,
         messages_per_conversation: 4,
         messages_per_client: 6,
+        ..tandem_engine::conversations::WidgetLimits::default()
     };
     let app = crate::support::spawn_app_with(
         tandem_server::ServerConfig::default(),
