@@ -71,6 +71,8 @@ pub async fn customer_upload(
     body: Body,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     let id = parse_id(&id)?;
+    // Only a token that opens the conversation makes the server read (and hold) a file's bytes.
+    state.engine.auth().customer(id, &customer.0).await?;
     let bytes = read_body(&state, body).await?;
     let client = client.key();
     let upload = Upload {
