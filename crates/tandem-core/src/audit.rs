@@ -48,6 +48,9 @@ audit_actions! {
     TeamCreated => "team.created",
     /// The bot's content was edited (`target`: `kind:name`, e.g. `article:returns`).
     ContentUpdated => "content.updated",
+    /// An earlier version of an article, template, intent, the bot texts or the canned replies
+    /// was restored (`details.version`).
+    ContentRestored => "content.restored",
     /// A content pack was imported or installed as a whole.
     ContentInstalled => "content.installed",
     /// Everything stored about a customer was exported.

@@ -89,6 +89,8 @@ impl Application {
             .bootstrap_admin(&config.admin_email, password)
             .await?;
         let imported = if engine.runtime().load_active().await? {
+            // A database from before content history: the pack's text becomes version 1.
+            engine.content().record_pack_history().await?;
             None
         } else {
             match config.initial_pack {

@@ -13,6 +13,7 @@ mod attachments;
 mod audit;
 mod codec;
 mod content;
+mod content_versions;
 mod conversations;
 mod decisions;
 mod events;
@@ -35,6 +36,7 @@ pub use attachments::{
 };
 pub use audit::AuditStore;
 pub use content::{ContentStore, StoredModel, StoredPack, KEEP_REVISIONS};
+pub use content_versions::{ContentVersion, ContentVersionStore, NewContentVersion};
 pub use conversations::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, ConversationStore,
     CustomerAccess, MessageRevision, NewConversation, NewMessage, SnoozeFilter,
@@ -73,6 +75,7 @@ pub trait Store:
     + ConversationStore
     + DecisionStore
     + ContentStore
+    + ContentVersionStore
     + RoutingStore
     + InsightStore
     + EventStore
@@ -99,8 +102,8 @@ pub trait Store:
 /// The store traits, for calling their methods on an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        AttachmentStore, AuditStore, ContentStore, ConversationStore, DecisionStore, EventStore,
-        InsightStore, PrivacyStore, ReadStore, RoutingStore, SessionStore, StaffStore, Store,
+        AttachmentStore, AuditStore, ContentStore, ContentVersionStore, ConversationStore, DecisionStore,
+        EventStore, InsightStore, PrivacyStore, ReadStore, RoutingStore, SessionStore, StaffStore, Store,
     };
 }
 

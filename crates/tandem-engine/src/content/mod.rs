@@ -8,6 +8,8 @@
 //! the pack validation refuses is an error and leaves the stored pack as it was.
 
 mod connector_test;
+mod diff;
+pub mod history;
 mod inputs;
 mod template_fields;
 mod validate;
@@ -102,20 +104,31 @@ impl Content<'_> {
         change: impl FnOnce(&mut Pack) -> Result<T>,
     ) -> Result<T> {
         let (_guard, revision, mut pack) = self.begin_edit(staff, permission).await?;
+        let before = history::snapshot_of(&pack, &edit.target);
         let out = change(&mut pack)?;
-        self.commit_edit(staff, &revision, pack, edit).await?;
+        self.commit_edit(staff, &revision, pack, edit, before).await?;
         Ok(out)
     }
 
     /// Installs the changed pack (validation, training when the examples changed, storing) and
-    /// records the edit in the audit log; the stored pack stays as it was when this fails.
-    async fn commit_edit(&self, staff: &Staff, revision: &str, pack: Pack, edit: Edit) -> Result<()> {
+    /// records the edit in the audit log and the content history (`before`: the item as it was);
+    /// the stored pack stays as it was when this fails.
+    async fn commit_edit(
+        &self,
+        staff: &Staff,
+        revision: &str,
+        pack: Pack,
+        edit: Edit,
+        before: Option<serde_json::Value>,
+    ) -> Result<()> {
+        let after = history::snapshot_of(&pack, &edit.target);
         let installed = self
             .engine
             .runtime()
             .install(pack, true, Some(revision), staff.actor())
             .await?;
         tracing::info!(user = %staff.user().id, target = %edit.target, "content edited");
+        history::record_edit(self.engine, staff, &edit.target, before, after).await;
         self.engine
             .audit()
             .record(
@@ -593,7 +606,7 @@ mod tests {
         send(e.content().begin_edit(s, Permission::ManageContent));
         send(
             e.content()
-                .commit_edit(s, "r", p, Edit::new("texts".to_owned(), "saved")),
+                .commit_edit(s, "r", p, Edit::new("texts".to_owned(), "saved"), None),
         );
         send(e.content().stored_pack());
         send(e.content().add_example(s, "a", "b"));

@@ -123,7 +123,9 @@ impl Runtime<'_> {
     /// ones) and starts using them.
     pub async fn import_pack(&self, pack: Pack) -> Result<Imported> {
         let (name, version) = (pack.manifest.name.clone(), pack.manifest.version.clone());
+        let first_versions = crate::content::history::pack_versions(&pack);
         let imported = self.install(pack, false, None, Actor::System).await?;
+        crate::content::history::record_pack(self.engine, first_versions).await?;
         self.engine
             .audit()
             .record(

@@ -7,6 +7,7 @@
 )]
 
 mod auth;
+mod content_history;
 mod dialogue;
 mod events;
 mod identity;

@@ -4,6 +4,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod content;
+pub mod content_history;
 pub mod conversations;
 pub mod customers;
 pub mod events;
@@ -120,6 +121,86 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/content/canned-replies", put(content::put_canned_replies))
         .route("/api/v1/canned-replies", get(content::canned_replies))
+        .route(
+            "/api/v1/content/articles/{key}/versions",
+            get(content_history::articles::list),
+        )
+        .route(
+            "/api/v1/content/articles/{key}/versions/{version}",
+            get(content_history::articles::one),
+        )
+        .route(
+            "/api/v1/content/articles/{key}/versions/{version}/diff",
+            get(content_history::articles::diff),
+        )
+        .route(
+            "/api/v1/content/articles/{key}/versions/{version}/restore",
+            post(content_history::articles::restore),
+        )
+        .route(
+            "/api/v1/content/templates/{key}/versions",
+            get(content_history::templates::list),
+        )
+        .route(
+            "/api/v1/content/templates/{key}/versions/{version}",
+            get(content_history::templates::one),
+        )
+        .route(
+            "/api/v1/content/templates/{key}/versions/{version}/diff",
+            get(content_history::templates::diff),
+        )
+        .route(
+            "/api/v1/content/templates/{key}/versions/{version}/restore",
+            post(content_history::templates::restore),
+        )
+        .route(
+            "/api/v1/content/intents/{key}/versions",
+            get(content_history::intents::list),
+        )
+        .route(
+            "/api/v1/content/intents/{key}/versions/{version}",
+            get(content_history::intents::one),
+        )
+        .route(
+            "/api/v1/content/intents/{key}/versions/{version}/diff",
+            get(content_history::intents::diff),
+        )
+        .route(
+            "/api/v1/content/intents/{key}/versions/{version}/restore",
+            post(content_history::intents::restore),
+        )
+        .route(
+            "/api/v1/content/texts/versions",
+            get(content_history::texts::list),
+        )
+        .route(
+            "/api/v1/content/texts/versions/{version}",
+            get(content_history::texts::one),
+        )
+        .route(
+            "/api/v1/content/texts/versions/{version}/diff",
+            get(content_history::texts::diff),
+        )
+        .route(
+            "/api/v1/content/texts/versions/{version}/restore",
+            post(content_history::texts::restore),
+        )
+        .route(
+            "/api/v1/content/canned-replies/versions",
+            get(content_history::canned_replies::list),
+        )
+        .route(
+            "/api/v1/content/canned-replies/versions/{version}",
+            get(content_history::canned_replies::one),
+        )
+        .route(
+            "/api/v1/content/canned-replies/versions/{version}/diff",
+            get(content_history::canned_replies::diff),
+        )
+        .route(
+            "/api/v1/content/canned-replies/versions/{version}/restore",
+            post(content_history::canned_replies::restore),
+        )
         .route("/api/v1/insights/summary", get(insights::summary))
         .route("/api/v1/insights/queues.svg", get(insights::queues_svg))
         .route("/api/v1/insights/handoffs.svg", get(insights::handoffs_svg))

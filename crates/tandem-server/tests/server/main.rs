@@ -15,6 +15,7 @@ mod browser;
 mod conformance;
 mod connections;
 mod content;
+mod content_history;
 mod content_texts;
 mod errors;
 mod events;

@@ -9,6 +9,7 @@
 mod attachments;
 mod audit;
 mod content;
+mod content_versions;
 mod conversations;
 mod decisions;
 mod events;

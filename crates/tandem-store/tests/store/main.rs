@@ -10,6 +10,7 @@
 
 mod attachments;
 mod backends;
+mod content_versions;
 mod contract;
 mod message_edits;
 mod outbox;
@@ -78,6 +79,8 @@ contract_tests!(
     attachments_are_stored_linked_listed_and_erased,
     messages_are_edited_and_deleted_with_their_events,
     a_deleted_message_takes_its_files_with_it,
+    content_versions_are_numbered_per_item_and_listed_oldest_first,
+    concurrent_content_versions_never_share_a_number,
 );
 
 #[tokio::test]
