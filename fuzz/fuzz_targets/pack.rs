@@ -113,6 +113,7 @@ fuzz_target!(|data: &[u8]| {
             connectors: connector.into_iter().collect(),
             seeds: BTreeMap::from([(SEED.to_owned(), String::new())]),
             widget: BTreeMap::new(),
+            eval: Vec::new(),
         };
         let _ = pack::validate(&built);
     }

@@ -53,6 +53,14 @@ audit_actions! {
     ContentRestored => "content.restored",
     /// A content pack was imported or installed as a whole.
     ContentInstalled => "content.installed",
+    /// A candidate intent model was trained.
+    ModelTrained => "model.trained",
+    /// A model was made the active one (through the gate, or forced by an admin with a reason).
+    ModelPromoted => "model.promoted",
+    /// The gate refused to promote a candidate model.
+    ModelRefused => "model.refused",
+    /// The active model was rolled back to the one before.
+    ModelRolledBack => "model.rolled_back",
     /// Everything stored about a customer was exported.
     CustomerExported => "customer.exported",
     /// A customer and their conversations were erased (`details.reason`).

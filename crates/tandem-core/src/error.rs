@@ -17,6 +17,14 @@ pub enum Error {
     /// The request clashes with the current state (duplicate e-mail, stale update...).
     #[error("{message}")]
     Conflict { code: ErrorCode, message: String },
+    /// The request clashes with the current state for reasons the caller is shown one by one
+    /// (a model promotion the gate refused: the intents that got worse).
+    #[error("{message}")]
+    Refused {
+        code: ErrorCode,
+        message: String,
+        reasons: Vec<String>,
+    },
     /// No valid credentials.
     #[error("{0}")]
     Unauthenticated(String),
@@ -59,6 +67,23 @@ impl Error {
         }
     }
 
+    /// A conflict with the reasons listed (the answer's `reasons`).
+    pub fn refused(code: ErrorCode, message: impl fmt::Display, reasons: Vec<String>) -> Self {
+        Self::Refused {
+            code,
+            message: message.to_string(),
+            reasons,
+        }
+    }
+
+    /// The reasons of a [`Error::Refused`], none for any other error.
+    pub fn reasons(&self) -> Option<&[String]> {
+        match self {
+            Self::Refused { reasons, .. } => Some(reasons),
+            _ => None,
+        }
+    }
+
     pub fn internal(message: impl fmt::Display) -> Self {
         Self::Internal(message.to_string())
     }
@@ -66,7 +91,10 @@ impl Error {
     /// The stable, machine-readable code of this error.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Invalid { code, .. } | Self::Conflict { code, .. } | Self::NotFound { code, .. } => *code,
+            Self::Invalid { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::NotFound { code, .. }
+            | Self::Refused { code, .. } => *code,
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::RateLimited { .. } => ErrorCode::RateLimited,

@@ -101,7 +101,7 @@ error_codes! {
     InvalidLimit = "invalid_limit", 400;
     InvalidDays = "invalid_days", 400;
     // --- personal data ------------------------------------------------------------------------
-    /// An erasure needs a reason (it is recorded in the audit log).
+    /// An erasure, or forcing a model promotion, needs a reason (it is recorded in the audit log).
     ReasonRequired = "reason_required", 400;
     InvalidDate = "invalid_date", 400;
     // --- staff --------------------------------------------------------------------------------
@@ -134,6 +134,12 @@ error_codes! {
     InvalidParams = "invalid_params", 400;
     /// The content changed since the caller read it (`If-Match` or another instance's edit).
     StaleContent = "stale_content", 409;
+    /// A candidate model is worse than the active one on the regression set (the answer lists the
+    /// regressions in `reasons`).
+    PromotionRefused = "promotion_refused", 409;
+    /// The model is not in a state the action applies to (promoting the active model, rolling back
+    /// with no earlier model).
+    ModelState = "model_state", 409;
     // --- Tandem itself ------------------------------------------------------------------------
     Internal = "internal", 500;
     NotReady = "not_ready", 503;

@@ -32,6 +32,10 @@ pub enum Permission {
     ManageCustomerData,
     /// Read the audit log.
     ReadAuditLog,
+    /// See the model registry, train candidates, promote them through the gate, roll back.
+    ManageModels,
+    /// Promote a model the gate refused (with a reason).
+    ForceModels,
 }
 
 impl Role {
@@ -51,7 +55,8 @@ impl Role {
             ViewConversations | ReplyToConversations | ManageConversations | ViewStaff | ViewContent
             | ViewInsights => true,
             ManageStaff | ManageBotTexts | ManageCustomerData => matches!(self, Role::Admin),
-            ManageContent => matches!(self, Role::Trainer | Role::Supervisor | Role::Admin),
+            ManageContent | ManageModels => matches!(self, Role::Trainer | Role::Supervisor | Role::Admin),
+            ForceModels => matches!(self, Role::Admin),
             ReadEventFeed | LookUpCustomers | ReadAuditLog => matches!(self, Role::Supervisor | Role::Admin),
         }
     }
@@ -69,7 +74,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order of the enum.
-    pub const ALL: [Permission; 13] = {
+    pub const ALL: [Permission; 15] = {
         use Permission::*;
         [
             ViewConversations,
@@ -85,6 +90,8 @@ impl Permission {
             LookUpCustomers,
             ManageCustomerData,
             ReadAuditLog,
+            ManageModels,
+            ForceModels,
         ]
     };
 
@@ -106,6 +113,8 @@ impl Permission {
             LookUpCustomers => "look_up_customers",
             ManageCustomerData => "manage_customer_data",
             ReadAuditLog => "read_audit_log",
+            ManageModels => "manage_models",
+            ForceModels => "force_models",
         }
     }
 
@@ -129,6 +138,8 @@ impl Permission {
             LookUpCustomers => "Only supervisors and admins can look up customers.",
             ManageCustomerData => "Only admins can export or erase a customer's data.",
             ReadAuditLog => "Only supervisors and admins can read the audit log.",
+            ManageModels => "Only trainers, supervisors and admins can see, train, promote and roll back the bot's models.",
+            ForceModels => "Only admins can promote a model the promotion check refused.",
         }
     }
 }
@@ -176,6 +187,26 @@ mod tests {
         for role in [Role::Agent, Role::Trainer, Role::Supervisor] {
             assert!(!role.allows(Permission::ManageBotTexts), "{role}");
         }
+    }
+
+    #[test]
+    fn trainers_manage_models_and_only_admins_force_them() {
+        for (role, manage, force) in [
+            (Role::Agent, false, false),
+            (Role::Trainer, true, false),
+            (Role::Supervisor, true, false),
+            (Role::Admin, true, true),
+        ] {
+            assert_eq!(role.allows(Permission::ManageModels), manage, "{role}");
+            assert_eq!(role.allows(Permission::ForceModels), force, "{role}");
+        }
+        assert_eq!(
+            Role::Trainer
+                .require(Permission::ForceModels)
+                .unwrap_err()
+                .to_string(),
+            "Only admins can promote a model the promotion check refused."
+        );
     }
 
     #[test]

@@ -16,7 +16,8 @@ async fn follow(engine: &Engine, data: &serde_json::Value) {
     let Some(revision) = data.get("revision").and_then(|r| r.as_str()) else {
         return;
     };
-    match engine.runtime().follow(revision).await {
+    let model = data.get("model").and_then(|m| m.as_str());
+    match engine.runtime().follow(revision, model).await {
         Ok(true) => tracing::info!(revision, "loaded content changed by another instance"),
         Ok(false) => {}
         Err(e) => tracing::error!(error = %e, revision, "the changed content could not be loaded"),

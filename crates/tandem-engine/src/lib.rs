@@ -22,6 +22,7 @@ pub mod privacy;
 pub mod routing;
 pub mod runtime;
 pub mod staff;
+pub mod supervision;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -168,6 +169,11 @@ impl Engine {
     /// The active pack, model and knowledge index.
     pub fn runtime(&self) -> runtime::Runtime<'_> {
         runtime::Runtime { engine: self }
+    }
+
+    /// The model registry: candidates, the promotion gate, rollback.
+    pub fn models(&self) -> supervision::models::Models<'_> {
+        supervision::models::Models { engine: self }
     }
 
     /// Editing the bot's content.

@@ -12,6 +12,8 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     pub retry_after: Option<u64>,
+    /// The reasons of a refusal, listed in the body as `reasons` (only `promotion_refused` has them).
+    pub reasons: Option<Vec<String>>,
 }
 
 impl ApiError {
@@ -20,6 +22,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            reasons: None,
         }
     }
 
@@ -38,14 +41,21 @@ impl From<Error> for ApiError {
             code: err.code(),
             message: err.to_string(),
             retry_after,
+            reasons: err.reasons().map(<[String]>::to_vec),
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": { "code": self.code, "message": self.message } });
-        let mut response = (self.status(), Json(body)).into_response();
+        let status = self.status();
+        let body = match self.reasons {
+            Some(reasons) => serde_json::json!({
+                "error": { "code": self.code, "message": self.message, "reasons": reasons }
+            }),
+            None => serde_json::json!({ "error": { "code": self.code, "message": self.message } }),
+        };
+        let mut response = (status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -91,6 +91,10 @@ use crate::routes;
         routes::customers::export,
         routes::customers::erase,
         routes::audit::list,
+        routes::models::list,
+        routes::models::train,
+        routes::models::promote,
+        routes::models::rollback,
     ),
     components(schemas(routes::live::LiveFrame, ErrorBody, ErrorDetail, tandem_core::ErrorCode)),
     modifiers(&BearerTokens, &CommonAnswers, &WireNames),
@@ -105,6 +109,7 @@ use crate::routes;
         (name = "content", description = "The bot's content: intents, examples, articles, templates, texts, connectors, canned replies"),
         (name = "customers", description = "Customers' personal data: lookup, export, erasure"),
         (name = "audit", description = "The append-only log of administrative and automated actions"),
+        (name = "models", description = "The model registry: candidates, the promotion gate, rollback"),
         (name = "insights", description = "Automation, handoff reasons and queues, as numbers and SVG charts"),
     )
 )]
@@ -124,6 +129,8 @@ pub struct ErrorDetail {
     code: tandem_core::ErrorCode,
     /// A sentence for people.
     message: String,
+    /// Only with `promotion_refused`: one sentence per regression, naming the intent.
+    reasons: Option<Vec<String>>,
 }
 
 /// The answers every operation of a kind can give, declared once: 401 where a token is needed,

@@ -45,7 +45,8 @@ pub trait ContentStore: Send + Sync {
         expected_active: Option<&str>,
     ) -> Result<StoredPack>;
     async fn active_pack(&self) -> Result<Option<StoredPack>>;
-    /// Stores a trained model for a pack and makes it the pack's active model.
+    /// Stores a trained model for a pack and makes it the active model (the one active before,
+    /// of any revision, is retired and remembered for a rollback: see [`crate::ModelStore`]).
     async fn save_model(
         &self,
         pack_id: &str,
@@ -54,5 +55,6 @@ pub trait ContentStore: Send + Sync {
         training_set_hash: &str,
         promoted_by: Option<UserId>,
     ) -> Result<StoredModel>;
+    /// The active model when it was trained for this pack revision.
     async fn active_model(&self, pack_id: &str) -> Result<Option<StoredModel>>;
 }

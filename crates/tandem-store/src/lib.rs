@@ -1,6 +1,6 @@
 //! Storage. One trait per aggregate ([`StaffStore`], [`SessionStore`], [`ConversationStore`],
 //! [`DecisionStore`], [`ContentStore`], [`RoutingStore`], [`InsightStore`], [`EventStore`],
-//! [`PrivacyStore`], [`AuditStore`], [`ReadStore`], [`AttachmentStore`]) and
+//! [`PrivacyStore`], [`AuditStore`], [`ReadStore`], [`AttachmentStore`], [`ModelStore`]) and
 //! [`Store`], their supertrait, which both backends implement: SQLite, the embedded default, and
 //! PostgreSQL for scale-out. Each backend has its own migrations (`migrations/sqlite`,
 //! `migrations/postgres`); the SQL of each aggregate is one file under `sql/`.
@@ -18,6 +18,7 @@ mod conversations;
 mod decisions;
 mod events;
 mod insights;
+mod models;
 mod privacy;
 mod reads;
 mod routing;
@@ -44,6 +45,7 @@ pub use conversations::{
 pub use decisions::{BotTurn, BotTurnOutcome, DecisionStore, NewDecision};
 pub use events::{EventStore, NewEvent};
 pub use insights::{DecisionTally, InsightCounts, InsightStore};
+pub use models::{ModelRecord, ModelStatus, ModelStore, NewCandidate, Promotion};
 pub use privacy::{Erased, PrivacyStore};
 pub use reads::ReadStore;
 pub use routing::{AgentLoad, RoutingStore};
@@ -83,6 +85,7 @@ pub trait Store:
     + AuditStore
     + ReadStore
     + AttachmentStore
+    + ModelStore
     + Send
     + Sync
     + 'static
@@ -103,7 +106,8 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         AttachmentStore, AuditStore, ContentStore, ContentVersionStore, ConversationStore, DecisionStore,
-        EventStore, InsightStore, PrivacyStore, ReadStore, RoutingStore, SessionStore, StaffStore, Store,
+        EventStore, InsightStore, ModelStore, PrivacyStore, ReadStore, RoutingStore, SessionStore,
+        StaffStore, Store,
     };
 }
 

@@ -23,6 +23,9 @@ pub struct Pack {
     /// The widget's texts by language (`widget/<language>.toml`): key -> text.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub widget: BTreeMap<String, BTreeMap<String, String>>,
+    /// The evaluation messages (`eval/messages.csv`, optional): the model registry's regression set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eval: Vec<super::eval::EvalMessage>,
 }
 
 /// One problem in a pack.
@@ -175,6 +178,15 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
             widget.insert(stem(&rel), texts);
         }
     }
+    let mut eval = Vec::new();
+    if l.root.join(super::eval::EVAL_FILE).is_file() {
+        if let Some(text) = l.read(super::eval::EVAL_FILE) {
+            match super::eval::parse(&text) {
+                Ok(messages) => eval = messages,
+                Err((line, message)) => l.problem(super::eval::EVAL_FILE, Some(line), message),
+            }
+        }
+    }
     let Some(manifest) = manifest else {
         return Err(PackErrors(l.problems));
     };
@@ -186,6 +198,7 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
         connectors: connectors.iter().map(|(_, c)| c.clone()).collect(),
         seeds,
         widget,
+        eval,
     };
     let files: BTreeMap<String, String> = intents
         .iter()
@@ -326,6 +339,10 @@ pub fn write_dir(pack: &Pack, dir: &Path) -> std::io::Result<()> {
             toml_text(texts)?,
         )?;
     }
+    if !pack.eval.is_empty() {
+        std::fs::create_dir_all(dir.join("eval"))?;
+        std::fs::write(dir.join(super::eval::EVAL_FILE), super::eval::write(&pack.eval)?)?;
+    }
     Ok(())
 }
 
@@ -376,6 +393,7 @@ text = "Hi there"
             connectors: Vec::new(),
             seeds: BTreeMap::new(),
             widget: BTreeMap::new(),
+            eval: Vec::new(),
         };
         let problems = |pack: &Pack| -> Vec<String> {
             crate::pack::validate(pack)

@@ -1,5 +1,6 @@
 //! Content packs: the format, loading and validation, export.
 
+pub mod eval;
 pub mod load;
 pub mod model;
 pub mod rules;

@@ -2,7 +2,8 @@
 //! connectors and templates, built once and swapped as a whole. Installing a pack validates it,
 //! trains (or reuses) its model, stores both and swaps the running bot; loading reads what is stored.
 
-mod training;
+mod registry;
+pub(crate) mod training;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,6 +34,8 @@ pub struct Runtime<'e> {
 /// Everything the bot needs, built once from the active pack and model.
 pub struct BotRuntime {
     pub pack_id: String,
+    /// The registry's id of the model it runs (empty until stored).
+    pub model_id: String,
     pub pack: Pack,
     pub intents: BTreeMap<String, IntentDef>,
     pub model: IntentModel,
@@ -87,6 +90,7 @@ async fn build_runtime(
     let intents = pack.intents.iter().map(|i| (i.name.clone(), i.clone())).collect();
     Ok(BotRuntime {
         pack_id,
+        model_id: String::new(),
         pack,
         intents,
         model,
@@ -202,9 +206,16 @@ impl Runtime<'_> {
                 .map_err(|e| Error::invalid(ErrorCode::InvalidPack, format!("templates/{name}.j2: {e}")))?;
         }
         let revision = self.save_content(&pack, expected).await?;
-        self.engine
+        let stored_model = self
+            .engine
             .store
-            .save_model(&revision, &bytes, &training.metrics(&pack), &training.hash, None)
+            .save_model(
+                &revision,
+                &bytes,
+                &training.metrics(&pack, &runtime.model),
+                &training.hash,
+                None,
+            )
             .await?;
         self.engine
             .store
@@ -212,7 +223,11 @@ impl Runtime<'_> {
                 conversation_id: None,
                 kind: EventKind::ContentChanged,
                 actor,
-                data: serde_json::json!({ "revision": revision, "training_set_hash": training.hash }),
+                data: serde_json::json!({
+                    "revision": revision,
+                    "model": stored_model.id,
+                    "training_set_hash": training.hash,
+                }),
             })
             .await?;
         let imported = Imported {
@@ -224,6 +239,7 @@ impl Runtime<'_> {
         };
         self.set_bot(BotRuntime {
             pack_id: revision,
+            model_id: stored_model.id,
             ..runtime
         });
         self.engine.events().publish_committed().await;
@@ -258,10 +274,14 @@ impl Runtime<'_> {
         self.bot().map(|b| b.pack_id.clone())
     }
 
-    /// Loads the stored active revision when it is not the one this instance serves (another
-    /// instance changed the content). Returns whether it loaded one.
-    pub async fn follow(&self, revision: &str) -> Result<bool> {
-        if self.revision().as_deref() == Some(revision) {
+    /// Loads the stored active revision and model when they are not the ones this instance
+    /// serves (another instance changed the content or promoted a model). Returns whether it
+    /// loaded them.
+    pub async fn follow(&self, revision: &str, model: Option<&str>) -> Result<bool> {
+        let bot = self.bot();
+        let same_revision = bot.as_ref().map(|b| b.pack_id.as_str()) == Some(revision);
+        let same_model = model.is_none_or(|m| bot.as_ref().map(|b| b.model_id.as_str()) == Some(m));
+        if same_revision && same_model {
             return Ok(false);
         }
         self.load_active().await
@@ -270,8 +290,9 @@ impl Runtime<'_> {
     /// Loads the stored active revision when this instance serves another one (after missing
     /// events, the store is the truth). Returns whether it loaded one.
     pub async fn follow_stored(&self) -> Result<bool> {
+        let model = self.engine.store.current_model().await?.map(|m| m.id);
         match self.engine.store.active_pack().await? {
-            Some(stored) => self.follow(&stored.id).await,
+            Some(stored) => self.follow(&stored.id, model.as_deref()).await,
             None => Ok(false),
         }
     }
@@ -283,11 +304,11 @@ impl Runtime<'_> {
         };
         let pack: Pack = serde_json::from_str(&stored.content)
             .map_err(|e| Error::internal(format!("the stored pack cannot be read: {e}")))?;
-        let model = match self.engine.store.active_model(&stored.id).await? {
-            Some(m) => {
-                match IntentModel::from_bytes(&m.bytes) {
+        let (model_id, model) = match registry::serving_model(self.engine, &stored).await? {
+            Some((model_id, bytes)) => {
+                match IntentModel::from_bytes(&bytes) {
                     Ok(model) => match ready(model, self.engine.config.semantic.as_ref()) {
-                        Some(model) => model,
+                        Some(model) => (model_id, model),
                         None => {
                             // Trained for the other tier (the sentence model was configured or
                             // removed since): train it for the tier this process runs.
@@ -311,26 +332,28 @@ impl Runtime<'_> {
                 self.retrain_stored(&stored.id, &pack).await?
             }
         };
-        self.set_bot(build_runtime(stored.id, pack, model, &self.engine.config.data_dir).await?);
+        let runtime = build_runtime(stored.id, pack, model, &self.engine.config.data_dir).await?;
+        self.set_bot(BotRuntime { model_id, ..runtime });
         Ok(true)
     }
 
     /// Trains the model of a stored pack again from its examples and makes it the pack's active
     /// model.
-    async fn retrain_stored(&self, pack_id: &str, pack: &Pack) -> Result<IntentModel> {
+    async fn retrain_stored(&self, pack_id: &str, pack: &Pack) -> Result<(String, IntentModel)> {
         let training = TrainingSet::of(pack);
         let model = training.train(self.engine.config.semantic.as_ref()).await?;
-        self.engine
+        let stored = self
+            .engine
             .store
             .save_model(
                 pack_id,
                 &model_bytes(&model)?,
-                &training.metrics(pack),
+                &training.metrics(pack, &model),
                 &training.hash,
                 None,
             )
             .await?;
-        Ok(model)
+        Ok((stored.id, model))
     }
 
     /// The active pack, for export.

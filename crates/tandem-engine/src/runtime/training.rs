@@ -13,7 +13,7 @@ use crate::{Result, SemanticEncoder};
 /// What a pack's intent model is trained from: its examples and the settings of its training
 /// (the share of in-scope messages the out-of-scope threshold may refuse, the out-of-scope
 /// intent), with the hash that tells whether a stored model was trained from the same.
-pub(super) struct TrainingSet {
+pub(crate) struct TrainingSet {
     pub examples: Vec<tandem_nlu::intent::Example>,
     rejection: f32,
     out_of_scope: Option<String>,
@@ -80,16 +80,26 @@ impl TrainingSet {
         })
     }
 
-    /// What is stored with the model about its training.
-    pub fn metrics(&self, pack: &Pack) -> String {
-        serde_json::json!({ "examples": self.examples.len(), "intents": pack.intents.len() }).to_string()
+    /// What is stored with the model about its training, and its scores on the pack's regression
+    /// set (the model registry lists them).
+    pub fn metrics(&self, pack: &Pack, model: &IntentModel) -> String {
+        let evaluation =
+            crate::supervision::models::score(model, &crate::supervision::models::regression_set(pack));
+        serde_json::json!({
+            "examples": self.examples.len(),
+            "intents": pack.intents.len(),
+            "accuracy": evaluation.accuracy,
+            "macro_f1": evaluation.macro_f1,
+            "evaluation": evaluation,
+        })
+        .to_string()
     }
 }
 
 /// A stored model made ready to run in this process: with the process's encoder attached when it
 /// was trained with one. `None` when it was trained for the other tier (or another encoder) and
 /// must be trained again.
-pub(super) fn ready(mut model: IntentModel, semantic: Option<&SemanticEncoder>) -> Option<IntentModel> {
+pub(crate) fn ready(mut model: IntentModel, semantic: Option<&SemanticEncoder>) -> Option<IntentModel> {
     match (model.dense_spec().is_some(), semantic) {
         (false, None) => Some(model),
         (true, Some(s)) => model.attach_encoder(Arc::clone(&s.encoder)).ok().map(|()| model),
@@ -97,7 +107,7 @@ pub(super) fn ready(mut model: IntentModel, semantic: Option<&SemanticEncoder>) 
     }
 }
 
-pub(super) fn model_bytes(model: &IntentModel) -> Result<Vec<u8>> {
+pub(crate) fn model_bytes(model: &IntentModel) -> Result<Vec<u8>> {
     model
         .to_bytes()
         .map_err(|e| Error::internal(format!("cannot encode the model: {e}")))

@@ -11,6 +11,7 @@ mod content_history;
 mod dialogue;
 mod events;
 mod identity;
+mod models;
 mod packs;
 mod pipeline;
 mod policy;

@@ -489,6 +489,7 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
                 .to_owned(),
         )]),
         widget: BTreeMap::new(),
+        eval: Vec::new(),
     }
 }
 

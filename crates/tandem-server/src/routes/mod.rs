@@ -13,6 +13,7 @@ pub mod insights;
 pub mod live;
 mod live_input;
 pub mod message_edits;
+pub mod models;
 pub mod reads;
 pub mod teams;
 pub mod users;
@@ -60,6 +61,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/conversations/next", post(conversations::take_next))
         .route("/api/v1/conversations/bulk", post(conversations::bulk))
         .route("/api/v1/conversations/unread", get(reads::unread))
+        .route("/api/v1/models", get(models::list).post(models::train))
+        .route("/api/v1/models/rollback", post(models::rollback))
+        .route("/api/v1/models/{id}/promote", post(models::promote))
         .route("/api/v1/conversations/{id}/read", post(reads::mark_read))
         .route(
             "/api/v1/conversations/{id}/snooze",

@@ -25,6 +25,7 @@ mod insights;
 mod layout;
 mod live;
 mod message_edits;
+mod models;
 mod openapi;
 mod presence;
 mod presence_api;

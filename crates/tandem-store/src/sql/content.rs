@@ -68,9 +68,12 @@ where
         .await
         .map_err(db_error)?;
         // Older revisions beyond the history kept go, with their models: a copy of the pack is
-        // not kept forever (see `KEEP_REVISIONS`).
+        // not kept forever (see `KEEP_REVISIONS`). The revisions of the active model and of the
+        // one a rollback would restore stay, so a rollback never finds its model gone.
         let beyond = "SELECT id FROM content_packs WHERE active = $1 AND id NOT IN \
-             (SELECT id FROM content_packs ORDER BY imported_at DESC, id DESC LIMIT $2)";
+             (SELECT id FROM content_packs ORDER BY imported_at DESC, id DESC LIMIT $2) \
+             AND id NOT IN (SELECT pack_id FROM models WHERE status = 'active' \
+               OR replaced_by IN (SELECT id FROM models WHERE status = 'active'))";
         for table_key in ["models WHERE pack_id", "content_packs WHERE id"] {
             // `table_key` is one of the literals above, never input.
             sqlx::query(&format!("DELETE FROM {table_key} IN ({beyond})"))
@@ -121,16 +124,18 @@ where
     ) -> Result<StoredModel> {
         let now = self.now();
         let model_id = uuid::Uuid::now_v7().to_string();
+        // The example count the registry lists is the metrics' `examples`, when they have one.
+        let examples = serde_json::from_str::<serde_json::Value>(metrics)
+            .ok()
+            .and_then(|m| m.get("examples").and_then(serde_json::Value::as_i64))
+            .unwrap_or(0);
         let mut tx = self.writer().begin().await.map_err(db_error)?;
-        sqlx::query("UPDATE models SET active = $1 WHERE pack_id = $2")
-            .bind(false)
-            .bind(pack_id.to_owned())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        // One active model at a time, across every revision: the one it replaces is retired and
+        // remembered for a rollback.
+        super::models::retire_active(&mut tx, micros(now), Some(&model_id)).await?;
         sqlx::query(
             "INSERT INTO models (id, pack_id, bytes, metrics, training_set_hash, created_at, promoted_by, \
-             active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             active, status, examples, promoted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10)",
         )
         .bind(model_id.clone())
         .bind(pack_id.to_owned())
@@ -140,9 +145,17 @@ where
         .bind(micros(now))
         .bind(promoted_by.map(|u| u.to_string()))
         .bind(true)
+        .bind(examples)
+        .bind(micros(now))
         .execute(&mut *tx)
         .await
-        .map_err(db_error)?;
+        .map_err(|e| {
+            crate::codec::unique_error(
+                e,
+                ErrorCode::ModelState,
+                "another model was made active at the same time; try again",
+            )
+        })?;
         tx.commit().await.map_err(db_error)?;
         Ok(StoredModel {
             id: model_id,
@@ -157,10 +170,9 @@ where
     async fn active_model(&self, pack_id: &str) -> Result<Option<StoredModel>> {
         let row: Option<(String, Vec<u8>, String, String, i64)> = sqlx::query_as(
             "SELECT id, bytes, metrics, training_set_hash, created_at FROM models \
-             WHERE pack_id = $1 AND active = $2 ORDER BY created_at DESC LIMIT 1",
+             WHERE pack_id = $1 AND status = 'active'",
         )
         .bind(pack_id.to_owned())
-        .bind(true)
         .fetch_optional(self.reader())
         .await
         .map_err(db_error)?;

@@ -15,6 +15,7 @@ mod decisions;
 mod events;
 mod insights;
 mod message_edits;
+mod models;
 pub(crate) mod postgres;
 mod privacy;
 mod reads;

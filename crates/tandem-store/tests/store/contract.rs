@@ -8,6 +8,7 @@ use tandem_store::*;
 pub use crate::attachments::*;
 pub use crate::content_versions::*;
 pub use crate::message_edits::*;
+pub use crate::models::*;
 pub use crate::outbox::*;
 pub use crate::privacy::*;
 pub use crate::reads::*;

@@ -13,6 +13,8 @@ mod backends;
 mod content_versions;
 mod contract;
 mod message_edits;
+mod model_upgrade;
+mod models;
 mod outbox;
 mod privacy;
 mod reads;
@@ -81,6 +83,12 @@ contract_tests!(
     a_deleted_message_takes_its_files_with_it,
     content_versions_are_numbered_per_item_and_listed_oldest_first,
     concurrent_content_versions_never_share_a_number,
+    only_one_model_is_active_across_revisions,
+    promotion_retires_the_active_model,
+    a_refused_candidate_is_marked_and_can_be_forced,
+    rollback_restores_the_replaced_model,
+    models_are_listed_newest_first,
+    pruning_old_revisions_keeps_the_active_and_rollback_models,
 );
 
 #[tokio::test]
