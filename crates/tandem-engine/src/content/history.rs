@@ -91,8 +91,7 @@ pub struct VersionView {
     #[serde(flatten)]
     pub info: VersionInfo,
     /// The item as saved: an article's slug, title, tags, url and body; a template's `{body}`; an
-    /// intent's definition; the bot texts; the canned replies list.
-    #[schema(value_type = Object)]
+    /// intent's definition; the bot texts; the canned replies list (an array: any JSON value).
     pub content: Value,
 }
 
