@@ -192,7 +192,8 @@ pub fn choose(
     pack_language: &str,
     wanted: &[String],
 ) -> WidgetTexts {
-    let has = |tag: &str| languages.contains_key(tag) || tag == BASE_LANGUAGE;
+    // A language is there when the pack has its file, or is written in it.
+    let has = |tag: &str| languages.contains_key(tag) || tag == pack_language;
     let chosen = wanted
         .iter()
         .map(|w| w.to_ascii_lowercase())
@@ -221,10 +222,13 @@ pub fn choose(
             texts.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
     }
-    WidgetTexts {
-        language: chosen,
-        texts,
-    }
+    // The language the texts are in: the chosen one's file, else the pack's, else Tandem's English.
+    let language = [chosen.as_str(), pack_language]
+        .into_iter()
+        .find(|l| languages.contains_key(*l))
+        .unwrap_or(BASE_LANGUAGE)
+        .to_owned();
+    WidgetTexts { language, texts }
 }
 
 /// The languages an `Accept-Language` header asks for, most preferred first (weights honoured,
@@ -291,6 +295,18 @@ mod tests {
         assert_eq!(german.get("send"), "Senden");
         // What German leaves out is said in English.
         assert_eq!(german.get("start_button"), "Start chat");
+    }
+
+    #[test]
+    fn the_language_said_is_the_one_the_texts_are_in() {
+        // A German pack without English texts speaks German to an English browser, and says so.
+        let german = langs(&[("de", &[("send", "Senden")])]);
+        let chosen = choose(&german, "de", &["en-US".to_owned()]);
+        assert_eq!((chosen.language.as_str(), chosen.get("send")), ("de", "Senden"));
+        // A pack with no widget texts at all speaks Tandem's English, whatever its language.
+        let none = BTreeMap::new();
+        let chosen = choose(&none, "de", &["de".to_owned()]);
+        assert_eq!((chosen.language.as_str(), chosen.get("send")), ("en", "Send"));
     }
 
     #[test]
