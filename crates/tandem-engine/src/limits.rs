@@ -27,12 +27,7 @@ impl Throttle {
         let mut wait = None;
         for key in keys {
             if let Some(times) = map.get_mut(*key) {
-                while times
-                    .front()
-                    .is_some_and(|t| now.duration_since(*t) >= self.window)
-                {
-                    times.pop_front();
-                }
+                self.expire(times, now);
                 if times.len() >= self.max_failures {
                     if let Some(oldest) = times.front() {
                         let left = self.window.saturating_sub(now.duration_since(*oldest));
@@ -47,25 +42,36 @@ impl Throttle {
     pub(crate) fn fail(&self, keys: &[&str]) {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        // Forget keys whose failures are all older than the window, so the map cannot grow forever.
+        self.record(&mut map, keys, 1, now);
+    }
+
+    /// Drops the uses of one key that have left the window.
+    fn expire(&self, times: &mut VecDeque<Instant>, now: Instant) {
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
+            times.pop_front();
+        }
+    }
+
+    /// Counts `n` uses for every key now.
+    fn record(&self, map: &mut HashMap<String, VecDeque<Instant>>, keys: &[&str], n: usize, now: Instant) {
+        // Forget keys whose uses are all older than the window, so the map cannot grow forever.
         if map.len() > 10_000 {
             map.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < self.window));
         }
         for key in keys {
-            map.entry((*key).to_owned()).or_default().push_back(now);
+            map.entry((*key).to_owned())
+                .or_default()
+                .extend(std::iter::repeat_n(now, n));
         }
     }
 
     /// Counts one use for every key, unless one of them has used up the window already:
     /// `Err(seconds to wait)` then, and nothing is counted.
     pub(crate) fn admit(&self, keys: &[&str]) -> Result<(), u64> {
-        match self.blocked(keys) {
-            Some(wait) => Err(wait),
-            None => {
-                self.fail(keys);
-                Ok(())
-            }
-        }
+        self.admit_n(keys, 1)
     }
 
     /// Counts `n` uses for every key at once (a weight, e.g. MiB of a file), unless that would
@@ -82,12 +88,7 @@ impl Throttle {
             let Some(times) = map.get_mut(*key) else {
                 continue;
             };
-            while times
-                .front()
-                .is_some_and(|t| now.duration_since(*t) >= self.window)
-            {
-                times.pop_front();
-            }
+            self.expire(times, now);
             if times.len() + n > self.max_failures {
                 // Room comes back as the oldest uses leave the window.
                 let freed_by = times.len() + n - self.max_failures;
@@ -100,13 +101,8 @@ impl Throttle {
         if let Some(wait) = wait {
             return Err(wait);
         }
-        if map.len() > 10_000 {
-            map.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < self.window));
-        }
-        for key in keys {
-            let times = map.entry((*key).to_owned()).or_default();
-            times.extend(std::iter::repeat_n(now, n));
-        }
+        // Checked and counted under one lock: two callers cannot both take the last place.
+        self.record(&mut map, keys, n, now);
         Ok(())
     }
 

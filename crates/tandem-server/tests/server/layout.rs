@@ -41,19 +41,6 @@ async fn visit(browser: &Browser, app: &TestApp, name: &str, path: &str, ready: 
         .await;
 }
 
-/// Whether the element is displayed (it and its ancestors take up room).
-async fn shown(browser: &Browser, css: &str) -> bool {
-    browser
-        .script(
-            "const e = document.querySelector(arguments[0]); \
-             return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';",
-            json!([css]),
-        )
-        .await
-        .as_bool()
-        .unwrap_or(false)
-}
-
 async fn open_case(browser: &Browser, name: &str) {
     let item = browser.find_with_text("#conv-list .conv-item", name).await;
     browser.click_element(&item).await;
@@ -100,8 +87,8 @@ async fn every_staff_page_fits_its_window_and_the_inbox_reads_on_a_phone() {
         visit(&browser, &app, "inbox", PAGES[0].1, PAGES[0].2).await;
         if phone {
             // The list comes first, alone; the conversation is not on screen yet.
-            assert!(shown(&browser, "#conv-list").await, "the list shows on a phone");
-            assert!(!shown(&browser, "#conversation").await);
+            assert!(browser.shown("#conv-list").await, "the list shows on a phone");
+            assert!(!browser.shown("#conversation").await);
             browser.snapshot("inbox-list").await;
         }
         open_case(&browser, "Maria Rossi-Castellani").await;
@@ -110,9 +97,9 @@ async fn every_staff_page_fits_its_window_and_the_inbox_reads_on_a_phone() {
             .await;
         if phone {
             // The conversation replaces the list, starts at the top, and leads back to it.
-            assert!(shown(&browser, "#conversation").await);
-            assert!(shown(&browser, "#reply-text").await, "the composer shows");
-            assert!(!shown(&browser, "#conv-list").await, "the list gives way");
+            assert!(browser.shown("#conversation").await);
+            assert!(browser.shown("#reply-text").await, "the composer shows");
+            assert!(!browser.shown("#conv-list").await, "the list gives way");
             let top = browser
                 .script(
                     "return document.querySelector('#conversation').getBoundingClientRect().top",
@@ -139,10 +126,10 @@ async fn every_staff_page_fits_its_window_and_the_inbox_reads_on_a_phone() {
                     "return document.querySelector('#conv-list').getClientRects().length > 0",
                 )
                 .await;
-            assert!(!shown(&browser, "#conversation").await);
+            assert!(!browser.shown("#conversation").await);
             // And the same conversation opens again from it.
             open_case(&browser, "Maria Rossi-Castellani").await;
-            assert!(shown(&browser, "#reply-text").await);
+            assert!(browser.shown("#reply-text").await);
         } else {
             browser.assert_fits("inbox-conversation").await;
         }

@@ -10,17 +10,6 @@ use crate::browser::{audit, binaries_or_skip, log_in, screenshot_dir};
 use crate::support::*;
 use crate::webdriver::{Browser, Driver};
 
-/// Whether the element is shown (in the layout, not `hidden`).
-async fn shown(page: &Browser, css: &str) -> bool {
-    page.script(
-        "const e = document.querySelector(arguments[0]); return Boolean(e && e.offsetParent !== null);",
-        json!([css]),
-    )
-    .await
-    .as_bool()
-    .unwrap()
-}
-
 async fn visible_buttons(page: &Browser, css: &str) -> Vec<String> {
     let found = page
         .script(
@@ -80,8 +69,8 @@ async fn agents_see_no_forms_they_cannot_use() {
     page.find_with_text(".notice", "trainers, supervisors and admins can change it")
         .await;
     page.find("#examples li").await;
-    assert!(!shown(&page, "#example-form").await, "the add-example form");
-    assert!(!shown(&page, ".new-item").await, "the new-intent form");
+    assert!(!page.shown("#example-form").await, "the add-example form");
+    assert!(!page.shown(".new-item").await, "the new-intent form");
     assert_eq!(
         visible_buttons(&page, "#intent-detail").await,
         Vec::<String>::new()
@@ -96,7 +85,7 @@ async fn agents_see_no_forms_they_cannot_use() {
 
     page.goto(&app.url("/app/admin/articles")).await;
     page.find_with_text("#article-list", "Returns").await;
-    assert!(!shown(&page, "#new-article").await);
+    assert!(!page.shown("#new-article").await);
     assert_eq!(
         visible_buttons(&page, "#article-form").await,
         Vec::<String>::new()
@@ -137,7 +126,7 @@ async fn agents_see_no_forms_they_cannot_use() {
     page.goto(&app.url("/app/admin/teams")).await;
     page.find("#teams tbody tr").await;
     page.find_with_text(".notice", "Only admins").await;
-    assert!(!shown(&page, "#team-form").await);
+    assert!(!page.shown("#team-form").await);
     audit(&page, "teams as an agent").await;
     page.snapshot("agent-teams-read-only").await;
     page.quit().await;
@@ -148,8 +137,8 @@ async fn agents_see_no_forms_they_cannot_use() {
     admin.goto(&app.url("/app/admin/intents")).await;
     admin.find_with_text("#intent-list", "track_order").await;
     admin.find("#examples li button").await;
-    assert!(shown(&admin, "#example-form").await);
-    assert!(!shown(&admin, ".notice").await);
+    assert!(admin.shown("#example-form").await);
+    assert!(!admin.shown(".notice").await);
     // The template editor's hint names the variables a reply really has.
     admin.goto(&app.url("/app/admin/templates")).await;
     let hint = admin.text("#template-hint").await;
@@ -158,7 +147,7 @@ async fn agents_see_no_forms_they_cannot_use() {
     }
     admin.goto(&app.url("/app/admin/teams")).await;
     admin.find("#teams tbody tr").await;
-    assert!(shown(&admin, "#team-form").await);
+    assert!(admin.shown("#team-form").await);
     admin.quit().await;
 }
 

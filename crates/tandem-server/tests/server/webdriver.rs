@@ -329,6 +329,19 @@ impl Browser {
         .unwrap_or_else(|e| panic!("the script failed: {e}\n{script}"))
     }
 
+    /// Whether the first element matching `css` is displayed: it and its ancestors take up room
+    /// (not `hidden`, not `display: none`) and it is not `visibility: hidden`. Fixed elements count.
+    pub async fn shown(&self, css: &str) -> bool {
+        self.script(
+            "const e = document.querySelector(arguments[0]); \
+             return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';",
+            json!([css]),
+        )
+        .await
+        .as_bool()
+        .unwrap_or(false)
+    }
+
     /// Waits until `script` returns true.
     pub async fn wait_for(&self, what: &str, script: &str) {
         let started = Instant::now();
