@@ -61,6 +61,12 @@ audit_actions! {
     ModelRefused => "model.refused",
     /// The active model was rolled back to the one before.
     ModelRolledBack => "model.rolled_back",
+    /// A trainer relabelled a review item (`details.intent`): its text became a training example.
+    ReviewResolved => "review.resolved",
+    /// A trainer dismissed a review item.
+    ReviewDismissed => "review.dismissed",
+    /// A staff member flagged a bot message (`details.reason`).
+    MessageFlagged => "message.flagged",
     /// Everything stored about a customer was exported.
     CustomerExported => "customer.exported",
     /// A customer and their conversations were erased (`details.reason`).

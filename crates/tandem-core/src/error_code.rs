@@ -140,6 +140,15 @@ error_codes! {
     /// The model is not in a state the action applies to (promoting the active model, rolling back
     /// with no earlier model).
     ModelState = "model_state", 409;
+    InvalidReviewReason = "invalid_review_reason", 400;
+    InvalidReviewStatus = "invalid_review_status", 400;
+    InvalidFlagReason = "invalid_flag_reason", 400;
+    /// The review item was already resolved or dismissed.
+    ReviewClosed = "review_closed", 409;
+    /// A relabel or dismissal needs exactly one of `intent` and `dismiss`.
+    InvalidResolution = "invalid_resolution", 400;
+    /// A relabel names an intent the pack does not have.
+    UnknownIntent = "unknown_intent", 422;
     // --- Tandem itself ------------------------------------------------------------------------
     Internal = "internal", 500;
     NotReady = "not_ready", 503;

@@ -78,6 +78,11 @@ id_type!(
     "event"
 );
 id_type!(
+    /// An item of the review queue: a bot decision or answer a person should look at.
+    ReviewId,
+    "review item"
+);
+id_type!(
     /// One entry of the audit log.
     AuditId,
     "audit entry"

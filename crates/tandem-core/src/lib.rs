@@ -11,6 +11,7 @@ pub mod event;
 pub mod ids;
 pub mod model;
 pub mod permission;
+pub mod review;
 pub mod secret;
 mod string_enum;
 pub mod triage;

@@ -176,6 +176,10 @@ impl Engine {
         supervision::models::Models { engine: self }
     }
 
+    pub fn reviews(&self) -> supervision::reviews::Reviews<'_> {
+        supervision::reviews::Reviews { engine: self }
+    }
+
     /// Editing the bot's content.
     pub fn content(&self) -> content::Content<'_> {
         content::Content {

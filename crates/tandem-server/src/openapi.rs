@@ -95,6 +95,11 @@ use crate::routes;
         routes::models::train,
         routes::models::promote,
         routes::models::rollback,
+        routes::reviews::list,
+        routes::reviews::resolve,
+        routes::reviews::resolve_many,
+        routes::reviews::flag,
+        routes::reviews::feedback,
     ),
     components(schemas(routes::live::LiveFrame, ErrorBody, ErrorDetail, tandem_core::ErrorCode)),
     modifiers(&BearerTokens, &CommonAnswers, &WireNames),
@@ -110,6 +115,7 @@ use crate::routes;
         (name = "customers", description = "Customers' personal data: lookup, export, erasure"),
         (name = "audit", description = "The append-only log of administrative and automated actions"),
         (name = "models", description = "The model registry: candidates, the promotion gate, rollback"),
+        (name = "supervision", description = "The review queue: what the bot got wrong, relabelled by trainers; flags on bot messages"),
         (name = "insights", description = "Automation, handoff reasons and queues, as numbers and SVG charts"),
     )
 )]

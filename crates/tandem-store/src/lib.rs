@@ -1,6 +1,6 @@
 //! Storage. One trait per aggregate ([`StaffStore`], [`SessionStore`], [`ConversationStore`],
 //! [`DecisionStore`], [`ContentStore`], [`RoutingStore`], [`InsightStore`], [`EventStore`],
-//! [`PrivacyStore`], [`AuditStore`], [`ReadStore`], [`AttachmentStore`], [`ModelStore`]) and
+//! [`PrivacyStore`], [`AuditStore`], [`ReadStore`], [`AttachmentStore`], [`ModelStore`], [`ReviewStore`]) and
 //! [`Store`], their supertrait, which both backends implement: SQLite, the embedded default, and
 //! PostgreSQL for scale-out. Each backend has its own migrations (`migrations/sqlite`,
 //! `migrations/postgres`); the SQL of each aggregate is one file under `sql/`.
@@ -21,6 +21,7 @@ mod insights;
 mod models;
 mod privacy;
 mod reads;
+mod reviews;
 mod routing;
 mod sessions;
 mod sql;
@@ -48,6 +49,9 @@ pub use insights::{DecisionTally, InsightCounts, InsightStore};
 pub use models::{ModelRecord, ModelStatus, ModelStore, NewCandidate, Promotion};
 pub use privacy::{Erased, PrivacyStore};
 pub use reads::ReadStore;
+pub use reviews::{
+    Flag, NewReview, Resolution, Review, ReviewFilter, ReviewReason, ReviewStatus, ReviewStore,
+};
 pub use routing::{AgentLoad, RoutingStore};
 pub use sessions::SessionStore;
 pub use sql::sqlite::SqliteDurability;
@@ -86,6 +90,7 @@ pub trait Store:
     + ReadStore
     + AttachmentStore
     + ModelStore
+    + ReviewStore
     + Send
     + Sync
     + 'static
@@ -106,8 +111,8 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         AttachmentStore, AuditStore, ContentStore, ContentVersionStore, ConversationStore, DecisionStore,
-        EventStore, InsightStore, ModelStore, PrivacyStore, ReadStore, RoutingStore, SessionStore,
-        StaffStore, Store,
+        EventStore, InsightStore, ModelStore, PrivacyStore, ReadStore, ReviewStore, RoutingStore,
+        SessionStore, StaffStore, Store,
     };
 }
 

@@ -11,6 +11,7 @@ mod connector_test;
 mod diff;
 pub mod history;
 mod inputs;
+mod relabel;
 mod template_fields;
 mod validate;
 mod views;
@@ -26,6 +27,7 @@ use crate::pack::model::{Article, BotTexts, CannedReply, IntentDef};
 pub use crate::pack::rules::discloses_bot;
 use crate::pack::rules::{check_label, MAX_CHOICE_LABEL_CHARS};
 use crate::pack::Pack;
+use crate::runtime::{ModelChange, ModelOutcome};
 use crate::{Engine, Result};
 pub use connector_test::ConnectorTest;
 pub use inputs::{ArticleInput, IntentChange, NewIntent, Saved};
@@ -95,7 +97,8 @@ impl Content<'_> {
         Ok((guard, revision, pack))
     }
 
-    /// Applies one change to the active pack under the content lock and installs the result.
+    /// Applies one change to the active pack under the content lock and installs the result; a
+    /// change to the training examples trains a candidate that the gate promotes or keeps out.
     async fn edit_pack<T>(
         &self,
         staff: &Staff,
@@ -103,16 +106,33 @@ impl Content<'_> {
         edit: Edit,
         change: impl FnOnce(&mut Pack) -> Result<T>,
     ) -> Result<T> {
+        Ok(self
+            .edit_pack_with(staff, permission, edit, ModelChange::Gate, change)
+            .await?
+            .0)
+    }
+
+    /// [`Self::edit_pack`], saying what `model` the install does and what happened to it.
+    pub(crate) async fn edit_pack_with<T>(
+        &self,
+        staff: &Staff,
+        permission: Permission,
+        edit: Edit,
+        model: ModelChange,
+        change: impl FnOnce(&mut Pack) -> Result<T>,
+    ) -> Result<(T, ModelOutcome)> {
         let (_guard, revision, mut pack) = self.begin_edit(staff, permission).await?;
         let before = history::snapshot_of(&pack, &edit.target);
         let out = change(&mut pack)?;
-        self.commit_edit(staff, &revision, pack, edit, before).await?;
-        Ok(out)
+        let outcome = self
+            .commit_edit(staff, &revision, pack, edit, before, model)
+            .await?;
+        Ok((out, outcome))
     }
 
-    /// Installs the changed pack (validation, training when the examples changed, storing) and
-    /// records the edit in the audit log and the content history (`before`: the item as it was);
-    /// the stored pack stays as it was when this fails.
+    /// Installs the changed pack (validation, a gated candidate when the examples changed,
+    /// storing) and records the edit in the audit log and the content history (`before`: the item
+    /// as it was); the stored pack stays as it was when this fails.
     async fn commit_edit(
         &self,
         staff: &Staff,
@@ -120,12 +140,13 @@ impl Content<'_> {
         pack: Pack,
         edit: Edit,
         before: Option<serde_json::Value>,
-    ) -> Result<()> {
+        model: ModelChange,
+    ) -> Result<ModelOutcome> {
         let after = history::snapshot_of(&pack, &edit.target);
         let installed = self
             .engine
             .runtime()
-            .install(pack, true, Some(revision), staff.actor())
+            .install(pack, model, Some(revision), staff.actor())
             .await?;
         tracing::info!(user = %staff.user().id, target = %edit.target, "content edited");
         history::record_edit(self.engine, staff, &edit.target, before, after).await;
@@ -135,10 +156,15 @@ impl Content<'_> {
                 staff.actor(),
                 AuditAction::ContentUpdated,
                 edit.target,
-                serde_json::json!({ "change": edit.change, "from_revision": revision, "revision": installed.pack_id }),
+                serde_json::json!({
+                    "change": edit.change,
+                    "from_revision": revision,
+                    "revision": installed.pack_id,
+                    "model": installed.model,
+                }),
             )
             .await?;
-        Ok(())
+        Ok(installed.model)
     }
 
     /// Everything the admin and trainer pages edit.
@@ -163,72 +189,80 @@ impl Content<'_> {
     pub async fn add_example(&self, staff: &Staff, intent: &str, text: &str) -> Result<IntentView> {
         staff.require(Permission::ManageContent)?;
         let text = check_example(text)?;
-        self.edit_pack(
-            staff,
-            Permission::ManageContent,
-            Edit::new(format!("intent:{intent}"), "example_added"),
-            |pack| {
-                let def = intent_mut(pack, intent)?;
-                let normalized = tandem_nlu::text::normalize(&text);
-                if def
-                    .examples
-                    .iter()
-                    .any(|e| tandem_nlu::text::normalize(e) == normalized)
-                {
-                    return Err(Error::conflict(
-                        ErrorCode::DuplicateExample,
-                        format!("the intent `{intent}` already has this example"),
-                    ));
-                }
-                def.examples.push(text);
-                Ok(IntentView::from(&*def))
-            },
-        )
-        .await
+        let (mut view, model) = self
+            .edit_pack_with(
+                staff,
+                Permission::ManageContent,
+                Edit::new(format!("intent:{intent}"), "example_added"),
+                ModelChange::Gate,
+                |pack| {
+                    let def = intent_mut(pack, intent)?;
+                    let normalized = tandem_nlu::text::normalize(&text);
+                    if def
+                        .examples
+                        .iter()
+                        .any(|e| tandem_nlu::text::normalize(e) == normalized)
+                    {
+                        return Err(Error::conflict(
+                            ErrorCode::DuplicateExample,
+                            format!("the intent `{intent}` already has this example"),
+                        ));
+                    }
+                    def.examples.push(text);
+                    Ok(IntentView::from(&*def))
+                },
+            )
+            .await?;
+        view.model = Some(model);
+        Ok(view)
     }
 
     /// Removes a training example from an intent and retrains.
     pub async fn remove_example(&self, staff: &Staff, intent: &str, text: &str) -> Result<IntentView> {
         staff.require(Permission::ManageContent)?;
         let text = text.trim().to_owned();
-        self.edit_pack(
-            staff,
-            Permission::ManageContent,
-            Edit::new(format!("intent:{intent}"), "example_removed"),
-            |pack| {
-                let def = intent_mut(pack, intent)?;
-                let at = def
-                    .examples
-                    .iter()
-                    .position(|e| e.trim() == text)
-                    .ok_or_else(|| {
-                        Error::not_found(format!("example \"{text}\" of the intent `{intent}`"))
-                    })?;
-                if def.examples.len() <= 1 {
-                    return Err(Error::conflict(
-                        ErrorCode::LastExample,
-                        "an intent keeps at least one example",
-                    ));
-                }
-                def.examples.remove(at);
-                let distinct: BTreeSet<String> = def
-                    .examples
-                    .iter()
-                    .map(|e| tandem_nlu::text::normalize(e))
-                    .collect();
-                if distinct.len() < crate::pack::MIN_EXAMPLES {
-                    return Err(Error::conflict(
-                        ErrorCode::TooFewExamples,
-                        format!(
+        let (mut view, model) = self
+            .edit_pack_with(
+                staff,
+                Permission::ManageContent,
+                Edit::new(format!("intent:{intent}"), "example_removed"),
+                ModelChange::Gate,
+                |pack| {
+                    let def = intent_mut(pack, intent)?;
+                    let at = def
+                        .examples
+                        .iter()
+                        .position(|e| e.trim() == text)
+                        .ok_or_else(|| {
+                            Error::not_found(format!("example \"{text}\" of the intent `{intent}`"))
+                        })?;
+                    if def.examples.len() <= 1 {
+                        return Err(Error::conflict(
+                            ErrorCode::LastExample,
+                            "an intent keeps at least one example",
+                        ));
+                    }
+                    def.examples.remove(at);
+                    let distinct: BTreeSet<String> = def
+                        .examples
+                        .iter()
+                        .map(|e| tandem_nlu::text::normalize(e))
+                        .collect();
+                    if distinct.len() < crate::pack::MIN_EXAMPLES {
+                        return Err(Error::conflict(
+                            ErrorCode::TooFewExamples,
+                            format!(
                         "an intent needs at least {} distinct examples; add another before removing this one",
                         crate::pack::MIN_EXAMPLES
                     ),
-                    ));
-                }
-                Ok(IntentView::from(&*def))
-            },
-        )
-        .await
+                        ));
+                    }
+                    Ok(IntentView::from(&*def))
+                },
+            )
+            .await?;
+        view.model = Some(model);
+        Ok(view)
     }
 
     /// Adds an intent and retrains.
@@ -265,23 +299,27 @@ impl Content<'_> {
             team: optional_name(new.team),
             priority: optional_name(new.priority),
         };
-        self.edit_pack(
-            staff,
-            Permission::ManageContent,
-            Edit::new(format!("intent:{name}"), "created"),
-            |pack| {
-                if pack.intents.iter().any(|i| i.name == name) {
-                    return Err(Error::conflict(
-                        ErrorCode::IntentExists,
-                        format!("there is already an intent `{name}`"),
-                    ));
-                }
-                let view = IntentView::from(&def);
-                pack.intents.push(def);
-                Ok(view)
-            },
-        )
-        .await
+        let (mut view, model) = self
+            .edit_pack_with(
+                staff,
+                Permission::ManageContent,
+                Edit::new(format!("intent:{name}"), "created"),
+                ModelChange::Gate,
+                |pack| {
+                    if pack.intents.iter().any(|i| i.name == name) {
+                        return Err(Error::conflict(
+                            ErrorCode::IntentExists,
+                            format!("there is already an intent `{name}`"),
+                        ));
+                    }
+                    let view = IntentView::from(&def);
+                    pack.intents.push(def);
+                    Ok(view)
+                },
+            )
+            .await?;
+        view.model = Some(model);
+        Ok(view)
     }
 
     /// Changes an intent's description, kind, threshold, team, priority, connector or template.
@@ -311,40 +349,44 @@ impl Content<'_> {
             .label
             .map(|l| l.as_deref().map(check_label).transpose())
             .transpose()?;
-        self.edit_pack(
-            staff,
-            Permission::ManageContent,
-            Edit::new(format!("intent:{intent}"), "updated"),
-            |pack| {
-                let def = intent_mut(pack, intent)?;
-                if let Some(d) = description {
-                    def.description = d;
-                }
-                if let Some(l) = label {
-                    def.label = l;
-                }
-                if let Some(kind) = change.kind {
-                    def.kind = kind;
-                }
-                if let Some(t) = change.threshold {
-                    def.threshold = t;
-                }
-                if let Some(team) = change.team {
-                    def.team = optional_name(team);
-                }
-                if let Some(priority) = change.priority {
-                    def.priority = optional_name(priority);
-                }
-                if let Some(connector) = change.connector {
-                    def.connector = optional_name(connector);
-                }
-                if let Some(template) = change.template {
-                    def.template = optional_name(template);
-                }
-                Ok(IntentView::from(&*def))
-            },
-        )
-        .await
+        let (mut view, model) = self
+            .edit_pack_with(
+                staff,
+                Permission::ManageContent,
+                Edit::new(format!("intent:{intent}"), "updated"),
+                ModelChange::Gate,
+                |pack| {
+                    let def = intent_mut(pack, intent)?;
+                    if let Some(d) = description {
+                        def.description = d;
+                    }
+                    if let Some(l) = label {
+                        def.label = l;
+                    }
+                    if let Some(kind) = change.kind {
+                        def.kind = kind;
+                    }
+                    if let Some(t) = change.threshold {
+                        def.threshold = t;
+                    }
+                    if let Some(team) = change.team {
+                        def.team = optional_name(team);
+                    }
+                    if let Some(priority) = change.priority {
+                        def.priority = optional_name(priority);
+                    }
+                    if let Some(connector) = change.connector {
+                        def.connector = optional_name(connector);
+                    }
+                    if let Some(template) = change.template {
+                        def.template = optional_name(template);
+                    }
+                    Ok(IntentView::from(&*def))
+                },
+            )
+            .await?;
+        view.model = Some(model);
+        Ok(view)
     }
 
     /// Creates or replaces an article; the knowledge index is rebuilt.
@@ -604,10 +646,14 @@ mod tests {
     fn _futures_are_send(e: &Engine, s: &Staff, p: Pack) {
         fn send<T: Send>(_: T) {}
         send(e.content().begin_edit(s, Permission::ManageContent));
-        send(
-            e.content()
-                .commit_edit(s, "r", p, Edit::new("texts".to_owned(), "saved"), None),
-        );
+        send(e.content().commit_edit(
+            s,
+            "r",
+            p,
+            Edit::new("texts".to_owned(), "saved"),
+            None,
+            ModelChange::Gate,
+        ));
         send(e.content().stored_pack());
         send(e.content().add_example(s, "a", "b"));
     }

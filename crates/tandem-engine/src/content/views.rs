@@ -42,6 +42,10 @@ pub struct IntentView {
     pub template: Option<String>,
     pub team: Option<String>,
     pub priority: Option<String>,
+    /// After an edit of the intent: what happened to the intent model (a changed set of examples
+    /// trains a candidate, made active only when the regression gate lets it through).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<crate::runtime::ModelOutcome>,
 }
 
 impl From<&IntentDef> for IntentView {
@@ -57,6 +61,7 @@ impl From<&IntentDef> for IntentView {
             template: i.template.clone(),
             team: i.team.clone(),
             priority: i.priority.clone(),
+            model: None,
         }
     }
 }

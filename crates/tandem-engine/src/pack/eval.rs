@@ -19,6 +19,31 @@ pub struct EvalMessage {
     pub expected_intent: String,
     #[serde(default)]
     pub expected_handoff_reason: String,
+    /// Where the row came from: empty for the pack's own messages, `review` for a relabelled
+    /// customer message held out of training (see `tandem_engine::supervision::reviews`).
+    #[serde(default)]
+    pub source: String,
+}
+
+/// The `source` of a relabelled message held out of training.
+pub const FROM_REVIEW: &str = "review";
+
+impl EvalMessage {
+    /// A relabelled customer message held out of training for the regression set.
+    pub fn held_out(text: &str, intent: &str, kind: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            expected_kind: kind.to_owned(),
+            expected_intent: intent.to_owned(),
+            source: FROM_REVIEW.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// Whether this is a relabelled message held out of training.
+    pub fn is_held_out(&self) -> bool {
+        self.source == FROM_REVIEW
+    }
 }
 
 /// The path of the file in a pack directory.

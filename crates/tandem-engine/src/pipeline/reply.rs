@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use tandem_core::decision::DecisionKind;
 use tandem_core::event::Actor;
 use tandem_core::model::{Author, Conversation};
 use tandem_store::{BotTurn, ConversationChange, NewDecision, NewMessage};
@@ -74,6 +75,27 @@ impl Pipeline<'_> {
             return Ok(());
         };
         self.engine.events().publish_committed().await;
+        let guess = crate::supervision::reviews::Unsure {
+            kind: action.verdict.kind(),
+            handoff_reason: action.handoff_reason(),
+            acted_on: action.intent.as_deref(),
+            guess: triage
+                .intent
+                .as_deref()
+                .or(triage.top_intents.first().map(|i| i.intent.as_str())),
+            confidence: triage.confidence,
+            out_of_scope: triage.out_of_scope || triage.intent.is_none(),
+        };
+        self.engine.reviews().unsure(turn.message, &guess).await;
+        let answered = turn
+            .history
+            .last()
+            .is_some_and(|d| matches!(d.kind, DecisionKind::Resolve | DecisionKind::Answer));
+        let earlier = turn.messages.iter().rev().find(|m| m.author == Author::Bot);
+        self.engine
+            .reviews()
+            .after_answer(earlier, answered, action.handoff_reason())
+            .await;
         if action.handoff_reason().is_some() {
             let capacity = turn.bot.pack.manifest.routing.agent_capacity;
             self.engine

@@ -2,6 +2,7 @@
 //! connectors and templates, built once and swapped as a whole. Installing a pack validates it,
 //! trains (or reuses) its model, stores both and swaps the running bot; loading reads what is stored.
 
+mod install;
 mod registry;
 pub(crate) mod training;
 
@@ -9,16 +10,17 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-use tandem_core::event::{Actor, EventKind};
+use tandem_core::event::Actor;
 use tandem_core::{Error, ErrorCode};
 use tandem_nlu::intent::IntentModel;
-use tandem_store::NewEvent;
 
 use crate::connectors::Connectors;
 use crate::knowledge::KnowledgeBase;
 use crate::pack::model::IntentDef;
 use crate::pack::Pack;
 use crate::{Engine, Result};
+pub(crate) use install::ModelChange;
+pub use install::ModelOutcome;
 use training::{model_bytes, ready, TrainingSet};
 
 /// The running bot of this process, if a pack is installed.
@@ -52,6 +54,8 @@ pub struct Imported {
     pub examples: usize,
     pub articles: usize,
     pub training_set_hash: String,
+    /// What happened to the intent model.
+    pub model: ModelOutcome,
 }
 
 async fn build_runtime(
@@ -128,7 +132,9 @@ impl Runtime<'_> {
     pub async fn import_pack(&self, pack: Pack) -> Result<Imported> {
         let (name, version) = (pack.manifest.name.clone(), pack.manifest.version.clone());
         let first_versions = crate::content::history::pack_versions(&pack);
-        let imported = self.install(pack, false, None, Actor::System).await?;
+        let imported = self
+            .install(pack, ModelChange::Train, None, Actor::System)
+            .await?;
         crate::content::history::record_pack(self.engine, first_versions).await?;
         self.engine
             .audit()
@@ -146,127 +152,6 @@ impl Runtime<'_> {
             )
             .await?;
         Ok(imported)
-    }
-
-    /// The active model, when it was trained on exactly this training set (same hash).
-    async fn reusable_model(&self, hash: &str) -> Result<Option<IntentModel>> {
-        let Some(stored) = self.engine.store.active_pack().await? else {
-            return Ok(None);
-        };
-        let Some(model) = self.engine.store.active_model(&stored.id).await? else {
-            return Ok(None);
-        };
-        if model.training_set_hash != hash {
-            return Ok(None);
-        }
-        Ok(IntentModel::from_bytes(&model.bytes)
-            .ok()
-            .and_then(|m| ready(m, self.engine.config.semantic.as_ref())))
-    }
-
-    /// Installs a pack in two committed steps, then tells every instance: the content is saved
-    /// as a new revision (only while `expected` is still the active one, when given), then the
-    /// intent model for it is promoted (trained again only when the examples changed and
-    /// `reuse_model` allows keeping the active one), then a `content_changed` event makes every
-    /// instance load the new revision. Nothing is stored when validation, training or the
-    /// connectors fail. `actor` is who changed the content (the event names them).
-    pub(crate) async fn install(
-        &self,
-        pack: Pack,
-        reuse_model: bool,
-        expected: Option<&str>,
-        actor: Actor,
-    ) -> Result<Imported> {
-        let problems = crate::pack::validate(&pack);
-        if !problems.is_empty() {
-            let text = problems
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Err(Error::invalid(ErrorCode::InvalidPack, text));
-        }
-        let training = TrainingSet::of(&pack);
-        let reused = if reuse_model {
-            self.reusable_model(&training.hash).await?
-        } else {
-            None
-        };
-        let model = match reused {
-            Some(model) => model,
-            None => training.train(self.engine.config.semantic.as_ref()).await?,
-        };
-        let bytes = model_bytes(&model)?;
-        // Build the runtime before storing, so a pack whose connectors cannot start is refused.
-        let runtime = build_runtime(String::new(), pack.clone(), model, &self.engine.config.data_dir).await?;
-        // A template that uses a field no reply fills is refused at import as in the editor.
-        for (name, source) in &runtime.pack.templates {
-            crate::content::check_template_fields(&runtime, name, source)
-                .await
-                .map_err(|e| Error::invalid(ErrorCode::InvalidPack, format!("templates/{name}.j2: {e}")))?;
-        }
-        let revision = self.save_content(&pack, expected).await?;
-        let stored_model = self
-            .engine
-            .store
-            .save_model(
-                &revision,
-                &bytes,
-                &training.metrics(&pack, &runtime.model),
-                &training.hash,
-                None,
-            )
-            .await?;
-        self.engine
-            .store
-            .append_event(NewEvent {
-                conversation_id: None,
-                kind: EventKind::ContentChanged,
-                actor,
-                data: serde_json::json!({
-                    "revision": revision,
-                    "model": stored_model.id,
-                    "training_set_hash": training.hash,
-                }),
-            })
-            .await?;
-        let imported = Imported {
-            pack_id: revision.clone(),
-            intents: pack.intents.len(),
-            examples: training.examples.len(),
-            articles: pack.articles.len(),
-            training_set_hash: training.hash,
-        };
-        self.set_bot(BotRuntime {
-            pack_id: revision,
-            model_id: stored_model.id,
-            ..runtime
-        });
-        self.engine.events().publish_committed().await;
-        tracing::info!(pack = %pack.manifest.name, intents = imported.intents, "content pack installed");
-        Ok(imported)
-    }
-
-    /// Stores the pack as the new active revision (creating the teams it routes to); returns the
-    /// revision.
-    async fn save_content(&self, pack: &Pack, expected: Option<&str>) -> Result<String> {
-        let content = serde_json::to_string(pack)
-            .map_err(|e| Error::internal(format!("cannot encode the pack: {e}")))?;
-        for team in &pack.manifest.routing.teams {
-            if self.engine.store.team_by_name(&team.name).await?.is_none() {
-                let new = tandem_store::NewTeam {
-                    name: team.name.clone(),
-                    skills: team.skills.clone(),
-                };
-                self.engine.store.create_team(new).await?;
-            }
-        }
-        let stored = self
-            .engine
-            .store
-            .save_pack(&pack.manifest.name, &pack.manifest.version, &content, expected)
-            .await?;
-        Ok(stored.id)
     }
 
     /// The revision this instance serves, if a pack is installed.
@@ -304,7 +189,7 @@ impl Runtime<'_> {
         };
         let pack: Pack = serde_json::from_str(&stored.content)
             .map_err(|e| Error::internal(format!("the stored pack cannot be read: {e}")))?;
-        let (model_id, model) = match registry::serving_model(self.engine, &stored).await? {
+        let (model_id, model) = match registry::serving_model(self.engine).await? {
             Some((model_id, bytes)) => {
                 match IntentModel::from_bytes(&bytes) {
                     Ok(model) => match ready(model, self.engine.config.semantic.as_ref()) {

@@ -21,13 +21,21 @@ pub(crate) struct TrainingSet {
 }
 
 impl TrainingSet {
+    /// The pack's examples, without the relabelled messages held out for the regression set.
     pub fn of(pack: &Pack) -> Self {
+        let held_out: std::collections::BTreeSet<String> = pack
+            .eval
+            .iter()
+            .filter(|m| m.is_held_out())
+            .map(|m| tandem_nlu::text::normalize(&m.text))
+            .collect();
         let examples: Vec<tandem_nlu::intent::Example> = pack
             .intents
             .iter()
             .flat_map(|i| {
                 i.examples
                     .iter()
+                    .filter(|e| held_out.is_empty() || !held_out.contains(&tandem_nlu::text::normalize(e)))
                     .map(move |e| tandem_nlu::intent::Example::new(e.clone(), i.name.clone()))
             })
             .collect();

@@ -3,7 +3,8 @@
 //! an admin with a reason), roll back. A promotion or rollback makes this instance run the model
 //! at once and tells the others (a `content_changed` event naming the model).
 //!
-//! The regression set is the active pack's evaluation messages (`eval/messages.csv`). Both models
+//! The regression set is the active pack's evaluation messages (`eval/messages.csv`) with the
+//! relabelled customer messages held out of training (see [`super::reviews`]). Both models
 //! are judged on it at the moment of the promotion (the active one may have changed since the
 //! candidate was trained); the comparison stored with the candidate is the one made at training.
 
@@ -100,7 +101,7 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    fn of(active: &Evaluation, candidate: &Evaluation, verdict: &Verdict) -> Self {
+    pub(crate) fn of(active: &Evaluation, candidate: &Evaluation, verdict: &Verdict) -> Self {
         Self {
             active: active.into(),
             candidate: candidate.into(),
@@ -117,7 +118,8 @@ pub struct Trained {
     pub comparison: Comparison,
 }
 
-/// The regression set of a pack: its evaluation messages.
+/// The regression set of a pack: its evaluation messages, with the relabelled messages held out
+/// of training.
 pub fn regression_set(pack: &Pack) -> Vec<Case> {
     pack.eval
         .iter()

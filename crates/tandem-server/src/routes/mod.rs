@@ -15,6 +15,7 @@ mod live_input;
 pub mod message_edits;
 pub mod models;
 pub mod reads;
+pub mod reviews;
 pub mod teams;
 pub mod users;
 pub mod widget;
@@ -64,6 +65,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/models", get(models::list).post(models::train))
         .route("/api/v1/models/rollback", post(models::rollback))
         .route("/api/v1/models/{id}/promote", post(models::promote))
+        .route("/api/v1/reviews", get(reviews::list))
+        .route("/api/v1/reviews/resolve", post(reviews::resolve_many))
+        .route("/api/v1/reviews/{id}/resolve", post(reviews::resolve))
+        .route("/api/v1/messages/{message_id}/flags", post(reviews::flag))
+        .route(
+            "/api/v1/widget/conversations/{id}/messages/{message_id}/feedback",
+            post(reviews::feedback),
+        )
         .route("/api/v1/conversations/{id}/read", post(reads::mark_read))
         .route(
             "/api/v1/conversations/{id}/snooze",

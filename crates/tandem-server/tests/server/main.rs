@@ -30,6 +30,7 @@ mod openapi;
 mod presence;
 mod presence_api;
 mod privacy;
+mod reviews;
 mod shutdown;
 mod staff_pages;
 mod support;

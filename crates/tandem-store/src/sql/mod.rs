@@ -19,6 +19,7 @@ mod models;
 pub(crate) mod postgres;
 mod privacy;
 mod reads;
+mod reviews;
 mod routing;
 mod sessions;
 pub(crate) mod sqlite;

@@ -18,6 +18,7 @@ mod models;
 mod outbox;
 mod privacy;
 mod reads;
+mod reviews;
 mod service;
 mod snooze;
 mod staff;
@@ -89,6 +90,8 @@ contract_tests!(
     rollback_restores_the_replaced_model,
     models_are_listed_newest_first,
     pruning_old_revisions_keeps_the_active_and_rollback_models,
+    review_items_are_queued_once_filtered_and_closed_once,
+    review_items_go_with_their_conversation,
 );
 
 #[tokio::test]
