@@ -45,7 +45,7 @@ enum Chosen {
     Kept,
     /// A new model, to store active (import) or as a candidate promoted when `passes`.
     Trained {
-        model: IntentModel,
+        model: Box<IntentModel>,
         gate: Option<(Comparison, bool)>,
     },
 }
@@ -91,12 +91,12 @@ impl Runtime<'_> {
                 let verdict = judge(&before, &after, &Tolerances::default());
                 let passes = verdict.passes();
                 Chosen::Trained {
-                    model,
+                    model: Box::new(model),
                     gate: Some((Comparison::of(&before, &after, &verdict), passes)),
                 }
             }
             _ => Chosen::Trained {
-                model: training.train(self.engine.config.semantic.as_ref()).await?,
+                model: Box::new(training.train(self.engine.config.semantic.as_ref()).await?),
                 gate: None,
             },
         };
@@ -107,9 +107,9 @@ impl Runtime<'_> {
                     gate: None | Some((_, true)),
                 },
                 _,
-            ) => model.clone(),
+            ) => IntentModel::clone(model),
             (_, Some(bot)) => bot.model.clone(),
-            (Chosen::Trained { model, .. }, None) => model.clone(),
+            (Chosen::Trained { model, .. }, None) => IntentModel::clone(model),
             (Chosen::Kept, None) => return Err(Error::internal("no model to keep")),
         };
         // Build the runtime before storing, so a pack whose connectors cannot start is refused.

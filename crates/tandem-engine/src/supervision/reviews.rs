@@ -242,12 +242,9 @@ impl Reviews<'_> {
     ) -> Result<Review> {
         let store = &self.engine.store;
         let messages = store.list_messages(message.conversation_id, false).await?;
-        let asked = messages
-            .iter()
-            .filter(|m| {
-                m.author == Author::Customer && m.created_at <= message.created_at && m.id != message.id
-            })
-            .next_back();
+        let asked = messages.iter().rfind(|m| {
+            m.author == Author::Customer && m.created_at <= message.created_at && m.id != message.id
+        });
         let decisions = store.list_decisions(message.conversation_id).await?;
         let decision = asked.and_then(|q| decisions.iter().rev().find(|d| d.message_id == q.id));
         let new = NewReview {

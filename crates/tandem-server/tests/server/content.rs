@@ -131,9 +131,32 @@ async fn an_added_example_changes_the_top_intent_and_bad_examples_change_nothing
     let updated = body(response, StatusCode::CREATED).await;
     assert_eq!(updated["name"], "size_guide");
     assert!(updated["examples"].as_array().unwrap().contains(&json!(phrase)));
-
+    // A nonsense example makes the model worse on the pack's evaluation messages: the candidate
+    // trained on it stays a candidate, the answer says why, and customers meet the model as it was.
+    let model = &updated["model"];
+    assert_eq!(model["promoted"], false, "{model}");
+    assert_ne!(model["trained"], model["active"]);
+    assert!(
+        model["reasons"][0].as_str().unwrap().contains("accuracy"),
+        "{model}"
+    );
     let bob = app.start_conversation("Bob", "bob@example.org").await;
-    assert_eq!(top_intent(&app, &bob, phrase).await, "size_guide");
+    assert_eq!(top_intent(&app, &bob, phrase).await, before);
+
+    // An admin who wants it anyway promotes the candidate with a reason: it learnt the example.
+    let forced = app
+        .post(&format!(
+            "/api/v1/models/{}/promote",
+            model["trained"].as_str().unwrap()
+        ))
+        .bearer_auth(&app.admin_token)
+        .json(&json!({ "force": true, "reason": "the wibble line sells sizes" }))
+        .send()
+        .await
+        .unwrap();
+    body(forced, StatusCode::OK).await;
+    let cy = app.start_conversation("Cy", "cy@example.org").await;
+    assert_eq!(top_intent(&app, &cy, phrase).await, "size_guide");
 
     let stored = app.content().await;
     // Refusals leave the pack as it is.
