@@ -74,6 +74,14 @@ pub const WIDGET_TEXTS: &[(&str, &str, &[&str])] = &[
     ("message_deleted", "This message was deleted.", &[]),
     ("sources", "Source:", &[]),
     ("choose_one", "Choose one", &[]),
+    ("feedback_question", "Was this helpful?", &[]),
+    ("feedback_yes", "Yes, this helped", &[]),
+    ("feedback_no", "No, this did not help", &[]),
+    (
+        "feedback_thanks",
+        "Thank you! Your answer helps our assistant learn.",
+        &[],
+    ),
     (
         "offline",
         "We could not reach the chat. Please check your connection and try again.",

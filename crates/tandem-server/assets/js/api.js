@@ -7,10 +7,12 @@ export const token = () => localStorage.getItem(TOKEN_KEY);
 export const setToken = (t) => (t ? localStorage.setItem(TOKEN_KEY, t) : localStorage.removeItem(TOKEN_KEY));
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  /** `details`: the whole error object of the answer (some carry more, e.g. `reasons`). */
+  constructor(status, code, message, details = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -59,7 +61,7 @@ export async function api(method, path, body, { auth = true, raw = false } = {})
   const payload = type.includes('json') ? await response.json().catch(() => null) : await response.text();
   if (!response.ok) {
     const err = payload && payload.error ? payload.error : { code: 'http_' + response.status, message: response.statusText };
-    throw new ApiError(response.status, err.code, err.message);
+    throw new ApiError(response.status, err.code, err.message, err);
   }
   return raw ? response : payload;
 }

@@ -2,11 +2,12 @@
 // header, timeline and context (customer's history, suggested articles and canned replies), live
 // updates and the keyboard. Rendering of messages and the context panel is in conversation.js,
 // the composer (drafts, reply/note mode) in composer.js, snoozing in snooze.js, bulk actions in bulk.js,
-// editing and deleting one's own messages in message-edits.js.
+// editing and deleting one's own messages in message-edits.js, flagging the bot's in flags.js.
 import { api, attempt, clear, el, flash, label, live, relative, when } from './api.js';
 import { focusComposer, forgetConversation, insert, setupComposer, showConversation } from './composer.js';
 import { evidenceIndex, messageItem, renderContext } from './conversation.js';
 import { messageUpdated, setupMessageEdits, withEdits } from './message-edits.js';
+import { withFlag } from './flags.js';
 import { bulkAssignees, bulkCheckbox, render as renderBulk, setupBulk, toggle } from './bulk.js';
 import { isSnoozed, renderSnooze, setupSnooze } from './snooze.js';
 import { staffShell } from './shell.js';
@@ -257,7 +258,7 @@ function renderHeader() {
 function renderTimeline() {
   const timeline = clear($('timeline'));
   const evidence = evidenceIndex(state.decisions || []);
-  for (const m of state.open.messages) timeline.append(withEdits(messageItem(m, evidence, state.users), m));
+  for (const m of state.open.messages) timeline.append(withFlag(withEdits(messageItem(m, evidence, state.users), m), m));
   timeline.scrollTop = timeline.scrollHeight;
 }
 
@@ -266,7 +267,7 @@ function appendMessage(message) {
   if (state.messageIds.has(message.id)) return;
   state.messageIds.add(message.id);
   state.open.messages.push(message);
-  $('timeline').append(withEdits(messageItem(message, new Map(), state.users), message));
+  $('timeline').append(withFlag(withEdits(messageItem(message, new Map(), state.users), message), message));
   $('timeline').scrollTop = $('timeline').scrollHeight;
 }
 

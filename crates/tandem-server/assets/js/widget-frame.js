@@ -6,6 +6,7 @@ import { showEdits, updateBubble } from './widget-edits.js';
 import { t, TEXTS } from './widget-texts.js';
 import { setupTyping, typingFrame } from './widget-typing.js';
 import { files, picker, uploadFile } from './attach.js';
+import { feedbackFor, forgetFeedback, setupFeedback } from './widget-feedback.js';
 
 const $ = (id) => document.getElementById(id);
 const key = document.body.dataset.key;
@@ -166,6 +167,8 @@ function addMessage(m, live = false) {
   // Once the customer writes, earlier choices are answered: they no longer apply.
   if (m.author === 'customer') disableChoices();
   showEdits(item, m);
+  // Was the bot's answer helpful? Once per message.
+  if (m.author === 'bot' && !m.deleted_at) item.append(feedbackFor(m) || '');
   $('messages').append(item);
   $('messages').scrollTop = $('messages').scrollHeight;
   if (m.author !== 'customer') $('typing').hidden = true;
@@ -340,6 +343,7 @@ $('close').addEventListener('click', () => parent.postMessage({ tandem: 'close' 
 // Shows the start form again, forgetting the conversation on this device.
 function startAfresh() {
   localStorage.removeItem(STORE);
+  forgetFeedback();
   const socket = state.socket;
   state.conversation = state.token = state.socket = null;
   if (socket) socket.close();
@@ -408,6 +412,9 @@ const textsRead = call('GET', '/privacy')
   .catch(() => ($('privacy').hidden = true));
 
 setupTyping(() => state.socket);
+setupFeedback(STORE + '.rated', (messageId, helpful) =>
+  call('POST', '/conversations/' + state.conversation + '/messages/' + messageId + '/feedback', { helpful }),
+);
 
 const previous = saved();
 if (previous && previous.conversation && previous.token) {

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/login", get(pages::login))
         .route("/app/inbox", get(pages::inbox))
         .route("/app/insights", get(pages::insights))
+        .route("/app/training", get(pages::training))
         .route("/app/admin/{page}", get(pages::admin))
         .route("/app/{*rest}", get(pages::not_found))
         .route("/widget.js", get(assets::widget_loader))

@@ -32,6 +32,12 @@ const fn nav(href: &'static str, label: &'static str, key: &'static str, roles: 
 const NAV: &[NavItem] = &[
     nav("/app/inbox", "Inbox", "inbox", ""),
     nav("/app/insights", "Insights", "insights", ""),
+    nav(
+        "/app/training",
+        "Training",
+        "training",
+        "trainer,supervisor,admin",
+    ),
     nav("/app/admin/intents", "Intents", "intents", ""),
     nav("/app/admin/articles", "Articles", "articles", ""),
     nav("/app/admin/templates", "Templates", "templates", ""),
@@ -102,6 +108,14 @@ struct InboxPage {
 #[derive(Template)]
 #[template(path = "insights.html")]
 struct InsightsPage {
+    nav: &'static [NavItem],
+    active: &'static str,
+}
+
+/// The trainers' page: the review queue, the model registry, article drafts.
+#[derive(Template)]
+#[template(path = "training.html")]
+struct TrainingPage {
     nav: &'static [NavItem],
     active: &'static str,
 }
@@ -195,6 +209,16 @@ pub async fn insights() -> Response {
         &InsightsPage {
             nav: NAV,
             active: "insights",
+        },
+        STAFF_CSP,
+    )
+}
+
+pub async fn training() -> Response {
+    render(
+        &TrainingPage {
+            nav: NAV,
+            active: "training",
         },
         STAFF_CSP,
     )

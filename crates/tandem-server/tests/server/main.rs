@@ -34,6 +34,7 @@ mod reviews;
 mod shutdown;
 mod staff_pages;
 mod support;
+mod trainer_page;
 mod ui;
 mod webdriver;
 mod widget;

@@ -22,6 +22,7 @@ async fn every_page_is_an_html_shell_with_a_strict_policy() {
         "/app/login",
         "/app/inbox",
         "/app/insights",
+        "/app/training",
         "/app/admin/intents",
         "/app/admin/articles",
         "/app/admin/templates",
