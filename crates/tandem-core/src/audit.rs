@@ -67,6 +67,11 @@ audit_actions! {
     ReviewDismissed => "review.dismissed",
     /// A staff member flagged a bot message (`details.reason`).
     MessageFlagged => "message.flagged",
+    /// A draft from people's answers was published as an article (`target`: `draft:ID`;
+    /// `details`: the article's slug, the intent it was taught to, how many examples were added).
+    DraftAccepted => "draft.accepted",
+    /// A draft from people's answers was rejected.
+    DraftRejected => "draft.rejected",
     /// Everything stored about a customer was exported.
     CustomerExported => "customer.exported",
     /// A customer and their conversations were erased (`details.reason`).

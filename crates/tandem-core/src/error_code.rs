@@ -149,6 +149,12 @@ error_codes! {
     InvalidResolution = "invalid_resolution", 400;
     /// A relabel names an intent the pack does not have.
     UnknownIntent = "unknown_intent", 422;
+    // --- drafts from people's answers -----------------------------------------------------------
+    /// The draft was already accepted or rejected.
+    DraftDecided = "draft_decided", 409;
+    /// Accepting a draft names an intent that does not exist or is not an FAQ (answered from
+    /// articles).
+    InvalidDraftIntent = "invalid_draft_intent", 400;
     // --- Tandem itself ------------------------------------------------------------------------
     Internal = "internal", 500;
     NotReady = "not_ready", 503;

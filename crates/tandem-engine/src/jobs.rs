@@ -1,7 +1,8 @@
 //! Background work, in one place: the service-level check, retention, the outbox relay's catch-up (events
 //! that another instance committed to a shared database, or that a flush after a write could not
-//! publish), and following content changes (another instance's edit makes this one load the new
-//! revision).
+//! publish), following content changes (another instance's edit makes this one load the new
+//! revision), and article drafts from the conversations people resolved (at once when this
+//! instance publishes a resolution, and every [`DRAFTS_EVERY`] for the rest).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use tandem_core::event::EventKind;
 use tokio::sync::broadcast::error::RecvError;
 
+use crate::supervision::drafts::resolves;
 use crate::{Engine, LiveEvent};
 
 /// Loads the revision a `content_changed` event names, unless this instance serves it already.
@@ -30,6 +32,18 @@ pub const RELAY_EVERY: Duration = Duration::from_secs(1);
 pub const SLA_EVERY: Duration = Duration::from_secs(30);
 /// How often resolved conversations past the retention period are erased (also at start).
 pub const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+/// How often the drafts worker looks for resolved conversations it has not considered (also at
+/// start): those another instance resolved, or whose event this one missed.
+pub const DRAFTS_EVERY: Duration = Duration::from_secs(5);
+
+/// Considers the conversations resolved since the drafts worker's cursor.
+async fn drafts(engine: &Engine) {
+    match engine.drafts().catch_up().await {
+        Ok(0) => {}
+        Ok(added) => tracing::info!(added, "conversations added to article drafts"),
+        Err(e) => tracing::error!(error = %e, "article drafts could not be updated"),
+    }
+}
 
 /// Runs the background jobs until the task is dropped or aborted.
 pub async fn run(engine: Arc<Engine>) {
@@ -37,7 +51,8 @@ pub async fn run(engine: Arc<Engine>) {
     let mut relay = tokio::time::interval(RELAY_EVERY);
     let mut sla = tokio::time::interval(SLA_EVERY);
     let mut retention = tokio::time::interval(RETENTION_EVERY);
-    for timer in [&mut relay, &mut sla, &mut retention] {
+    let mut draft_timer = tokio::time::interval(DRAFTS_EVERY);
+    for timer in [&mut relay, &mut sla, &mut retention, &mut draft_timer] {
         timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     }
     loop {
@@ -53,10 +68,12 @@ pub async fn run(engine: Arc<Engine>) {
                     tracing::error!(error = %e, "retention could not be applied");
                 }
             }
+            _ = draft_timer.tick() => drafts(&engine).await,
             received = events.recv() => match received {
                 Ok(LiveEvent::Committed(committed)) if committed.event.kind == EventKind::ContentChanged => {
                     follow(&engine, &committed.event.data).await;
                 }
+                Ok(LiveEvent::Committed(committed)) if resolves(&committed.event) => drafts(&engine).await,
                 Ok(_) => {}
                 // Fell behind: whatever changed, the stored active revision is the truth.
                 Err(RecvError::Lagged(_)) => match engine.runtime().follow_stored().await {

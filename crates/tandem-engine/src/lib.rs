@@ -180,6 +180,11 @@ impl Engine {
         supervision::reviews::Reviews { engine: self }
     }
 
+    /// Article drafts from people's answers to questions the bot could not answer.
+    pub fn drafts(&self) -> supervision::drafts::Drafts<'_> {
+        supervision::drafts::Drafts { engine: self }
+    }
+
     /// Editing the bot's content.
     pub fn content(&self) -> content::Content<'_> {
         content::Content {

@@ -100,6 +100,10 @@ use crate::routes;
         routes::reviews::resolve_many,
         routes::reviews::flag,
         routes::reviews::feedback,
+        routes::drafts::list,
+        routes::drafts::show,
+        routes::drafts::accept,
+        routes::drafts::reject,
     ),
     components(schemas(routes::live::LiveFrame, ErrorBody, ErrorDetail, tandem_core::ErrorCode)),
     modifiers(&BearerTokens, &CommonAnswers, &WireNames),
@@ -116,6 +120,7 @@ use crate::routes;
         (name = "audit", description = "The append-only log of administrative and automated actions"),
         (name = "models", description = "The model registry: candidates, the promotion gate, rollback"),
         (name = "supervision", description = "The review queue: what the bot got wrong, relabelled by trainers; flags on bot messages"),
+        (name = "drafts", description = "Article drafts from agents' answers to questions the bot could not answer: accept or reject"),
         (name = "insights", description = "Automation, handoff reasons and queues, as numbers and SVG charts"),
     )
 )]

@@ -1,6 +1,7 @@
 //! Storage. One trait per aggregate ([`StaffStore`], [`SessionStore`], [`ConversationStore`],
 //! [`DecisionStore`], [`ContentStore`], [`RoutingStore`], [`InsightStore`], [`EventStore`],
-//! [`PrivacyStore`], [`AuditStore`], [`ReadStore`], [`AttachmentStore`], [`ModelStore`], [`ReviewStore`]) and
+//! [`PrivacyStore`], [`AuditStore`], [`ReadStore`], [`AttachmentStore`], [`ModelStore`],
+//! [`ReviewStore`], [`DraftStore`]) and
 //! [`Store`], their supertrait, which both backends implement: SQLite, the embedded default, and
 //! PostgreSQL for scale-out. Each backend has its own migrations (`migrations/sqlite`,
 //! `migrations/postgres`); the SQL of each aggregate is one file under `sql/`.
@@ -16,6 +17,7 @@ mod content;
 mod content_versions;
 mod conversations;
 mod decisions;
+mod drafts;
 mod events;
 mod insights;
 mod models;
@@ -44,6 +46,7 @@ pub use conversations::{
     CustomerAccess, MessageRevision, NewConversation, NewMessage, SnoozeFilter,
 };
 pub use decisions::{BotTurn, BotTurnOutcome, DecisionStore, NewDecision};
+pub use drafts::{Draft, DraftCase, DraftDecision, DraftStatus, DraftStore, DraftTarget, NewDraftCase};
 pub use events::{EventStore, NewEvent};
 pub use insights::{DecisionTally, InsightCounts, InsightStore};
 pub use models::{ModelRecord, ModelStatus, ModelStore, NewCandidate, Promotion};
@@ -91,6 +94,7 @@ pub trait Store:
     + AttachmentStore
     + ModelStore
     + ReviewStore
+    + DraftStore
     + Send
     + Sync
     + 'static
@@ -111,7 +115,7 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         AttachmentStore, AuditStore, ContentStore, ContentVersionStore, ConversationStore, DecisionStore,
-        EventStore, InsightStore, ModelStore, PrivacyStore, ReadStore, ReviewStore, RoutingStore,
+        DraftStore, EventStore, InsightStore, ModelStore, PrivacyStore, ReadStore, ReviewStore, RoutingStore,
         SessionStore, StaffStore, Store,
     };
 }

@@ -1,9 +1,10 @@
 //! What is stored about a customer, and its erasure. Erasing deletes the customer's conversations
-//! with everything in them (messages, attachments, decisions, tags, triage, summary, their events) and the
-//! customer, and leaves a tombstone: a `conversation_erased` event per conversation and an audit
-//! entry, written in the same transaction, which say who erased and why but hold nothing of the
-//! person. SQLite overwrites what it deletes (`secure_delete`) and its write-ahead log is truncated
-//! after an erasure, so no file keeps a copy.
+//! with everything in them (messages, attachments, decisions, tags, triage, summary, their events,
+//! their cases in article drafts and a draft left without one) and the customer, and leaves a
+//! tombstone: a `conversation_erased` event per conversation and an audit entry, written in the
+//! same transaction, which say who erased and why but hold nothing of the person. SQLite
+//! overwrites what it deletes (`secure_delete`) and its write-ahead log is truncated after an
+//! erasure, so no file keeps a copy.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

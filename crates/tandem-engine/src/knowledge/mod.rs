@@ -384,6 +384,17 @@ impl Analyzers {
     }
 }
 
+/// The stems of a text's content words (the words the knowledge base searches by: stopwords
+/// dropped, lower-cased, English-stemmed), in order.
+pub fn content_stems(text: &str) -> Vec<String> {
+    let question: String = text.chars().take(MAX_QUESTION_CHARS).collect();
+    Analyzers::new()
+        .terms(&question)
+        .into_iter()
+        .map(|t| t.stem)
+        .collect()
+}
+
 fn normalize_tag(tag: &str) -> String {
     tag.trim().to_lowercase()
 }

@@ -4,9 +4,9 @@
 //! topics, summaries and previews, analysis exports, anything sent to an external model.
 //!
 //! Erasure reaches every copy: the store deletes the customer's conversations with their
-//! messages, decisions, tags, triage, summary and events in one transaction and appends a
-//! tombstone per conversation (`conversation_erased`) and the audit entry; SQLite zeroes what it
-//! deletes (`secure_delete`) and the write-ahead log is then truncated ([`tandem_store::Store::scrub`]);
+//! messages, decisions, tags, triage, summary, events and article-draft cases in one transaction
+//! and appends a tombstone per conversation (`conversation_erased`) and the audit entry; SQLite
+//! zeroes what it deletes (`secure_delete`) and the write-ahead log is then truncated ([`tandem_store::Store::scrub`]);
 //! live clients are told through the tombstones. Nothing else holds a customer's words: training
 //! examples and pack revisions only ever receive redacted text, logs never carry message text, and
 //! audit entries carry ids and reasons (redacted) only.

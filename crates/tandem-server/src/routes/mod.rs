@@ -7,6 +7,7 @@ pub mod content;
 pub mod content_history;
 pub mod conversations;
 pub mod customers;
+pub mod drafts;
 pub mod events;
 pub mod health;
 pub mod insights;
@@ -73,6 +74,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/widget/conversations/{id}/messages/{message_id}/feedback",
             post(reviews::feedback),
         )
+        .route("/api/v1/drafts", get(drafts::list))
+        .route("/api/v1/drafts/{id}", get(drafts::show))
+        .route("/api/v1/drafts/{id}/accept", post(drafts::accept))
+        .route("/api/v1/drafts/{id}/reject", post(drafts::reject))
         .route("/api/v1/conversations/{id}/read", post(reads::mark_read))
         .route(
             "/api/v1/conversations/{id}/snooze",

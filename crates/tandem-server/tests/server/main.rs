@@ -17,6 +17,7 @@ mod connections;
 mod content;
 mod content_history;
 mod content_texts;
+mod drafts;
 mod errors;
 mod events;
 mod inbox_features;

@@ -12,6 +12,7 @@ mod content;
 mod content_versions;
 mod conversations;
 mod decisions;
+mod drafts;
 mod events;
 mod insights;
 mod message_edits;

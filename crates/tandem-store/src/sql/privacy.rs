@@ -62,6 +62,8 @@ where
                 .await
                 .map_err(db_error)?;
         }
+        // Its case in a draft (and the draft, when no case is left).
+        Self::erase_draft_case_tx(tx, &key).await?;
         // Staff members' read marks of it.
         sqlx::query("DELETE FROM conversation_reads WHERE conversation_id = $1")
             .bind(key.clone())

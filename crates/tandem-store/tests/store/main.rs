@@ -12,6 +12,7 @@ mod attachments;
 mod backends;
 mod content_versions;
 mod contract;
+mod drafts;
 mod message_edits;
 mod model_upgrade;
 mod models;
@@ -92,6 +93,10 @@ contract_tests!(
     pruning_old_revisions_keeps_the_active_and_rollback_models,
     review_items_are_queued_once_filtered_and_closed_once,
     review_items_go_with_their_conversation,
+    drafts_group_cases_and_rank_by_how_many_they_cover,
+    a_draft_is_decided_once,
+    erasing_a_conversation_removes_its_case_and_an_empty_draft,
+    the_draft_cursor_only_moves_forward,
 );
 
 #[tokio::test]
