@@ -9,7 +9,7 @@ mod open;
 
 use clap::{Parser, Subcommand};
 
-use commands::{eval, export, import, migrate, redact, retention, serve, signals, train, user};
+use commands::{eval, export, import, migrate, models, redact, retention, serve, signals, train, user};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +40,12 @@ enum Command {
     User {
         #[command(subcommand)]
         command: user::UserCommand,
+    },
+    /// The model registry: list, train a candidate, promote it through the gate, roll back,
+    /// replay recent messages with a model.
+    Models {
+        #[command(subcommand)]
+        command: models::ModelsCommand,
     },
     /// Train an intent model from labelled examples.
     Train(train::TrainArgs),
@@ -76,6 +82,7 @@ fn main() -> std::process::ExitCode {
         Command::Import(args) => runtime().and_then(|rt| rt.block_on(import::run(args))),
         Command::Export(args) => runtime().and_then(|rt| rt.block_on(export::run(args))),
         Command::User { command } => runtime().and_then(|rt| rt.block_on(user::run(command))),
+        Command::Models { command } => runtime().and_then(|rt| rt.block_on(models::run(command))),
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Signals { command } => signals::run(command),

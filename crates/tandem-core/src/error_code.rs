@@ -100,6 +100,8 @@ error_codes! {
     InvalidAfter = "invalid_after", 400;
     InvalidLimit = "invalid_limit", 400;
     InvalidDays = "invalid_days", 400;
+    /// A window of days (`from`, `to`) that is reversed, too long or not a pair of dates.
+    InvalidWindow = "invalid_window", 400;
     // --- personal data ------------------------------------------------------------------------
     /// An erasure, or forcing a model promotion, needs a reason (it is recorded in the audit log).
     ReasonRequired = "reason_required", 400;

@@ -198,4 +198,8 @@ pub trait ConversationStore: Send + Sync {
         include_internal: bool,
         limit: i64,
     ) -> Result<Vec<Message>>;
+    /// The latest `limit` messages (at most) customers wrote, across all conversations, newest
+    /// first: only written words (not a pick from the bot's choices, not files alone). What a
+    /// replay of the bot's decisions reads.
+    async fn latest_customer_messages(&self, limit: i64) -> Result<Vec<Message>>;
 }

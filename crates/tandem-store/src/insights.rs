@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tandem_core::decision::{DecisionKind, HandoffReason};
-use tandem_core::ids::TeamId;
+use tandem_core::ids::{ConversationId, CustomerId, MessageId, TeamId};
 use tandem_core::model::ConversationStatus;
 
 use crate::Result;
@@ -29,8 +29,44 @@ pub struct InsightCounts {
     /// Open (queued or assigned) conversations now, per team (`None`: no team).
     pub open_by_team: Vec<(Option<TeamId>, i64)>,
 }
+/// One decision of the bot, as the automation figures read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AutomationStep {
+    pub conversation_id: ConversationId,
+    /// The customer message decided about.
+    pub message_id: MessageId,
+    /// The bot's reply to it: the bot's first message after it, when it wrote one.
+    pub reply_id: Option<MessageId>,
+    pub kind: DecisionKind,
+    pub intent: Option<String>,
+    pub handoff_reason: Option<HandoffReason>,
+    /// The frustration signal's score on the message (0 when the record has none).
+    pub frustration: f32,
+    pub at: DateTime<Utc>,
+}
+
+/// One conversation of a customer the bot resolved or answered something for: what is needed to
+/// tell whether the bot finished it and whether the customer came back unhappy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AutomationTrail {
+    pub conversation_id: ConversationId,
+    pub customer_id: CustomerId,
+    pub started_at: DateTime<Utc>,
+    /// A person took part: the case was handed over, or an agent wrote in it.
+    pub with_people: bool,
+    /// When the customer reopened it (wrote after it was resolved), oldest first.
+    pub reopened: Vec<DateTime<Utc>>,
+    /// The bot's decisions in it, oldest first.
+    pub steps: Vec<AutomationStep>,
+}
+
 #[async_trait]
 pub trait InsightStore: Send + Sync {
+    /// Every conversation active since `from` of each customer for whom the bot resolved or
+    /// answered a message in [`from`, `to`), with all its decisions (oldest first; conversations
+    /// by their start, oldest first).
+    async fn automation_trails(&self, from: DateTime<Utc>, to: DateTime<Utc>)
+        -> Result<Vec<AutomationTrail>>;
     /// Conversations started and bot decisions made since `since` (decisions per UTC day), and
     /// the conversations now per status and the open ones per team.
     async fn insight_counts(&self, since: DateTime<Utc>) -> Result<InsightCounts>;

@@ -48,7 +48,7 @@ pub use conversations::{
 pub use decisions::{BotTurn, BotTurnOutcome, DecisionStore, NewDecision};
 pub use drafts::{Draft, DraftCase, DraftDecision, DraftStatus, DraftStore, DraftTarget, NewDraftCase};
 pub use events::{EventStore, NewEvent};
-pub use insights::{DecisionTally, InsightCounts, InsightStore};
+pub use insights::{AutomationStep, AutomationTrail, DecisionTally, InsightCounts, InsightStore};
 pub use models::{ModelRecord, ModelStatus, ModelStore, NewCandidate, Promotion};
 pub use privacy::{Erased, PrivacyStore};
 pub use reads::ReadStore;

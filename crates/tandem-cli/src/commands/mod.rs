@@ -5,6 +5,7 @@ pub mod eval;
 pub mod export;
 pub mod import;
 pub mod migrate;
+pub mod models;
 pub mod redact;
 pub mod retention;
 pub mod serve;

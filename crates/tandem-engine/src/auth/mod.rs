@@ -290,6 +290,24 @@ impl Auth<'_> {
         }
     }
 
+    /// The staff member with this e-mail address, for commands run on the server's own machine
+    /// (the CLI): they act as that person, so their role's permissions apply and the audit log
+    /// names them. An unknown or deactivated account is refused.
+    pub async fn staff_on_this_machine(&self, email: &str) -> Result<Staff> {
+        let address = Email::parse(email)?;
+        match self.engine.store.user_credentials(address.as_str()).await? {
+            Some((user, _)) if user.active => Ok(Staff { user }),
+            Some(_) => Err(Error::Forbidden(format!(
+                "the account {} is deactivated",
+                email.trim()
+            ))),
+            None => Err(Error::Unauthenticated(format!(
+                "no staff account has the e-mail address {}; see `tandem user list`",
+                email.trim()
+            ))),
+        }
+    }
+
     /// Checks that the customer token opens this conversation. A token for another conversation
     /// and an unknown conversation get the same answer, so nothing leaks about others.
     pub async fn customer(&self, conversation: ConversationId, token: &str) -> Result<()> {

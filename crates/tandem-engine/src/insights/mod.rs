@@ -1,6 +1,8 @@
 //! Insights, numbers only: how much the bot settles itself, why cases go to people, how full the
 //! queues are. The charts of them are drawn by the server's UI.
 
+pub mod automation;
+
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};

@@ -8,7 +8,7 @@ pub mod act;
 pub mod choices;
 pub mod explain;
 pub mod handoff;
-mod identity;
+pub(crate) mod identity;
 pub mod policy;
 pub mod reply;
 pub mod summary;

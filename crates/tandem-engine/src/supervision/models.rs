@@ -147,7 +147,7 @@ impl Models<'_> {
     }
 
     /// The active pack and the model the bot runs.
-    fn running(&self) -> Result<std::sync::Arc<crate::runtime::BotRuntime>> {
+    pub(super) fn running(&self) -> Result<std::sync::Arc<crate::runtime::BotRuntime>> {
         self.engine.runtime().bot().ok_or_else(|| {
             Error::missing(
                 ErrorCode::NoActivePack,

@@ -17,8 +17,18 @@ function pickList(list, items, name, current, onPick, extra = () => null) {
 
 // --- intents --------------------------------------------------------------------------------------
 
+/** How the bot did on an intent over the last 30 days (docs/insights.md). */
+function automationOf(report, name) {
+  const figures = report && report.intents.find((i) => i.intent === name);
+  if (!report) return '';
+  if (!figures) return 'Last 30 days: the bot resolved or answered no conversation under this intent.';
+  const percent = (x) => Math.round(x * 100) + '%';
+  return 'Last 30 days: ' + figures.conversations + ' conversations the bot resolved or answered, containment ' + percent(figures.containment) + ', false automation ' + percent(figures.false_automation_rate) + '.';
+}
+
 async function intents(me) {
   let content = await api('GET', '/content');
+  const automation = await api('GET', '/insights/automation?days=30').catch(() => null);
   let current = null;
   const renderList = () => {
     const filter = $('intent-filter').value.trim().toLowerCase();
@@ -34,6 +44,7 @@ async function intents(me) {
     $('intent-kind').value = intent.kind;
     $('intent-threshold').value = intent.threshold ?? '';
     $('intent-wiring').textContent = [intent.connector && 'connector ' + intent.connector, intent.template && 'template ' + intent.template, intent.team && 'team ' + intent.team, intent.priority && 'priority ' + intent.priority].filter(Boolean).join(' · ');
+    $('intent-automation').textContent = automationOf(automation, intent.name);
     $('example-count').textContent = String(intent.examples.length);
     const list = clear($('examples'));
     for (const example of intent.examples) {

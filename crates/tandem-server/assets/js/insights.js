@@ -13,16 +13,37 @@ async function chart(holder, days) {
   clear(holder).append(document.importNode(svg, true));
 }
 
+const percent = (x) => Math.round((x || 0) * 100) + '%';
+
+function automation(a) {
+  const body = clear($('automation-intents').querySelector('tbody'));
+  for (const i of a.intents || []) {
+    body.append(el('tr', {},
+      el('td', { text: i.intent }),
+      el('td', { text: String(i.conversations) }),
+      el('td', { text: String(i.contained) }),
+      el('td', { text: percent(i.containment) }),
+      el('td', { text: String(i.false_automation) }),
+      el('td', { text: percent(i.false_automation_rate) })));
+  }
+  if (!(a.intents || []).length) body.append(el('tr', {}, el('td', { colspan: 6, class: 'muted', text: 'The bot resolved or answered nothing in this period.' })));
+}
+
 async function load() {
   const days = $('days').value;
-  const s = await api('GET', '/insights/summary?days=' + days);
+  const [s, a] = await Promise.all([
+    api('GET', '/insights/summary?days=' + days),
+    api('GET', '/insights/automation?days=' + days),
+  ]);
   const kpis = clear($('kpis'));
   const kpi = (name, value) => el('div', { class: 'kpi' }, el('span', { class: 'muted', text: name }), el('strong', { text: value }));
   const handoffs = Object.values(s.handoffs || {}).reduce((a, b) => a + b, 0);
   const open = (s.queues.by_status.queued || 0) + (s.queues.by_status.assigned || 0);
   kpis.append(
     kpi('Conversations', String(s.conversations)),
-    kpi('Automation rate', Math.round((s.automation_rate || 0) * 100) + '%'),
+    kpi('Automation rate', percent(s.automation_rate)),
+    kpi('Containment', percent(a.overall.containment)),
+    kpi('False automation', percent(a.overall.false_automation_rate)),
     kpi('Handoffs to people', String(handoffs)),
     kpi('Open cases now', String(open)),
   );
@@ -30,6 +51,7 @@ async function load() {
   const reasons = Object.entries(s.handoffs || {}).sort((a, b) => b[1] - a[1]);
   for (const [reason, n] of reasons) body.append(el('tr', {}, el('td', { text: label(reason) }), el('td', { text: String(n) })));
   if (!reasons.length) body.append(el('tr', {}, el('td', { colspan: 2, class: 'muted', text: 'No handoffs in this period.' })));
+  automation(a);
   await Promise.all([...document.querySelectorAll('.svg-holder')].map((h) => chart(h, days)));
 }
 

@@ -5,6 +5,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use tandem_engine::insights::automation::{AutomationReport, Period};
 use tandem_engine::insights::InsightsSummary;
 
 use crate::error::ApiResult;
@@ -69,4 +70,65 @@ pub async fn handoffs_svg(
     let days = query.days.unwrap_or(14);
     let summary = state.engine.insights().summary(&auth.staff, days).await?;
     Ok(svg(charts::handoffs_chart(&summary.daily)))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AutomationQuery {
+    /// How many days back, today included: 1 to 90 (default 30). Ignored when `from` and `to` are given.
+    #[param(minimum = 1, maximum = 90)]
+    pub days: Option<u32>,
+    /// The first day (`YYYY-MM-DD`, UTC), with `to`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<chrono::NaiveDate>,
+    /// The last day, included (`YYYY-MM-DD`, UTC), with `from`; at most 90 days after `from`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl AutomationQuery {
+    fn period(&self) -> Result<Period, crate::error::ApiError> {
+        match (self.from, self.to) {
+            (Some(from), Some(to)) => Ok(Period::Range { from, to }),
+            (None, None) => Ok(Period::Days(self.days.unwrap_or(30))),
+            _ => Err(crate::error::ApiError::new(
+                tandem_core::ErrorCode::InvalidWindow,
+                "give both from and to (YYYY-MM-DD), or neither",
+            )),
+        }
+    }
+}
+
+/// Containment (conversations the bot finished with no person and no return within a day) and
+/// false automation (the bot resolved or answered, then the customer came back unhappy), overall,
+/// per intent and per day. See docs/insights.md for the definitions.
+#[utoipa::path(get, path = "/api/v1/insights/automation", tag = "insights", params(AutomationQuery),
+    security(("staff_token" = [])),
+    responses((status = 200, body = AutomationReport),
+        (status = 400, description = "invalid_days, or invalid_window: from after to, over 90 days, or only one of them"),
+        (status = 403)))]
+pub async fn automation(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiQuery(query): ApiQuery<AutomationQuery>,
+) -> ApiResult<Json<AutomationReport>> {
+    let period = query.period()?;
+    Ok(Json(
+        state.engine.insights().automation(&auth.staff, period).await?,
+    ))
+}
+
+/// A stacked bar chart of the conversations the bot resolved or answered per day: contained, false
+/// automation, the rest (SVG).
+#[utoipa::path(get, path = "/api/v1/insights/automation.svg", tag = "insights", params(AutomationQuery),
+    security(("staff_token" = [])),
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 400), (status = 403)))]
+pub async fn automation_svg(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiQuery(query): ApiQuery<AutomationQuery>,
+) -> ApiResult<Response> {
+    let period = query.period()?;
+    let report = state.engine.insights().automation(&auth.staff, period).await?;
+    Ok(svg(charts::automation_chart(&report.days)))
 }

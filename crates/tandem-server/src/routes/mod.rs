@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/drafts/{id}", get(drafts::show))
         .route("/api/v1/drafts/{id}/accept", post(drafts::accept))
         .route("/api/v1/drafts/{id}/reject", post(drafts::reject))
+        .route("/api/v1/models/{id}/replay", get(models::replay))
         .route("/api/v1/conversations/{id}/read", post(reads::mark_read))
         .route(
             "/api/v1/conversations/{id}/snooze",
@@ -222,6 +223,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/insights/summary", get(insights::summary))
         .route("/api/v1/insights/queues.svg", get(insights::queues_svg))
         .route("/api/v1/insights/handoffs.svg", get(insights::handoffs_svg))
+        .route("/api/v1/insights/automation", get(insights::automation))
+        .route("/api/v1/insights/automation.svg", get(insights::automation_svg))
         .route("/api/v1/users", get(users::list).post(users::create))
         .route("/api/v1/users/{id}", patch(users::update))
         .route("/api/v1/teams", get(teams::list).post(teams::create))

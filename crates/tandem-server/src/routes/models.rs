@@ -7,10 +7,11 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use tandem_engine::supervision::gate::Regression;
 use tandem_engine::supervision::models::{Comparison, ModelView, Scores};
+use tandem_engine::supervision::replay::{Replay, DEFAULT_LIMIT};
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, StaffAuth};
+use crate::extract::{ApiJson, ApiQuery, StaffAuth};
 use crate::AppState;
 
 /// Overall scores on the regression set (each in [0, 1]).
@@ -209,6 +210,35 @@ pub async fn rollback(
 ) -> ApiResult<Json<ModelAnswer>> {
     let model = state.engine.models().rollback(&auth.staff).await?;
     Ok(Json(ModelAnswer { model: model.into() }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReplayQuery {
+    /// How many of the latest customer messages to replay: 1 to 1000 (default 200).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
+}
+
+/// Which of the latest customer messages (across conversations, newest first) the model would
+/// decide differently from the active one: each decided as the first message of a conversation,
+/// triaged by each model and run through the active pack's policy (connectors not run). Texts are
+/// redacted.
+#[utoipa::path(get, path = "/api/v1/models/{id}/replay", tag = "models", security(("staff_token" = [])),
+    params(("id" = String, Path), ReplayQuery),
+    responses((status = 200, body = Replay),
+        (status = 400, description = "invalid_limit: limit not in 1..=1000"), (status = 401),
+        (status = 403, description = "only trainers, supervisors and admins"),
+        (status = 404, description = "no such model, or no_active_pack"),
+        (status = 409, description = "model_state: the model was trained for another triage tier")))]
+pub async fn replay(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<ReplayQuery>,
+) -> ApiResult<Json<Replay>> {
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    Ok(Json(state.engine.models().replay(&auth.staff, &id, limit).await?))
 }
 
 use crate::openapi::ErrorBody;

@@ -1,10 +1,12 @@
 //! The insights page's charts as server-rendered SVG (plain strings, no chart library): the queues
-//! now, and handoffs per day stacked by reason. Accessible (title, description, a table-like
+//! now, handoffs per day stacked by reason, and the conversations the bot resolved or answered per
+//! day (contained, false automation, the rest). Accessible (title, description, a table-like
 //! reading order) and escaped.
 
 use std::fmt::Write as _;
 
 use tandem_core::decision::HandoffReason;
+use tandem_engine::insights::automation::DayAutomation;
 use tandem_engine::insights::{DailyHandoffs, Queues};
 
 /// A count of rows, bars or columns as pixels arithmetic uses (charts never come near 2^32).
@@ -296,6 +298,115 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
     out
 }
 
+/// The parts of a day's automated conversations, bottom up, with their colour and legend label.
+const AUTOMATION_PARTS: [(&str, &str); 3] = [
+    ("#2e6b30", "Contained"),
+    ("#b3261e", "False automation"),
+    ("#57606a", "Not contained, otherwise"),
+];
+
+/// Stacked bars: per day, the conversations the bot resolved or answered, split into contained,
+/// false automation and the rest, with a legend.
+pub fn automation_chart(days: &[DayAutomation]) -> String {
+    let parts = |d: &DayAutomation| {
+        let f = &d.figures;
+        let rest = (f.conversations - f.contained - f.false_automation).max(0);
+        [f.contained, f.false_automation, rest]
+    };
+    let max = days
+        .iter()
+        .map(|d| d.figures.conversations)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (width, left, top, plot_h) = (720u32, 48u32, 24u32, 220u32);
+    let height = top + plot_h + 40 + 22 + 10;
+    let plot_w = width - left - 16;
+    let slot = plot_w / to_u32(days.len().max(1));
+    let bar_w = (slot * 7 / 10).max(2);
+    let sum = |i: usize| -> i64 { days.iter().map(|d| parts(d).get(i).copied().unwrap_or(0)).sum() };
+    let total: i64 = days.iter().map(|d| d.figures.conversations).sum();
+    let span = match (days.first(), days.last()) {
+        (Some(a), Some(b)) => format!(" from {} to {}", a.date, b.date),
+        _ => String::new(),
+    };
+    let desc = format!(
+        "Conversations the bot resolved or answered per day{span}: {total} in all; contained {}, \
+         false automation {}, otherwise not contained {}.",
+        sum(0),
+        sum(1),
+        sum(2)
+    );
+    let mut out = String::new();
+    svg_open(
+        &mut out,
+        width,
+        height,
+        "automation",
+        "Automated conversations per day",
+        &desc,
+    );
+    for value in [0, max] {
+        let y = top + plot_h - scaled(value, max, plot_h);
+        let _ = write!(
+            out,
+            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{GRID}\"/>\
+             <text x=\"{}\" y=\"{}\" fill=\"{MUTED}\" text-anchor=\"end\">{value}</text>",
+            width - 16,
+            left - 6,
+            y + 4
+        );
+    }
+    let label_every = (days.len() / 8).max(1);
+    for (i, day) in days.iter().enumerate() {
+        let x = left + slot * to_u32(i) + (slot - bar_w) / 2;
+        let f = &day.figures;
+        let _ = write!(
+            out,
+            "<g><title>{}</title>",
+            xml_escape(&format!(
+                "{}: {} conversations, {} contained, {} false automation",
+                day.date, f.conversations, f.contained, f.false_automation
+            ))
+        );
+        let mut y = top + plot_h;
+        for (count, (colour, _)) in parts(day).iter().zip(AUTOMATION_PARTS) {
+            if *count <= 0 {
+                continue;
+            }
+            let h = scaled(*count, max, plot_h).max(1);
+            y = y.saturating_sub(h);
+            let _ = write!(
+                out,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{bar_w}\" height=\"{h}\" fill=\"{colour}\" stroke=\"#ffffff\" stroke-width=\"0.5\"/>"
+            );
+        }
+        out.push_str("</g>");
+        if i % label_every == 0 || i + 1 == days.len() {
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" fill=\"{MUTED}\" text-anchor=\"middle\" font-size=\"11\">{}</text>",
+                x + bar_w / 2,
+                top + plot_h + 16,
+                xml_escape(day.date.get(5..).unwrap_or(&day.date))
+            );
+        }
+    }
+    let legend_top = top + plot_h + 34;
+    for (i, (colour, label)) in AUTOMATION_PARTS.iter().enumerate() {
+        let x = left + to_u32(i) * 220;
+        let _ = write!(
+            out,
+            "<g><rect x=\"{x}\" y=\"{legend_top}\" width=\"14\" height=\"14\" fill=\"{colour}\"/>\
+             <text x=\"{}\" y=\"{}\" fill=\"{TEXT}\">{label}</text></g>",
+            x + 20,
+            legend_top + 12
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -449,5 +560,31 @@ mod tests {
             xml_escape("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
         );
+    }
+
+    #[test]
+    fn the_automation_chart_splits_each_day_and_describes_the_totals() {
+        use tandem_engine::insights::automation::AutomationFigures;
+        let day = |date: &str, conversations, contained, false_automation| DayAutomation {
+            date: date.into(),
+            figures: AutomationFigures {
+                conversations,
+                contained,
+                false_automation,
+                ..Default::default()
+            },
+        };
+        let svg = automation_chart(&[day("2026-11-29", 5, 3, 1), day("2026-11-30", 0, 0, 0)]);
+        assert_well_formed(&svg);
+        assert!(svg.contains("<desc id=\"automation-desc\">"), "{svg}");
+        assert!(
+            svg.contains("5 in all; contained 3, false automation 1, otherwise not contained 1"),
+            "{svg}"
+        );
+        assert!(svg.contains("2026-11-29: 5 conversations, 3 contained, 1 false automation"));
+        // Three bars on the first day, none on the second, and the three legend keys.
+        assert_eq!(svg.matches("stroke-width=\"0.5\"").count(), 3, "{svg}");
+        assert!(svg.contains(">Contained</text>") && svg.contains(">False automation</text>"));
+        assert_well_formed(&automation_chart(&[]));
     }
 }

@@ -1,7 +1,7 @@
 //! Insights: the summary numbers and the SVG charts.
 
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::support::{body, error, spawn_app, spawn_demo_app};
 
@@ -124,4 +124,110 @@ async fn the_handoff_chart_shows_the_reasons_that_happened() {
     assert!(chart.contains("1 in all"), "{chart}");
     let queues = svg(&app, "/api/v1/insights/queues.svg").await;
     assert!(queues.contains(">support</text>"), "{queues}");
+}
+
+#[tokio::test]
+async fn automation_counts_containment_and_false_automation_per_intent_and_day() {
+    let app = spawn_demo_app().await;
+    let ada = app.start_conversation("Ada", "ada@example.org").await;
+    app.customer_says(&ada, "What is your return policy?").await;
+    // Bob is answered, then asks for a person: not contained, a false automation.
+    let bob = app.start_conversation("Bob", "bob@example.org").await;
+    app.customer_says(&bob, "What is your return policy?").await;
+    app.customer_says(&bob, "I want to talk to a person please, a real human agent")
+        .await;
+    // Cyd is only handed over: the bot finished nothing for her.
+    let cyd = app.start_conversation("Cyd", "cyd@example.org").await;
+    app.customer_says(&cyd, "I want to talk to a person please, a real human agent")
+        .await;
+    let kinds: Vec<Value> = app
+        .decisions(&bob.conversation_id)
+        .await
+        .iter()
+        .map(|d| d["kind"].clone())
+        .collect();
+    assert_eq!(kinds, vec![json!("answer"), json!("handoff")]);
+
+    let agent = app.create_staff("agent@example.org", "agent").await;
+    let response = app
+        .get("/api/v1/insights/automation?days=7")
+        .bearer_auth(&agent.token)
+        .send()
+        .await
+        .unwrap();
+    let a = body(response, StatusCode::OK).await;
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(a["window"]["to"], today.format("%Y-%m-%d").to_string());
+    assert_eq!(
+        a["window"]["from"],
+        (today - chrono::Duration::days(6)).format("%Y-%m-%d").to_string()
+    );
+    let overall = &a["overall"];
+    assert_eq!(overall["conversations"], 2, "{a}");
+    assert_eq!(overall["contained"], 1, "{a}");
+    assert_eq!(overall["false_automation"], 1, "{a}");
+    assert!((overall["containment"].as_f64().unwrap() - 0.5).abs() < 1e-9);
+    assert!((overall["false_automation_rate"].as_f64().unwrap() - 0.5).abs() < 1e-9);
+    let intents = a["intents"].as_array().unwrap();
+    assert_eq!(intents.len(), 1, "{a}");
+    assert_eq!(intents[0]["intent"], "return_policy");
+    assert_eq!(intents[0]["conversations"], 2);
+    let days = a["days"].as_array().unwrap();
+    assert_eq!(days.len(), 7);
+    assert_eq!(days[6]["conversations"], 2);
+    assert_eq!(days[0]["conversations"], 0);
+
+    // The same as a window of dates; the chart draws it.
+    let span = format!(
+        "from={}&to={}",
+        (today - chrono::Duration::days(1)).format("%Y-%m-%d"),
+        today.format("%Y-%m-%d")
+    );
+    let ranged = body(
+        app.get(&format!("/api/v1/insights/automation?{span}"))
+            .bearer_auth(&agent.token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ranged["overall"], a["overall"]);
+    assert_eq!(ranged["days"].as_array().unwrap().len(), 2);
+    let svg = app
+        .get("/api/v1/insights/automation.svg?days=7")
+        .bearer_auth(&agent.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(svg.status(), StatusCode::OK);
+    assert!(svg.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("image/svg+xml"));
+    assert!(svg
+        .text()
+        .await
+        .unwrap()
+        .contains("2 in all; contained 1, false automation 1"));
+
+    for (query, code) in [
+        ("days=0", "invalid_days"),
+        ("days=91", "invalid_days"),
+        ("days=abc", "invalid_query"),
+        ("from=2026-02-01&to=2026-01-01", "invalid_window"),
+        ("from=2026-01-01&to=2026-06-01", "invalid_window"),
+        ("from=2026-01-01", "invalid_window"),
+        ("from=yesterday&to=today", "invalid_query"),
+    ] {
+        let response = app
+            .get(&format!("/api/v1/insights/automation?{query}"))
+            .bearer_auth(&agent.token)
+            .send()
+            .await
+            .unwrap();
+        error(response, StatusCode::BAD_REQUEST, code).await;
+    }
+    let response = app.get("/api/v1/insights/automation").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }

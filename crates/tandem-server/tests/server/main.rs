@@ -31,6 +31,7 @@ mod openapi;
 mod presence;
 mod presence_api;
 mod privacy;
+mod replay;
 mod reviews;
 mod shutdown;
 mod staff_pages;

@@ -619,4 +619,20 @@ where
             .collect::<Result<Vec<_>>>()?;
         self.with_attachments(messages).await
     }
+
+    async fn latest_customer_messages(&self, limit: i64) -> Result<Vec<Message>> {
+        let rows: Vec<MessageRow> = sqlx::query_as(&format!(
+            "SELECT {MESSAGE_COLUMNS} WHERE author = 'customer' AND choice IS NULL AND text <> '' \
+             ORDER BY seq DESC LIMIT $1"
+        ))
+        .bind(limit.max(0))
+        .fetch_all(self.reader())
+        .await
+        .map_err(db_error)?;
+        let messages = rows
+            .into_iter()
+            .map(Message::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        self.with_attachments(messages).await
+    }
 }

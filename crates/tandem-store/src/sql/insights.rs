@@ -4,16 +4,55 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 use tandem_core::decision::{DecisionKind, HandoffReason};
-use tandem_core::ids::TeamId;
+use tandem_core::event::{Actor, Change};
+use tandem_core::ids::{ConversationId, TeamId};
 use tandem_core::model::ConversationStatus;
 use tandem_core::Error;
 
+use std::collections::BTreeMap;
+
 use super::{Dialect, SqlStore};
-use crate::codec::{db_error, id, micros};
-use crate::insights::{DecisionTally, InsightCounts, InsightStore};
+use crate::codec::{db_error, id, micros, time};
+use crate::insights::{AutomationStep, AutomationTrail, DecisionTally, InsightCounts, InsightStore};
 use crate::Result;
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;
+
+/// The conversations active since `$1` of the customers for whom the bot resolved or answered a
+/// message in [`$1`, `$2`).
+const TRAIL_CONVERSATIONS: &str = "SELECT c.id FROM conversations c WHERE c.last_message_at >= $1 \
+     AND c.customer_id IN (SELECT a.customer_id FROM decisions d JOIN conversations a ON a.id = d.conversation_id \
+     WHERE d.kind IN ('resolve', 'answer') AND d.created_at >= $1 AND d.created_at < $2)";
+
+/// The part of a decision's detail the figures read: the frustration score.
+#[derive(serde::Deserialize, Default)]
+struct Detail {
+    #[serde(default)]
+    signals: DetailSignals,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct DetailSignals {
+    #[serde(default)]
+    frustration: DetailScore,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct DetailScore {
+    #[serde(default)]
+    score: f32,
+}
+
+type StepRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+);
 
 #[async_trait]
 impl<DB> InsightStore for SqlStore<DB>
@@ -79,5 +118,90 @@ where
             by_status,
             open_by_team,
         })
+    }
+
+    async fn automation_trails(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<AutomationTrail>> {
+        let conversations: Vec<(String, String, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT c.id, c.customer_id, c.created_at, CAST(CASE WHEN c.handoff_reason IS NOT NULL OR EXISTS \
+             (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.author = 'agent') THEN 1 ELSE 0 END \
+             AS BIGINT) FROM conversations c WHERE c.id IN ({TRAIL_CONVERSATIONS}) ORDER BY c.created_at, c.id"
+        ))
+        .bind(micros(from))
+        .bind(micros(to))
+        .fetch_all(self.reader())
+        .await
+        .map_err(db_error)?;
+        let mut trails = Vec::with_capacity(conversations.len());
+        let mut index: BTreeMap<ConversationId, usize> = BTreeMap::new();
+        for (conversation, customer, started, people) in conversations {
+            let conversation_id: ConversationId = id(&conversation)?;
+            index.insert(conversation_id, trails.len());
+            trails.push(AutomationTrail {
+                conversation_id,
+                customer_id: id(&customer)?,
+                started_at: time(started)?,
+                with_people: people != 0,
+                reopened: Vec::new(),
+                steps: Vec::new(),
+            });
+        }
+        let steps: Vec<StepRow> = sqlx::query_as(&format!(
+            "SELECT d.conversation_id, d.message_id, (SELECT b.id FROM messages b WHERE b.conversation_id = \
+             d.conversation_id AND b.author = 'bot' AND b.seq > m.seq ORDER BY b.seq LIMIT 1), d.kind, d.intent, \
+             d.handoff_reason, d.detail, d.created_at FROM decisions d JOIN messages m ON m.id = d.message_id \
+             WHERE d.conversation_id IN ({TRAIL_CONVERSATIONS}) ORDER BY d.seq"
+        ))
+        .bind(micros(from))
+        .bind(micros(to))
+        .fetch_all(self.reader())
+        .await
+        .map_err(db_error)?;
+        for (conversation, message, reply, kind, intent, reason, detail, at) in steps {
+            let conversation_id: ConversationId = id(&conversation)?;
+            let Some(trail) = index.get(&conversation_id).and_then(|i| trails.get_mut(*i)) else {
+                continue;
+            };
+            let detail: Detail = serde_json::from_str(&detail).unwrap_or_default();
+            trail.steps.push(AutomationStep {
+                conversation_id,
+                message_id: id(&message)?,
+                reply_id: reply.as_deref().map(id).transpose()?,
+                kind: DecisionKind::parse(&kind)?,
+                intent,
+                handoff_reason: reason.as_deref().map(HandoffReason::parse).transpose()?,
+                frustration: detail.signals.frustration.score,
+                at: time(at)?,
+            });
+        }
+        // A customer's message on a resolved conversation reopens it: a status change from
+        // `resolved` that the customer made.
+        let updates: Vec<(String, String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT e.conversation_id, e.actor, e.data, e.created_at FROM events e WHERE e.kind = 'conversation_updated' \
+             AND e.data LIKE '%resolved%' AND e.conversation_id IN ({TRAIL_CONVERSATIONS}) ORDER BY e.seq"
+        ))
+        .bind(micros(from))
+        .bind(micros(to))
+        .fetch_all(self.reader())
+        .await
+        .map_err(db_error)?;
+        for (conversation, actor, data, at) in updates {
+            let actor: Option<Actor> = serde_json::from_str(&actor).ok();
+            let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+            let reopens = actor == Some(Actor::Customer)
+                && data.get("change") == Some(&serde_json::json!(Change::Status))
+                && data.get("from").and_then(serde_json::Value::as_str) == Some("resolved");
+            if !reopens {
+                continue;
+            }
+            let conversation_id: ConversationId = id(&conversation)?;
+            if let Some(trail) = index.get(&conversation_id).and_then(|i| trails.get_mut(*i)) {
+                trail.reopened.push(time(at)?);
+            }
+        }
+        Ok(trails)
     }
 }

@@ -6,6 +6,7 @@ use tandem_core::model::{Author, ConversationStatus, Priority, Role};
 use tandem_store::*;
 
 pub use crate::attachments::*;
+pub use crate::automation::*;
 pub use crate::content_versions::*;
 pub use crate::drafts::*;
 pub use crate::message_edits::*;

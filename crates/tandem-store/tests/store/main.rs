@@ -9,6 +9,7 @@
 )]
 
 mod attachments;
+mod automation;
 mod backends;
 mod content_versions;
 mod contract;
@@ -97,6 +98,8 @@ contract_tests!(
     a_draft_is_decided_once,
     erasing_a_conversation_removes_its_case_and_an_empty_draft,
     the_draft_cursor_only_moves_forward,
+    the_latest_customer_messages_come_newest_first_across_conversations,
+    automation_trails_follow_the_customers_the_bot_finished_for,
 );
 
 #[tokio::test]
