@@ -20,6 +20,7 @@
 //! clears [`DEFAULT_ANSWER_THRESHOLD`]; the text returned is always the article's own words.
 
 mod markdown;
+mod names;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -564,6 +565,7 @@ impl KnowledgeBase {
         }
         let weights: Vec<f32> = terms.iter().map(|t| self.weight(&t.stem)).collect();
         let total: f32 = weights.iter().sum();
+
         if total <= 0.0 || !total.is_finite() {
             return Vec::new();
         }
@@ -675,7 +677,14 @@ impl KnowledgeBase {
     /// articles know: a product name ("the jacket I bought"), a destination or a misspelling no
     /// article uses cannot be answered by any of them and does not count against the answer. A
     /// question whose known words the intent's articles do not cover still falls short.
+    ///
+    /// A name no article mentions (a word written with a capital inside a sentence: "a store in
+    /// Milan", "pay with Klarna") still stops an answer: the customer asks about exactly that, and
+    /// the articles can say nothing about it for sure.
     pub fn answer(&self, question: &str, tags: &[String]) -> Option<Passage> {
+        if !tags.is_empty() && self.names_a_stranger(question) {
+            return None;
+        }
         self.rank(question, tags, 1, !tags.is_empty())
             .into_iter()
             .next()
