@@ -360,15 +360,25 @@ fn a_name_no_article_mentions_is_not_answered_around() {
     let kb = kb();
     let returns = vec!["returns".to_owned()];
     let orders = vec!["orders".to_owned()];
-    assert!(kb.answer("Can I return an item I bought in Milan?", &returns).is_none());
-    assert!(kb.answer("how long does delivery take to Reykjavik. thanks", &orders).is_none());
+    assert!(kb
+        .answer("Can I return an item I bought in Milan?", &returns)
+        .is_none());
+    assert!(kb
+        .answer("how long does delivery take to Reykjavik. thanks", &orders)
+        .is_none());
     // The same questions without the name, or with it lower-cased (a misspelling or filler to
     // the bot), are answered.
     assert!(kb.answer("Can I return an item I bought?", &returns).is_some());
-    assert!(kb.answer("Can I return an item I bought in milan?", &returns).is_some());
+    assert!(kb
+        .answer("Can I return an item I bought in milan?", &returns)
+        .is_some());
     // A name the articles know (European Union), and a capital that begins a sentence.
-    assert!(kb.answer("Do you ship within the European Union?", &orders).is_some());
-    assert!(kb.answer("Returns: how long do I have to return an item?", &returns).is_some());
+    assert!(kb
+        .answer("Do you ship within the European Union?", &orders)
+        .is_some());
+    assert!(kb
+        .answer("Returns: how long do I have to return an item?", &returns)
+        .is_some());
     // Without an intent every word counts already: the rule changes nothing there.
     assert!(kb.search("Can I return an item I bought in Milan?", &[], 1).len() == 1);
 }

@@ -47,6 +47,8 @@ enum Chosen {
     Trained {
         model: Box<IntentModel>,
         gate: Option<(Comparison, bool)>,
+        /// The examples it learnt, when not all of the pack's (relabels left pending).
+        set: Option<TrainingSet>,
     },
 }
 
@@ -85,7 +87,11 @@ impl Runtime<'_> {
                 Chosen::Kept
             }
             (Some(bot), ModelChange::Gate) => {
-                let model = training.train(self.engine.config.semantic.as_ref()).await?;
+                // What the active model learnt and this edit: relabels made since it was trained
+                // wait for a trainer's candidate, as they would without the edit.
+                let pending = self.pending_relabels().await?;
+                let edited = TrainingSet::without(&pack, &pending);
+                let model = edited.train(self.engine.config.semantic.as_ref()).await?;
                 let cases = regression_set(&pack);
                 let (before, after) = (score(&bot.model, &cases), score(&model, &cases));
                 let verdict = judge(&before, &after, &Tolerances::default());
@@ -93,11 +99,13 @@ impl Runtime<'_> {
                 Chosen::Trained {
                     model: Box::new(model),
                     gate: Some((Comparison::of(&before, &after, &verdict), passes)),
+                    set: Some(edited),
                 }
             }
             _ => Chosen::Trained {
                 model: Box::new(training.train(self.engine.config.semantic.as_ref()).await?),
                 gate: None,
+                set: None,
             },
         };
         let serving = match (&chosen, &running) {
@@ -105,6 +113,7 @@ impl Runtime<'_> {
                 Chosen::Trained {
                     model,
                     gate: None | Some((_, true)),
+                    ..
                 },
                 _,
             ) => IntentModel::clone(model),
@@ -157,6 +166,28 @@ impl Runtime<'_> {
         Ok(imported)
     }
 
+    /// The relabelled texts (normalised) the active model has not learnt: resolved from the review
+    /// queue after it was trained (the newest 1000 relabels are looked at).
+    async fn pending_relabels(&self) -> Result<std::collections::BTreeSet<String>> {
+        let Some(active) = self.engine.store.current_model().await? else {
+            return Ok(std::collections::BTreeSet::new());
+        };
+        let resolved = tandem_store::ReviewFilter {
+            status: Some(tandem_core::review::ReviewStatus::Resolved),
+            limit: crate::supervision::reviews::MAX_REVIEWS,
+            ..tandem_store::ReviewFilter::default()
+        };
+        Ok(self
+            .engine
+            .store
+            .reviews(&resolved)
+            .await?
+            .into_iter()
+            .filter(|r| !r.held_out && r.resolved_at.is_some_and(|at| at > active.created_at))
+            .map(|r| tandem_nlu::text::normalize(&r.text))
+            .collect())
+    }
+
     /// Whether the running bot's model is the stored active one and was trained on these examples.
     async fn trained_on(&self, bot: &BotRuntime, hash: &str) -> Result<bool> {
         Ok(self
@@ -182,15 +213,16 @@ impl Runtime<'_> {
             Actor::User { id } => Some(*id),
             _ => None,
         };
-        let (model, gate) = match chosen {
+        let (model, gate, set) = match chosen {
             Chosen::Kept => {
                 return Ok(ModelOutcome {
                     active: kept,
                     ..ModelOutcome::default()
                 })
             }
-            Chosen::Trained { model, gate } => (model, gate),
+            Chosen::Trained { model, gate, set } => (model, gate, set),
         };
+        let training = set.as_ref().unwrap_or(training);
         let bytes = model_bytes(&model)?;
         let metrics = training.metrics(pack, &model);
         let Some((comparison, passes)) = gate else {

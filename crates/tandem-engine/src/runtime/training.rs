@@ -23,12 +23,18 @@ pub(crate) struct TrainingSet {
 impl TrainingSet {
     /// The pack's examples, without the relabelled messages held out for the regression set.
     pub fn of(pack: &Pack) -> Self {
-        let held_out: std::collections::BTreeSet<String> = pack
+        Self::without(pack, &std::collections::BTreeSet::new())
+    }
+
+    /// [`Self::of`] without the examples whose normalised text is in `left_out` as well.
+    pub fn without(pack: &Pack, left_out: &std::collections::BTreeSet<String>) -> Self {
+        let mut held_out: std::collections::BTreeSet<String> = pack
             .eval
             .iter()
             .filter(|m| m.is_held_out())
             .map(|m| tandem_nlu::text::normalize(&m.text))
             .collect();
+        held_out.extend(left_out.iter().cloned());
         let examples: Vec<tandem_nlu::intent::Example> = pack
             .intents
             .iter()

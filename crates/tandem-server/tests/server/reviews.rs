@@ -444,3 +444,74 @@ async fn an_answer_followed_by_a_request_for_a_person_is_queued_as_false_automat
         1
     );
 }
+
+/// A content edit trains what the active model learnt plus the edit: relabels made since wait for
+/// a trainer's candidate.
+#[tokio::test]
+async fn an_example_edit_leaves_pending_relabels_to_the_trainer() {
+    let app = spawn_demo_app().await;
+    let trainer = app.create_staff("trainer@example.org", "trainer").await;
+    let agent = app.create_staff("agent@example.org", "agent").await;
+    let examples = |models: &Value, id: &str| {
+        models["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap()["examples"]
+            .as_i64()
+            .unwrap()
+    };
+    let list = || async {
+        body(
+            app.get("/api/v1/models").bearer_auth(&trainer.token).send().await.unwrap(),
+            StatusCode::OK,
+        )
+        .await
+    };
+    let model = active_model(&app);
+    let (_, _, bot) = asks(&app, "ann@example.org", "Wo ist mein Paket A1001 geblieben?").await;
+    let flagged = body(
+        app.post(&format!("/api/v1/messages/{}/flags", bot["id"].as_str().unwrap()))
+            .bearer_auth(&agent.token)
+            .json(&json!({ "reason": "incorrect", "comment": "" }))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::CREATED,
+    )
+    .await;
+    body(
+        resolve(&app, &trainer.token, &flagged["review"]["id"], json!({ "intent": "track_order" })).await,
+        StatusCode::OK,
+    )
+    .await;
+    let edited = body(
+        app.post("/api/v1/content/intents/size_guide/examples")
+            .bearer_auth(&trainer.token)
+            .json(&json!({ "text": "are your chinos true to size or should I size up" }))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::CREATED,
+    )
+    .await;
+    let trained = edited["model"]["trained"].as_str().unwrap().to_owned();
+    let models = list().await;
+    assert_eq!(
+        examples(&models, &trained),
+        examples(&models, &model) + 1,
+        "the edit's candidate learnt the new example, not the pending relabel: {}",
+        edited["model"]
+    );
+    // A trainer's candidate learns both.
+    let candidate = body(
+        app.post("/api/v1/models").bearer_auth(&trainer.token).json(&json!({})).send().await.unwrap(),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        candidate["model"]["examples"].as_i64().unwrap(),
+        examples(&models, &model) + 2
+    );
+}
