@@ -31,7 +31,8 @@ async fn replay_shows_the_messages_another_model_decides_differently() {
     let bob = app.start_conversation("Bob", "bob@example.org").await;
     let asked = app.customer_says(&bob, loyalty).await;
 
-    // A new intent (people handle it): the content change trains the active model again.
+    // A new intent (people handle it): the content change trains a candidate (made active here,
+    // by an admin when the gate keeps it out).
     let examples: Vec<String> = (0..10)
         .map(|i| format!("loyalty points question number {i}"))
         .collect();
@@ -49,7 +50,18 @@ async fn replay_shows_the_messages_another_model_decides_differently() {
         .send()
         .await
         .unwrap();
-    body(response, StatusCode::CREATED).await;
+    let created = body(response, StatusCode::CREATED).await;
+    if created["model"]["promoted"] != true {
+        let id = created["model"]["trained"].as_str().unwrap();
+        let forced = app
+            .post(&format!("/api/v1/models/{id}/promote"))
+            .bearer_auth(&app.admin_token)
+            .json(&json!({ "force": true, "reason": "the new intent is wanted" }))
+            .send()
+            .await
+            .unwrap();
+        body(forced, StatusCode::OK).await;
+    }
     let retrained = active_model(&app);
     assert_ne!(retrained, imported);
 
