@@ -464,7 +464,11 @@ async fn an_example_edit_leaves_pending_relabels_to_the_trainer() {
     };
     let list = || async {
         body(
-            app.get("/api/v1/models").bearer_auth(&trainer.token).send().await.unwrap(),
+            app.get("/api/v1/models")
+                .bearer_auth(&trainer.token)
+                .send()
+                .await
+                .unwrap(),
             StatusCode::OK,
         )
         .await
@@ -482,7 +486,13 @@ async fn an_example_edit_leaves_pending_relabels_to_the_trainer() {
     )
     .await;
     body(
-        resolve(&app, &trainer.token, &flagged["review"]["id"], json!({ "intent": "track_order" })).await,
+        resolve(
+            &app,
+            &trainer.token,
+            &flagged["review"]["id"],
+            json!({ "intent": "track_order" }),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
@@ -506,7 +516,12 @@ async fn an_example_edit_leaves_pending_relabels_to_the_trainer() {
     );
     // A trainer's candidate learns both.
     let candidate = body(
-        app.post("/api/v1/models").bearer_auth(&trainer.token).json(&json!({})).send().await.unwrap(),
+        app.post("/api/v1/models")
+            .bearer_auth(&trainer.token)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap(),
         StatusCode::CREATED,
     )
     .await;
