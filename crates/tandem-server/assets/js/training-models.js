@@ -18,7 +18,7 @@ function change(before, after) {
   return { text: (points > 0 ? '+' : '−') + Math.abs(points).toFixed(1) + ' points', cls: points > 0 ? 'better' : 'worse' };
 }
 
-const state = { me: null, replay: false, models: [], forcing: null, staffName: (who) => who };
+const state = { me: null, models: [], forcing: null, staffName: (who) => who };
 
 // Model ids are time-ordered (UUIDv7): models trained together share their first digits, not their last.
 const shortId = (id) => String(id).replace(/-/g, '').slice(-8);
@@ -33,7 +33,7 @@ async function load() {
 function actions(m) {
   const out = [];
   const open = m.status === 'candidate' || m.status === 'refused';
-  if (open && state.replay) out.push(el('button', { type: 'button', class: 'secondary replay', text: 'Replay', 'aria-label': 'Replay model ' + shortId(m.id), onclick: () => replay(m.id) }));
+  if (open) out.push(el('button', { type: 'button', class: 'secondary replay', text: 'Replay', 'aria-label': 'Replay model ' + shortId(m.id), onclick: () => replay(m.id) }));
   if (m.status === 'candidate') out.push(el('button', { type: 'button', class: 'primary promote', text: 'Promote', 'aria-label': 'Promote model ' + shortId(m.id), onclick: () => promote(m.id) }));
   if (open && can(state.me, 'force_models')) out.push(el('button', { type: 'button', class: 'danger force', text: 'Force…', 'aria-label': 'Force the promotion of model ' + shortId(m.id), onclick: () => askForce(m.id) }));
   return out.length ? el('div', { class: 'cell-buttons' }, ...out) : '—';
@@ -126,7 +126,7 @@ function showComparison(model, cmp) {
       'div',
       { class: 'row-buttons' },
       el('button', { type: 'button', class: 'primary', id: 'promote-candidate', text: 'Promote this candidate', onclick: () => promote(model.id) }),
-      state.replay ? el('button', { type: 'button', class: 'secondary', id: 'replay-candidate', text: 'Replay past messages', onclick: () => replay(model.id) }) : null,
+      el('button', { type: 'button', class: 'secondary', id: 'replay-candidate', text: 'Replay past messages', onclick: () => replay(model.id) }),
       reasons.length > 0 && can(state.me, 'force_models') ? el('button', { type: 'button', class: 'danger', text: 'Force…', onclick: () => askForce(model.id) }) : null,
     ),
   );
@@ -233,10 +233,9 @@ async function rollback() {
 }
 
 /** Wires the models tab; `replay`: whether this server can replay a candidate. */
-export function setupModels({ me, staffName, replay: canReplay }) {
+export function setupModels({ me, staffName }) {
   state.me = me;
   state.staffName = staffName;
-  state.replay = canReplay;
   $('train').addEventListener('click', train);
   $('rollback').addEventListener('click', () => {
     $('rollback-confirm').hidden = false;

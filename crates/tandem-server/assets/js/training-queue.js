@@ -16,7 +16,7 @@ const REASONS = {
   flagged: 'Flagged by staff',
 };
 
-const state = { staffName: (who) => who, intents: [], quick: [], items: [], selected: 0, checked: new Set(), active: false, available: false, busy: false };
+const state = { staffName: (who) => who, intents: [], quick: [], items: [], selected: 0, checked: new Set(), active: false, busy: false };
 
 // The intents on the number keys: those this trainer relabelled to last (remembered on this
 // device), then the bot's most frequent guesses in the queue, then the pack's order.
@@ -63,7 +63,6 @@ function query() {
 
 /** Loads the queue as the filters say. */
 async function load() {
-  if (!state.available) return;
   const answer = await api('GET', '/reviews?' + query());
   const keep = state.items[state.selected]?.id;
   state.items = answer.reviews || [];
@@ -233,7 +232,7 @@ function relabelOne(r, pick) {
 // --- keyboard ---------------------------------------------------------------------------------------
 
 function onKey(e) {
-  if (!state.active || !state.available || e.metaKey || e.ctrlKey || e.altKey || document.querySelector('dialog[open]')) return;
+  if (!state.active || e.metaKey || e.ctrlKey || e.altKey || document.querySelector('dialog[open]')) return;
   const focused = document.activeElement;
   const typing = ['TEXTAREA', 'SELECT'].includes(focused?.tagName) || (focused?.tagName === 'INPUT' && focused.type !== 'checkbox');
   // Enter on an item's intent picker relabels the item to the intent picked.
@@ -272,13 +271,10 @@ function onKey(e) {
   }
 }
 
-/** Wires the queue; `available`: whether this server has the review API. */
-export function setupQueue({ intents, staffName, available }) {
+/** Wires the queue. */
+export function setupQueue({ intents, staffName }) {
   state.intents = intents;
   state.staffName = staffName;
-  state.available = available;
-  $('review-unavailable').hidden = available;
-  for (const id of ['review-filters', 'queue-keys', 'quick-intents']) $(id).hidden = !available;
   const filter = $('f-intent');
   for (const x of intents) filter.append(el('option', { value: x.name, text: x.label }));
   const bulk = $('bulk-intent');

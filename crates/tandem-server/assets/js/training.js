@@ -1,7 +1,6 @@
 // The trainers' page: the review queue (training-queue.js), the model registry
 // (training-models.js) and the article drafts (training-drafts.js) as tabs, with the automation
-// figures on top. Parts whose API this server does not offer (its OpenAPI document says which)
-// are left out, so the page never asks for what is not there.
+// figures on top.
 import { api, attempt, clear, el, flash, label } from './api.js';
 import { can, staffShell } from './shell.js';
 import { setupQueue } from './training-queue.js';
@@ -9,21 +8,6 @@ import { pct, setupModels } from './training-models.js';
 import { setupDrafts } from './training-drafts.js';
 
 const $ = (id) => document.getElementById(id);
-
-// A path with its parameters unnamed ("/models/{}/replay"), so "{id}" and "{model_id}" match.
-const shape = (path) => path.replace(/\{[^}]*\}/g, '{}');
-
-/** The API paths this server serves (from its OpenAPI document); empty when it cannot be read. */
-async function offered() {
-  try {
-    const response = await fetch('/api/v1/openapi.json');
-    if (!response.ok) return new Set();
-    const doc = await response.json();
-    return new Set(Object.keys((doc && doc.paths) || {}).map(shape));
-  } catch {
-    return new Set();
-  }
-}
 
 // --- tabs ---------------------------------------------------------------------------------------
 
@@ -79,22 +63,20 @@ async function automation() {
 async function start() {
   const me = await staffShell();
   if (!can(me, 'manage_models')) return;
-  const [paths, content, staff] = await Promise.all([offered(), api('GET', '/content'), api('GET', '/users').catch(() => ({ users: [] }))]);
+  const [content, staff] = await Promise.all([api('GET', '/content'), api('GET', '/users').catch(() => ({ users: [] }))]);
   // Models and reviews name staff by id (or e-mail): shown by name.
   const people = staff.users || [];
   const staffName = (who) => (who ? people.find((u) => u.id === who || u.email === who)?.name || who : null);
   // Trainers know intents by name ("Track order"), not by the words the bot offers them with.
   const intents = content.intents.map((i) => ({ name: i.name, label: label(i.name) }));
-  const has = (p) => paths.has(shape('/api/v1' + p));
   setupTabs();
-  const queue = setupQueue({ intents, staffName, available: has('/reviews') });
-  const models = setupModels({ me, staffName, replay: has('/models/{id}/replay') });
-  const drafts = has('/drafts') ? setupDrafts() : null;
-  $('tab-drafts').hidden = !drafts;
+  const queue = setupQueue({ intents, staffName });
+  const models = setupModels({ me, staffName });
+  const drafts = setupDrafts();
   onTab = (name) => {
     queue.active(name === 'queue');
     // A tab loads when first shown and again each time it is shown (others may have changed it).
-    const load = { queue: queue.load, models: models.load, drafts: drafts && drafts.load }[name];
+    const load = { queue: queue.load, models: models.load, drafts: drafts.load }[name];
     if (load) attempt(load);
   };
   window.addEventListener('hashchange', () => {
@@ -103,8 +85,8 @@ async function start() {
   });
   const wanted = location.hash.slice(1);
   showTab(TABS.includes(wanted) && !$('tab-' + wanted).hidden ? wanted : 'queue');
-  if (drafts && wanted !== 'drafts') attempt(drafts.count);
-  if (has('/insights/automation')) automation();
+  if (wanted !== 'drafts') attempt(drafts.count);
+  automation();
 }
 
 start().catch((e) => flash(e.message || String(e), 'error'));

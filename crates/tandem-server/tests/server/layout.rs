@@ -23,7 +23,7 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("users", "/app/admin/users", "return document.querySelectorAll('#users tbody tr').length > 0"),
     ("teams", "/app/admin/teams", "return document.querySelectorAll('#teams tbody tr').length > 0"),
     ("widget", "/app/admin/widget", "return document.querySelector('#snippet').textContent.length > 0"),
-    ("training", "/app/training", "return !document.querySelector('#training-work').hidden && (document.querySelectorAll('#review-list li').length > 0 || !document.querySelector('#review-empty').hidden || !document.querySelector('#review-unavailable').hidden)"),
+    ("training", "/app/training", "return !document.querySelector('#training-work').hidden && (document.querySelectorAll('#review-list li').length > 0 || !document.querySelector('#review-empty').hidden)"),
     ("training-models", "/app/training#models", "return !document.querySelector('#panel-models').hidden && document.querySelectorAll('#models tbody tr[data-model]').length > 0"),
 ];
 
