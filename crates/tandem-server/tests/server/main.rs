@@ -36,6 +36,7 @@ mod reviews;
 mod shutdown;
 mod staff_pages;
 mod support;
+mod trainer_drafts;
 mod trainer_page;
 mod ui;
 mod webdriver;

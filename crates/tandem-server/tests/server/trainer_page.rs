@@ -93,7 +93,7 @@ async fn bot_answer(app: &TestApp, customer: &Customer, containing: &str) -> Val
 }
 
 /// Shows a tab of the trainers' page and waits for its panel.
-async fn tab(page: &Browser, name: &str) {
+pub(crate) async fn tab(page: &Browser, name: &str) {
     page.click(&format!("#tab-{name}")).await;
     page.wait_for(
         &format!("the {name} tab"),
@@ -113,7 +113,7 @@ async fn choose(page: &Browser, css: &str, value: &str) {
     .await;
 }
 
-async fn toast(page: &Browser, text: &str) {
+pub(crate) async fn toast(page: &Browser, text: &str) {
     page.wait_for(
         &format!("the toast {text:?}"),
         &format!("return document.querySelector('#flash').textContent.includes({text:?});"),
