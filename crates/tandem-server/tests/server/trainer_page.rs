@@ -121,10 +121,23 @@ pub(crate) async fn toast(page: &Browser, text: &str) {
     .await;
 }
 
-/// The number key the page shows for an intent.
+/// The number key the page shows for an intent, read in one go (the list is drawn again when the
+/// queue reloads, so an element found a moment earlier may be gone).
 async fn key_of(page: &Browser, intent: &str) -> String {
-    page.text(&format!("#quick-intents [data-intent={intent}] kbd"))
-        .await
+    let css = format!("#quick-intents [data-intent={intent}] kbd");
+    page.wait_for(
+        &format!("the key of {intent}"),
+        &format!("const k = document.querySelector({css:?}); return !!k && k.textContent.trim() !== '';"),
+    )
+    .await;
+    page.script(
+        "return document.querySelector(arguments[0]).textContent.trim();",
+        json!([css]),
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
