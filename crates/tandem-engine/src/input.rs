@@ -17,16 +17,18 @@ pub(crate) fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 pub(crate) fn page_limit(text: Option<&str>, default: i64, max: i64) -> crate::Result<i64> {
     match text {
         None => Ok(default),
-        Some(text) => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| {
-                Error::invalid(
-                    ErrorCode::InvalidLimit,
-                    format!("limit must be a whole number from 1 to {max}"),
-                )
-            }),
+        Some(text) => limit_within(text.trim().parse::<i64>().unwrap_or(0), max),
+    }
+}
+
+/// A page size given as a number: from 1 to `max` (`invalid_limit` otherwise).
+pub(crate) fn limit_within(limit: i64, max: i64) -> crate::Result<i64> {
+    if (1..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(Error::invalid(
+            ErrorCode::InvalidLimit,
+            format!("limit must be between 1 and {max}"),
+        ))
     }
 }

@@ -80,6 +80,8 @@ pub trait ReviewStore: Send + Sync {
     async fn add_review(&self, review: NewReview) -> Result<Option<Review>>;
     async fn reviews(&self, filter: &ReviewFilter) -> Result<Vec<Review>>;
     async fn review(&self, id: ReviewId) -> Result<Option<Review>>;
+    /// The open item for this message and reason, if there is one.
+    async fn open_review(&self, message: MessageId, reason: ReviewReason) -> Result<Option<Review>>;
     /// Closes an open item; `review_closed` (conflict) when it is not open, `not_found` when unknown.
     async fn resolve_review(&self, id: ReviewId, resolution: Resolution) -> Result<Review>;
     /// How many items were resolved with this label (held out or not).

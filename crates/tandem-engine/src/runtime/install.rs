@@ -9,8 +9,7 @@ use tandem_store::{NewCandidate, NewEvent, Promotion};
 use super::training::{model_bytes, TrainingSet};
 use super::{build_runtime, BotRuntime, Imported, Runtime};
 use crate::pack::Pack;
-use crate::supervision::gate::{judge, Tolerances};
-use crate::supervision::models::{regression_set, score, Comparison};
+use crate::supervision::models::{compare, Comparison};
 use crate::Result;
 
 /// What an install does with the intent model.
@@ -92,13 +91,10 @@ impl Runtime<'_> {
                 let pending = self.pending_relabels().await?;
                 let edited = TrainingSet::without(&pack, &pending);
                 let model = edited.train(self.engine.config.semantic.as_ref()).await?;
-                let cases = regression_set(&pack);
-                let (before, after) = (score(&bot.model, &cases), score(&model, &cases));
-                let verdict = judge(&before, &after, &Tolerances::default());
-                let passes = verdict.passes();
+                let gate = compare(&pack, &bot.model, &model);
                 Chosen::Trained {
                     model: Box::new(model),
-                    gate: Some((Comparison::of(&before, &after, &verdict), passes)),
+                    gate: Some(gate),
                     set: Some(edited),
                 }
             }

@@ -101,7 +101,7 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    pub(crate) fn of(active: &Evaluation, candidate: &Evaluation, verdict: &Verdict) -> Self {
+    fn of(active: &Evaluation, candidate: &Evaluation, verdict: &Verdict) -> Self {
         Self {
             active: active.into(),
             candidate: candidate.into(),
@@ -131,6 +131,15 @@ pub fn regression_set(pack: &Pack) -> Vec<Case> {
         .collect()
 }
 
+/// The active model and a candidate judged by the gate on the pack's regression set: the
+/// comparison, and whether the candidate passes.
+pub(crate) fn compare(pack: &Pack, active: &IntentModel, candidate: &IntentModel) -> (Comparison, bool) {
+    let cases = regression_set(pack);
+    let (before, after) = (score(active, &cases), score(candidate, &cases));
+    let verdict = judge(&before, &after, &Tolerances::default());
+    (Comparison::of(&before, &after, &verdict), verdict.passes())
+}
+
 /// A model's scores on the cases.
 pub(crate) fn score(model: &IntentModel, cases: &[Case]) -> Evaluation {
     evaluate(cases, |text| {
@@ -156,6 +165,26 @@ impl Models<'_> {
         })
     }
 
+    /// A stored model made ready to run in this process; `model_state` when another version or
+    /// triage tier of Tandem trained it.
+    pub(super) async fn stored(&self, id: &str) -> Result<IntentModel> {
+        let bytes = self
+            .engine
+            .store
+            .model_bytes(id)
+            .await?
+            .ok_or_else(|| Error::not_found("model"))?;
+        IntentModel::from_bytes(&bytes)
+            .ok()
+            .and_then(|m| ready(m, self.engine.config.semantic.as_ref()))
+            .ok_or_else(|| {
+                Error::conflict(
+                    ErrorCode::ModelState,
+                    "the model was trained by another version or triage tier of Tandem; train a new candidate",
+                )
+            })
+    }
+
     /// Trains a candidate from the active content and compares it with the active model on the
     /// regression set. The active model does not change.
     pub async fn train(&self, staff: &Staff) -> Result<Trained> {
@@ -163,11 +192,7 @@ impl Models<'_> {
         let bot = self.running()?;
         let training = TrainingSet::of(&bot.pack);
         let candidate = training.train(self.engine.config.semantic.as_ref()).await?;
-        let cases = regression_set(&bot.pack);
-        let before = score(&bot.model, &cases);
-        let after = score(&candidate, &cases);
-        let verdict = judge(&before, &after, &Tolerances::default());
-        let comparison = Comparison::of(&before, &after, &verdict);
+        let (comparison, _) = compare(&bot.pack, &bot.model, &candidate);
         let metrics = training.metrics(&bot.pack, &candidate);
         let stored = self
             .engine
@@ -190,7 +215,7 @@ impl Models<'_> {
                 format!("model:{}", stored.id),
                 serde_json::json!({
                     "examples": stored.examples,
-                    "accuracy": after.accuracy,
+                    "accuracy": comparison.candidate.accuracy,
                     "regressions": comparison.regressions.len(),
                 }),
             )
@@ -230,29 +255,10 @@ impl Models<'_> {
             .ok_or_else(|| Error::not_found("model"))?;
         let bot = self.running()?;
         if !force && bot.model_id != record.id {
-            let bytes = self
-                .engine
-                .store
-                .model_bytes(id)
-                .await?
-                .ok_or_else(|| Error::not_found("model"))?;
-            let candidate = IntentModel::from_bytes(&bytes)
-                .ok()
-                .and_then(|m| ready(m, self.engine.config.semantic.as_ref()))
-                .ok_or_else(|| {
-                    Error::conflict(
-                        ErrorCode::ModelState,
-                        "the model was trained by another version or triage tier of Tandem; train a new candidate",
-                    )
-                })?;
-            let cases = regression_set(&bot.pack);
-            let verdict = judge(
-                &score(&bot.model, &cases),
-                &score(&candidate, &cases),
-                &Tolerances::default(),
-            );
-            if !verdict.passes() {
-                let reasons = verdict.reasons();
+            let candidate = self.stored(id).await?;
+            let (comparison, passes) = compare(&bot.pack, &bot.model, &candidate);
+            if !passes {
+                let reasons = comparison.reasons;
                 if record.status == tandem_store::ModelStatus::Candidate {
                     self.engine.store.refuse_model(id).await?;
                 }

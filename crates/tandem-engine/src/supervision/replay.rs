@@ -16,7 +16,7 @@ use serde::Serialize;
 use tandem_core::decision::{DecisionKind, HandoffReason};
 use tandem_core::ids::{ConversationId, MessageId};
 use tandem_core::permission::Permission;
-use tandem_core::{Error, ErrorCode};
+use tandem_core::Error;
 use tandem_nlu::intent::IntentModel;
 use utoipa::ToSchema;
 
@@ -27,7 +27,6 @@ use crate::pack::model::{IntentDef, PolicySettings};
 use crate::pipeline::identity::as_policy_sees_it;
 use crate::pipeline::policy::{self, Identity, Plan, PolicyInput};
 use crate::pipeline::triage;
-use crate::runtime::training::ready;
 use crate::Result;
 
 /// How many messages a replay reads when not told.
@@ -159,14 +158,7 @@ struct Case {
 
 /// Checks the number of messages asked for.
 pub fn check_limit(limit: i64) -> Result<i64> {
-    if (1..=MAX_LIMIT).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(Error::invalid(
-            ErrorCode::InvalidLimit,
-            format!("limit must be between 1 and {MAX_LIMIT}"),
-        ))
-    }
+    crate::input::limit_within(limit, MAX_LIMIT)
 }
 
 impl Models<'_> {
@@ -185,21 +177,7 @@ impl Models<'_> {
         let candidate = if record.id == bot.model_id {
             None
         } else {
-            let bytes = engine
-                .store
-                .model_bytes(id)
-                .await?
-                .ok_or_else(|| Error::not_found("model"))?;
-            let model = IntentModel::from_bytes(&bytes)
-                .ok()
-                .and_then(|m| ready(m, engine.config.semantic.as_ref()))
-                .ok_or_else(|| {
-                    Error::conflict(
-                        ErrorCode::ModelState,
-                        "the model was trained by another version or triage tier of Tandem; it cannot be replayed",
-                    )
-                })?;
-            Some(model)
+            Some(self.stored(id).await?)
         };
         let messages = engine.store.latest_customer_messages(limit).await?;
         let mut conversations = HashMap::new();

@@ -259,17 +259,9 @@ impl Reviews<'_> {
         if let Some(review) = store.add_review(new).await? {
             return Ok(review);
         }
-        let open = ReviewFilter {
-            status: Some(ReviewStatus::Open),
-            reason: Some(reason),
-            limit: MAX_REVIEWS,
-            ..ReviewFilter::default()
-        };
         store
-            .reviews(&open)
+            .open_review(message.id, reason)
             .await?
-            .into_iter()
-            .find(|r| r.message_id == message.id)
             .ok_or_else(|| Error::internal("the open review item is gone"))
     }
 

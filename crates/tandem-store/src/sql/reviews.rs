@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
-use tandem_core::ids::{ReviewId, UserId};
+use tandem_core::ids::{MessageId, ReviewId, UserId};
 use tandem_core::{Error, ErrorCode};
 
 use super::{Dialect, SqlStore};
@@ -134,6 +134,18 @@ where
             .fetch_optional(self.reader())
             .await
             .map_err(db_error)?;
+        row.map(review).transpose()
+    }
+
+    async fn open_review(&self, message: MessageId, reason: ReviewReason) -> Result<Option<Review>> {
+        let row: Option<Row> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM reviews WHERE message_id = $1 AND reason = $2 AND status = 'open'"
+        ))
+        .bind(message.to_string())
+        .bind(reason.as_str().to_owned())
+        .fetch_optional(self.reader())
+        .await
+        .map_err(db_error)?;
         row.map(review).transpose()
     }
 

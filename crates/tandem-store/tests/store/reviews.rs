@@ -61,6 +61,21 @@ pub async fn review_items_are_queued_once_filtered_and_closed_once(store: &dyn S
         .await
         .unwrap()
         .is_none());
+    // The open item is found by its message and reason.
+    let found = store
+        .open_review(m1, ReviewReason::OutOfScope)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (found.id, found.text.as_str()),
+        (first.id, "dov'è il mio ordine?")
+    );
+    assert!(store
+        .open_review(m1, ReviewReason::Flagged)
+        .await
+        .unwrap()
+        .is_none());
     // Another reason for the same message is its own item.
     let flagged = store
         .add_review(NewReview {
@@ -140,6 +155,11 @@ pub async fn review_items_are_queued_once_filtered_and_closed_once(store: &dyn S
         .await
         .unwrap();
     assert_eq!(dismissed.status, ReviewStatus::Dismissed);
+    assert!(store
+        .open_review(m1, ReviewReason::OutOfScope)
+        .await
+        .unwrap()
+        .is_none());
     // Closing twice is refused and changes nothing.
     let again = store
         .resolve_review(
