@@ -8,7 +8,6 @@ use tandem_core::permission::Permission;
 use tandem_core::{Error, ErrorCode};
 use utoipa::ToSchema;
 
-use super::validate::no_pack;
 use super::Content;
 use crate::auth::Staff;
 use crate::connectors::ConnectorInput;
@@ -42,7 +41,7 @@ impl Content<'_> {
         customer_email: Option<String>,
     ) -> Result<ConnectorTest> {
         staff.require(Permission::ManageContent)?;
-        let bot = self.engine.runtime().bot().ok_or_else(no_pack)?;
+        let bot = self.engine.runtime().running()?;
         let def = bot
             .pack
             .connectors

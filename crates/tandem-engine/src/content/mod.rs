@@ -170,7 +170,7 @@ impl Content<'_> {
     /// Everything the admin and trainer pages edit.
     pub async fn view(&self, staff: &Staff) -> Result<ContentView> {
         staff.require(Permission::ViewContent)?;
-        let bot = self.engine.runtime().bot().ok_or_else(no_pack)?;
+        let bot = self.engine.runtime().running()?;
         Ok(ContentView::of(&bot.pack_id, &bot.pack))
     }
 
@@ -197,16 +197,8 @@ impl Content<'_> {
                 ModelChange::Gate,
                 |pack| {
                     let def = intent_mut(pack, intent)?;
-                    let normalized = tandem_nlu::text::normalize(&text);
-                    if def
-                        .examples
-                        .iter()
-                        .any(|e| tandem_nlu::text::normalize(e) == normalized)
-                    {
-                        return Err(Error::conflict(
-                            ErrorCode::DuplicateExample,
-                            format!("the intent `{intent}` already has this example"),
-                        ));
+                    if has_example(def, &text) {
+                        return Err(duplicate_example(intent));
                     }
                     def.examples.push(text);
                     Ok(IntentView::from(&*def))
@@ -515,7 +507,7 @@ impl Content<'_> {
             ));
         }
         crate::pack::rules::check_template(name, body)?;
-        let bot = self.engine.runtime().bot().ok_or_else(no_pack)?;
+        let bot = self.engine.runtime().running()?;
         template_fields::check_template_fields(&bot, name, body).await?;
         let body = body.to_owned();
         self.edit_pack(

@@ -8,18 +8,28 @@ pub(super) use crate::pack::rules::*;
 use crate::pack::Pack;
 use crate::Result;
 
-pub(super) fn no_pack() -> Error {
-    Error::missing(
-        ErrorCode::NoActivePack,
-        "no content pack is installed; import one with `tandem import`",
-    )
-}
+pub(super) use crate::runtime::no_pack;
 
 pub(super) fn unknown_intent(name: &str) -> Error {
     Error::not_found(format!("intent `{name}`"))
 }
 
 /// The pack's intent of this name, to change it.
+/// Whether the intent has the example already (compared normalised).
+pub(super) fn has_example(def: &IntentDef, text: &str) -> bool {
+    let normalized = tandem_nlu::text::normalize(text);
+    def.examples
+        .iter()
+        .any(|e| tandem_nlu::text::normalize(e) == normalized)
+}
+
+pub(super) fn duplicate_example(intent: &str) -> Error {
+    Error::conflict(
+        ErrorCode::DuplicateExample,
+        format!("the intent `{intent}` already has this example"),
+    )
+}
+
 pub(super) fn intent_mut<'p>(pack: &'p mut Pack, name: &str) -> Result<&'p mut IntentDef> {
     pack.intents
         .iter_mut()

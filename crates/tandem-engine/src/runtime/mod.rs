@@ -104,7 +104,20 @@ async fn build_runtime(
     })
 }
 
+/// The answer when no content pack is installed.
+pub(crate) fn no_pack() -> Error {
+    Error::missing(
+        ErrorCode::NoActivePack,
+        "no content pack is installed; import one with `tandem import`",
+    )
+}
+
 impl Runtime<'_> {
+    /// The bot's current runtime; `no_active_pack` before a pack is installed.
+    pub(crate) fn running(&self) -> Result<Arc<BotRuntime>> {
+        self.bot().ok_or_else(no_pack)
+    }
+
     /// The bot's current runtime, if a pack is installed.
     pub fn bot(&self) -> Option<Arc<BotRuntime>> {
         self.engine

@@ -155,16 +155,6 @@ impl Models<'_> {
         Ok(models.iter().map(ModelView::from).collect())
     }
 
-    /// The active pack and the model the bot runs.
-    pub(super) fn running(&self) -> Result<std::sync::Arc<crate::runtime::BotRuntime>> {
-        self.engine.runtime().bot().ok_or_else(|| {
-            Error::missing(
-                ErrorCode::NoActivePack,
-                "no content pack is installed yet; import one first",
-            )
-        })
-    }
-
     /// A stored model made ready to run in this process; `model_state` when another version or
     /// triage tier of Tandem trained it.
     pub(super) async fn stored(&self, id: &str) -> Result<IntentModel> {
@@ -189,7 +179,7 @@ impl Models<'_> {
     /// regression set. The active model does not change.
     pub async fn train(&self, staff: &Staff) -> Result<Trained> {
         staff.require(Permission::ManageModels)?;
-        let bot = self.running()?;
+        let bot = self.engine.runtime().running()?;
         let training = TrainingSet::of(&bot.pack);
         let candidate = training.train(self.engine.config.semantic.as_ref()).await?;
         let (comparison, _) = compare(&bot.pack, &bot.model, &candidate);
@@ -253,7 +243,7 @@ impl Models<'_> {
             .model(id)
             .await?
             .ok_or_else(|| Error::not_found("model"))?;
-        let bot = self.running()?;
+        let bot = self.engine.runtime().running()?;
         if !force && bot.model_id != record.id {
             let candidate = self.stored(id).await?;
             let (comparison, passes) = compare(&bot.pack, &bot.model, &candidate);

@@ -173,7 +173,7 @@ impl Models<'_> {
             .model(id)
             .await?
             .ok_or_else(|| Error::not_found("model"))?;
-        let bot = self.running()?;
+        let bot = self.engine.runtime().running()?;
         let candidate = if record.id == bot.model_id {
             None
         } else {

@@ -234,18 +234,13 @@ impl Drafts<'_> {
 
     /// Publishes a pending draft as an article through the content editor (versioned, audited,
     /// the knowledge index rebuilt) and, with an FAQ intent, tags the article like the intent and
-    /// adds the draft's questions to the intent's examples (each an edit of its own, which
-    /// retrains the model as any example edit does). The draft is then accepted.
+    /// adds the draft's questions to the intent's examples (one edit, which trains a candidate as
+    /// any example edit does). The draft is then accepted.
     pub async fn accept(&self, staff: &Staff, id: &str, input: DraftAcceptance) -> Result<Accepted> {
         staff.require(Permission::ManageContent)?;
         let draft = self.existing(id).await?;
         not_pending(&draft)?;
-        let bot = self.engine.runtime().bot().ok_or_else(|| {
-            Error::missing(
-                ErrorCode::NoActivePack,
-                "no content pack is installed; import one with `tandem import`",
-            )
-        })?;
+        let bot = self.engine.runtime().running()?;
         let intent = match input.intent {
             Some(Some(name)) => {
                 let name = name.trim().to_owned();
@@ -289,7 +284,6 @@ impl Drafts<'_> {
                 tags.push(tag);
             }
         }
-        let model_before = bot.model_id.clone();
         drop(bot);
         let content = self.engine.content();
         let (saved, article) = content
@@ -304,26 +298,29 @@ impl Drafts<'_> {
                 },
             )
             .await?;
-        let mut examples_added = Vec::new();
-        let mut examples_skipped = Vec::new();
-        if let Some(intent) = &intent {
-            for question in questions(&draft).into_iter().take(MAX_QUESTIONS) {
-                match content.add_example(staff, intent, &question).await {
-                    Ok(_) => examples_added.push(question),
-                    Err(e) => examples_skipped.push(Skipped {
-                        text: question,
+        let (examples_added, examples_skipped, model) = match &intent {
+            Some(intent) => {
+                let mut asked = questions(&draft);
+                asked.truncate(MAX_QUESTIONS);
+                let taught = content.add_examples(staff, intent, &asked).await?;
+                let skipped = taught
+                    .skipped
+                    .into_iter()
+                    .map(|(text, e)| Skipped {
+                        text,
                         code: e.code().as_str().to_owned(),
                         reason: e.to_string(),
-                    }),
-                }
+                    })
+                    .collect();
+                (taught.added, skipped, taught.model)
             }
-        }
-        let model_id = self
-            .engine
-            .runtime()
-            .bot()
-            .map(|b| b.model_id.clone())
-            .unwrap_or_default();
+            None => (Vec::new(), Vec::new(), None),
+        };
+        let model_updated = model.as_ref().is_some_and(|m| m.promoted);
+        let model_id = match model {
+            Some(m) => m.active,
+            None => self.engine.runtime().running()?.model_id.clone(),
+        };
         let decided = self
             .engine
             .store
@@ -336,7 +333,6 @@ impl Drafts<'_> {
                 },
             )
             .await?;
-        let model_updated = model_id != model_before;
         self.engine
             .audit()
             .record(
