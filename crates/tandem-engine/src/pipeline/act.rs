@@ -12,6 +12,21 @@ use super::{choices, identity};
 use super::{Pipeline, Turn};
 use crate::connectors::ConnectorInput;
 
+/// The passage that answers an FAQ question from its intent's articles (those with the intent's
+/// `article_tags`), if one answers it well enough.
+pub(crate) fn answer_within(
+    knowledge: &crate::knowledge::KnowledgeBase,
+    intents: &BTreeMap<String, crate::pack::model::IntentDef>,
+    intent: &str,
+    question: &str,
+) -> Option<crate::knowledge::Passage> {
+    let tags = intents
+        .get(intent)
+        .map(|d| d.article_tags.clone())
+        .unwrap_or_default();
+    knowledge.answer(question, &tags)
+}
+
 impl Pipeline<'_> {
     /// Runs the plan's action: the knowledge base for answers, the connector for actions. Turns
     /// what cannot be done into a clarification or a handoff.
@@ -39,12 +54,7 @@ impl Pipeline<'_> {
                 }
             }
             Plan::Answer { intent } => {
-                let tags = bot
-                    .intents
-                    .get(&intent)
-                    .map(|d| d.article_tags.clone())
-                    .unwrap_or_default();
-                match bot.knowledge.answer(question, &tags) {
+                match answer_within(&bot.knowledge, &bot.intents, &intent, question) {
                     Some(passage) => {
                         reasons.push(format!(
                             "best passage from \"{}\" (relevance {:.2})",

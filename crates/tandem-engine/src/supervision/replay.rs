@@ -122,12 +122,8 @@ impl Judge<'_> {
                 decided(DecisionKind::Acknowledge, Some(intent))
             }
             Plan::Answer { intent } => {
-                let tags = self
-                    .intents
-                    .get(&intent)
-                    .map(|d| d.article_tags.clone())
-                    .unwrap_or_default();
-                if self.knowledge.answer(text, &tags).is_some() {
+                if crate::pipeline::act::answer_within(self.knowledge, self.intents, &intent, text).is_some()
+                {
                     decided(DecisionKind::Answer, Some(intent))
                 } else {
                     Decided {
