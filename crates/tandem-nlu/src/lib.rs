@@ -9,6 +9,7 @@ pub mod intent;
 pub mod metrics;
 pub mod num;
 pub mod pii;
+pub mod quality;
 pub mod signals;
 pub mod text;
 

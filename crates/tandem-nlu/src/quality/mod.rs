@@ -1,0 +1,140 @@
+//! Soft-skill scoring of an agent's reply: for each of nine skills a level (0, 1, 2), a score in
+//! `[0, 1]`, a one-line reason and the evidence spans (code-point offsets into the reply) that show
+//! it. It scores observable behaviour in the text, never the writer's emotions.
+//!
+//! [`score`] is pure and deterministic: the same context and reply always give the same scores.
+
+use serde::{Deserialize, Serialize};
+
+/// The nine skills of the rubric, in the order every report lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Skill {
+    Empathy,
+    Understanding,
+    Exploration,
+    DeEscalation,
+    Clarity,
+    Politeness,
+    Solution,
+    Greeting,
+    Closing,
+}
+
+impl Skill {
+    pub const ALL: [Skill; 9] = [
+        Skill::Empathy,
+        Skill::Understanding,
+        Skill::Exploration,
+        Skill::DeEscalation,
+        Skill::Clarity,
+        Skill::Politeness,
+        Skill::Solution,
+        Skill::Greeting,
+        Skill::Closing,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Skill::Empathy => "empathy",
+            Skill::Understanding => "understanding",
+            Skill::Exploration => "exploration",
+            Skill::DeEscalation => "de_escalation",
+            Skill::Clarity => "clarity",
+            Skill::Politeness => "politeness",
+            Skill::Solution => "solution",
+            Skill::Greeting => "greeting",
+            Skill::Closing => "closing",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Skill> {
+        Skill::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Skill {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Words of the reply that show a skill: `text` is `reply[start..end]` counted in code points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// One sentence saying what these words do.
+    pub why: String,
+}
+
+/// One skill's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkillScore {
+    /// 0 = not shown, 1 = shown, 2 = shown clearly.
+    pub level: u8,
+    /// In `[0, 1]`.
+    pub score: f64,
+    /// One line a person can read: why this level.
+    pub reason: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The nine skills' results; serialises as `{"empathy": {...}, ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    pub empathy: SkillScore,
+    pub understanding: SkillScore,
+    pub exploration: SkillScore,
+    pub de_escalation: SkillScore,
+    pub clarity: SkillScore,
+    pub politeness: SkillScore,
+    pub solution: SkillScore,
+    pub greeting: SkillScore,
+    pub closing: SkillScore,
+}
+
+impl Scores {
+    pub fn get(&self, skill: Skill) -> &SkillScore {
+        match skill {
+            Skill::Empathy => &self.empathy,
+            Skill::Understanding => &self.understanding,
+            Skill::Exploration => &self.exploration,
+            Skill::DeEscalation => &self.de_escalation,
+            Skill::Clarity => &self.clarity,
+            Skill::Politeness => &self.politeness,
+            Skill::Solution => &self.solution,
+            Skill::Greeting => &self.greeting,
+            Skill::Closing => &self.closing,
+        }
+    }
+
+    /// Every skill with its result, in [`Skill::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Skill, &SkillScore)> {
+        Skill::ALL.into_iter().map(move |s| (s, self.get(s)))
+    }
+}
+
+/// Scores `reply`, an agent's answer to `context` (the customer's words before it, may be empty).
+pub fn score(context: &str, reply: &str) -> Scores {
+    let _ = context;
+    let _ = reply;
+    let none = || SkillScore {
+        level: 0,
+        score: 0.0,
+        reason: "not scored yet".to_owned(),
+        evidence: Vec::new(),
+    };
+    Scores {
+        empathy: none(),
+        understanding: none(),
+        exploration: none(),
+        de_escalation: none(),
+        clarity: none(),
+        politeness: none(),
+        solution: none(),
+        greeting: none(),
+        closing: none(),
+    }
+}
