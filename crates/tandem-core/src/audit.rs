@@ -83,6 +83,11 @@ audit_actions! {
     MessageEdited => "message.edited",
     /// A staff member deleted their own reply or note (its text is gone; the entry has none).
     MessageDeleted => "message.deleted",
+    /// A supervisor or admin certified an agent in a skill (`target`: `user:ID`; `details`: the
+    /// skill and the reason).
+    CertificationGranted => "certification.granted",
+    /// A certification was revoked (`details`: the skill and the reason).
+    CertificationRevoked => "certification.revoked",
 }
 
 impl std::fmt::Display for AuditAction {

@@ -157,6 +157,19 @@ error_codes! {
     /// Accepting a draft names an intent that does not exist or is not an FAQ (answered from
     /// articles).
     InvalidDraftIntent = "invalid_draft_intent", 400;
+    // --- coaching and practice ----------------------------------------------------------------
+    /// A skill name that is not one of the rubric's nine.
+    InvalidSkill = "invalid_skill", 400;
+    /// A practice scenario the pack does not have.
+    UnknownScenario = "unknown_scenario", 404;
+    /// The practice session is finished: it takes no more replies.
+    PracticeFinished = "practice_finished", 409;
+    /// The agent has not passed a practice session of a scenario that trains the skill.
+    NotEligible = "not_eligible", 422;
+    /// The agent already holds this certification.
+    AlreadyCertified = "already_certified", 409;
+    /// The agent does not hold this certification.
+    NotCertified = "not_certified", 404;
     // --- Tandem itself ------------------------------------------------------------------------
     Internal = "internal", 500;
     NotReady = "not_ready", 503;

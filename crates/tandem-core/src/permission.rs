@@ -36,6 +36,10 @@ pub enum Permission {
     ManageModels,
     /// Promote a model the gate refused (with a reason).
     ForceModels,
+    /// See any staff member's reply scores and coaching profile, and the team's skills.
+    CoachAgents,
+    /// Certify an agent in a skill, or revoke a certification.
+    CertifyAgents,
 }
 
 impl Role {
@@ -57,6 +61,7 @@ impl Role {
             ManageStaff | ManageBotTexts | ManageCustomerData => matches!(self, Role::Admin),
             ManageContent | ManageModels => matches!(self, Role::Trainer | Role::Supervisor | Role::Admin),
             ForceModels => matches!(self, Role::Admin),
+            CoachAgents | CertifyAgents => matches!(self, Role::Supervisor | Role::Admin),
             ReadEventFeed | LookUpCustomers | ReadAuditLog => matches!(self, Role::Supervisor | Role::Admin),
         }
     }
@@ -74,7 +79,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order of the enum.
-    pub const ALL: [Permission; 15] = {
+    pub const ALL: [Permission; 17] = {
         use Permission::*;
         [
             ViewConversations,
@@ -92,6 +97,8 @@ impl Permission {
             ReadAuditLog,
             ManageModels,
             ForceModels,
+            CoachAgents,
+            CertifyAgents,
         ]
     };
 
@@ -115,6 +122,8 @@ impl Permission {
             ReadAuditLog => "read_audit_log",
             ManageModels => "manage_models",
             ForceModels => "force_models",
+            CoachAgents => "coach_agents",
+            CertifyAgents => "certify_agents",
         }
     }
 
@@ -140,6 +149,8 @@ impl Permission {
             ReadAuditLog => "Only supervisors and admins can read the audit log.",
             ManageModels => "Only trainers, supervisors and admins can see, train, promote and roll back the bot's models.",
             ForceModels => "Only admins can promote a model the promotion check refused.",
+            CoachAgents => "Only supervisors and admins can see another agent's scores and coaching.",
+            CertifyAgents => "Only supervisors and admins can certify agents or revoke a certification.",
         }
     }
 }

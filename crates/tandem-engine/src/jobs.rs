@@ -1,8 +1,9 @@
 //! Background work, in one place: the service-level check, retention, the outbox relay's catch-up (events
 //! that another instance committed to a shared database, or that a flush after a write could not
 //! publish), following content changes (another instance's edit makes this one load the new
-//! revision), and article drafts from the conversations people resolved (at once when this
-//! instance publishes a resolution, and every [`DRAFTS_EVERY`] for the rest).
+//! revision), article drafts from the conversations people resolved (at once when this
+//! instance publishes a resolution, and every [`DRAFTS_EVERY`] for the rest), and the soft-skill
+//! scores of agents' replies (at once, and every [`SCORING_EVERY`] for the rest).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use tandem_core::event::EventKind;
 use tokio::sync::broadcast::error::RecvError;
 
+use crate::coaching::scoring::concerns_a_reply;
 use crate::supervision::drafts::resolves;
 use crate::{Engine, LiveEvent};
 
@@ -36,6 +38,19 @@ pub const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 /// start): those another instance resolved, or whose event this one missed.
 pub const DRAFTS_EVERY: Duration = Duration::from_secs(5);
 
+/// How often the scoring worker looks for agent replies it has not scored (also at start): those
+/// another instance stored, or whose event this one missed.
+pub const SCORING_EVERY: Duration = Duration::from_secs(5);
+
+/// Scores the agent replies written since the scoring worker's cursor.
+async fn score_replies(engine: &Engine) {
+    match engine.coaching().catch_up().await {
+        Ok(0) => {}
+        Ok(scored) => tracing::debug!(scored, "agent replies scored"),
+        Err(e) => tracing::error!(error = %e, "agent replies could not be scored"),
+    }
+}
+
 /// Considers the conversations resolved since the drafts worker's cursor.
 async fn drafts(engine: &Engine) {
     match engine.drafts().catch_up().await {
@@ -52,7 +67,14 @@ pub async fn run(engine: Arc<Engine>) {
     let mut sla = tokio::time::interval(SLA_EVERY);
     let mut retention = tokio::time::interval(RETENTION_EVERY);
     let mut draft_timer = tokio::time::interval(DRAFTS_EVERY);
-    for timer in [&mut relay, &mut sla, &mut retention, &mut draft_timer] {
+    let mut scoring = tokio::time::interval(SCORING_EVERY);
+    for timer in [
+        &mut relay,
+        &mut sla,
+        &mut retention,
+        &mut draft_timer,
+        &mut scoring,
+    ] {
         timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     }
     loop {
@@ -69,11 +91,15 @@ pub async fn run(engine: Arc<Engine>) {
                 }
             }
             _ = draft_timer.tick() => drafts(&engine).await,
+            _ = scoring.tick() => score_replies(&engine).await,
             received = events.recv() => match received {
                 Ok(LiveEvent::Committed(committed)) if committed.event.kind == EventKind::ContentChanged => {
                     follow(&engine, &committed.event.data).await;
                 }
                 Ok(LiveEvent::Committed(committed)) if resolves(&committed.event) => drafts(&engine).await,
+                Ok(LiveEvent::Committed(committed)) if concerns_a_reply(&committed.event) => {
+                    score_replies(&engine).await;
+                }
                 Ok(_) => {}
                 // Fell behind: whatever changed, the stored active revision is the truth.
                 Err(RecvError::Lagged(_)) => match engine.runtime().follow_stored().await {

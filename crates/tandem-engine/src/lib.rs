@@ -6,6 +6,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod coaching;
 pub mod connectors;
 pub mod content;
 pub mod conversations;
@@ -186,6 +187,18 @@ impl Engine {
     }
 
     /// Editing the bot's content.
+    pub fn coaching(&self) -> coaching::Coaching<'_> {
+        coaching::Coaching { engine: self }
+    }
+
+    pub fn practice(&self) -> coaching::practice::Practice<'_> {
+        coaching::practice::Practice { engine: self }
+    }
+
+    pub fn certifications(&self) -> coaching::certifications::Certifications<'_> {
+        coaching::certifications::Certifications { engine: self }
+    }
+
     pub fn content(&self) -> content::Content<'_> {
         content::Content {
             engine: self,

@@ -1,7 +1,7 @@
 //! Storage. One trait per aggregate ([`StaffStore`], [`SessionStore`], [`ConversationStore`],
 //! [`DecisionStore`], [`ContentStore`], [`RoutingStore`], [`InsightStore`], [`EventStore`],
 //! [`PrivacyStore`], [`AuditStore`], [`ReadStore`], [`AttachmentStore`], [`ModelStore`],
-//! [`ReviewStore`], [`DraftStore`]) and
+//! [`ReviewStore`], [`DraftStore`], [`CoachingStore`]) and
 //! [`Store`], their supertrait, which both backends implement: SQLite, the embedded default, and
 //! PostgreSQL for scale-out. Each backend has its own migrations (`migrations/sqlite`,
 //! `migrations/postgres`); the SQL of each aggregate is one file under `sql/`.
@@ -12,6 +12,7 @@
 
 mod attachments;
 mod audit;
+mod coaching;
 mod codec;
 mod content;
 mod content_versions;
@@ -39,6 +40,7 @@ pub use attachments::{
     AttachmentCounts, AttachmentPart, AttachmentStore, NewAttachment, StoredAttachment, Uploader,
 };
 pub use audit::AuditStore;
+pub use coaching::{Certification, CoachingStore, PracticeSession, ReplyScore};
 pub use content::{ContentStore, StoredModel, StoredPack, KEEP_REVISIONS};
 pub use content_versions::{ContentVersion, ContentVersionStore, NewContentVersion};
 pub use conversations::{
@@ -95,6 +97,7 @@ pub trait Store:
     + ModelStore
     + ReviewStore
     + DraftStore
+    + CoachingStore
     + Send
     + Sync
     + 'static
@@ -114,9 +117,9 @@ pub trait Store:
 /// The store traits, for calling their methods on an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        AttachmentStore, AuditStore, ContentStore, ContentVersionStore, ConversationStore, DecisionStore,
-        DraftStore, EventStore, InsightStore, ModelStore, PrivacyStore, ReadStore, ReviewStore, RoutingStore,
-        SessionStore, StaffStore, Store,
+        AttachmentStore, AuditStore, CoachingStore, ContentStore, ContentVersionStore, ConversationStore,
+        DecisionStore, DraftStore, EventStore, InsightStore, ModelStore, PrivacyStore, ReadStore,
+        ReviewStore, RoutingStore, SessionStore, StaffStore, Store,
     };
 }
 

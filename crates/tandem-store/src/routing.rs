@@ -32,8 +32,15 @@ pub trait RoutingStore: Send + Sync {
         actor: Actor,
     ) -> Result<Option<(Conversation, Vec<Event>)>>;
     /// Takes the most urgent, oldest queued case (of one of the teams, or any when `teams` is empty)
-    /// for the user, passing over snoozed ones. Concurrent callers never get the same case.
-    async fn claim_next(&self, user: UserId, teams: &[TeamId]) -> Result<Option<(Conversation, Vec<Event>)>>;
+    /// for the user, passing over snoozed ones and those handed over for one of the `withheld`
+    /// reasons (cases that need a certification the user lacks). Concurrent callers never get the
+    /// same case.
+    async fn claim_next(
+        &self,
+        user: UserId,
+        teams: &[TeamId],
+        withheld: &[String],
+    ) -> Result<Option<(Conversation, Vec<Event>)>>;
     /// Marks open cases whose first-response or resolution target has passed and records one
     /// `sla_breached` event per missed target (each target is recorded once).
     async fn record_sla_breaches(&self, now: DateTime<Utc>) -> Result<Vec<Event>>;

@@ -26,6 +26,9 @@ pub struct Pack {
     /// The evaluation messages (`eval/messages.csv`, optional): the model registry's regression set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub eval: Vec<super::eval::EvalMessage>,
+    /// The practice scenarios (`practice/*.toml`, optional), by file stem.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub practice: Vec<super::practice::Scenario>,
 }
 
 /// One problem in a pack.
@@ -187,6 +190,16 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
             }
         }
     }
+    let mut practice = Vec::new();
+    for rel in l.files("practice", ".toml") {
+        if let Some(mut scenario) = l.toml::<super::practice::Scenario>(&rel) {
+            scenario.id = stem(&rel);
+            for problem in super::practice::check(&scenario) {
+                l.problem(&rel, None, problem);
+            }
+            practice.push(scenario);
+        }
+    }
     let Some(manifest) = manifest else {
         return Err(PackErrors(l.problems));
     };
@@ -199,6 +212,7 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
         seeds,
         widget,
         eval,
+        practice,
     };
     let files: BTreeMap<String, String> = intents
         .iter()
@@ -339,6 +353,17 @@ pub fn write_dir(pack: &Pack, dir: &Path) -> std::io::Result<()> {
             toml_text(texts)?,
         )?;
     }
+    if !pack.practice.is_empty() {
+        std::fs::create_dir_all(dir.join("practice"))?;
+    }
+    for scenario in &pack.practice {
+        let mut file = scenario.clone();
+        file.id = String::new();
+        std::fs::write(
+            dir.join("practice").join(format!("{}.toml", scenario.id)),
+            toml_text(&file)?,
+        )?;
+    }
     if !pack.eval.is_empty() {
         std::fs::create_dir_all(dir.join("eval"))?;
         std::fs::write(dir.join(super::eval::EVAL_FILE), super::eval::write(&pack.eval)?)?;
@@ -394,6 +419,7 @@ text = "Hi there"
             seeds: BTreeMap::new(),
             widget: BTreeMap::new(),
             eval: Vec::new(),
+            practice: Vec::new(),
         };
         let problems = |pack: &Pack| -> Vec<String> {
             crate::pack::validate(pack)

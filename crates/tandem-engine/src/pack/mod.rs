@@ -3,6 +3,7 @@
 pub mod eval;
 pub mod load;
 pub mod model;
+pub mod practice;
 pub mod rules;
 mod validate;
 pub mod widget;

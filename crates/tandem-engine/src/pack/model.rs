@@ -10,6 +10,7 @@
 //!   connectors/*.toml   ConnectorDef, one per file
 //!   business/*.sql      optional: a demo business database (SQLite), created at import
 //!   widget/<lang>.toml  optional: what the chat widget says, per language (pack::widget)
+//!   practice/*.toml     optional: practice scenarios, one per file (pack::practice)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -269,6 +270,33 @@ pub struct RoutingSettings {
     pub agent_capacity: u32,
     /// First-response and resolution targets per priority, in minutes.
     pub sla: BTreeMap<String, SlaTarget>,
+    /// Kinds of case only agents holding a certification take (`[[routing.require]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub require: Vec<CertificationRule>,
+}
+
+/// `[[routing.require]]`: cases handed over for `handoff_reason`, whatever their intent, go only
+/// to agents certified in `certification`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationRule {
+    pub handoff_reason: tandem_core::decision::HandoffReason,
+    /// A skill of the rubric, e.g. `de_escalation`.
+    pub certification: String,
+    /// When no certified agent is available: wait in the queue (the default) or go to any agent.
+    #[serde(default)]
+    pub when_none: WhenNoneCertified,
+}
+
+/// What happens to a case that requires a certification nobody available holds.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenNoneCertified {
+    /// It waits in the queue, saying why, until a certified agent takes it.
+    #[default]
+    Wait,
+    /// It goes to any available agent of its team, saying that nobody certified was available.
+    Anyone,
 }
 
 impl Default for RoutingSettings {
@@ -295,6 +323,7 @@ impl Default for RoutingSettings {
             teams: Vec::new(),
             agent_capacity: 5,
             sla,
+            require: Vec::new(),
         }
     }
 }

@@ -80,6 +80,32 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
             );
         }
     }
+    for rule in &m.routing.require {
+        if tandem_nlu::quality::Skill::parse(&rule.certification).is_none() {
+            report(
+                "pack.toml".into(),
+                format!(
+                    "routing.require names the certification `{}`, which is not a skill of the rubric",
+                    rule.certification
+                ),
+            );
+        }
+        if m.routing
+            .require
+            .iter()
+            .filter(|r| r.handoff_reason == rule.handoff_reason)
+            .count()
+            > 1
+        {
+            report(
+                "pack.toml".into(),
+                format!(
+                    "routing.require names the handoff reason `{}` more than once",
+                    rule.handoff_reason.as_str()
+                ),
+            );
+        }
+    }
 
     if let Err(e) = rules::check_canned(&m.canned_replies) {
         report("pack.toml".into(), e.to_string());

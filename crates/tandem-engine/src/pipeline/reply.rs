@@ -1,5 +1,6 @@
 //! Recording a turn: the decision, its reply (with the bot's disclosure on its first message) and
-//! the change to the conversation, in one transaction; then routing a case handed to people.
+//! the change to the conversation, in one transaction; then routing a case handed to people (to
+//! the agent chosen before, so the decision says why).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,7 +33,20 @@ impl Pipeline<'_> {
         if turn.first_bot_message() {
             text = format!("{}\n\n{}", texts.disclosure, text);
         }
-        let decision = NewDecision {
+        // Who the case goes to is chosen now, so the decision record says why.
+        let plan = match action.handoff_reason() {
+            Some(reason) => {
+                let team = change.team.unwrap_or(turn.conversation.team_id);
+                Some(
+                    self.engine
+                        .routing()
+                        .plan(team, reason, &turn.bot.pack.manifest.routing)
+                        .await?,
+                )
+            }
+            None => None,
+        };
+        let mut decision = NewDecision {
             message_id: turn.message.id,
             verdict: action.verdict.clone(),
             intent: action.intent.clone(),
@@ -47,6 +61,10 @@ impl Pipeline<'_> {
                 serde_json::json!({ "found": record.entities, "slots": slots })
             },
         };
+        // Staff names, not the customer's data: kept as they are.
+        decision
+            .reasons
+            .extend(plan.iter().flat_map(|p| p.reasons.iter().cloned()));
         let reply = NewMessage {
             conversation_id: turn.conversation.id,
             author: Author::Bot,
@@ -96,11 +114,10 @@ impl Pipeline<'_> {
             .reviews()
             .after_answer(earlier, answered, action.handoff_reason())
             .await;
-        if action.handoff_reason().is_some() {
-            let capacity = turn.bot.pack.manifest.routing.agent_capacity;
+        if let Some(plan) = plan {
             self.engine
                 .routing()
-                .route(&outcome.conversation, capacity)
+                .assign(&outcome.conversation, plan.agent)
                 .await?;
         }
         Ok(())

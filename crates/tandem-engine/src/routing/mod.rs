@@ -1,10 +1,19 @@
 //! Routing: a handed-over case goes to the least-loaded available agent of its team who has room
-//! for it; agents can also take the next case from the queue. Both go through the store's guarded
-//! assignment, so a case is never assigned twice, even across instances.
+//! for it and holds the certification the pack requires for its kind of case (`routing.require`);
+//! agents can also take the next case from the queue, except cases kept for a certification they
+//! lack. Both go through the store's guarded assignment, so a case is never assigned twice, even
+//! across instances. Why an agent was or was not chosen goes into the decision record.
 
+mod plan;
+
+use tandem_core::decision::HandoffReason;
 use tandem_core::event::Actor;
-use tandem_core::model::{Conversation, ConversationStatus, Role};
+use tandem_core::ids::{TeamId, UserId};
+use tandem_core::model::{Conversation, ConversationStatus};
 use tandem_core::permission::Permission;
+
+use crate::pack::model::{RoutingSettings, WhenNoneCertified};
+pub(crate) use plan::Plan;
 
 use crate::auth::Staff;
 use crate::{Engine, Result};
@@ -16,36 +25,56 @@ pub struct Routing<'e> {
 }
 
 impl Routing<'_> {
-    /// Assigns a queued case to the least-loaded available agent of its team (agents with fewer
-    /// than `capacity` open cases). Leaves it queued when nobody fits.
-    pub(crate) async fn route(
+    /// Chooses who a case handed over for `reason` to `team` goes to (see [`plan::choose`]); the
+    /// reasons go into the decision record.
+    pub(crate) async fn plan(
+        &self,
+        team: Option<TeamId>,
+        reason: HandoffReason,
+        settings: &RoutingSettings,
+    ) -> Result<Plan> {
+        let loads = self.engine.store.agent_loads().await?;
+        let rule = settings.require.iter().find(|r| r.handoff_reason == reason);
+        let certified = match rule {
+            Some(rule) => self
+                .engine
+                .store
+                .certifications(None)
+                .await?
+                .into_iter()
+                .filter(|c| c.skill == rule.certification)
+                .map(|c| c.user_id)
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(plan::choose(&plan::Candidates {
+            loads: &loads,
+            team,
+            capacity: settings.agent_capacity,
+            rule,
+            certified: &certified,
+        }))
+    }
+
+    /// Assigns a queued case to the planned agent. `None` when it is not queued any more, someone
+    /// else holds it, or there is nobody to assign it to.
+    pub(crate) async fn assign(
         &self,
         conversation: &Conversation,
-        capacity: u32,
+        agent: Option<UserId>,
     ) -> Result<Option<Conversation>> {
+        let Some(agent) = agent else { return Ok(None) };
         if conversation.status != ConversationStatus::Queued || conversation.assignee_id.is_some() {
             return Ok(None);
         }
-        let loads = self.engine.store.agent_loads().await?;
-        let best = loads
-            .iter()
-            .filter(|l| l.available && l.user.active && l.user.role == Role::Agent)
-            .filter(|l| l.open_cases < i64::from(capacity))
-            .filter(|l| {
-                conversation
-                    .team_id
-                    .is_none_or(|team| l.user.team_ids.contains(&team))
-            })
-            .min_by_key(|l| (l.open_cases, l.user.id));
-        let Some(best) = best else { return Ok(None) };
         match self
             .engine
             .store
-            .assign_if_unassigned(conversation.id, best.user.id, Actor::System)
+            .assign_if_unassigned(conversation.id, agent, Actor::System)
             .await?
         {
             Some((assigned, _)) => {
-                tracing::info!(conversation = %assigned.id, agent = %best.user.id, "case routed");
+                tracing::info!(conversation = %assigned.id, %agent, "case routed");
                 self.engine.events().publish_committed().await;
                 Ok(Some(assigned))
             }
@@ -53,14 +82,34 @@ impl Routing<'_> {
         }
     }
 
+    /// The handoff reasons whose cases `staff` may not take: those the pack keeps for a
+    /// certification they do not hold (unless the pack lets anyone take them).
+    async fn withheld(&self, staff: &Staff) -> Result<Vec<String>> {
+        let Some(bot) = self.engine.runtime().bot() else {
+            return Ok(Vec::new());
+        };
+        let rules = &bot.pack.manifest.routing.require;
+        if rules.is_empty() {
+            return Ok(Vec::new());
+        }
+        let held = self.engine.store.certifications(Some(staff.user().id)).await?;
+        Ok(rules
+            .iter()
+            .filter(|r| r.when_none == WhenNoneCertified::Wait)
+            .filter(|r| !held.iter().any(|c| c.skill == r.certification))
+            .map(|r| r.handoff_reason.as_str().to_owned())
+            .collect())
+    }
+
     /// Gives the calling agent the most urgent, oldest queued case of their teams (any team's when
     /// they belong to none).
     pub async fn take_next(&self, staff: &Staff) -> Result<Option<Conversation>> {
         staff.require(Permission::ManageConversations)?;
+        let withheld = self.withheld(staff).await?;
         let claimed = self
             .engine
             .store
-            .claim_next(staff.user().id, &staff.user().team_ids)
+            .claim_next(staff.user().id, &staff.user().team_ids, &withheld)
             .await?;
         if claimed.is_some() {
             self.engine.events().publish_committed().await;

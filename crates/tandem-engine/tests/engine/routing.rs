@@ -312,7 +312,7 @@ async fn claims_never_double(store: Arc<dyn Store>, cases: usize, callers: usize
             tokio::spawn(async move {
                 start.wait().await;
                 let mut mine: Vec<ConversationId> = Vec::new();
-                while let Some((c, _)) = store.claim_next(agent, &[]).await.unwrap() {
+                while let Some((c, _)) = store.claim_next(agent, &[], &[]).await.unwrap() {
                     assert_eq!(
                         (c.status, c.assignee_id),
                         (ConversationStatus::Assigned, Some(agent))
@@ -346,7 +346,7 @@ async fn claims_never_double(store: Arc<dyn Store>, cases: usize, callers: usize
     assert_eq!(claimed, queue, "every queued case was claimed");
     let late = user(store.as_ref(), "late@shop.example", Role::Agent).await;
     assert!(
-        store.claim_next(late.id, &[]).await.unwrap().is_none(),
+        store.claim_next(late.id, &[], &[]).await.unwrap().is_none(),
         "the queue is empty"
     );
 }

@@ -490,6 +490,7 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
         )]),
         widget: BTreeMap::new(),
         eval: Vec::new(),
+        practice: Vec::new(),
     }
 }
 

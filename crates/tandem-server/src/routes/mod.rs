@@ -3,6 +3,8 @@
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod certifications;
+pub mod coaching;
 pub mod content;
 pub mod content_history;
 pub mod conversations;
@@ -15,6 +17,7 @@ pub mod live;
 mod live_input;
 pub mod message_edits;
 pub mod models;
+pub mod practice;
 pub mod reads;
 pub mod reviews;
 pub mod teams;
@@ -74,6 +77,24 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/widget/conversations/{id}/messages/{message_id}/feedback",
             post(reviews::feedback),
         )
+        .route("/api/v1/conversations/{id}/quality", get(coaching::quality))
+        .route("/api/v1/coaching/agents/{id}", get(coaching::agent))
+        .route("/api/v1/coaching/team", get(coaching::team))
+        .route("/api/v1/practice/scenarios", get(practice::scenarios))
+        .route(
+            "/api/v1/practice/sessions",
+            post(practice::start).get(practice::list),
+        )
+        .route("/api/v1/practice/sessions/{id}", get(practice::show))
+        .route("/api/v1/practice/sessions/{id}/replies", post(practice::reply))
+        .route("/api/v1/practice/sessions/{id}/finish", post(practice::finish))
+        .route("/api/v1/practice/sessions/{id}/share", post(practice::share))
+        .route("/api/v1/practice/paths", get(practice::paths))
+        .route(
+            "/api/v1/certifications",
+            get(certifications::list).post(certifications::grant),
+        )
+        .route("/api/v1/certifications/revoke", post(certifications::revoke))
         .route("/api/v1/drafts", get(drafts::list))
         .route("/api/v1/drafts/{id}", get(drafts::show))
         .route("/api/v1/drafts/{id}/accept", post(drafts::accept))

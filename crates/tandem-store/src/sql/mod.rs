@@ -8,6 +8,7 @@
 
 mod attachments;
 mod audit;
+mod coaching;
 mod content;
 mod content_versions;
 mod conversations;

@@ -114,7 +114,12 @@ where
         Ok(Some((self.read_conversation(conversation).await?, events)))
     }
 
-    async fn claim_next(&self, user: UserId, teams: &[TeamId]) -> Result<Option<(Conversation, Vec<Event>)>> {
+    async fn claim_next(
+        &self,
+        user: UserId,
+        teams: &[TeamId],
+        withheld: &[String],
+    ) -> Result<Option<(Conversation, Vec<Event>)>> {
         let mut tx = self.writer().begin().await.map_err(db_error)?;
         let mut q =
             Dynamic::new("SELECT id FROM conversations WHERE status = 'queued' AND assignee_id IS NULL");
@@ -125,6 +130,11 @@ where
         if !teams.is_empty() {
             q.push(" AND team_id IN ")
                 .bind_list(teams.iter().map(|t| t.to_string()));
+        }
+        if !withheld.is_empty() {
+            q.push(" AND (handoff_reason IS NULL OR handoff_reason NOT IN ")
+                .bind_list(withheld.iter().cloned())
+                .push(")");
         }
         q.push(
             " ORDER BY CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, \

@@ -7,6 +7,7 @@ use tandem_store::*;
 
 pub use crate::attachments::*;
 pub use crate::automation::*;
+pub use crate::coaching::*;
 pub use crate::content_versions::*;
 pub use crate::drafts::*;
 pub use crate::message_edits::*;

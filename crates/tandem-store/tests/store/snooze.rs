@@ -81,7 +81,7 @@ pub async fn snoozed_cases_hide_until_their_time(store: &dyn Store) {
         .await
         .unwrap();
     let mut taken = Vec::new();
-    while let Some((c, _)) = store.claim_next(user.id, &[]).await.unwrap() {
+    while let Some((c, _)) = store.claim_next(user.id, &[], &[]).await.unwrap() {
         taken.push(c.id);
     }
     taken.sort();
