@@ -122,3 +122,92 @@ pub fn choose(c: &Candidates<'_>) -> Plan {
         },
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use tandem_core::decision::HandoffReason;
+    use tandem_core::model::User;
+
+    fn agent(n: u128, name: &str, open_cases: i64, team: Option<TeamId>) -> AgentLoad {
+        let user: User = serde_json::from_value(serde_json::json!({
+            "id": uuid::Uuid::from_u128(n).to_string(),
+            "email": format!("{n}@x.org"),
+            "name": name,
+            "role": "agent",
+            "active": true,
+            "team_ids": team.map(|t| vec![t.to_string()]).unwrap_or_default(),
+            "created_at": "2026-12-01T00:00:00Z",
+        }))
+        .unwrap();
+        AgentLoad {
+            user,
+            available: true,
+            open_cases,
+        }
+    }
+
+    fn rule(when_none: WhenNoneCertified) -> CertificationRule {
+        CertificationRule {
+            handoff_reason: HandoffReason::Frustration,
+            certification: "de_escalation".into(),
+            when_none,
+        }
+    }
+
+    #[test]
+    fn without_a_requirement_the_least_loaded_agent_of_the_team_gets_the_case() {
+        let team: TeamId = uuid::Uuid::from_u128(9).to_string().parse().unwrap();
+        let loads = [agent(1, "Ana", 2, Some(team)), agent(2, "Ben", 1, Some(team)), agent(3, "Cy", 0, None)];
+        let plan = choose(&Candidates {
+            loads: &loads,
+            team: Some(team),
+            capacity: 5,
+            rule: None,
+            certified: &[],
+        });
+        assert_eq!(plan.agent, Some(loads[1].user.id));
+        assert!(plan.reasons[0].starts_with("Routed to Ben"), "{:?}", plan.reasons);
+    }
+
+    #[test]
+    fn a_required_certification_passes_over_busier_uncertified_agents_and_says_so() {
+        let loads = [agent(1, "Ana", 3, None), agent(2, "Ben", 0, None)];
+        let certified = [loads[0].user.id];
+        let r = rule(WhenNoneCertified::Wait);
+        let plan = choose(&Candidates {
+            loads: &loads,
+            team: None,
+            capacity: 5,
+            rule: Some(&r),
+            certified: &certified,
+        });
+        assert_eq!(plan.agent, Some(loads[0].user.id), "Ana is certified, Ben is not");
+        let text = plan.reasons.join(" ");
+        assert!(text.contains("Needs an agent certified in de_escalation"), "{text}");
+        assert!(text.contains("Not Ben: not certified"), "{text}");
+        assert!(text.contains("Routed to Ana"), "{text}");
+    }
+
+    #[test]
+    fn when_nobody_certified_fits_the_case_waits_or_goes_to_anyone_as_the_pack_says() {
+        let loads = [agent(1, "Ana", 5, None), agent(2, "Ben", 0, None)];
+        let certified = [loads[0].user.id];
+        let wait = rule(WhenNoneCertified::Wait);
+        let candidates = |r| Candidates {
+            loads: &loads,
+            team: None,
+            capacity: 5,
+            rule: Some(r),
+            certified: &certified,
+        };
+        let waiting = choose(&candidates(&wait));
+        assert_eq!(waiting.agent, None, "Ana is full, Ben is not certified");
+        assert!(waiting.reasons.last().unwrap().starts_with("Waits in the queue: no available agent certified"));
+        let anyone = rule(WhenNoneCertified::Anyone);
+        let fallback = choose(&candidates(&anyone));
+        assert_eq!(fallback.agent, Some(loads[1].user.id));
+        assert!(fallback.reasons.last().unwrap().contains("nobody certified in de_escalation was available"));
+    }
+}

@@ -7,6 +7,7 @@
 )]
 
 mod auth;
+mod coaching;
 mod content_history;
 mod dialogue;
 mod events;

@@ -9,8 +9,9 @@
 //!   customers' messages, read in the agent's reply.
 //! - **Lines.** The case is resolved when the mood fell below `resolves.mood_below`, the skills in
 //!   `resolves.skills` were shown and a reply used one of `resolves.any_words`. The customer gives
-//!   up when furious or out of turns. Otherwise a question gets the next hidden fact (if the
-//!   customer is not angrier), and else a calmer or an angrier line, each kind in turn.
+//!   up when furious (after two replies at least) or out of turns. Otherwise a question gets the
+//!   next hidden fact (if the customer is not angrier), and else a calmer or an angrier line, each
+//!   kind in turn.
 
 use serde::{Deserialize, Serialize};
 use tandem_nlu::quality::{Scores, Skill};
@@ -27,8 +28,10 @@ const HELPFUL: [Skill; 5] = [
 ];
 /// How much a hostile tone (signal score 1) angers the customer.
 const HOSTILITY: f64 = 0.3;
-/// At or above this mood the customer gives up.
+/// At or above this mood the customer gives up, once they had [`PATIENCE`] replies.
 const FURIOUS: f64 = 0.97;
+/// Replies every customer waits for before giving up, however angry.
+const PATIENCE: usize = 2;
 
 /// What a customer line is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,7 +140,7 @@ pub fn answer(scenario: &Scenario, turns: &[Turn], hostility: f64) -> Turn {
     let lines = &scenario.lines;
     let (text, kind) = if resolved(scenario, turns, next) {
         (lines.resolved.clone(), LineKind::Resolved)
-    } else if next >= FURIOUS || replies >= max_turns {
+    } else if (next >= FURIOUS && replies >= PATIENCE) || replies >= max_turns {
         (lines.gave_up.clone(), LineKind::GaveUp)
     } else if asked && next <= mood {
         let told = customer_lines(turns, LineKind::Fact);
@@ -208,4 +211,114 @@ pub fn last_customer_text(turns: &[Turn]) -> Option<&str> {
 /// The scores of the agent's replies, in order.
 pub fn agent_scores(turns: &[Turn]) -> Vec<&Scores> {
     agent_replies(turns).map(|(_, s)| s).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// Scores with every skill at `score` (level 1 from 0.4, 2 from 0.7), the rest 0.
+    fn scores(shown: &[(Skill, f64)]) -> Scores {
+        let skills: serde_json::Map<String, serde_json::Value> = Skill::ALL
+            .into_iter()
+            .map(|s| {
+                let score = shown.iter().find(|(k, _)| *k == s).map_or(0.0, |(_, v)| *v);
+                let level = if score >= 0.7 { 2 } else { u8::from(score >= 0.4) };
+                (
+                    s.as_str().to_owned(),
+                    serde_json::json!({"level": level, "score": score, "reason": "r", "evidence": []}),
+                )
+            })
+            .collect();
+        serde_json::from_value(serde_json::Value::Object(skills)).unwrap()
+    }
+
+    fn scenario() -> Scenario {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../packs/demo/practice/double_charge.toml"
+        ))
+        .unwrap();
+        let mut s: Scenario = toml::from_str(&text).unwrap();
+        s.id = "double_charge".into();
+        s
+    }
+
+    fn reply(turns: &mut Vec<Turn>, s: &Scenario, text: &str, shown: &[(Skill, f64)], hostility: f64) -> Turn {
+        turns.push(Turn::Agent {
+            text: text.into(),
+            skills: scores(shown),
+        });
+        let answer = answer(s, turns, hostility);
+        turns.push(answer.clone());
+        answer
+    }
+
+    fn mood(t: &Turn) -> f64 {
+        match t {
+            Turn::Customer { mood, .. } => *mood,
+            Turn::Agent { .. } => f64::NAN,
+        }
+    }
+
+    #[test]
+    fn helpful_replies_calm_the_customer_until_the_case_is_resolved() {
+        let s = scenario();
+        let mut turns = vec![opening(&s)];
+        let warm = [
+            (Skill::Empathy, 0.8),
+            (Skill::DeEscalation, 0.7),
+            (Skill::Understanding, 0.5),
+            (Skill::Solution, 0.6),
+        ];
+        let first = reply(&mut turns, &s, "I'm so sorry, I'm looking into it.", &warm, 0.0);
+        assert!(mood(&first) < s.mood.start);
+        let second = reply(&mut turns, &s, "I've refunded the duplicate charge.", &warm, 0.0);
+        assert!(mood(&second) < mood(&first));
+        let last = reply(&mut turns, &s, "It reaches your card within 5 days.", &warm, 0.0);
+        assert!(matches!(last, Turn::Customer { kind: LineKind::Resolved, .. }), "{last:?}");
+        let result = outcome(&s, &turns);
+        assert!(result.passed && result.score >= 60, "{result:?}");
+    }
+
+    #[test]
+    fn dismissive_or_hostile_replies_anger_the_customer_and_do_not_pass() {
+        let s = scenario();
+        let mut turns = vec![opening(&s)];
+        let first = reply(&mut turns, &s, "That's not my problem.", &[], 0.0);
+        assert!(mood(&first) > s.mood.start);
+        assert!(matches!(first, Turn::Customer { kind: LineKind::Angrier, .. }));
+        let hostile = reply(&mut turns, &s, "CALM DOWN!!!", &[], 1.0);
+        assert!(matches!(hostile, Turn::Customer { kind: LineKind::GaveUp, .. }), "{hostile:?}");
+        let result = outcome(&s, &turns);
+        assert!(!result.passed && result.score < 20, "{result:?}");
+    }
+
+    #[test]
+    fn a_question_brings_out_the_next_hidden_fact_and_the_same_replies_give_the_same_lines() {
+        let s = scenario();
+        let run = || {
+            let mut turns = vec![opening(&s)];
+            let asked = [(Skill::Exploration, 0.8), (Skill::Empathy, 0.6)];
+            reply(&mut turns, &s, "I'm sorry. Which order is it?", &asked, 0.0);
+            reply(&mut turns, &s, "Did you write to us before?", &asked, 0.0);
+            turns
+        };
+        let turns = run();
+        assert!(matches!(&turns[2], Turn::Customer { kind: LineKind::Fact, text, .. } if text == &s.hidden_facts[0]));
+        assert!(matches!(&turns[4], Turn::Customer { kind: LineKind::Fact, text, .. } if text == &s.hidden_facts[1]));
+        assert_eq!(run(), turns);
+    }
+
+    #[test]
+    fn nothing_said_scores_low_and_the_mood_stays_in_range() {
+        let s = scenario();
+        let result = outcome(&s, &[opening(&s)]);
+        assert!(!result.passed);
+        for hostility in [0.0, 1.0, 7.0, -3.0] {
+            let m = next_mood(&s, 0.99, &scores(&[]), hostility);
+            assert!((0.0..=1.0).contains(&m));
+        }
+    }
 }
