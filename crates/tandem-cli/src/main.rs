@@ -9,7 +9,9 @@ mod open;
 
 use clap::{Parser, Subcommand};
 
-use commands::{eval, export, import, migrate, models, redact, retention, serve, signals, train, user};
+use commands::{
+    eval, export, import, migrate, models, quality, redact, retention, serve, signals, train, user,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -56,6 +58,11 @@ enum Command {
         #[command(subcommand)]
         command: signals::SignalsCommand,
     },
+    /// Soft-skill scores of agent replies (empathy, understanding, exploration, ...).
+    Quality {
+        #[command(subcommand)]
+        command: quality::QualityCommand,
+    },
     /// Replace personal data in text read on stdin by type tags such as [EMAIL].
     Redact(redact::RedactArgs),
     /// Erase what is older than the retention period.
@@ -86,6 +93,7 @@ fn main() -> std::process::ExitCode {
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Signals { command } => signals::run(command),
+        Command::Quality { command } => quality::run(command),
         Command::Redact(args) => redact::run(args),
         Command::Retention { command } => runtime().and_then(|rt| rt.block_on(retention::run(command))),
     };

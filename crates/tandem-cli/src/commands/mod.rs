@@ -6,6 +6,7 @@ pub mod export;
 pub mod import;
 pub mod migrate;
 pub mod models;
+pub mod quality;
 pub mod redact;
 pub mod retention;
 pub mod serve;

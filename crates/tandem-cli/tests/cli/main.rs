@@ -7,6 +7,7 @@
 )]
 
 mod models;
+mod quality;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,6 +4,14 @@
 //!
 //! [`score`] is pure and deterministic: the same context and reply always give the same scores.
 
+mod clarity;
+mod cues;
+pub mod eval;
+mod skills;
+pub mod spans;
+#[cfg(test)]
+mod tests;
+
 use serde::{Deserialize, Serialize};
 
 /// The nine skills of the rubric, in the order every report lists them.
@@ -117,24 +125,8 @@ impl Scores {
 }
 
 /// Scores `reply`, an agent's answer to `context` (the customer's words before it, may be empty).
+///
+/// Never panics; only the first [`spans::MAX_CHARS`] code points of each text are read.
 pub fn score(context: &str, reply: &str) -> Scores {
-    let _ = context;
-    let _ = reply;
-    let none = || SkillScore {
-        level: 0,
-        score: 0.0,
-        reason: "not scored yet".to_owned(),
-        evidence: Vec::new(),
-    };
-    Scores {
-        empathy: none(),
-        understanding: none(),
-        exploration: none(),
-        de_escalation: none(),
-        clarity: none(),
-        politeness: none(),
-        solution: none(),
-        greeting: none(),
-        closing: none(),
-    }
+    skills::score(context, reply)
 }

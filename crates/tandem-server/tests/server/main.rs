@@ -12,6 +12,7 @@ mod agent;
 mod attachments;
 mod attachments_api;
 mod browser;
+mod coaching;
 mod conformance;
 mod connections;
 mod content;

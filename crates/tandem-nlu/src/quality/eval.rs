@@ -1,0 +1,108 @@
+//! Measuring the scorer on replies labelled with one support strategy each (ESConv's
+//! `strategy_*.csv`): per skill, precision, recall and F1 of "shown" (level >= 1) against the
+//! strategies that show the skill, and the ROC AUC of the score. Reading the file is the caller's.
+
+use serde::{Deserialize, Serialize};
+
+use super::{score, Skill};
+use crate::metrics::ranking;
+use crate::num::usize_to_f64;
+
+/// The strategies that show each measurable skill (the rest cannot be told from ESConv's labels).
+pub const SKILL_STRATEGIES: &[(Skill, &[&str])] = &[
+    (Skill::Exploration, &["Question"]),
+    (
+        Skill::Understanding,
+        &["Restatement or Paraphrasing", "Reflection of feelings"],
+    ),
+    (
+        Skill::Empathy,
+        &["Reflection of feelings", "Affirmation and Reassurance"],
+    ),
+    (Skill::Solution, &["Providing Suggestions"]),
+];
+
+/// One skill's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkillFigures {
+    pub skill: Skill,
+    /// Replies whose strategy shows the skill.
+    pub support: usize,
+    /// Replies scored at level >= 1.
+    pub predicted: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    /// ROC AUC of `score`; `None` when one class is missing.
+    pub roc_auc: Option<f64>,
+}
+
+/// The figures of every measurable skill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalReport {
+    pub examples: usize,
+    pub skills: Vec<SkillFigures>,
+}
+
+fn ratio(num: usize, den: usize) -> f64 {
+    if den == 0 {
+        0.0
+    } else {
+        usize_to_f64(num) / usize_to_f64(den)
+    }
+}
+
+/// Counts of one skill while replies are scored.
+#[derive(Debug, Default)]
+struct Tally {
+    scores: Vec<f64>,
+    labels: Vec<bool>,
+    true_pos: usize,
+    predicted: usize,
+}
+
+/// Scores every `(text, label)` reply (without context) and measures each skill of
+/// [`SKILL_STRATEGIES`].
+pub fn evaluate<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> EvalReport {
+    let mut tallies: Vec<Tally> = SKILL_STRATEGIES.iter().map(|_| Tally::default()).collect();
+    let mut examples = 0usize;
+    for (text, label) in rows {
+        examples += 1;
+        let scores = score("", text);
+        for ((skill, strategies), t) in SKILL_STRATEGIES.iter().zip(tallies.iter_mut()) {
+            let s = scores.get(*skill);
+            let truth = strategies.contains(&label.trim());
+            let shown = s.level >= 1;
+            t.scores.push(s.score);
+            t.labels.push(truth);
+            t.predicted += usize::from(shown);
+            t.true_pos += usize::from(shown && truth);
+        }
+    }
+    let skills = SKILL_STRATEGIES
+        .iter()
+        .zip(tallies)
+        .map(|((skill, _), t)| figures(*skill, &t))
+        .collect();
+    EvalReport { examples, skills }
+}
+
+fn figures(skill: Skill, t: &Tally) -> SkillFigures {
+    let support = t.labels.iter().filter(|&&l| l).count();
+    let precision = ratio(t.true_pos, t.predicted);
+    let recall = ratio(t.true_pos, support);
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    SkillFigures {
+        skill,
+        support,
+        predicted: t.predicted,
+        precision,
+        recall,
+        f1,
+        roc_auc: ranking::roc_auc(&t.scores, &t.labels).ok(),
+    }
+}
