@@ -5,7 +5,6 @@
 use tandem_core::audit::AuditAction;
 use tandem_core::model::Role;
 use tandem_core::ErrorCode;
-use tandem_store::prelude::*;
 
 use crate::support::{demo_engine, staff, Customer, TestEngine};
 

@@ -3,6 +3,18 @@
 //! it. It scores observable behaviour in the text, never the writer's emotions.
 //!
 //! [`score`] is pure and deterministic: the same context and reply always give the same scores.
+//!
+//! # How the scores are built
+//!
+//! As in `signals`: hand-written lexicon cues (`cues.rs`, phrase patterns matched on the words of
+//! one sentence, see `spans.rs`) and structural cues (questions, instructions, shouting, the
+//! customer's content words restated from `context`), each with a weight in a few tiers chosen by
+//! judgement (strong 0.6, clear 0.45, mild 0.25, faint 0.1), combined per skill with a noisy-OR
+//! `1 - Π(1 - w)` and damped by lowering cues ("calm down", "not my problem"). Clarity is read from
+//! the shape of the reply (`clarity.rs`). Level 1 from score 0.42 (0.55 for exploration), level 2
+//! from 0.75 (0.8). Every counted cue is evidence. Nothing is fitted to a data set: ESConv (CC BY-NC
+//! 4.0) was read to design cues and choose the level cut-offs, and its test split measures the
+//! scorer (`eval.rs`, `tandem quality eval`); see `docs/quality.md` for the figures.
 
 mod clarity;
 mod cues;

@@ -326,7 +326,14 @@ fn restatement_cues(text: &Text, context: &str, lex: &Lexicon, out: &mut Vec<Cue
             last_excl: i + 1,
             start,
             end,
-            why: format!("Restates the person's own word '{word}'."),
+            why: if n == 0 {
+                format!(
+                    "Restates the person's own words ({} of them, first '{word}').",
+                    hits.len()
+                )
+            } else {
+                format!("Restates the person's own word '{word}'.")
+            },
         });
     }
 }

@@ -12,7 +12,7 @@ use crate::contract::{customer_says, new_conversation};
 use crate::staff::new_user;
 
 pub async fn reply_scores_are_kept_per_message_and_go_with_their_conversation(store: &dyn Store) {
-    let (agent, _) = store
+    let agent = store
         .create_user(new_user("ana@x.org", Role::Agent))
         .await
         .unwrap();
@@ -86,11 +86,11 @@ pub async fn reply_scores_are_kept_per_message_and_go_with_their_conversation(st
 }
 
 pub async fn practice_sessions_take_turns_in_order_and_finish_once(store: &dyn Store) {
-    let (ana, _) = store
+    let ana = store
         .create_user(new_user("ana@x.org", Role::Agent))
         .await
         .unwrap();
-    let (ben, _) = store
+    let ben = store
         .create_user(new_user("ben@x.org", Role::Agent))
         .await
         .unwrap();
@@ -161,11 +161,11 @@ pub async fn practice_sessions_take_turns_in_order_and_finish_once(store: &dyn S
 }
 
 pub async fn a_certification_is_held_once_and_revoked_with_a_reason(store: &dyn Store) {
-    let (sup, _) = store
+    let sup = store
         .create_user(new_user("sup@x.org", Role::Supervisor))
         .await
         .unwrap();
-    let (ana, _) = store
+    let ana = store
         .create_user(new_user("ana@x.org", Role::Agent))
         .await
         .unwrap();
