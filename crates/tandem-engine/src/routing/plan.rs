@@ -159,7 +159,11 @@ mod tests {
     #[test]
     fn without_a_requirement_the_least_loaded_agent_of_the_team_gets_the_case() {
         let team: TeamId = uuid::Uuid::from_u128(9).to_string().parse().unwrap();
-        let loads = [agent(1, "Ana", 2, Some(team)), agent(2, "Ben", 1, Some(team)), agent(3, "Cy", 0, None)];
+        let loads = [
+            agent(1, "Ana", 2, Some(team)),
+            agent(2, "Ben", 1, Some(team)),
+            agent(3, "Cy", 0, None),
+        ];
         let plan = choose(&Candidates {
             loads: &loads,
             team: Some(team),
@@ -185,7 +189,10 @@ mod tests {
         });
         assert_eq!(plan.agent, Some(loads[0].user.id), "Ana is certified, Ben is not");
         let text = plan.reasons.join(" ");
-        assert!(text.contains("Needs an agent certified in de_escalation"), "{text}");
+        assert!(
+            text.contains("Needs an agent certified in de_escalation"),
+            "{text}"
+        );
         assert!(text.contains("Not Ben: not certified"), "{text}");
         assert!(text.contains("Routed to Ana"), "{text}");
     }
@@ -204,10 +211,18 @@ mod tests {
         };
         let waiting = choose(&candidates(&wait));
         assert_eq!(waiting.agent, None, "Ana is full, Ben is not certified");
-        assert!(waiting.reasons.last().unwrap().starts_with("Waits in the queue: no available agent certified"));
+        assert!(waiting
+            .reasons
+            .last()
+            .unwrap()
+            .starts_with("Waits in the queue: no available agent certified"));
         let anyone = rule(WhenNoneCertified::Anyone);
         let fallback = choose(&candidates(&anyone));
         assert_eq!(fallback.agent, Some(loads[1].user.id));
-        assert!(fallback.reasons.last().unwrap().contains("nobody certified in de_escalation was available"));
+        assert!(fallback
+            .reasons
+            .last()
+            .unwrap()
+            .contains("nobody certified in de_escalation was available"));
     }
 }

@@ -8,7 +8,8 @@ use tandem_core::ErrorCode;
 
 use crate::support::{demo_engine, staff, Customer, TestEngine};
 
-const ANGRY: &str = "This is the THIRD time I'm writing!!! You charged me twice and nobody helps. I'm furious.";
+const ANGRY: &str =
+    "This is the THIRD time I'm writing!!! You charged me twice and nobody helps. I'm furious.";
 const EMPATHIC: [&str; 3] = [
     "I'm so sorry you were charged twice; I understand how frustrating that is. I'm checking your payments now.",
     "You're right to be upset, I can see both charges. I've refunded the duplicate and e-mailed you the receipt.",
@@ -17,7 +18,13 @@ const EMPATHIC: [&str; 3] = [
 
 /// Every team of the demo pack.
 async fn all_teams(t: &TestEngine) -> Vec<tandem_core::ids::TeamId> {
-    t.store.list_teams().await.unwrap().into_iter().map(|t| t.id).collect()
+    t.store
+        .list_teams()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id)
+        .collect()
 }
 
 #[tokio::test]
@@ -26,10 +33,17 @@ async fn replies_are_scored_from_the_log_and_profiles_stay_with_their_agent() {
     let ana = staff(&t, "ana@x.org", Role::Agent, &[], true).await;
     let ben = staff(&t, "ben@x.org", Role::Agent, &[], true).await;
     let customer = Customer::start(&t, "Tom Example", "tom@example.org").await;
-    customer.say("My jacket arrived torn. I waited a week for it!").await;
+    customer
+        .say("My jacket arrived torn. I waited a week for it!")
+        .await;
     let conversations = t.engine.conversations();
     let reply = conversations
-        .staff_message(&ana, customer.id(), "I'm so sorry this happened, I understand how frustrating it must be.", false)
+        .staff_message(
+            &ana,
+            customer.id(),
+            "I'm so sorry this happened, I understand how frustrating it must be.",
+            false,
+        )
         .await
         .unwrap();
     conversations
@@ -37,21 +51,54 @@ async fn replies_are_scored_from_the_log_and_profiles_stay_with_their_agent() {
         .await
         .unwrap();
     assert!(t.engine.coaching().catch_up().await.unwrap() >= 1);
-    let scored = t.engine.coaching().conversation(&t.admin, customer.id()).await.unwrap();
-    assert_eq!(scored.iter().map(|r| r.message_id).collect::<Vec<_>>(), vec![reply.id], "the note is not scored");
-    assert!(scored[0].skills.empathy.level >= 1, "{:?}", scored[0].skills.empathy);
+    let scored = t
+        .engine
+        .coaching()
+        .conversation(&t.admin, customer.id())
+        .await
+        .unwrap();
+    assert_eq!(
+        scored.iter().map(|r| r.message_id).collect::<Vec<_>>(),
+        vec![reply.id],
+        "the note is not scored"
+    );
     assert!(
-        t.engine.coaching().conversation(&ben, customer.id()).await.unwrap().is_empty(),
+        scored[0].skills.empathy.level >= 1,
+        "{:?}",
+        scored[0].skills.empathy
+    );
+    assert!(
+        t.engine
+            .coaching()
+            .conversation(&ben, customer.id())
+            .await
+            .unwrap()
+            .is_empty(),
         "another agent does not see Ana's scores"
     );
-    assert_eq!(t.engine.coaching().catch_up().await.unwrap(), 0, "each reply is scored once");
+    assert_eq!(
+        t.engine.coaching().catch_up().await.unwrap(),
+        0,
+        "each reply is scored once"
+    );
 
     let profile = t.engine.coaching().profile(&ana, ana.user().id).await.unwrap();
     assert_eq!(profile.replies, 1);
-    assert!(profile.highlights.iter().any(|h| h.skill == "empathy" && h.message_id == reply.id));
-    let refused = t.engine.coaching().profile(&ben, ana.user().id).await.unwrap_err();
+    assert!(profile
+        .highlights
+        .iter()
+        .any(|h| h.skill == "empathy" && h.message_id == reply.id));
+    let refused = t
+        .engine
+        .coaching()
+        .profile(&ben, ana.user().id)
+        .await
+        .unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Forbidden);
-    assert!(t.engine.coaching().team(&ben).await.is_err(), "agents have no team view");
+    assert!(
+        t.engine.coaching().team(&ben).await.is_err(),
+        "agents have no team view"
+    );
     let team = t.engine.coaching().team(&t.admin).await.unwrap();
     assert!(team.iter().any(|m| m.user_id == ana.user().id && m.replies == 1));
 }
@@ -72,13 +119,19 @@ async fn practice_makes_an_agent_eligible_and_routing_keeps_frustration_for_the_
     assert_eq!(waiting.assignee_id, None);
     let decisions = t.store.list_decisions(first.id()).await.unwrap();
     let reasons = decisions.last().unwrap().reasons.join(" ");
-    assert!(reasons.contains("no available agent certified in de_escalation"), "{reasons}");
+    assert!(
+        reasons.contains("no available agent certified in de_escalation"),
+        "{reasons}"
+    );
     assert!(
         t.engine.routing().take_next(&ben).await.unwrap().is_none(),
         "an uncertified agent cannot take it from the queue either"
     );
 
-    let early = certifications.grant(&sup, ana.user().id, "de_escalation", None).await.unwrap_err();
+    let early = certifications
+        .grant(&sup, ana.user().id, "de_escalation", None)
+        .await
+        .unwrap_err();
     assert_eq!(early.code(), ErrorCode::NotEligible, "no practice passed yet");
     let practice = t.engine.practice();
     let session = practice.start(&ana, "double_charge").await.unwrap();
@@ -89,32 +142,66 @@ async fn practice_makes_an_agent_eligible_and_routing_keeps_frustration_for_the_
     }
     assert!(practice.finish(&ana, &session.id).await.unwrap().passed);
     assert_eq!(
-        certifications.grant(&ana, ana.user().id, "de_escalation", None).await.unwrap_err().code(),
+        certifications
+            .grant(&ana, ana.user().id, "de_escalation", None)
+            .await
+            .unwrap_err()
+            .code(),
         ErrorCode::Forbidden
     );
-    certifications.grant(&sup, ana.user().id, "de_escalation", Some("calm and clear")).await.unwrap();
-    let again = certifications.grant(&sup, ana.user().id, "de_escalation", None).await.unwrap_err();
+    certifications
+        .grant(&sup, ana.user().id, "de_escalation", Some("calm and clear"))
+        .await
+        .unwrap();
+    let again = certifications
+        .grant(&sup, ana.user().id, "de_escalation", None)
+        .await
+        .unwrap_err();
     assert_eq!(again.code(), ErrorCode::AlreadyCertified);
 
     let second = Customer::start(&t, "Dana Two", "dana2@example.org").await;
     second.say(ANGRY).await;
     let routed = t.store.get_conversation(second.id()).await.unwrap().unwrap();
     assert_eq!(routed.assignee_id, Some(ana.user().id));
-    let reasons = t.store.list_decisions(second.id()).await.unwrap().last().unwrap().reasons.join(" ");
-    assert!(reasons.contains("certified in de_escalation") && reasons.contains("not certified"), "{reasons}");
+    let reasons = t
+        .store
+        .list_decisions(second.id())
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .reasons
+        .join(" ");
+    assert!(
+        reasons.contains("certified in de_escalation") && reasons.contains("not certified"),
+        "{reasons}"
+    );
     assert_eq!(
         t.engine.routing().take_next(&ana).await.unwrap().map(|c| c.id),
         Some(first.id()),
         "the certified agent takes the case that waited"
     );
 
-    let missing_reason = certifications.revoke(&sup, ana.user().id, "de_escalation", None).await.unwrap_err();
+    let missing_reason = certifications
+        .revoke(&sup, ana.user().id, "de_escalation", None)
+        .await
+        .unwrap_err();
     assert_eq!(missing_reason.code(), ErrorCode::ReasonRequired);
-    certifications.revoke(&sup, ana.user().id, "de_escalation", Some("retraining")).await.unwrap();
-    assert!(certifications.list(&sup, Some(ana.user().id)).await.unwrap().is_empty());
+    certifications
+        .revoke(&sup, ana.user().id, "de_escalation", Some("retraining"))
+        .await
+        .unwrap();
+    assert!(certifications
+        .list(&sup, Some(ana.user().id))
+        .await
+        .unwrap()
+        .is_empty());
     let audit = t.engine.audit().list(&t.admin, None, None).await.unwrap();
     let actions: Vec<AuditAction> = audit.iter().map(|e| e.action).collect();
-    assert!(actions.contains(&AuditAction::CertificationGranted) && actions.contains(&AuditAction::CertificationRevoked));
+    assert!(
+        actions.contains(&AuditAction::CertificationGranted)
+            && actions.contains(&AuditAction::CertificationRevoked)
+    );
 }
 
 #[tokio::test]
@@ -128,17 +215,41 @@ async fn practice_sessions_are_private_and_take_no_replies_once_finished() {
     let unknown = practice.start(&ana, "no_such_scenario").await.unwrap_err();
     assert_eq!(unknown.code(), ErrorCode::UnknownScenario);
     let session = practice.start(&ana, "locked_out").await.unwrap();
-    assert!(practice.reply(&ben, &session.id, "Hello").await.is_err(), "not Ben's session");
-    assert!(practice.get(&sup, &session.id).await.is_err(), "private until shared");
+    assert!(
+        practice.reply(&ben, &session.id, "Hello").await.is_err(),
+        "not Ben's session"
+    );
+    assert!(
+        practice.get(&sup, &session.id).await.is_err(),
+        "private until shared"
+    );
     let empty = practice.reply(&ana, &session.id, "   ").await.unwrap_err();
     assert_eq!(empty.code(), ErrorCode::EmptyMessage);
-    practice.reply(&ana, &session.id, "Hello Walter, could you tell me what the screen says?").await.unwrap();
+    practice
+        .reply(
+            &ana,
+            &session.id,
+            "Hello Walter, could you tell me what the screen says?",
+        )
+        .await
+        .unwrap();
     let finished = practice.finish(&ana, &session.id).await.unwrap();
-    assert_eq!(practice.finish(&ana, &session.id).await.unwrap().score, finished.score, "finishing twice");
-    let late = practice.reply(&ana, &session.id, "Are you still there?").await.unwrap_err();
+    assert_eq!(
+        practice.finish(&ana, &session.id).await.unwrap().score,
+        finished.score,
+        "finishing twice"
+    );
+    let late = practice
+        .reply(&ana, &session.id, "Are you still there?")
+        .await
+        .unwrap_err();
     assert_eq!(late.code(), ErrorCode::PracticeFinished);
     practice.share(&ana, &session.id, true).await.unwrap();
     assert_eq!(practice.get(&sup, &session.id).await.unwrap().turns.len(), 3);
-    assert_eq!(practice.list(&sup, ana.user().id).await.unwrap().len(), 1, "shared sessions");
+    assert_eq!(
+        practice.list(&sup, ana.user().id).await.unwrap().len(),
+        1,
+        "shared sessions"
+    );
     assert!(practice.list(&ben, ana.user().id).await.is_err());
 }

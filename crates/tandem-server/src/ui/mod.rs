@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/app/inbox", get(pages::inbox))
         .route("/app/insights", get(pages::insights))
         .route("/app/training", get(pages::training))
+        .route("/app/coaching", get(pages::coaching))
+        .route("/app/team", get(pages::team))
         .route("/app/admin/{page}", get(pages::admin))
         .route("/app/{*rest}", get(pages::not_found))
         .route("/widget.js", get(assets::widget_loader))

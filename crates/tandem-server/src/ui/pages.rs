@@ -32,6 +32,8 @@ const fn nav(href: &'static str, label: &'static str, key: &'static str, roles: 
 const NAV: &[NavItem] = &[
     nav("/app/inbox", "Inbox", "inbox", ""),
     nav("/app/insights", "Insights", "insights", ""),
+    nav("/app/coaching", "Coaching", "coaching", ""),
+    nav("/app/team", "Team", "team", "supervisor,admin"),
     nav(
         "/app/training",
         "Training",
@@ -116,6 +118,23 @@ struct InsightsPage {
 #[derive(Template)]
 #[template(path = "training.html")]
 struct TrainingPage {
+    nav: &'static [NavItem],
+    active: &'static str,
+}
+
+/// Everyone's learning page: their soft skills, the coaching feed, practice with a simulated
+/// customer, and the learning paths towards a certification.
+#[derive(Template)]
+#[template(path = "coaching.html")]
+struct CoachingPage {
+    nav: &'static [NavItem],
+    active: &'static str,
+}
+
+/// The supervisors' page: the team's skills, each agent's coaching profile, certifications.
+#[derive(Template)]
+#[template(path = "team.html")]
+struct TeamPage {
     nav: &'static [NavItem],
     active: &'static str,
 }
@@ -219,6 +238,26 @@ pub async fn training() -> Response {
         &TrainingPage {
             nav: NAV,
             active: "training",
+        },
+        STAFF_CSP,
+    )
+}
+
+pub async fn coaching() -> Response {
+    render(
+        &CoachingPage {
+            nav: NAV,
+            active: "coaching",
+        },
+        STAFF_CSP,
+    )
+}
+
+pub async fn team() -> Response {
+    render(
+        &TeamPage {
+            nav: NAV,
+            active: "team",
         },
         STAFF_CSP,
     )

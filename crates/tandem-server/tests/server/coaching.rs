@@ -34,10 +34,18 @@ async fn scored(app: &DemoApp, conversation: &str, message: &str) -> Value {
             StatusCode::OK,
         )
         .await;
-        if let Some(r) = answer["replies"].as_array().unwrap().iter().find(|r| r["message_id"] == message) {
+        if let Some(r) = answer["replies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["message_id"] == message)
+        {
             return r.clone();
         }
-        assert!(tokio::time::Instant::now() < deadline, "reply {message} was not scored");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "reply {message} was not scored"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -51,9 +59,15 @@ fn well_formed(skills: &Value, reply: &str) {
         assert!((0.0..=1.0).contains(&s["score"].as_f64().unwrap()), "{name}: {s}");
         assert!(!s["reason"].as_str().unwrap().is_empty());
         for e in s["evidence"].as_array().unwrap() {
-            let (a, b) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+            let (a, b) = (
+                e["start"].as_u64().unwrap() as usize,
+                e["end"].as_u64().unwrap() as usize,
+            );
             assert!(a < b && b <= chars.len(), "{e}");
-            assert_eq!(chars[a..b].iter().collect::<String>(), e["text"].as_str().unwrap());
+            assert_eq!(
+                chars[a..b].iter().collect::<String>(),
+                e["text"].as_str().unwrap()
+            );
             assert!(!e["why"].as_str().unwrap().trim().is_empty());
         }
     }
@@ -65,20 +79,29 @@ async fn replies_are_scored_with_evidence_and_profiles_are_guarded() {
     let ana = app.create_staff("ana@x.org", "agent").await;
     let ben = app.create_staff("ben@x.org", "agent").await;
     let customer = app.start_conversation("Zoë Müller", "zoe@example.org").await;
-    app.customer_says(&customer, "Mein Paket ist kaputt angekommen 😞").await;
+    app.customer_says(&customer, "Mein Paket ist kaputt angekommen 😞")
+        .await;
     let text = "Hallo Zoë 😊, I'm so sorry your parcel arrived damaged. Could you tell me what happened?";
-    let reply = app.staff_says(&ana.token, &customer.conversation_id, text, false).await;
+    let reply = app
+        .staff_says(&ana.token, &customer.conversation_id, text, false)
+        .await;
     let id = reply["id"].as_str().unwrap();
     let quality = scored(&app, &customer.conversation_id, id).await;
     well_formed(&quality["skills"], text);
 
     let refused = app
-        .get(&format!("/api/v1/conversations/{}/quality", customer.conversation_id))
+        .get(&format!(
+            "/api/v1/conversations/{}/quality",
+            customer.conversation_id
+        ))
         .bearer_auth(&customer.token)
         .send()
         .await
         .unwrap();
-    assert!(matches!(refused.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN));
+    assert!(matches!(
+        refused.status(),
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+    ));
     let own = body(
         app.get(&format!("/api/v1/coaching/agents/{}", ana.id))
             .bearer_auth(&ana.token)
@@ -101,7 +124,11 @@ async fn replies_are_scored_with_evidence_and_profiles_are_guarded() {
     )
     .await;
     error(
-        app.get("/api/v1/coaching/team").bearer_auth(&ben.token).send().await.unwrap(),
+        app.get("/api/v1/coaching/team")
+            .bearer_auth(&ben.token)
+            .send()
+            .await
+            .unwrap(),
         StatusCode::FORBIDDEN,
         "forbidden",
     )
@@ -147,13 +174,23 @@ async fn practice_and_certifications_answer_bad_input_with_the_error_body() {
     let session = started["id"].as_str().unwrap();
     let replies = format!("/api/v1/practice/sessions/{session}/replies");
     error(
-        app.post(&replies).bearer_auth(&ana.token).json(&json!({ "text": "" })).send().await.unwrap(),
+        app.post(&replies)
+            .bearer_auth(&ana.token)
+            .json(&json!({ "text": "" }))
+            .send()
+            .await
+            .unwrap(),
         StatusCode::BAD_REQUEST,
         "empty_message",
     )
     .await;
     error(
-        app.post(&replies).bearer_auth(&sup.token).json(&json!({ "text": "hi" })).send().await.unwrap(),
+        app.post(&replies)
+            .bearer_auth(&sup.token)
+            .json(&json!({ "text": "hi" }))
+            .send()
+            .await
+            .unwrap(),
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -168,18 +205,30 @@ async fn practice_and_certifications_answer_bad_input_with_the_error_body() {
         StatusCode::OK,
     )
     .await;
-    assert!(answered["customer"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(answered["customer"]["text"]
+        .as_str()
+        .is_some_and(|t| !t.is_empty()));
     assert!(!answered["feedback"]["tip"].as_str().unwrap().is_empty());
 
-    let certify = |token: &str, payload: Value| app.post("/api/v1/certifications").bearer_auth(token.to_owned()).json(&payload);
+    let certify = |token: &str, payload: Value| {
+        app.post("/api/v1/certifications")
+            .bearer_auth(token.to_owned())
+            .json(&payload)
+    };
     error(
-        certify(&sup.token, json!({ "user_id": ana.id, "skill": "juggling" })).send().await.unwrap(),
+        certify(&sup.token, json!({ "user_id": ana.id, "skill": "juggling" }))
+            .send()
+            .await
+            .unwrap(),
         StatusCode::BAD_REQUEST,
         "invalid_skill",
     )
     .await;
     error(
-        certify(&sup.token, json!({ "user_id": ana.id, "skill": "empathy" })).send().await.unwrap(),
+        certify(&sup.token, json!({ "user_id": ana.id, "skill": "empathy" }))
+            .send()
+            .await
+            .unwrap(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "not_eligible",
     )

@@ -13,6 +13,7 @@ mod attachments;
 mod attachments_api;
 mod browser;
 mod coaching;
+mod coaching_pages;
 mod conformance;
 mod connections;
 mod content;

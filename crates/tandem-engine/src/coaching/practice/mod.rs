@@ -280,12 +280,14 @@ impl Practice<'_> {
             None => String::new(),
         };
         let scores = tandem_nlu::quality::score(&context, text.as_str());
-        let tone = signals::analyze(text.as_str(), &Context::new());
-        let hostility = tone.frustration.score.max(tone.abuse.score);
+        // Hostility is what the abuse signal reads (insults, profanity, threats). Not frustration:
+        // an agent who names the customer's frustration ("I understand how frustrating") shows
+        // empathy, and the frustration cues would read it as the agent's own.
+        let hostility = signals::analyze(text.as_str(), &Context::new()).abuse.score;
         let tip = feedback_tip(&scenario, &scores);
         turns.push(Turn::Agent {
             text: text.as_str().to_owned(),
-            skills: scores.clone(),
+            skills: Box::new(scores.clone()),
         });
         let answer = simulate::answer(&scenario, &turns, f64::from(hostility));
         turns.push(answer.clone());

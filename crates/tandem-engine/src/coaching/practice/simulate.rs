@@ -5,8 +5,8 @@
 //! - **Mood** (0 calm, 1 furious). Each reply calms the customer by the scenario's weight for every
 //!   skill, times the reply's score in it (`mood.calm`). A reply that shows none of the helpful
 //!   skills (empathy, understanding, exploration, de-escalation, solution) angers them by up to
-//!   `mood.provoke`. So does a hostile tone: the frustration and abuse signals that Tandem reads in
-//!   customers' messages, read in the agent's reply.
+//!   `mood.provoke`. So does a hostile tone: the abuse signal (insults, profanity, threats) that
+//!   Tandem reads in customers' messages, read in the agent's reply.
 //! - **Lines.** The case is resolved when the mood fell below `resolves.mood_below`, the skills in
 //!   `resolves.skills` were shown and a reply used one of `resolves.any_words`. The customer gives
 //!   up when furious (after two replies at least) or out of turns. Otherwise a question gets the
@@ -57,7 +57,7 @@ impl LineKind {
 #[serde(tag = "role", rename_all = "snake_case")]
 pub enum Turn {
     Customer { text: String, mood: f64, kind: LineKind },
-    Agent { text: String, skills: Scores },
+    Agent { text: String, skills: Box<Scores> },
 }
 
 /// The customer's opening turn.
@@ -79,7 +79,7 @@ pub fn last_customer(turns: &[Turn]) -> Option<(f64, LineKind)> {
 
 fn agent_replies(turns: &[Turn]) -> impl Iterator<Item = (&str, &Scores)> {
     turns.iter().filter_map(|t| match t {
-        Turn::Agent { text, skills } => Some((text.as_str(), skills)),
+        Turn::Agent { text, skills } => Some((text.as_str(), skills.as_ref())),
         Turn::Customer { .. } => None,
     })
 }
@@ -91,8 +91,7 @@ fn customer_lines(turns: &[Turn], wanted: LineKind) -> usize {
         .count()
 }
 
-/// The mood after a reply with these scores; `hostility` is the reply's strongest frustration or
-/// abuse signal (0 to 1).
+/// The mood after a reply with these scores; `hostility` is the reply's abuse signal (0 to 1).
 pub fn next_mood(scenario: &Scenario, mood: f64, scores: &Scores, hostility: f64) -> f64 {
     let calm: f64 = scenario
         .mood
@@ -245,10 +244,16 @@ mod tests {
         s
     }
 
-    fn reply(turns: &mut Vec<Turn>, s: &Scenario, text: &str, shown: &[(Skill, f64)], hostility: f64) -> Turn {
+    fn reply(
+        turns: &mut Vec<Turn>,
+        s: &Scenario,
+        text: &str,
+        shown: &[(Skill, f64)],
+        hostility: f64,
+    ) -> Turn {
         turns.push(Turn::Agent {
             text: text.into(),
-            skills: scores(shown),
+            skills: Box::new(scores(shown)),
         });
         let answer = answer(s, turns, hostility);
         turns.push(answer.clone());
@@ -277,7 +282,16 @@ mod tests {
         let second = reply(&mut turns, &s, "I've refunded the duplicate charge.", &warm, 0.0);
         assert!(mood(&second) < mood(&first));
         let last = reply(&mut turns, &s, "It reaches your card within 5 days.", &warm, 0.0);
-        assert!(matches!(last, Turn::Customer { kind: LineKind::Resolved, .. }), "{last:?}");
+        assert!(
+            matches!(
+                last,
+                Turn::Customer {
+                    kind: LineKind::Resolved,
+                    ..
+                }
+            ),
+            "{last:?}"
+        );
         let result = outcome(&s, &turns);
         assert!(result.passed && result.score >= 60, "{result:?}");
     }
@@ -288,9 +302,24 @@ mod tests {
         let mut turns = vec![opening(&s)];
         let first = reply(&mut turns, &s, "That's not my problem.", &[], 0.0);
         assert!(mood(&first) > s.mood.start);
-        assert!(matches!(first, Turn::Customer { kind: LineKind::Angrier, .. }));
+        assert!(matches!(
+            first,
+            Turn::Customer {
+                kind: LineKind::Angrier,
+                ..
+            }
+        ));
         let hostile = reply(&mut turns, &s, "CALM DOWN!!!", &[], 1.0);
-        assert!(matches!(hostile, Turn::Customer { kind: LineKind::GaveUp, .. }), "{hostile:?}");
+        assert!(
+            matches!(
+                hostile,
+                Turn::Customer {
+                    kind: LineKind::GaveUp,
+                    ..
+                }
+            ),
+            "{hostile:?}"
+        );
         let result = outcome(&s, &turns);
         assert!(!result.passed && result.score < 20, "{result:?}");
     }
@@ -306,8 +335,12 @@ mod tests {
             turns
         };
         let turns = run();
-        assert!(matches!(&turns[2], Turn::Customer { kind: LineKind::Fact, text, .. } if text == &s.hidden_facts[0]));
-        assert!(matches!(&turns[4], Turn::Customer { kind: LineKind::Fact, text, .. } if text == &s.hidden_facts[1]));
+        assert!(
+            matches!(&turns[2], Turn::Customer { kind: LineKind::Fact, text, .. } if text == &s.hidden_facts[0])
+        );
+        assert!(
+            matches!(&turns[4], Turn::Customer { kind: LineKind::Fact, text, .. } if text == &s.hidden_facts[1])
+        );
         assert_eq!(run(), turns);
     }
 
