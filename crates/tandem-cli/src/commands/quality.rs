@@ -2,7 +2,7 @@
 //! scorer and its metrics live in `tandem_nlu::quality`.
 
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context as _};
@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use tandem_nlu::num::usize_to_f64;
 use tandem_nlu::quality::eval::{self, EvalReport};
 use tandem_nlu::quality::{self, Scores};
+
+use super::dataset::read_examples;
 
 #[derive(Debug, Subcommand)]
 pub enum QualityCommand {
@@ -74,45 +76,6 @@ fn score() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The replies of one split as (text, label).
-fn read_rows(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
-    let name = path.display();
-    if !path.is_file() {
-        bail!("{name} does not exist: expected ESConv's strategy file there (columns text,label)");
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .with_context(|| format!("opening {name}"))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{name} line 1: reading the header"))?
-        .clone();
-    let columns: Vec<&str> = headers
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}'))
-        .collect();
-    if columns != ["text", "label"] {
-        bail!(
-            "{name} line 1: the header must be `text,label`, found `{}`",
-            columns.join(",")
-        );
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| match e.position() {
-            Some(p) => anyhow::anyhow!("{name} line {}: malformed CSV: {e}", p.line()),
-            None => anyhow::anyhow!("{name}: malformed CSV: {e}"),
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
-        let (Some(text), Some(label)) = (record.get(0), record.get(1)) else {
-            bail!("{name} line {line}: expected 2 fields, found {}", record.len());
-        };
-        rows.push((text.to_string(), label.to_string()));
-    }
-    Ok(rows)
-}
-
 #[derive(Debug, Serialize)]
 struct Report {
     data: String,
@@ -130,12 +93,15 @@ fn eval(args: &QualityEvalArgs) -> anyhow::Result<()> {
         );
     }
     let path = args.data.join(format!("strategy_{}.csv", args.split));
-    let rows = read_rows(&path)?;
-    if rows.is_empty() {
-        bail!("{} has no replies", path.display());
+    if !path.is_file() {
+        bail!(
+            "{} does not exist: expected ESConv's strategy file there (columns text,label)",
+            path.display()
+        );
     }
+    let rows = read_examples(&path)?;
     let started = Instant::now();
-    let report = eval::evaluate(rows.iter().map(|(t, l)| (t.as_str(), l.as_str())));
+    let report = eval::evaluate(rows.iter().map(|e| (e.text.as_str(), e.label.as_str())));
     let elapsed = started.elapsed();
     let report = Report {
         data: path.display().to_string(),
