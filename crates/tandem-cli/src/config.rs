@@ -85,6 +85,9 @@ struct FileConfig {
     max_connections_per_client: Option<usize>,
     header_read_timeout_secs: Option<u64>,
     semantic_model: Option<PathBuf>,
+    practice_voice_url: Option<String>,
+    practice_voice_model: Option<String>,
+    practice_voice_key: Option<String>,
 }
 
 /// Flags that override everything else.
@@ -155,6 +158,9 @@ impl Config {
                 "max_connections_per_client" => file.max_connections_per_client.map(|v| v.to_string()),
                 "header_read_timeout_secs" => file.header_read_timeout_secs.map(|v| v.to_string()),
                 "semantic_model" => file.semantic_model.as_ref().map(|p| p.display().to_string()),
+                "practice_voice_url" => file.practice_voice_url.clone(),
+                "practice_voice_model" => file.practice_voice_model.clone(),
+                "practice_voice_key" => file.practice_voice_key.clone(),
                 _ => None,
             }
         };
@@ -176,6 +182,31 @@ impl Config {
         }
         if let Some(v) = get("addr") {
             self.addr = parse_addr(&v, &name("addr"))?;
+        }
+        if let Some(url) = get("practice_voice_url").filter(|v| !v.trim().is_empty()) {
+            // An OpenAI-compatible model that words the practice customer's lines (docs/coaching.md).
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!(
+                    "{} must be an http:// or https:// URL",
+                    name("practice_voice_url")
+                );
+            }
+            let model = get("practice_voice_model")
+                .filter(|m| !m.trim().is_empty())
+                .with_context(|| {
+                    format!(
+                        "{} needs {}",
+                        name("practice_voice_url"),
+                        name("practice_voice_model")
+                    )
+                })?;
+            self.engine.practice_voice = Some(tandem_engine::coaching::practice::voice::VoiceConfig {
+                url,
+                model,
+                api_key: get("practice_voice_key")
+                    .filter(|k| !k.is_empty())
+                    .map(Secret::new),
+            });
         }
         if let Some(v) = get("database_url").filter(|v| !v.trim().is_empty()) {
             self.database_url = Some(Secret::new(v));

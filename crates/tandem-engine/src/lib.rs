@@ -61,6 +61,8 @@ pub struct EngineConfig {
     /// The sentence-embedding encoder of triage's semantic tier (DESIGN §5): its features join
     /// the fast tier's. `None`: the fast tier alone.
     pub semantic: Option<SemanticEncoder>,
+    /// An OpenAI-compatible model that words the practice customer's lines (optional).
+    pub practice_voice: Option<coaching::practice::voice::VoiceConfig>,
 }
 
 /// A sentence-embedding encoder, loaded once by the process and shared by every training and
@@ -95,6 +97,7 @@ impl Default for EngineConfig {
             customer_token_ttl: Duration::from_secs(30 * 24 * 3600),
             message_edit_window: conversations::DEFAULT_EDIT_WINDOW,
             semantic: None,
+            practice_voice: None,
         }
     }
 }
@@ -253,10 +256,18 @@ mod tests {
     fn the_configuration_never_prints_the_identity_secret() {
         let config = EngineConfig {
             identity_secret: Some(Secret::new("s3cret-signing-key")),
+            practice_voice: Some(coaching::practice::voice::VoiceConfig {
+                url: "http://127.0.0.1:9/v1".into(),
+                model: "m".into(),
+                api_key: Some(Secret::new("voice-k3y")),
+            }),
             ..EngineConfig::default()
         };
         let printed = format!("{config:?}");
-        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(
+            !printed.contains("s3cret") && !printed.contains("voice-k3y"),
+            "{printed}"
+        );
         assert!(printed.contains("<redacted>"), "{printed}");
     }
 }

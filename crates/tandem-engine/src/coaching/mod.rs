@@ -100,6 +100,11 @@ fn scored(stored: ReplyScore) -> Option<Scored> {
 }
 
 impl Coaching<'_> {
+    /// Scores a reply to `context` on the rubric: the one scorer live scoring and practice share.
+    pub fn score(&self, context: &str, reply: &str) -> Scores {
+        tandem_nlu::quality::score(context, reply)
+    }
+
     /// Whether `staff` may see `user`'s scores and coaching: their own, or as a coach.
     pub(crate) fn may_see(staff: &Staff, user: UserId) -> Result<()> {
         if staff.user().id == user {

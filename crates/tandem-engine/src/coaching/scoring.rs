@@ -101,7 +101,7 @@ impl Coaching<'_> {
         }
         let messages = store.list_messages(message.conversation_id, false).await?;
         let context = context_of(&messages, id);
-        let scores = tandem_nlu::quality::score(&context, &message.text);
+        let scores = self.score(&context, &message.text);
         let skills = serde_json::to_value(&scores).map_err(|e| {
             tandem_core::Error::internal(format!("a reply's scores could not be encoded: {e}"))
         })?;

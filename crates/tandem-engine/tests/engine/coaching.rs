@@ -253,3 +253,101 @@ async fn practice_sessions_are_private_and_take_no_replies_once_finished() {
     );
     assert!(practice.list(&ben, ana.user().id).await.is_err());
 }
+
+/// An OpenAI-compatible stand-in that answers every chat request with one line and keeps the
+/// requests it got.
+async fn voice_server(status: u16) -> (String, std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+    use axum::routing::post;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        post(move |axum::Json(body): axum::Json<serde_json::Value>| {
+            let kept = kept.clone();
+            async move {
+                kept.lock().unwrap().push(body);
+                let answer = serde_json::json!({"choices": [{"message": {"role": "assistant", "content": " \"Fine, go on then.\" "}}]});
+                (axum::http::StatusCode::from_u16(status).unwrap(), axum::Json(answer))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/v1"), seen)
+}
+
+/// A demo engine whose practice customer is worded by the model at `url`.
+async fn voiced_engine(url: String) -> TestEngine {
+    let t = demo_engine().await;
+    let config = tandem_engine::EngineConfig {
+        data_dir: t.dir.path().join("data"),
+        practice_voice: Some(tandem_engine::coaching::practice::voice::VoiceConfig {
+            url,
+            model: "test-model".into(),
+            api_key: None,
+        }),
+        ..tandem_engine::EngineConfig::default()
+    };
+    let engine = std::sync::Arc::new(
+        tandem_engine::Engine::open(
+            t.store.clone(),
+            std::sync::Arc::new(tandem_engine::LocalBus::default()),
+            config,
+        )
+        .await
+        .unwrap(),
+    );
+    engine.runtime().load_active().await.unwrap();
+    TestEngine { engine, ..t }
+}
+
+#[tokio::test]
+async fn a_configured_voice_words_the_customer_without_personal_data_and_changes_no_result() {
+    let (url, seen) = voice_server(200).await;
+    let t = voiced_engine(url).await;
+    let ana = staff(&t, "ana@x.org", Role::Agent, &[], true).await;
+    let practice = t.engine.practice();
+    let session = practice.start(&ana, "double_charge").await.unwrap();
+    let reply = "I'm so sorry. Write to me at ana.private@example.com or call +1 503 555 0199.";
+    let answered = practice.reply(&ana, &session.id, reply).await.unwrap();
+    assert_eq!(
+        answered.customer.text, "Fine, go on then.",
+        "the model's line, trimmed"
+    );
+    let sent = serde_json::to_string(&seen.lock().unwrap()[0]).unwrap();
+    assert!(
+        sent.contains("test-model") && sent.contains("Dana Reyes"),
+        "{sent}"
+    );
+    assert!(
+        !sent.contains("ana.private@example.com") && !sent.contains("555 0199"),
+        "redacted: {sent}"
+    );
+
+    // The same reply without a voice: the same mood, the scenario's own line.
+    let plain = demo_engine().await;
+    let ben = staff(&plain, "ben@x.org", Role::Agent, &[], true).await;
+    let other = plain
+        .engine
+        .practice()
+        .start(&ben, "double_charge")
+        .await
+        .unwrap();
+    let scripted = plain
+        .engine
+        .practice()
+        .reply(&ben, &other.id, reply)
+        .await
+        .unwrap();
+    assert_eq!(scripted.customer.mood, answered.customer.mood);
+    assert_ne!(scripted.customer.text, answered.customer.text);
+
+    // A failing voice falls back to the scenario's line.
+    let (broken, _) = voice_server(500).await;
+    let t = voiced_engine(broken).await;
+    let cy = staff(&t, "cy@x.org", Role::Agent, &[], true).await;
+    let third = t.engine.practice().start(&cy, "double_charge").await.unwrap();
+    let fallback = t.engine.practice().reply(&cy, &third.id, reply).await.unwrap();
+    assert_eq!(fallback.customer.text, scripted.customer.text);
+}

@@ -5,6 +5,7 @@
 //! for that skill's certification, which a supervisor signs off.
 
 pub mod simulate;
+pub mod voice;
 
 use std::sync::Arc;
 
@@ -279,7 +280,7 @@ impl Practice<'_> {
             Some(line) => line.to_owned(),
             None => String::new(),
         };
-        let scores = tandem_nlu::quality::score(&context, text.as_str());
+        let scores = self.engine.coaching().score(&context, text.as_str());
         // Hostility is what the abuse signal reads (insults, profanity, threats). Not frustration:
         // an agent who names the customer's frustration ("I understand how frustrating") shows
         // empathy, and the frustration cues would read it as the agent's own.
@@ -289,7 +290,15 @@ impl Practice<'_> {
             text: text.as_str().to_owned(),
             skills: Box::new(scores.clone()),
         });
-        let answer = simulate::answer(&scenario, &turns, f64::from(hostility));
+        let mut answer = simulate::answer(&scenario, &turns, f64::from(hostility));
+        if let (Some(config), Turn::Customer { text, mood, kind }) =
+            (&self.engine.config.practice_voice, &mut answer)
+        {
+            let body = voice::request(config, &scenario, &turns, text, *kind, *mood);
+            if let Some(line) = voice::say(config, &body).await {
+                *text = line;
+            }
+        }
         turns.push(answer.clone());
         let stored = self
             .engine
