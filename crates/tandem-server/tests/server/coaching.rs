@@ -139,8 +139,8 @@ async fn replies_are_scored_with_evidence_and_profiles_are_guarded() {
             .send()
             .await
             .unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
+        StatusCode::NOT_FOUND,
+        "not_found",
     )
     .await;
 }
