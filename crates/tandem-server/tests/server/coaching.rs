@@ -60,8 +60,8 @@ fn well_formed(skills: &Value, reply: &str) {
         assert!(!s["reason"].as_str().unwrap().is_empty());
         for e in s["evidence"].as_array().unwrap() {
             let (a, b) = (
-                e["start"].as_u64().unwrap() as usize,
-                e["end"].as_u64().unwrap() as usize,
+                usize::try_from(e["start"].as_u64().unwrap()).unwrap(),
+                usize::try_from(e["end"].as_u64().unwrap()).unwrap(),
             );
             assert!(a < b && b <= chars.len(), "{e}");
             assert_eq!(
