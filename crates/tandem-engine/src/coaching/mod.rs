@@ -154,6 +154,14 @@ impl Coaching<'_> {
             .into_iter()
             .filter_map(scored)
             .collect();
+        let mut highlights = profile::highlights(&replies);
+        for highlight in &mut highlights {
+            if let Some(m) = store.get_message(highlight.message_id).await? {
+                if let Some(sentence) = profile::sentence_around(&m.text, highlight.span) {
+                    highlight.text = sentence;
+                }
+            }
+        }
         let mut suggestions = profile::suggestions(&replies);
         for suggestion in &mut suggestions {
             let Some(example) = suggestion.example.as_mut() else {
@@ -170,7 +178,7 @@ impl Coaching<'_> {
             replies: replies.len(),
             skills: profile::averages(replies.iter().map(|r| &r.scores)),
             trend: profile::trend(&replies),
-            highlights: profile::highlights(&replies),
+            highlights,
             suggestions,
         })
     }

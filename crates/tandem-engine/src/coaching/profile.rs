@@ -51,9 +51,12 @@ pub struct Highlight {
     #[schema(value_type = String)]
     pub conversation_id: ConversationId,
     pub skill: &'static str,
-    /// A quote of the reply: the words that show the skill.
+    /// A quote of the reply: the sentence with the words that show the skill.
     pub text: String,
     pub score: f64,
+    /// The words that show it, as character offsets into the reply.
+    #[serde(skip)]
+    pub span: (usize, usize),
 }
 
 /// A reply where a suggestion would have helped.
@@ -118,14 +121,32 @@ pub fn trend(replies: &[Scored]) -> Vec<Week> {
         .collect()
 }
 
-/// The words of a reply that show a skill best: its longest evidence span.
-fn quote(scores: &Scores, skill: Skill) -> Option<String> {
+/// The words of a reply that show a skill best (its longest evidence span) and where they are.
+fn quote(scores: &Scores, skill: Skill) -> Option<(String, (usize, usize))> {
     scores
         .get(skill)
         .evidence
         .iter()
         .max_by_key(|e| e.text.chars().count())
-        .map(|e| e.text.clone())
+        .map(|e| (e.text.clone(), (e.start, e.end)))
+}
+
+/// The sentence of `text` around the characters `start..end` (the span itself when it crosses
+/// sentences), trimmed: a quote that reads on its own.
+pub fn sentence_around(text: &str, (start, end): (usize, usize)) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if start >= end || end > chars.len() {
+        return None;
+    }
+    let stops = |c: &char| matches!(c, '.' | '!' | '?' | ';' | '\n');
+    let from = chars.iter().take(start).rposition(stops).map_or(0, |i| i + 1);
+    let to = chars
+        .iter()
+        .skip(end)
+        .position(stops)
+        .map_or(chars.len(), |i| end + i + 1);
+    let sentence: String = chars.get(from..to)?.iter().collect();
+    Some(sentence.trim().to_owned())
 }
 
 /// For each skill, the reply that showed it best when it reached level 1 or more (the newest of
@@ -144,12 +165,14 @@ pub fn highlights(replies: &[Scored]) -> Vec<Highlight> {
                         .total_cmp(&b.scores.get(skill).score)
                         .then(a.written_at.cmp(&b.written_at))
                 })?;
+            let (text, span) = quote(&best.scores, skill)?;
             Some(Highlight {
                 message_id: best.message_id,
                 conversation_id: best.conversation_id,
                 skill: skill.as_str(),
-                text: quote(&best.scores, skill)?,
+                text,
                 score: best.scores.get(skill).score,
+                span,
             })
         })
         .collect()
@@ -242,6 +265,22 @@ mod tests {
         assert!(averages(std::iter::empty::<&Scores>())
             .values()
             .all(|a| a.count == 0 && a.average == 0.0));
+    }
+
+    #[test]
+    fn a_quote_is_the_sentence_around_the_evidence() {
+        let text = "Hi Tom! I'm so sorry, I understand how frustrating it is. I've refunded it.";
+        let start = text.find("I understand").unwrap();
+        let span = (start, start + "I understand how".len());
+        assert_eq!(
+            sentence_around(text, span).unwrap(),
+            "I'm so sorry, I understand how frustrating it is."
+        );
+        assert_eq!(
+            sentence_around("Über 😊 so sorry", (7, 9)).unwrap(),
+            "Über 😊 so sorry"
+        );
+        assert_eq!(sentence_around("short", (2, 9)), None);
     }
 
     #[test]
