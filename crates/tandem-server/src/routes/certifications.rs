@@ -50,7 +50,8 @@ pub struct Revoked {
 /// admins), or everyone's.
 #[utoipa::path(get, path = "/api/v1/certifications", tag = "coaching", params(CertificationQuery),
     security(("staff_token" = [])),
-    responses((status = 200, body = CertificationList), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = CertificationList), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such staff member")))]
 pub async fn list(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -72,7 +73,8 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/v1/certifications", tag = "coaching", request_body = CertificationRequest,
     security(("staff_token" = [])),
     responses((status = 201, body = CertificationAnswer), (status = 400, body = ErrorBody, description = "invalid_skill"),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody, description = "already_certified"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "no such staff member"),
+        (status = 409, body = ErrorBody, description = "already_certified"),
         (status = 422, body = ErrorBody, description = "not_eligible")))]
 pub async fn grant(
     State(state): State<AppState>,

@@ -131,7 +131,8 @@ pub async fn finish(
 /// Practice sessions: one's own (`user=me`), or the ones an agent shared (supervisors, admins).
 #[utoipa::path(get, path = "/api/v1/practice/sessions", tag = "practice", params(UserQuery),
     security(("staff_token" = [])),
-    responses((status = 200, body = SessionList), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = SessionList), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such staff member")))]
 pub async fn list(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -177,7 +178,8 @@ pub async fn share(
 /// makes the staff member eligible for (or holding) its certification.
 #[utoipa::path(get, path = "/api/v1/practice/paths", tag = "practice", params(PathQuery),
     security(("staff_token" = [])),
-    responses((status = 200, body = PathList), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = PathList), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such staff member, or no active pack")))]
 pub async fn paths(
     State(state): State<AppState>,
     auth: StaffAuth,
