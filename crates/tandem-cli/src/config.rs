@@ -35,6 +35,9 @@ pub struct Config {
     /// The sentence-embedding model of triage's semantic tier (a directory, or a distilled static
     /// encoder file); the fast tier alone when absent.
     pub semantic_model: Option<PathBuf>,
+    /// A learned layer for the soft-skill scorer (`tandem quality train`); the lexicon alone when
+    /// absent.
+    pub quality_model: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -49,6 +52,7 @@ impl Default for Config {
             engine: EngineConfig::default(),
             server: ServerConfig::default(),
             semantic_model: None,
+            quality_model: None,
         }
     }
 }
@@ -85,6 +89,7 @@ struct FileConfig {
     max_connections_per_client: Option<usize>,
     header_read_timeout_secs: Option<u64>,
     semantic_model: Option<PathBuf>,
+    quality_model: Option<PathBuf>,
     practice_voice_url: Option<String>,
     practice_voice_model: Option<String>,
     practice_voice_key: Option<String>,
@@ -158,6 +163,7 @@ impl Config {
                 "max_connections_per_client" => file.max_connections_per_client.map(|v| v.to_string()),
                 "header_read_timeout_secs" => file.header_read_timeout_secs.map(|v| v.to_string()),
                 "semantic_model" => file.semantic_model.as_ref().map(|p| p.display().to_string()),
+                "quality_model" => file.quality_model.as_ref().map(|p| p.display().to_string()),
                 "practice_voice_url" => file.practice_voice_url.clone(),
                 "practice_voice_model" => file.practice_voice_model.clone(),
                 "practice_voice_key" => file.practice_voice_key.clone(),
@@ -179,6 +185,9 @@ impl Config {
         if let Some(v) = get("semantic_model") {
             // An empty value turns the semantic tier off (TANDEM_SEMANTIC_MODEL= over a file's).
             self.semantic_model = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
+        }
+        if let Some(v) = get("quality_model") {
+            self.quality_model = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
         }
         if let Some(v) = get("addr") {
             self.addr = parse_addr(&v, &name("addr"))?;

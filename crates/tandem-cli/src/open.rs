@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use clap::Args;
 use tandem_engine::{Engine, EngineConfig, Secret, SemanticEncoder, StoreConfig};
 use tandem_nlu::dense::DenseEncoder;
+use tandem_nlu::quality::LearnedModel;
 
 use crate::config::{Config, Overrides};
 
@@ -42,7 +43,8 @@ pub fn store_config(config: &Config) -> StoreConfig {
 }
 
 /// The engine's settings, with the semantic tier's encoder loaded when `semantic_model` is
-/// configured (a model that cannot be loaded is an error, not a silent fall back).
+/// configured and the learned quality model when `quality_model` is (a model that cannot be loaded
+/// is an error, not a silent fall back).
 pub fn engine_config(config: &Config) -> anyhow::Result<EngineConfig> {
     let mut engine_config = config.engine.clone();
     if let Some(path) = &config.semantic_model {
@@ -57,7 +59,22 @@ pub fn engine_config(config: &Config) -> anyhow::Result<EngineConfig> {
             source: path.display().to_string(),
         });
     }
+    if let Some(model) = load_quality_model(config.quality_model.as_deref())? {
+        engine_config.quality_model = Some(Arc::new(model));
+    }
     Ok(engine_config)
+}
+
+/// Reads a learned quality model (`tandem quality train`), or says in one sentence why it cannot.
+pub fn load_quality_model(path: Option<&std::path::Path>) -> anyhow::Result<Option<LearnedModel>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read the quality model {}", path.display()))?;
+    LearnedModel::from_bytes(&bytes)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("{} is not a usable quality model: {e}", path.display()))
 }
 
 /// Opens (and migrates) the database and builds the engine.

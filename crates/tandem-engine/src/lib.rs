@@ -61,6 +61,8 @@ pub struct EngineConfig {
     /// The sentence-embedding encoder of triage's semantic tier (DESIGN §5): its features join
     /// the fast tier's. `None`: the fast tier alone.
     pub semantic: Option<SemanticEncoder>,
+    /// A learned layer over the soft-skill scorer's lexicon (optional; `tandem quality train`).
+    pub quality_model: Option<Arc<tandem_nlu::quality::LearnedModel>>,
     /// An OpenAI-compatible model that words the practice customer's lines (optional).
     pub practice_voice: Option<coaching::practice::voice::VoiceConfig>,
 }
@@ -97,6 +99,7 @@ impl Default for EngineConfig {
             customer_token_ttl: Duration::from_secs(30 * 24 * 3600),
             message_edit_window: conversations::DEFAULT_EDIT_WINDOW,
             semantic: None,
+            quality_model: None,
             practice_voice: None,
         }
     }

@@ -100,9 +100,10 @@ fn scored(stored: ReplyScore) -> Option<Scored> {
 }
 
 impl Coaching<'_> {
-    /// Scores a reply to `context` on the rubric: the one scorer live scoring and practice share.
+    /// Scores a reply to `context` on the rubric: the one scorer live scoring and practice share
+    /// (with the learned layer when `quality_model` is configured).
     pub fn score(&self, context: &str, reply: &str) -> Scores {
-        tandem_nlu::quality::score(context, reply)
+        tandem_nlu::quality::score_with(self.engine.config.quality_model.as_deref(), context, reply)
     }
 
     /// Whether `staff` may see `user`'s scores and coaching: their own, or as a coach.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{score, Skill};
+use super::{score_with, Labelled, LearnedModel, Skill};
 use crate::metrics::ranking;
 use crate::num::usize_to_f64;
 
@@ -61,14 +61,43 @@ struct Tally {
     predicted: usize,
 }
 
+/// The skills a reply labelled with strategy `label` shows, per [`SKILL_STRATEGIES`].
+pub fn skills_of(label: &str) -> Vec<Skill> {
+    let label = label.trim();
+    SKILL_STRATEGIES
+        .iter()
+        .filter(|(_, strategies)| strategies.contains(&label))
+        .map(|(skill, _)| *skill)
+        .collect()
+}
+
+/// `(text, label)` rows as training examples (no context), the skills from [`skills_of`].
+pub fn labelled<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Labelled> {
+    rows.into_iter()
+        .map(|(text, label)| Labelled {
+            context: String::new(),
+            reply: text.to_owned(),
+            skills: skills_of(label),
+        })
+        .collect()
+}
+
 /// Scores every `(text, label)` reply (without context) and measures each skill of
 /// [`SKILL_STRATEGIES`].
 pub fn evaluate<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> EvalReport {
+    evaluate_with(None, rows)
+}
+
+/// [`evaluate`] with the learned layer `model` over the lexicon when given.
+pub fn evaluate_with<'a>(
+    model: Option<&LearnedModel>,
+    rows: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> EvalReport {
     let mut tallies: Vec<Tally> = SKILL_STRATEGIES.iter().map(|_| Tally::default()).collect();
     let mut examples = 0usize;
     for (text, label) in rows {
         examples += 1;
-        let scores = score("", text);
+        let scores = score_with(model, "", text);
         for ((skill, strategies), t) in SKILL_STRATEGIES.iter().zip(tallies.iter_mut()) {
             let s = scores.get(*skill);
             let truth = strategies.contains(&label.trim());

@@ -15,16 +15,22 @@
 //! from 0.75 (0.8). Every counted cue is evidence. Nothing is fitted to a data set: ESConv (CC BY-NC
 //! 4.0) was read to design cues and choose the level cut-offs, and its test split measures the
 //! scorer (`eval.rs`, `tandem quality eval`); see `docs/quality.md` for the figures.
+//!
+//! [`learned`] is an optional layer an operator trains on labelled replies they may use
+//! (`tandem quality train`) and applies with [`score_with`]; Tandem ships no such model.
 
 mod clarity;
 mod cues;
 pub mod eval;
+pub mod learned;
 mod skills;
 pub mod spans;
 #[cfg(test)]
 mod tests;
 
 use serde::{Deserialize, Serialize};
+
+pub use learned::{Labelled, LearnedError, LearnedModel};
 
 /// The nine skills of the rubric, in the order every report lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -141,4 +147,14 @@ impl Scores {
 /// Never panics; only the first [`spans::MAX_CHARS`] code points of each text are read.
 pub fn score(context: &str, reply: &str) -> Scores {
     skills::score(context, reply)
+}
+
+/// Scores `reply` with the lexicon and, when a trained [`LearnedModel`] is given, rescores the
+/// skills it was trained for (see [`LearnedModel::apply`]). `None` is exactly [`score`].
+pub fn score_with(model: Option<&LearnedModel>, context: &str, reply: &str) -> Scores {
+    let lexicon = score(context, reply);
+    match model {
+        Some(m) => m.apply(context, reply, lexicon),
+        None => lexicon,
+    }
 }
