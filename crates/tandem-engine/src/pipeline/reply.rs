@@ -33,9 +33,10 @@ impl Pipeline<'_> {
         if turn.first_bot_message() {
             text = format!("{}\n\n{}", texts.disclosure, text);
         }
-        // Who the case goes to is chosen now, so the decision record says why.
+        // Who the case goes to is chosen now, so the decision record says why (a case a person
+        // holds already stays theirs).
         let plan = match action.handoff_reason() {
-            Some(reason) => {
+            Some(reason) if turn.conversation.assignee_id.is_none() => {
                 let team = change.team.unwrap_or(turn.conversation.team_id);
                 Some(
                     self.engine
@@ -44,7 +45,7 @@ impl Pipeline<'_> {
                         .await?,
                 )
             }
-            None => None,
+            _ => None,
         };
         let mut decision = NewDecision {
             message_id: turn.message.id,
