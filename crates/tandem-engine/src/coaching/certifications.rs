@@ -93,11 +93,8 @@ impl Certifications<'_> {
             .ok_or_else(|| Error::invalid(ErrorCode::UnknownReference, "no such active staff member"))?;
         let bot = self.engine.runtime().running()?;
         let passed = store.passed_scenarios(user).await?;
-        let proof: Vec<&str> = bot
-            .pack
-            .practice
-            .iter()
-            .filter(|s| passed.contains(&s.id) && s.skills.iter().any(|k| k == skill.as_str()))
+        let proof: Vec<&str> = super::practice::passed_training(&bot.pack.practice, skill, &passed)
+            .into_iter()
             .map(|s| s.title.as_str())
             .collect();
         if proof.is_empty() {

@@ -351,3 +351,39 @@ async fn a_configured_voice_words_the_customer_without_personal_data_and_changes
     let fallback = t.engine.practice().reply(&cy, &third.id, reply).await.unwrap();
     assert_eq!(fallback.customer.text, scripted.customer.text);
 }
+
+#[tokio::test]
+async fn a_coach_sees_eligibility_but_which_scenarios_were_passed_only_once_shared() {
+    let t = demo_engine().await;
+    let ana = staff(&t, "ana@x.org", Role::Agent, &[], true).await;
+    let sup = staff(&t, "sup@x.org", Role::Supervisor, &[], true).await;
+    let practice = t.engine.practice();
+    let session = practice.start(&ana, "double_charge").await.unwrap();
+    for text in EMPATHIC {
+        if practice.reply(&ana, &session.id, text).await.unwrap().done {
+            break;
+        }
+    }
+    assert!(practice.finish(&ana, &session.id).await.unwrap().passed);
+    let step = |paths: &[tandem_engine::coaching::practice::Path]| {
+        let path = paths.iter().find(|p| p.skill == "de_escalation").unwrap();
+        (
+            path.eligible,
+            path.scenarios.iter().any(|s| s.id == "double_charge" && s.passed),
+        )
+    };
+    assert_eq!(
+        step(&practice.paths(&ana, ana.user().id).await.unwrap()),
+        (true, true)
+    );
+    assert_eq!(
+        step(&practice.paths(&sup, ana.user().id).await.unwrap()),
+        (true, false),
+        "private until shared"
+    );
+    practice.share(&ana, &session.id, true).await.unwrap();
+    assert_eq!(
+        step(&practice.paths(&sup, ana.user().id).await.unwrap()),
+        (true, true)
+    );
+}

@@ -149,6 +149,19 @@ pub struct PathStep {
     pub passed: bool,
 }
 
+/// The scenarios of `practice` that train `skill` and were `passed`: what makes an agent eligible
+/// for the skill's certification (one is enough).
+pub(crate) fn passed_training<'a>(
+    practice: &'a [Scenario],
+    skill: Skill,
+    passed: &[String],
+) -> Vec<&'a Scenario> {
+    practice
+        .iter()
+        .filter(|s| passed.contains(&s.id) && s.skills.iter().any(|k| k == skill.as_str()))
+        .collect()
+}
+
 fn unknown_scenario(id: &str) -> Error {
     Error::missing(
         ErrorCode::UnknownScenario,
@@ -402,12 +415,26 @@ impl Practice<'_> {
     }
 
     /// Each skill's learning path for `user` (oneself, or anyone for a coach): the scenarios that
-    /// train it, which they passed, whether that makes them eligible, and whether they hold it.
+    /// train it, which they passed (for a coach: in the sessions they shared), whether they are
+    /// eligible for its certification, and whether they hold it.
     pub async fn paths(&self, staff: &Staff, user: UserId) -> Result<Vec<Path>> {
         super::Coaching::may_see(staff, user)?;
         let bot = self.engine.runtime().running()?;
         let store = &self.engine.store;
         let passed = store.passed_scenarios(user).await?;
+        // Practice results are the agent's own: a coach sees which scenarios they passed only in
+        // the sessions they shared, and whether they are eligible (what a sign-off needs).
+        let shown: Vec<String> = if staff.user().id == user {
+            passed.clone()
+        } else {
+            store
+                .practice_sessions(user, LISTED_SESSIONS)
+                .await?
+                .into_iter()
+                .filter(|s| s.shared && s.passed)
+                .map(|s| s.scenario)
+                .collect()
+        };
         let held = store.certifications(Some(user)).await?;
         Ok(Skill::ALL
             .into_iter()
@@ -425,12 +452,12 @@ impl Practice<'_> {
                         id: s.id.clone(),
                         title: s.title.clone(),
                         difficulty: s.difficulty,
-                        passed: passed.contains(&s.id),
+                        passed: shown.contains(&s.id),
                     })
                     .collect();
                 Path {
                     skill: skill.as_str(),
-                    eligible: steps.iter().any(|s| s.passed),
+                    eligible: !passed_training(&bot.pack.practice, skill, &passed).is_empty(),
                     certified: held.iter().any(|c| c.skill == skill.as_str()),
                     scenarios: steps,
                 }
