@@ -32,6 +32,18 @@ pub struct Confusion {
     pub count: u64,
 }
 
+/// Precision, recall and F1 of one label from its counts (each 0 when undefined).
+pub fn precision_recall_f1(true_pos: u64, predicted: u64, support: u64) -> (f64, f64, f64) {
+    let precision = ratio(true_pos, predicted);
+    let recall = ratio(true_pos, support);
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    (precision, recall, f1)
+}
+
 fn ratio(num: u64, den: u64) -> f64 {
     if den == 0 {
         0.0
@@ -92,13 +104,7 @@ impl ConfusionMatrix {
                 let tp = self.get(c, c);
                 let support: u64 = (0..self.n_classes).map(|p| self.get(c, p)).sum();
                 let predicted: u64 = (0..self.n_classes).map(|t| self.get(t, c)).sum();
-                let precision = ratio(tp, predicted);
-                let recall = ratio(tp, support);
-                let f1 = if precision + recall > 0.0 {
-                    2.0 * precision * recall / (precision + recall)
-                } else {
-                    0.0
-                };
+                let (precision, recall, f1) = precision_recall_f1(tp, predicted, support);
                 ClassScores {
                     precision,
                     recall,

@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{score_with, Labelled, LearnedModel, Skill};
+use crate::metrics::classification::precision_recall_f1;
 use crate::metrics::ranking;
-use crate::num::usize_to_f64;
+use crate::num::usize_to_u64;
 
 /// The strategies that show each measurable skill (the rest cannot be told from ESConv's labels).
 pub const SKILL_STRATEGIES: &[(Skill, &[&str])] = &[
@@ -42,14 +43,6 @@ pub struct SkillFigures {
 pub struct EvalReport {
     pub examples: usize,
     pub skills: Vec<SkillFigures>,
-}
-
-fn ratio(num: usize, den: usize) -> f64 {
-    if den == 0 {
-        0.0
-    } else {
-        usize_to_f64(num) / usize_to_f64(den)
-    }
 }
 
 /// Counts of one skill while replies are scored.
@@ -118,13 +111,11 @@ pub fn evaluate_with<'a>(
 
 fn figures(skill: Skill, t: &Tally) -> SkillFigures {
     let support = t.labels.iter().filter(|&&l| l).count();
-    let precision = ratio(t.true_pos, t.predicted);
-    let recall = ratio(t.true_pos, support);
-    let f1 = if precision + recall > 0.0 {
-        2.0 * precision * recall / (precision + recall)
-    } else {
-        0.0
-    };
+    let (precision, recall, f1) = precision_recall_f1(
+        usize_to_u64(t.true_pos),
+        usize_to_u64(t.predicted),
+        usize_to_u64(support),
+    );
     SkillFigures {
         skill,
         support,

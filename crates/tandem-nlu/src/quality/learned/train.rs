@@ -85,15 +85,11 @@ fn prf(probs: &[f64], labels: &[bool], cut: f64) -> (f64, f64, f64, usize) {
         support += usize::from(l);
         tp += usize::from(shown && l);
     }
-    let ratio = |a: usize, b: usize| {
-        if b == 0 {
-            0.0
-        } else {
-            usize_to_f64(a) / usize_to_f64(b)
-        }
-    };
-    let (p, r) = (ratio(tp, predicted), ratio(tp, support));
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let (p, r, f) = crate::metrics::classification::precision_recall_f1(
+        crate::num::usize_to_u64(tp),
+        crate::num::usize_to_u64(predicted),
+        crate::num::usize_to_u64(support),
+    );
     (p, r, f, predicted)
 }
 
