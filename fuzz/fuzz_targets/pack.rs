@@ -114,6 +114,7 @@ fuzz_target!(|data: &[u8]| {
             seeds: BTreeMap::from([(SEED.to_owned(), String::new())]),
             widget: BTreeMap::new(),
             eval: Vec::new(),
+            practice: Vec::new(),
         };
         let _ = pack::validate(&built);
     }
