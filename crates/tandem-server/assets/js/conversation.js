@@ -179,3 +179,21 @@ function topIntents(top) {
     ...top.slice(0, 3).map((t, i) => [i ? ' · ' : '', label(t.intent) + ' ' + Math.round(t.score * 100) + '%', t.words && t.words.length ? ' (' + t.words.map((w) => '"' + w + '"').join(', ') + ')' : '']),
   );
 }
+
+/**
+ * A reply's soft skills under it in the timeline: the skills it showed (✓, ✓✓ clearly), each with
+ * the scorer's reason as its title, and the ones it did not.
+ */
+export function qualityLine(skills) {
+  const entries = Object.entries(skills || {});
+  const shown = entries.filter(([, s]) => s.level >= 1);
+  const missing = entries.filter(([, s]) => s.level === 0).map(([k]) => label(k).toLowerCase());
+  return el(
+    'p',
+    { class: 'msg-quality msg-sources' },
+    'Soft skills: ',
+    ...shown.map(([k, s]) => el('span', { class: 'chip', title: s.reason, dataset: { skill: k, level: String(s.level) }, text: label(k) + (s.level >= 2 ? ' ✓✓' : ' ✓') })),
+    shown.length ? '' : 'none shown',
+    missing.length ? ' · not shown: ' + missing.join(', ') : '',
+  );
+}

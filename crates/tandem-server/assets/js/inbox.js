@@ -5,7 +5,7 @@
 // editing and deleting one's own messages in message-edits.js, flagging the bot's in flags.js.
 import { api, attempt, clear, el, flash, label, live, relative, when } from './api.js';
 import { focusComposer, forgetConversation, insert, setupComposer, showConversation } from './composer.js';
-import { evidenceIndex, messageItem, renderContext } from './conversation.js';
+import { evidenceIndex, messageItem, qualityLine, renderContext } from './conversation.js';
 import { messageUpdated, setupMessageEdits, withEdits } from './message-edits.js';
 import { withFlag } from './flags.js';
 import { bulkAssignees, bulkCheckbox, render as renderBulk, setupBulk, toggle } from './bulk.js';
@@ -218,6 +218,18 @@ async function openConversation(id) {
   syncUrl();
   loadHistory(detail);
   loadSuggestions(detail);
+  loadQuality(detail);
+}
+
+/** The soft-skill scores of the replies (an agent sees their own; supervisors everyone's). */
+async function loadQuality(c) {
+  const { replies = [] } = await api('GET', '/conversations/' + c.id + '/quality').catch(() => ({}));
+  if (state.open?.id !== c.id) return;
+  for (const r of replies) {
+    const item = document.querySelector('#timeline li.msg[data-id="' + r.message_id + '"]');
+    if (!item || item.querySelector('.msg-quality')) continue;
+    item.append(qualityLine(r.skills));
+  }
 }
 
 /** On a phone one pane shows at a time: the list, or the open conversation (app.css). */

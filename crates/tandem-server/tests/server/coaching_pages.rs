@@ -109,6 +109,23 @@ async fn an_agent_practises_and_a_supervisor_certifies_from_the_pages() {
     .await;
     audit(&page, "the coaching page").await;
     page.screenshot(&shots, "coaching").await;
+    // The best moment opens the conversation, where the reply shows its soft skills.
+    page.click(&format!(
+        "#highlights a[href='/app/inbox?c={}']",
+        customer.conversation_id
+    ))
+    .await;
+    page.wait_for(
+        "the reply's soft skills in the timeline",
+        "return !!document.querySelector('#timeline li.msg-agent .msg-quality .chip[data-skill=empathy]');",
+    )
+    .await;
+    page.click(".nav a[href='/app/coaching']").await;
+    page.wait_for(
+        "the coaching page again",
+        "return !!document.querySelector('#scenarios [data-scenario=double_charge] .start');",
+    )
+    .await;
 
     // The agent starts the double charge scenario: the customer speaks first, with a mood.
     page.click("#scenarios [data-scenario=double_charge] .start")
