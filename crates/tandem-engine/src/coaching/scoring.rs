@@ -8,10 +8,9 @@ use tandem_core::model::{Author, Message};
 use tandem_store::ReplyScore;
 
 use super::Coaching;
+use crate::events::LogWorker;
 use crate::Result;
 
-/// Events read per batch.
-const EVENT_BATCH: i64 = 500;
 /// Customer messages read as the context of a reply, at most.
 const CONTEXT_MESSAGES: usize = 3;
 
@@ -50,14 +49,9 @@ impl Coaching<'_> {
     /// Scores the replies of the events committed since the worker's cursor. Returns how many
     /// replies were scored. A message that cannot be read is logged and skipped.
     pub async fn catch_up(&self) -> Result<usize> {
-        let store = &self.engine.store;
-        let mut after = store.quality_cursor().await?;
+        let mut log = self.engine.events().follow(LogWorker::Scoring).await?;
         let mut scored = 0;
-        loop {
-            let events = store.events_after(after, EVENT_BATCH).await?;
-            let Some(last) = events.last().map(|e| e.seq) else {
-                break;
-            };
+        while let Some(events) = log.next().await? {
             for event in events.iter().filter(|e| concerns_a_reply(e)) {
                 let Some(message) = event
                     .data
@@ -73,11 +67,7 @@ impl Coaching<'_> {
                     Err(e) => tracing::error!(error = %e, %message, "a reply could not be scored"),
                 }
             }
-            store.advance_quality_cursor(last).await?;
-            after = last;
-            if i64::try_from(events.len()).unwrap_or(i64::MAX) < EVENT_BATCH {
-                break;
-            }
+            log.handled(&events).await?;
         }
         Ok(scored)
     }

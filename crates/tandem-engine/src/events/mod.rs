@@ -9,6 +9,7 @@ mod bus;
 mod ephemeral;
 mod feed;
 mod relay;
+mod workers;
 
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ pub use bus::{Bus, LocalBus};
 pub use ephemeral::{Activity, Ephemeral};
 pub use feed::{feed_position, Events, FeedPage, Replay, DEFAULT_FEED_PAGE, MAX_FEED_PAGE, MAX_REPLAY};
 pub use relay::Relay;
+pub(crate) use workers::LogWorker;
 
 /// One committed event with the records live clients show for it.
 #[derive(Clone, Debug, Serialize)]

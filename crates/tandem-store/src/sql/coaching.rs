@@ -135,20 +135,11 @@ where
     }
 
     async fn quality_cursor(&self) -> Result<i64> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT seq FROM quality_cursor WHERE id = 1")
-            .fetch_optional(self.reader())
-            .await
-            .map_err(db_error)?;
-        Ok(row.map_or(0, |(seq,)| seq))
+        self.worker_cursor("quality_cursor").await
     }
 
     async fn advance_quality_cursor(&self, seq: i64) -> Result<()> {
-        sqlx::query("UPDATE quality_cursor SET seq = $1 WHERE id = 1 AND seq < $1")
-            .bind(seq)
-            .execute(self.writer())
-            .await
-            .map_err(db_error)?;
-        Ok(())
+        self.advance_worker_cursor("quality_cursor", seq).await
     }
 
     async fn create_practice_session(

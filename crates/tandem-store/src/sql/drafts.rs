@@ -314,19 +314,10 @@ where
     }
 
     async fn draft_cursor(&self) -> Result<i64> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT seq FROM draft_cursor WHERE id = 1")
-            .fetch_optional(self.reader())
-            .await
-            .map_err(db_error)?;
-        Ok(row.map_or(0, |(seq,)| seq))
+        self.worker_cursor("draft_cursor").await
     }
 
     async fn advance_draft_cursor(&self, seq: i64) -> Result<()> {
-        sqlx::query("UPDATE draft_cursor SET seq = $1 WHERE id = 1 AND seq < $1")
-            .bind(seq)
-            .execute(self.writer())
-            .await
-            .map_err(db_error)?;
-        Ok(())
+        self.advance_worker_cursor("draft_cursor", seq).await
     }
 }

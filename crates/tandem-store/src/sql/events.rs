@@ -23,6 +23,26 @@ where
     for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     usize: ColumnIndex<DB::Row>,
 {
+    /// The last event `seq` a worker that follows the log handled, kept in its one-row `table`
+    /// (`draft_cursor`, `quality_cursor`); 0 at first.
+    pub(super) async fn worker_cursor(&self, table: &'static str) -> Result<i64> {
+        let row: Option<(i64,)> = sqlx::query_as(&format!("SELECT seq FROM {table} WHERE id = 1"))
+            .fetch_optional(self.reader())
+            .await
+            .map_err(db_error)?;
+        Ok(row.map_or(0, |(seq,)| seq))
+    }
+
+    /// Moves a worker's cursor forward to `seq` (never back).
+    pub(super) async fn advance_worker_cursor(&self, table: &'static str, seq: i64) -> Result<()> {
+        sqlx::query(&format!("UPDATE {table} SET seq = $1 WHERE id = 1 AND seq < $1"))
+            .bind(seq)
+            .execute(self.writer())
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
     /// Appends one event inside the caller's transaction, under the outbox lock.
     pub(super) async fn insert_event(
         tx: &mut Transaction<'_, DB>,

@@ -27,6 +27,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Staff;
 use crate::content::{ArticleInput, Saved};
+use crate::events::LogWorker;
 use crate::pack::model::{Article, IntentKind};
 use crate::privacy::redact;
 use crate::{Engine, Result};
@@ -40,8 +41,6 @@ pub const COMPARED_DRAFTS: i64 = 500;
 pub const COMPARED_QUESTIONS: usize = 10;
 /// How many of a draft's questions a view lists, and an acceptance teaches the intent.
 pub const MAX_QUESTIONS: usize = 10;
-/// How many events the worker reads at a time.
-const EVENT_BATCH: i64 = 500;
 
 /// Article drafts.
 #[derive(Clone, Copy)]
@@ -386,14 +385,9 @@ impl Drafts<'_> {
     /// considered once for a draft. Returns how many cases were added. A conversation that cannot
     /// be read is logged and skipped (considering it again adds nothing twice).
     pub async fn catch_up(&self) -> Result<usize> {
-        let store = &self.engine.store;
-        let mut after = store.draft_cursor().await?;
+        let mut log = self.engine.events().follow(LogWorker::Drafts).await?;
         let mut added = 0;
-        loop {
-            let events = store.events_after(after, EVENT_BATCH).await?;
-            let Some(last) = events.last().map(|e| e.seq) else {
-                break;
-            };
+        while let Some(events) = log.next().await? {
             for event in events.iter().filter(|e| resolves(e)) {
                 let Some(conversation) = event.conversation_id else {
                     continue;
@@ -406,11 +400,7 @@ impl Drafts<'_> {
                     }
                 }
             }
-            store.advance_draft_cursor(last).await?;
-            after = last;
-            if i64::try_from(events.len()).unwrap_or(i64::MAX) < EVENT_BATCH {
-                break;
-            }
+            log.handled(&events).await?;
         }
         Ok(added)
     }
