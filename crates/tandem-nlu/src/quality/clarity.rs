@@ -3,7 +3,7 @@
 //! empty or one- or two-word reply is not clear.
 
 use super::cues::FAINT;
-use super::skills::{clip, cut_offs, Cue, Lexicon, MAX_EVIDENCE};
+use super::skills::{cut_offs, Cue, Lexicon, MAX_EVIDENCE};
 use super::spans::Text;
 use super::{Evidence, Skill, SkillScore};
 use crate::num::usize_to_f64;
@@ -187,12 +187,7 @@ pub(super) fn clarity(text: &Text, lex: &Lexicon) -> SkillScore {
     let mut evidence: Vec<Evidence> = cues
         .iter()
         .filter(|c| level >= 1 || c.weight < 0.0)
-        .map(|c| Evidence {
-            start: c.start,
-            end: c.end,
-            text: clip(text, c.start, c.end),
-            why: c.why.clone(),
-        })
+        .map(|c| c.evidence(text))
         .collect();
     evidence.sort_by_key(|e| (e.start, e.end));
     evidence.truncate(MAX_EVIDENCE);

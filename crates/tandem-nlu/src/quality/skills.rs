@@ -69,6 +69,32 @@ pub(super) struct Cue {
     pub(super) why: String,
 }
 
+impl Cue {
+    /// The whole sentence `s` asks the person a question.
+    fn question(s: &spans::Sentence, weight: f64) -> Cue {
+        Cue {
+            skill: Skill::Exploration,
+            weight,
+            source: STRUCT_QUESTION,
+            first: s.first_tok,
+            last_excl: s.end_tok,
+            start: s.start,
+            end: s.end,
+            why: "Asks the person a question.".to_owned(),
+        }
+    }
+
+    /// The cue's words in `text` as evidence.
+    pub(super) fn evidence(&self, text: &Text) -> Evidence {
+        Evidence {
+            start: self.start,
+            end: self.end,
+            text: clip(text, self.start, self.end),
+            why: self.why.clone(),
+        }
+    }
+}
+
 const STRUCT_QUESTION: usize = usize::MAX;
 const STRUCT_INSTRUCTION: usize = usize::MAX - 1;
 const STRUCT_RESTATES: usize = usize::MAX - 2;
@@ -160,16 +186,7 @@ fn structural_cues(text: &Text, lex: &Lexicon, lexical: &[Cue], out: &mut Vec<Cu
                 // A question that is a small part of a longer reply.
                 CLEAR
             };
-            out.push(Cue {
-                skill: Skill::Exploration,
-                weight,
-                source: STRUCT_QUESTION,
-                first: s.first_tok,
-                last_excl: s.end_tok,
-                start: s.start,
-                end: s.end,
-                why: "Asks the person a question.".to_owned(),
-            });
+            out.push(Cue::question(s, weight));
         }
         // A question without its question mark: "do you ...", "what made you ...".
         let opener = text.tok(s.first_tok).map(|t| t.norm.as_str());
@@ -203,16 +220,7 @@ fn structural_cues(text: &Text, lex: &Lexicon, lexical: &[Cue], out: &mut Vec<Cu
             _ => false,
         };
         if asks && !s.question {
-            out.push(Cue {
-                skill: Skill::Exploration,
-                weight: CLEAR,
-                source: STRUCT_QUESTION,
-                first: s.first_tok,
-                last_excl: s.end_tok,
-                start: s.start,
-                end: s.end,
-                why: "Asks the person a question.".to_owned(),
-            });
+            out.push(Cue::question(s, CLEAR));
         }
         // An instruction: the sentence opens with a verb of doing (after "please", "just", ...).
         let mut k = s.first_tok;
@@ -396,15 +404,7 @@ fn finish(skill: Skill, text: &Text, mut cues: Vec<Cue>) -> SkillScore {
     let mut evidence: Vec<&Cue> = kept.iter().filter(|c| level >= 1 || c.weight < 0.0).collect();
     evidence.truncate(MAX_EVIDENCE);
     evidence.sort_by_key(|c| (c.start, c.end));
-    let evidence = evidence
-        .into_iter()
-        .map(|c| Evidence {
-            start: c.start,
-            end: c.end,
-            text: clip(text, c.start, c.end),
-            why: c.why.clone(),
-        })
-        .collect();
+    let evidence = evidence.into_iter().map(|c| c.evidence(text)).collect();
     SkillScore {
         level,
         score,
