@@ -156,20 +156,35 @@ impl Coaching<'_> {
             .filter_map(scored)
             .collect();
         let mut highlights = profile::highlights(&replies);
-        for highlight in &mut highlights {
-            if let Some(m) = store.get_message(highlight.message_id).await? {
-                if let Some(sentence) = profile::sentence_around(&m.text, highlight.span) {
-                    highlight.text = sentence;
-                }
+        let mut suggestions = profile::suggestions(&replies);
+        // The texts quoted, each reply read once (one reply is often several skills' example).
+        let quoted: std::collections::BTreeSet<MessageId> = highlights
+            .iter()
+            .map(|h| h.message_id)
+            .chain(
+                suggestions
+                    .iter()
+                    .filter_map(|s| s.example.as_ref().map(|e| e.message_id)),
+            )
+            .collect();
+        let mut texts = std::collections::HashMap::new();
+        for id in quoted {
+            if let Some(m) = store.get_message(id).await? {
+                texts.insert(id, m.text);
             }
         }
-        let mut suggestions = profile::suggestions(&replies);
+        for highlight in &mut highlights {
+            let text = texts.get(&highlight.message_id);
+            if let Some(sentence) = text.and_then(|t| profile::sentence_around(t, highlight.span)) {
+                highlight.text = sentence;
+            }
+        }
         for suggestion in &mut suggestions {
             let Some(example) = suggestion.example.as_mut() else {
                 continue;
             };
-            match store.get_message(example.message_id).await? {
-                Some(m) if !m.text.is_empty() => example.quote = m.text,
+            match texts.get(&example.message_id) {
+                Some(text) if !text.is_empty() => example.quote = text.clone(),
                 _ => suggestion.example = None,
             }
         }
