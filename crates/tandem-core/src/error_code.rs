@@ -170,6 +170,14 @@ error_codes! {
     AlreadyCertified = "already_certified", 409;
     /// The agent does not hold this certification.
     NotCertified = "not_certified", 404;
+    // --- insights -------------------------------------------------------------------------------
+    /// A root cause that is not one of documentation, product_promise, sales_advice,
+    /// technical_defect, process, other.
+    InvalidRootCause = "invalid_root_cause", 400;
+    /// A satisfaction rating outside 1 to 5.
+    InvalidScore = "invalid_score", 400;
+    /// A conversation is rated once it is resolved.
+    NotResolved = "not_resolved", 409;
     // --- Tandem itself ------------------------------------------------------------------------
     Internal = "internal", 500;
     NotReady = "not_ready", 503;

@@ -33,6 +33,10 @@ string_enum!(
         /// log: `data.conversation_id` names it, `data.reason` says why; nothing of its content
         /// is kept, and its earlier events are gone.
         ConversationErased => "conversation_erased",
+        /// A root cause's owner's daily digest: `data` has the owner, the day and, per cause they
+        /// own, the cases that day, the week's trend, the spike flag and example conversations.
+        /// Delivered by webhook or e-mail where those channels are set up.
+        RootCauseDigest => "root_cause_digest",
     }
 );
 

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod model;
 pub mod permission;
 pub mod review;
+pub mod root_cause;
 pub mod secret;
 mod string_enum;
 pub mod triage;

@@ -3,7 +3,8 @@
 //! publish), following content changes (another instance's edit makes this one load the new
 //! revision), article drafts from the conversations people resolved (at once when this
 //! instance publishes a resolution, and every [`DRAFTS_EVERY`] for the rest), and the soft-skill
-//! scores of agents' replies (at once, and every [`SCORING_EVERY`] for the rest).
+//! scores of agents' replies (at once, and every [`SCORING_EVERY`] for the rest), and the root-cause
+//! owners' daily digests.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,6 +43,19 @@ pub const DRAFTS_EVERY: Duration = Duration::from_secs(5);
 /// another instance stored, or whose event this one missed.
 pub const SCORING_EVERY: Duration = Duration::from_secs(5);
 
+/// How often the root-cause digests of the day before are looked for (each day's are produced
+/// once, by whichever instance is first).
+pub const DIGESTS_EVERY: Duration = Duration::from_secs(3600);
+
+/// Produces yesterday's root-cause digests, once.
+async fn digests(engine: &Engine) {
+    match engine.root_cause_digests().await {
+        Ok(0) => {}
+        Ok(owners) => tracing::info!(owners, "root-cause digests produced"),
+        Err(e) => tracing::error!(error = %e, "root-cause digests could not be produced"),
+    }
+}
+
 /// Scores the agent replies written since the scoring worker's cursor.
 async fn score_replies(engine: &Engine) {
     match engine.coaching().catch_up().await {
@@ -68,12 +82,14 @@ pub async fn run(engine: Arc<Engine>) {
     let mut retention = tokio::time::interval(RETENTION_EVERY);
     let mut draft_timer = tokio::time::interval(DRAFTS_EVERY);
     let mut scoring = tokio::time::interval(SCORING_EVERY);
+    let mut digest_timer = tokio::time::interval(DIGESTS_EVERY);
     for timer in [
         &mut relay,
         &mut sla,
         &mut retention,
         &mut draft_timer,
         &mut scoring,
+        &mut digest_timer,
     ] {
         timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     }
@@ -92,6 +108,7 @@ pub async fn run(engine: Arc<Engine>) {
             }
             _ = draft_timer.tick() => drafts(&engine).await,
             _ = scoring.tick() => score_replies(&engine).await,
+            _ = digest_timer.tick() => digests(&engine).await,
             received = events.recv() => match received {
                 Ok(LiveEvent::Committed(committed)) if committed.event.kind == EventKind::ContentChanged => {
                     follow(&engine, &committed.event.data).await;

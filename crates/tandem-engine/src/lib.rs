@@ -118,6 +118,8 @@ pub struct Engine {
     pub(crate) active: runtime::Active,
     /// Held while content is edited, so two edits of the pack never lose one another.
     pub(crate) content_lock: tokio::sync::Mutex<()>,
+    /// The root-cause classifier with what people confirmed, rebuilt when that changes.
+    pub(crate) root_cause_learned: insights::root_causes::Learned,
 }
 
 impl Engine {
@@ -135,6 +137,7 @@ impl Engine {
             widget_guards,
             active: runtime::Active::default(),
             content_lock: tokio::sync::Mutex::new(()),
+            root_cause_learned: insights::root_causes::Learned::default(),
         })
     }
 

@@ -3,6 +3,7 @@
 //! text holds, each with its evidence. Pure computation: no I/O besides (de)serialising models.
 #![warn(clippy::print_stdout)]
 
+pub mod causes;
 pub mod dense;
 pub mod entities;
 pub mod intent;
@@ -12,6 +13,7 @@ pub mod pii;
 pub mod quality;
 pub mod signals;
 pub mod text;
+pub mod topics;
 
 #[cfg(feature = "semantic")]
 pub mod semantic;

@@ -18,7 +18,7 @@ use crate::Result;
     clippy::as_conversions,
     reason = "the value was an f32 probability when it was stored"
 )]
-fn probability(stored: f64) -> f32 {
+pub(crate) fn probability(stored: f64) -> f32 {
     stored.clamp(0.0, 1.0) as f32
 }
 

@@ -51,4 +51,21 @@ pub trait DecisionStore: Send + Sync {
     async fn list_decisions(&self, conversation: ConversationId) -> Result<Vec<Decision>>;
     /// The conversation's last `limit` decisions (at most), oldest first.
     async fn recent_decisions(&self, conversation: ConversationId, limit: i64) -> Result<Vec<Decision>>;
+    /// The newest `limit` customer messages since `since` that the bot did not understand: it asked
+    /// again without recognising an intent, or handed the case over for low confidence or as out
+    /// of scope. Newest first.
+    async fn unrecognised_messages(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        limit: i64,
+    ) -> Result<Vec<UnrecognisedMessage>>;
+}
+
+/// A customer message the bot did not understand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnrecognisedMessage {
+    pub message_id: tandem_core::ids::MessageId,
+    pub conversation_id: ConversationId,
+    pub text: String,
+    pub at: chrono::DateTime<chrono::Utc>,
 }

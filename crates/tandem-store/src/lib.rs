@@ -1,7 +1,7 @@
 //! Storage. One trait per aggregate ([`StaffStore`], [`SessionStore`], [`ConversationStore`],
 //! [`DecisionStore`], [`ContentStore`], [`RoutingStore`], [`InsightStore`], [`EventStore`],
 //! [`PrivacyStore`], [`AuditStore`], [`ReadStore`], [`AttachmentStore`], [`ModelStore`],
-//! [`ReviewStore`], [`DraftStore`], [`CoachingStore`]) and
+//! [`ReviewStore`], [`DraftStore`], [`CoachingStore`], [`RootCauseStore`], [`RatingStore`]) and
 //! [`Store`], their supertrait, which both backends implement: SQLite, the embedded default, and
 //! PostgreSQL for scale-out. Each backend has its own migrations (`migrations/sqlite`,
 //! `migrations/postgres`); the SQL of each aggregate is one file under `sql/`.
@@ -23,8 +23,10 @@ mod events;
 mod insights;
 mod models;
 mod privacy;
+mod ratings;
 mod reads;
 mod reviews;
+mod root_causes;
 mod routing;
 mod sessions;
 mod sql;
@@ -47,16 +49,18 @@ pub use conversations::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationPage, ConversationStore,
     CustomerAccess, MessageRevision, NewConversation, NewMessage, SnoozeFilter,
 };
-pub use decisions::{BotTurn, BotTurnOutcome, DecisionStore, NewDecision};
+pub use decisions::{BotTurn, BotTurnOutcome, DecisionStore, NewDecision, UnrecognisedMessage};
 pub use drafts::{Draft, DraftCase, DraftDecision, DraftStatus, DraftStore, DraftTarget, NewDraftCase};
 pub use events::{EventStore, NewEvent};
 pub use insights::{AutomationStep, AutomationTrail, DecisionTally, InsightCounts, InsightStore};
 pub use models::{ModelRecord, ModelStatus, ModelStore, NewCandidate, Promotion};
 pub use privacy::{Erased, PrivacyStore};
+pub use ratings::{RatedConversation, RatingStore};
 pub use reads::ReadStore;
 pub use reviews::{
     Flag, NewReview, Resolution, Review, ReviewFilter, ReviewReason, ReviewStatus, ReviewStore,
 };
+pub use root_causes::{ConfirmedRootCause, NewRootCauseSuggestion, RootCauseRecord, RootCauseStore};
 pub use routing::{AgentLoad, RoutingStore};
 pub use sessions::SessionStore;
 pub use sql::sqlite::SqliteDurability;
@@ -98,6 +102,8 @@ pub trait Store:
     + ReviewStore
     + DraftStore
     + CoachingStore
+    + RootCauseStore
+    + RatingStore
     + Send
     + Sync
     + 'static
@@ -118,8 +124,8 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         AttachmentStore, AuditStore, CoachingStore, ContentStore, ContentVersionStore, ConversationStore,
-        DecisionStore, DraftStore, EventStore, InsightStore, ModelStore, PrivacyStore, ReadStore,
-        ReviewStore, RoutingStore, SessionStore, StaffStore, Store,
+        DecisionStore, DraftStore, EventStore, InsightStore, ModelStore, PrivacyStore, RatingStore,
+        ReadStore, ReviewStore, RootCauseStore, RoutingStore, SessionStore, StaffStore, Store,
     };
 }
 

@@ -597,6 +597,11 @@ impl<'e> Conversations<'e> {
                 "a queued conversation has no assignee: assign it (status assigned) or clear the assignee",
             ));
         }
+        // A `root:*` tag is the confirmed root cause: kept in step (and checked) before storing.
+        let stale = (self.engine.insights())
+            .tags_changing(staff, &current, &change.add_tags, &change.remove_tags)
+            .await?;
+        change.remove_tags.extend(stale);
         self.change_by(staff, id, change).await
     }
 

@@ -2,6 +2,9 @@
 //! queues are. The charts of them are drawn by the server's UI.
 
 pub mod automation;
+pub mod csat;
+pub mod root_causes;
+pub mod topics;
 
 use std::collections::BTreeMap;
 
@@ -44,6 +47,8 @@ pub struct InsightsSummary {
     pub queues: Queues,
     /// One entry per day, oldest first.
     pub daily: Vec<DailyHandoffs>,
+    /// Customer satisfaction over each conversation's latest rating given in those days.
+    pub csat: csat::Csat,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -70,7 +75,14 @@ pub struct DailyHandoffs {
     pub handoffs: BTreeMap<String, i64>,
 }
 
-fn check_days(days: u32) -> Result<()> {
+/// Midnight (UTC) at the start of `day`.
+pub(crate) fn day_start(day: NaiveDate) -> Result<chrono::DateTime<chrono::Utc>> {
+    day.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .ok_or_else(|| Error::internal("no midnight on that day"))
+}
+
+pub(crate) fn check_days(days: u32) -> Result<()> {
     if (1..=MAX_DAYS).contains(&days) {
         Ok(())
     } else {
@@ -88,10 +100,7 @@ impl Insights<'_> {
         check_days(days)?;
         let today = self.engine.now().date_naive();
         let first = today - Duration::days(i64::from(days) - 1);
-        let since = first
-            .and_hms_opt(0, 0, 0)
-            .map(|t| t.and_utc())
-            .ok_or_else(|| Error::internal("no midnight on the first day"))?;
+        let since = day_start(first)?;
         let counts = self.engine.store.insight_counts(since).await?;
         let teams = self.engine.store.list_teams().await?;
 
@@ -170,6 +179,7 @@ impl Insights<'_> {
             handoffs,
             queues: Queues { by_status, by_team },
             daily,
+            csat: self.csat_since(since).await?,
         })
     }
 }

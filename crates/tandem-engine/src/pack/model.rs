@@ -43,6 +43,32 @@ pub struct PackManifest {
     /// Ready-made replies agents can insert (and adapt) in a conversation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub canned_replies: Vec<CannedReply>,
+    /// Who removes each root cause (`[root_causes.documentation]`), by cause; a cause without an
+    /// owner here is the support team's own.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub root_causes: BTreeMap<String, CauseOwner>,
+}
+
+/// `[root_causes.CAUSE]` in `pack.toml`: the team or person who removes a root cause, and how to
+/// reach them (their daily digest goes there).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CauseOwner {
+    /// A team or a person: "Content team".
+    pub owner: String,
+    /// An e-mail address or another way to reach them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+impl CauseOwner {
+    /// How the owner is shown: `Content team <docs@acme.example>`.
+    pub fn display(&self) -> String {
+        match &self.contact {
+            Some(contact) => format!("{} <{contact}>", self.owner),
+            None => self.owner.clone(),
+        }
+    }
 }
 
 /// `[[canned_replies]]` in `pack.toml`: a reply an agent can insert with one click.

@@ -80,6 +80,20 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
             );
         }
     }
+    for (cause, owner) in &m.root_causes {
+        if tandem_core::root_cause::RootCause::parse(cause).is_err() {
+            report(
+                "pack.toml".into(),
+                format!("root_causes names `{cause}`, which is not a root cause (documentation, product_promise, sales_advice, technical_defect, process, other)"),
+            );
+        }
+        if owner.owner.trim().is_empty() {
+            report(
+                "pack.toml".into(),
+                format!("root_causes.{cause} has an empty owner"),
+            );
+        }
+    }
     for rule in &m.routing.require {
         if tandem_nlu::quality::Skill::parse(&rule.certification).is_none() {
             report(

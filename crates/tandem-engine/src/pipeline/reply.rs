@@ -1,6 +1,6 @@
 //! Recording a turn: the decision, its reply (with the bot's disclosure on its first message) and
 //! the change to the conversation, in one transaction; then routing a case handed to people (to
-//! the agent chosen before, so the decision says why).
+//! the agent chosen before, so the decision says why) and suggesting its root cause.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -120,6 +120,13 @@ impl Pipeline<'_> {
                 .routing()
                 .assign(&outcome.conversation, plan.agent)
                 .await?;
+        }
+        if action.handoff_reason().is_some() {
+            let mut said = turn.messages.clone();
+            if !said.iter().any(|m| m.id == turn.message.id) {
+                said.push(turn.message.clone());
+            }
+            self.engine.suggest_root_cause(&outcome.conversation, &said).await;
         }
         Ok(())
     }

@@ -449,6 +449,7 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
             ..RoutingSettings::default()
         },
         canned_replies: Vec::new(),
+        root_causes: Default::default(),
     };
     Pack {
         manifest,

@@ -8,6 +8,7 @@ use tandem_core::decision::Decision;
 use tandem_core::event::Event;
 use tandem_core::model::{Conversation, Message};
 use tandem_engine::conversations::{ConversationQuery, ConversationUpdate};
+use tandem_engine::insights::root_causes::RootCauseView;
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
@@ -39,6 +40,9 @@ pub struct ConversationDetail {
     pub unread: i64,
     /// Every message, internal notes included, oldest first.
     pub messages: Vec<Message>,
+    /// What the case is a symptom of: the bot's suggestion at handoff, with the customer's words
+    /// that point at it, and the cause a person confirmed.
+    pub root_cause: RootCauseView,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -97,10 +101,14 @@ pub async fn show(
         .conversations()
         .show_with_unread(&auth.staff, parse_id(&id)?)
         .await?;
+    let root_cause = (state.engine.insights())
+        .root_cause(&auth.staff, conversation.id)
+        .await?;
     Ok(Json(ConversationDetail {
         conversation,
         unread,
         messages,
+        root_cause,
     }))
 }
 

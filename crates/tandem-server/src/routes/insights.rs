@@ -1,15 +1,17 @@
-//! Insights: the summary numbers and the server-rendered SVG charts.
+//! Insights: the summary numbers, root causes and topics, and the server-rendered SVG charts.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use tandem_engine::insights::automation::{AutomationReport, Period};
+use tandem_engine::insights::root_causes::{ConfirmRootCause, RootCauseReport, RootCauseView};
+use tandem_engine::insights::topics::TopicReport;
 use tandem_engine::insights::InsightsSummary;
 
 use crate::error::ApiResult;
-use crate::extract::{ApiQuery, StaffAuth};
+use crate::extract::{parse_id, ApiJson, ApiQuery, StaffAuth};
 use crate::ui::charts;
 use crate::AppState;
 
@@ -131,4 +133,74 @@ pub async fn automation_svg(
     let period = query.period()?;
     let report = state.engine.insights().automation(&auth.staff, period).await?;
     Ok(svg(charts::automation_chart(&report.days)))
+}
+
+/// Per root cause over the window: its owner, how many cases count under it (confirmed, else
+/// suggested) and how many were confirmed, the cases per day and per week, a spike flag (today at
+/// least 5 and at least 3 times the other days' average) and the newest conversations behind it.
+#[utoipa::path(get, path = "/api/v1/insights/root-causes", tag = "insights", params(DaysQuery),
+    security(("staff_token" = [])),
+    responses((status = 200, body = RootCauseReport), (status = 400, description = "days not in 1..=90"),
+        (status = 401), (status = 403)))]
+pub async fn root_causes(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiQuery(query): ApiQuery<DaysQuery>,
+) -> ApiResult<Json<RootCauseReport>> {
+    let days = query.days.unwrap_or(30);
+    Ok(Json(
+        state.engine.insights().root_causes(&auth.staff, days).await?,
+    ))
+}
+
+/// A stacked bar chart of the cases per day by root cause, with a legend (SVG).
+#[utoipa::path(get, path = "/api/v1/insights/root-causes.svg", tag = "insights", params(DaysQuery),
+    security(("staff_token" = [])),
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 400), (status = 401),
+        (status = 403)))]
+pub async fn root_causes_svg(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiQuery(query): ApiQuery<DaysQuery>,
+) -> ApiResult<Response> {
+    let days = query.days.unwrap_or(30);
+    let report = state.engine.insights().root_causes(&auth.staff, days).await?;
+    Ok(svg(charts::root_causes_chart(&report.causes)))
+}
+
+/// Topics of the customer messages the bot did not understand, new and growing ones first, each
+/// with a label made of its messages' words, examples and an intent draft.
+#[utoipa::path(get, path = "/api/v1/insights/topics", tag = "insights", params(DaysQuery),
+    security(("staff_token" = [])),
+    responses((status = 200, body = TopicReport), (status = 400, description = "days not in 1..=90"),
+        (status = 401), (status = 403)))]
+pub async fn topics(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiQuery(query): ApiQuery<DaysQuery>,
+) -> ApiResult<Json<TopicReport>> {
+    let days = query.days.unwrap_or(14);
+    Ok(Json(state.engine.insights().topics(&auth.staff, days).await?))
+}
+
+/// Confirm or change a conversation's root cause (any staff). The bot's suggestion stays; the
+/// conversation's `root:*` tag follows.
+#[utoipa::path(put, path = "/api/v1/conversations/{id}/root-cause", tag = "insights",
+    params(("id" = String, Path)), request_body = ConfirmRootCause, security(("staff_token" = [])),
+    responses((status = 200, body = RootCauseView),
+        (status = 400, description = "invalid_root_cause: not one of the six causes"),
+        (status = 401), (status = 403), (status = 404)))]
+pub async fn confirm_root_cause(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ConfirmRootCause>,
+) -> ApiResult<Json<RootCauseView>> {
+    Ok(Json(
+        state
+            .engine
+            .insights()
+            .confirm_root_cause(&auth.staff, parse_id(&id)?, &input)
+            .await?,
+    ))
 }

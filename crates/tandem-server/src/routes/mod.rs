@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
             post(widget::post_message).get(widget::messages),
         )
         .route("/api/v1/widget/conversations/{id}/live", get(live::customer))
+        .route("/api/v1/widget/conversations/{id}/rating", post(widget::rate))
         .route(
             "/api/v1/widget/conversations/{id}/attachments",
             post(attachments::customer_upload),
@@ -246,6 +247,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/insights/handoffs.svg", get(insights::handoffs_svg))
         .route("/api/v1/insights/automation", get(insights::automation))
         .route("/api/v1/insights/automation.svg", get(insights::automation_svg))
+        .route("/api/v1/insights/root-causes", get(insights::root_causes))
+        .route("/api/v1/insights/root-causes.svg", get(insights::root_causes_svg))
+        .route("/api/v1/insights/topics", get(insights::topics))
+        .route(
+            "/api/v1/conversations/{id}/root-cause",
+            put(insights::confirm_root_cause),
+        )
         .route("/api/v1/users", get(users::list).post(users::create))
         .route("/api/v1/users/{id}", patch(users::update))
         .route("/api/v1/teams", get(teams::list).post(teams::create))

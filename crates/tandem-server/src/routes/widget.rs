@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use tandem_core::ids::{AttachmentId, ConversationId};
 use tandem_core::model::{ConversationStatus, CustomerMessage};
 use tandem_core::ErrorCode;
+use tandem_engine::insights::csat::{Rated, RatingInput};
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
@@ -222,4 +223,31 @@ pub async fn end_session(
         .end_customer_session(parse_id(&id)?, &customer.0)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The customer rates their resolved conversation from 1 to 5, with an optional comment; a second
+/// rating replaces the first.
+#[utoipa::path(post, path = "/api/v1/widget/conversations/{id}/rating", tag = "widget",
+    params(("id" = String, Path)), request_body = RatingInput, security(("customer_token" = [])),
+    responses((status = 201, body = Rated, description = "rated"),
+        (status = 200, body = Rated, description = "the earlier rating was replaced"),
+        (status = 400, description = "invalid_score: not 1 to 5"), (status = 401), (status = 403),
+        (status = 404), (status = 409, description = "not_resolved: the conversation is still open")))]
+pub async fn rate(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    customer: CustomerToken,
+    ApiJson(input): ApiJson<RatingInput>,
+) -> ApiResult<(StatusCode, Json<Rated>)> {
+    let rated = state
+        .engine
+        .insights()
+        .rate(parse_id(&id)?, &customer.0, &input)
+        .await?;
+    let status = if rated.replaced {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(rated)))
 }

@@ -1,12 +1,14 @@
 //! The insights page's charts as server-rendered SVG (plain strings, no chart library): the queues
-//! now, handoffs per day stacked by reason, and the conversations the bot resolved or answered per
-//! day (contained, false automation, the rest). Accessible (title, description, a table-like
+//! now, handoffs per day stacked by reason, cases per day stacked by root cause, and the
+//! conversations the bot resolved or answered per day (contained, false automation, the rest). Accessible (title, description, a table-like
 //! reading order) and escaped.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use tandem_core::decision::HandoffReason;
 use tandem_engine::insights::automation::DayAutomation;
+use tandem_engine::insights::root_causes::CauseTrend;
 use tandem_engine::insights::{DailyHandoffs, Queues};
 
 /// A count of rows, bars or columns as pixels arithmetic uses (charts never come near 2^32).
@@ -165,12 +167,80 @@ pub fn queues_chart(queues: &Queues) -> String {
 
 /// Stacked bars: handoffs per day, one colour per reason, with a legend.
 pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
-    let reasons: Vec<&str> = HandoffReason::ALL
+    let days: Vec<(&str, &BTreeMap<String, i64>)> =
+        daily.iter().map(|d| (d.date.as_str(), &d.handoffs)).collect();
+    let keys: Vec<&str> = HandoffReason::ALL.iter().map(|r| r.as_str()).collect();
+    stacked_days(
+        &days,
+        &keys,
+        &Stack {
+            id: "handoffs",
+            title: "Handoffs per day by reason",
+            what: "Handoffs to people",
+            none: "No handoffs in this period",
+            colour: reason_colour,
+        },
+    )
+}
+
+/// A colour per root cause; each has at least 4.5:1 contrast on white.
+fn cause_colour(cause: &str) -> &'static str {
+    match cause {
+        "documentation" => "#0b5cad",
+        "product_promise" => "#a34700",
+        "sales_advice" => "#7b2d8b",
+        "technical_defect" => "#b3261e",
+        "process" => "#2e6b30",
+        _ => "#3c4a57",
+    }
+}
+
+/// Stacked bars: cases per day by root cause, with a legend.
+pub fn root_causes_chart(causes: &[CauseTrend]) -> String {
+    let mut per_day: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    for c in causes {
+        for d in &c.per_day {
+            let day = per_day.entry(d.day.clone()).or_default();
+            if d.count > 0 {
+                day.insert(c.cause.as_str().to_owned(), d.count);
+            }
+        }
+    }
+    let days: Vec<(&str, &BTreeMap<String, i64>)> = per_day.iter().map(|(d, m)| (d.as_str(), m)).collect();
+    let keys: Vec<&str> = causes.iter().map(|c| c.cause.as_str()).collect();
+    stacked_days(
+        &days,
+        &keys,
+        &Stack {
+            id: "root-causes",
+            title: "Cases per day by root cause",
+            what: "Cases handed to people",
+            none: "No root causes in this period",
+            colour: cause_colour,
+        },
+    )
+}
+
+/// What a stacked per-day chart shows.
+struct Stack {
+    id: &'static str,
+    title: &'static str,
+    /// What the bars count, for the description ("Handoffs to people").
+    what: &'static str,
+    /// The legend when nothing happened.
+    none: &'static str,
+    colour: fn(&str) -> &'static str,
+}
+
+/// Stacked bars: per day (`YYYY-MM-DD`, oldest first) a count per key, one colour per key, with a
+/// legend of the keys that occurred.
+fn stacked_days(daily: &[(&str, &BTreeMap<String, i64>)], keys: &[&str], stack: &Stack) -> String {
+    let reasons: Vec<&str> = keys
         .iter()
-        .map(|r| r.as_str())
-        .filter(|r| daily.iter().any(|d| d.handoffs.get(*r).is_some_and(|n| *n > 0)))
+        .copied()
+        .filter(|r| daily.iter().any(|(_, d)| d.get(*r).is_some_and(|n| *n > 0)))
         .collect();
-    let totals: Vec<i64> = daily.iter().map(|d| d.handoffs.values().sum()).collect();
+    let totals: Vec<i64> = daily.iter().map(|(_, d)| d.values().sum()).collect();
     let max = totals.iter().copied().max().unwrap_or(0).max(1);
     let (width, left, top, plot_h) = (720u32, 48u32, 24u32, 220u32);
     let legend_rows = to_u32(reasons.len().div_ceil(3).max(1));
@@ -184,7 +254,7 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
         let mut sums: Vec<String> = reasons
             .iter()
             .map(|r| {
-                let n: i64 = daily.iter().filter_map(|d| d.handoffs.get(*r)).sum();
+                let n: i64 = daily.iter().filter_map(|(_, d)| d.get(*r)).sum();
                 format!("{}: {n}", reason_label(r))
             })
             .collect();
@@ -192,23 +262,17 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
             sums.push("none".to_owned());
         }
         let span = match (daily.first(), daily.last()) {
-            (Some(a), Some(b)) => format!(" from {} to {}", a.date, b.date),
+            (Some(a), Some(b)) => format!(" from {} to {}", a.0, b.0),
             _ => String::new(),
         };
         format!(
-            "Handoffs to people per day{span}: {total} in all. By reason: {}.",
+            "{} per day{span}: {total} in all. By kind: {}.",
+            stack.what,
             sums.join("; ")
         )
     };
     let mut out = String::new();
-    svg_open(
-        &mut out,
-        width,
-        height,
-        "handoffs",
-        "Handoffs per day by reason",
-        &desc,
-    );
+    svg_open(&mut out, width, height, stack.id, stack.title, &desc);
     // Axis and grid: 0, half, max.
     for (i, value) in [0, max / 2, max].iter().enumerate() {
         if i == 1 && (max / 2 == 0 || max / 2 == max) {
@@ -225,28 +289,27 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
         );
     }
     let label_every = (daily.len() / 8).max(1);
-    for (i, day) in daily.iter().enumerate() {
+    for (i, (date, counts)) in daily.iter().enumerate() {
         let x = left + slot * to_u32(i) + (slot - bar_w) / 2;
         let mut y = top + plot_h;
         let _ = write!(
             out,
             "<g><title>{}</title>",
             xml_escape(&{
-                let parts: Vec<String> = day
-                    .handoffs
+                let parts: Vec<String> = counts
                     .iter()
                     .filter(|(_, n)| **n > 0)
                     .map(|(r, n)| format!("{}: {n}", reason_label(r)))
                     .collect();
                 if parts.is_empty() {
-                    format!("{}: no handoffs", day.date)
+                    format!("{date}: none")
                 } else {
-                    format!("{}: {}", day.date, parts.join(", "))
+                    format!("{date}: {}", parts.join(", "))
                 }
             })
         );
         for reason in &reasons {
-            let count = day.handoffs.get(*reason).copied().unwrap_or(0);
+            let count = counts.get(*reason).copied().unwrap_or(0);
             if count <= 0 {
                 continue;
             }
@@ -255,12 +318,12 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
             let _ = write!(
                 out,
                 "<rect x=\"{x}\" y=\"{y}\" width=\"{bar_w}\" height=\"{h}\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"0.5\"/>",
-                reason_colour(reason)
+                (stack.colour)(reason)
             );
         }
         out.push_str("</g>");
         if i % label_every == 0 || i + 1 == daily.len() {
-            let label = day.date.get(5..).unwrap_or(&day.date);
+            let label = date.get(5..).unwrap_or(date);
             let _ = write!(
                 out,
                 "<text x=\"{}\" y=\"{}\" fill=\"{MUTED}\" text-anchor=\"middle\" font-size=\"11\">{}</text>",
@@ -275,8 +338,9 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
     if reasons.is_empty() {
         let _ = write!(
             out,
-            "<text x=\"{left}\" y=\"{}\" fill=\"{MUTED}\">No handoffs in this period</text>",
-            legend_top + 12
+            "<text x=\"{left}\" y=\"{}\" fill=\"{MUTED}\">{}</text>",
+            legend_top + 12,
+            stack.none
         );
     }
     for (i, reason) in reasons.iter().enumerate() {
@@ -288,7 +352,7 @@ pub fn handoffs_chart(daily: &[DailyHandoffs]) -> String {
             out,
             "<g><rect x=\"{x}\" y=\"{y}\" width=\"14\" height=\"14\" fill=\"{}\"/>\
              <text x=\"{}\" y=\"{}\" fill=\"{TEXT}\">{}</text></g>",
-            reason_colour(reason),
+            (stack.colour)(reason),
             x + 20,
             y + 12,
             xml_escape(&reason_label(reason))
@@ -529,10 +593,45 @@ mod tests {
             !svg.contains("Low confidence"),
             "reasons that did not occur stay out of the legend"
         );
-        assert!(svg.contains("2026-11-30: no handoffs"));
+        assert!(svg.contains("2026-11-30: none"));
         let empty = handoffs_chart(&[]);
         assert_well_formed(&empty);
         assert!(empty.contains("No handoffs in this period"));
+    }
+
+    #[test]
+    fn root_causes_stack_per_day_with_a_legend_of_those_that_occurred() {
+        use tandem_core::root_cause::RootCause;
+        use tandem_engine::insights::root_causes::{CauseTrend, DayCount};
+        let trend = |cause, counts: [i64; 2]| CauseTrend {
+            cause,
+            owner: "Engineering".into(),
+            count: counts.iter().sum(),
+            confirmed: 0,
+            per_day: ["2026-12-05", "2026-12-06"]
+                .iter()
+                .zip(counts)
+                .map(|(day, count)| DayCount {
+                    day: (*day).into(),
+                    count,
+                })
+                .collect(),
+            per_week: Vec::new(),
+            spike: false,
+            average: 0.0,
+            examples: Vec::new(),
+        };
+        let trends = [
+            trend(RootCause::Documentation, [0, 0]),
+            trend(RootCause::TechnicalDefect, [0, 1]),
+        ];
+        let svg = root_causes_chart(&trends);
+        assert_well_formed(&svg);
+        assert!(
+            svg.contains("1 in all") && svg.contains(">Technical defect</text>"),
+            "{svg}"
+        );
+        assert!(!svg.contains(">Documentation</text>"), "{svg}");
     }
 
     #[test]

@@ -35,6 +35,7 @@ mod presence_api;
 mod privacy;
 mod replay;
 mod reviews;
+mod sensor;
 mod shutdown;
 mod staff_pages;
 mod support;

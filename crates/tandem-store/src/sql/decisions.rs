@@ -8,8 +8,8 @@ use tandem_core::ids::ConversationId;
 use tandem_core::Error;
 
 use super::{Dialect, SqlStore};
-use crate::codec::{db_error, micros, to_json, DecisionDetail, DecisionRow};
-use crate::decisions::{BotTurn, BotTurnOutcome, DecisionStore};
+use crate::codec::{db_error, id, micros, time, to_json, DecisionDetail, DecisionRow};
+use crate::decisions::{BotTurn, BotTurnOutcome, DecisionStore, UnrecognisedMessage};
 use crate::Result;
 
 const DECISION_COLUMNS: &str =
@@ -125,5 +125,35 @@ where
         .map_err(db_error)?;
         rows.reverse();
         rows.into_iter().map(Decision::try_from).collect()
+    }
+
+    async fn unrecognised_messages(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        limit: i64,
+    ) -> Result<Vec<UnrecognisedMessage>> {
+        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT m.id, m.conversation_id, m.text, d.created_at FROM decisions d \
+             JOIN messages m ON m.id = d.message_id \
+             WHERE d.created_at >= $1 AND m.author = 'customer' AND m.text <> '' \
+             AND ((d.kind = 'clarify' AND d.intent IS NULL) \
+                  OR (d.kind = 'handoff' AND d.handoff_reason IN ('low_confidence', 'out_of_scope'))) \
+             ORDER BY d.seq DESC LIMIT $2",
+        )
+        .bind(micros(since))
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await
+        .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(message, conversation, text, at)| {
+                Ok(UnrecognisedMessage {
+                    message_id: id(&message)?,
+                    conversation_id: id(&conversation)?,
+                    text,
+                    at: time(at)?,
+                })
+            })
+            .collect()
     }
 }

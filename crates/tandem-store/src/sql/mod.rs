@@ -22,6 +22,7 @@ pub(crate) mod postgres;
 mod privacy;
 mod reads;
 mod reviews;
+mod root_causes;
 mod routing;
 mod sessions;
 pub(crate) mod sqlite;

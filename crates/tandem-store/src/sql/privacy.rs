@@ -54,7 +54,14 @@ where
     ) -> Result<bool> {
         let key = conversation.to_string();
         // Children first: nothing relies on cascades, so both backends delete the same rows.
-        for table in ["decisions", "events", "conversation_tags", "attachments"] {
+        for table in [
+            "decisions",
+            "events",
+            "conversation_tags",
+            "attachments",
+            "root_causes",
+            "ratings",
+        ] {
             // `table` is one of the literals above, never input.
             sqlx::query(&format!("DELETE FROM {table} WHERE conversation_id = $1"))
                 .bind(key.clone())

@@ -16,6 +16,7 @@ pub use crate::outbox::*;
 pub use crate::privacy::*;
 pub use crate::reads::*;
 pub use crate::reviews::*;
+pub use crate::sensor::*;
 pub use crate::service::*;
 pub use crate::snooze::*;
 pub use crate::staff::*;

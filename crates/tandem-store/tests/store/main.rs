@@ -22,6 +22,7 @@ mod outbox;
 mod privacy;
 mod reads;
 mod reviews;
+mod sensor;
 mod service;
 mod snooze;
 mod staff;
@@ -104,6 +105,9 @@ contract_tests!(
     reply_scores_are_kept_per_message_and_go_with_their_conversation,
     practice_sessions_take_turns_in_order_and_finish_once,
     a_certification_is_held_once_and_revoked_with_a_reason,
+    a_root_cause_is_suggested_confirmed_learned_from_and_erased,
+    the_latest_rating_counts_and_says_whether_a_person_took_part,
+    the_messages_the_bot_did_not_understand_are_listed_newest_first,
 );
 
 #[tokio::test]
