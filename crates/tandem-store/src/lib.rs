@@ -55,7 +55,7 @@ pub use events::{EventStore, NewEvent};
 pub use insights::{AutomationStep, AutomationTrail, DecisionTally, InsightCounts, InsightStore};
 pub use models::{ModelRecord, ModelStatus, ModelStore, NewCandidate, Promotion};
 pub use privacy::{Erased, PrivacyStore};
-pub use ratings::{RatedConversation, RatingStore};
+pub use ratings::{RatedConversation, Rating, RatingStore};
 pub use reads::ReadStore;
 pub use reviews::{
     Flag, NewReview, Resolution, Review, ReviewFilter, ReviewReason, ReviewStatus, ReviewStore,

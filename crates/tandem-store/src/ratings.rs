@@ -21,6 +21,15 @@ pub struct RatedConversation {
     pub intent: Option<String>,
 }
 
+/// A conversation's rating as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rating {
+    pub score: i64,
+    /// Redacted.
+    pub comment: String,
+    pub rated_at: DateTime<Utc>,
+}
+
 #[async_trait]
 pub trait RatingStore: Send + Sync {
     /// Stores the conversation's rating (1 to 5, checked by the engine) with a redacted comment,
@@ -32,6 +41,7 @@ pub trait RatingStore: Send + Sync {
         comment: &str,
         at: DateTime<Utc>,
     ) -> Result<bool>;
+    async fn rating(&self, conversation: ConversationId) -> Result<Option<Rating>>;
     /// The ratings given since `since`, newest first.
     async fn ratings_since(&self, since: DateTime<Utc>) -> Result<Vec<RatedConversation>>;
 }

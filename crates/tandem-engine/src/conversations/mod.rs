@@ -602,7 +602,9 @@ impl<'e> Conversations<'e> {
             .tags_changing(staff, &current, &change.add_tags, &change.remove_tags)
             .await?;
         change.remove_tags.extend(stale);
-        self.change_by(staff, id, change).await
+        let updated = self.change_by(staff, id, change).await?;
+        self.engine.taken_from_bot(&current, &updated).await;
+        Ok(updated)
     }
 
     /// Stores a staff member's change to a conversation and publishes its events, if any.

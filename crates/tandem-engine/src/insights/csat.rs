@@ -37,6 +37,25 @@ pub struct Rated {
     pub replaced: bool,
 }
 
+/// A conversation's rating as an export shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RatingView {
+    pub score: i64,
+    /// Personal data in it was redacted when it was given.
+    pub comment: String,
+    pub rated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<tandem_store::Rating> for RatingView {
+    fn from(r: tandem_store::Rating) -> Self {
+        Self {
+            score: r.score,
+            comment: r.comment,
+            rated_at: r.rated_at,
+        }
+    }
+}
+
 /// An average with how many ratings it is over; `average` is null when there are none.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, ToSchema)]
 pub struct Satisfaction {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tandem_core::event::{Actor, EventKind};
 use tandem_core::ids::{ConversationId, MessageId, UserId};
-use tandem_core::model::{Author, Conversation, Message};
+use tandem_core::model::{Author, Conversation, ConversationStatus, Message};
 use tandem_core::permission::Permission;
 use tandem_core::root_cause::RootCause;
 use tandem_core::Error;
@@ -26,6 +26,9 @@ use crate::{num, Engine, Result};
 
 /// How many confirmations the suggestions learn from (the newest).
 const LEARN_FROM: i64 = 2_000;
+/// How many of a conversation's latest messages a suggestion reads when a person takes the case
+/// from the bot (the bot's own handoff reads its turn's window).
+const TAKEN_READS: i64 = 20;
 /// How many example conversations a cause lists.
 const EXAMPLES: usize = 5;
 /// A cause spikes when today has at least this many cases...
@@ -379,6 +382,21 @@ impl Engine {
     pub(crate) async fn suggest_root_cause(&self, conversation: &Conversation, messages: &[Message]) {
         if let Err(e) = self.try_suggest_root_cause(conversation, messages).await {
             tracing::error!(error = %e, conversation = %conversation.id, "no root cause suggested");
+        }
+    }
+
+    /// A person took a case from the bot (its status went from `bot` to the queue or to them):
+    /// it is handed over too, so its root cause is suggested from the customer's latest messages.
+    pub(crate) async fn taken_from_bot(&self, before: &Conversation, after: &Conversation) {
+        if before.status != ConversationStatus::Bot || after.status == ConversationStatus::Bot {
+            return;
+        }
+        if after.status == ConversationStatus::Resolved {
+            return;
+        }
+        match self.store.recent_messages(after.id, false, TAKEN_READS).await {
+            Ok(messages) => self.suggest_root_cause(after, &messages).await,
+            Err(e) => tracing::error!(error = %e, conversation = %after.id, "no root cause suggested"),
         }
     }
 

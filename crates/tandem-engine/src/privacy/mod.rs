@@ -97,6 +97,10 @@ pub struct ExportedConversation {
     pub decisions: Vec<Decision>,
     /// The conversation's event log.
     pub events: Vec<Event>,
+    /// Its root cause: the customer's words quoted as evidence, and the cause chosen.
+    pub root_cause: Option<crate::insights::root_causes::RootCauseView>,
+    /// The customer's rating of it (the comment redacted).
+    pub rating: Option<crate::insights::csat::RatingView>,
 }
 
 /// Why a customer is erased.
@@ -152,6 +156,8 @@ impl Privacy<'_> {
                 messages: store.list_messages(conversation.id, true).await?,
                 decisions: store.list_decisions(conversation.id).await?,
                 events: store.list_events(conversation.id).await?,
+                root_cause: (store.root_cause(conversation.id).await?).map(Into::into),
+                rating: (store.rating(conversation.id).await?).map(Into::into),
                 conversation,
             });
         }

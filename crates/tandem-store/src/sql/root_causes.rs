@@ -8,7 +8,7 @@ use tandem_core::root_cause::RootCause;
 
 use super::{Dialect, SqlStore};
 use crate::codec::{db_error, id, json, micros, probability, time, to_json};
-use crate::ratings::{RatedConversation, RatingStore};
+use crate::ratings::{RatedConversation, Rating, RatingStore};
 use crate::root_causes::{ConfirmedRootCause, NewRootCauseSuggestion, RootCauseRecord, RootCauseStore};
 use crate::Result;
 
@@ -223,6 +223,23 @@ where
         .map_err(db_error)?;
         tx.commit().await.map_err(db_error)?;
         Ok(before.is_some())
+    }
+
+    async fn rating(&self, conversation: ConversationId) -> Result<Option<Rating>> {
+        let row: Option<(i64, String, i64)> =
+            sqlx::query_as("SELECT score, comment, rated_at FROM ratings WHERE conversation_id = $1")
+                .bind(conversation.to_string())
+                .fetch_optional(self.reader())
+                .await
+                .map_err(db_error)?;
+        row.map(|(score, comment, at)| {
+            Ok(Rating {
+                score,
+                comment,
+                rated_at: time(at)?,
+            })
+        })
+        .transpose()
     }
 
     async fn ratings_since(&self, since: DateTime<Utc>) -> Result<Vec<RatedConversation>> {

@@ -199,6 +199,8 @@ pub async fn the_latest_rating_counts_and_says_whether_a_person_took_part(store:
         store.put_rating(human.id, 2, "better", now).await.unwrap(),
         "a second rating replaces the first"
     );
+    let kept = store.rating(human.id).await.unwrap().unwrap();
+    assert_eq!((kept.score, kept.comment.as_str()), (2, "better"));
     let ratings = store.ratings_since(now - Duration::minutes(1)).await.unwrap();
     assert_eq!(ratings.len(), 2, "one per conversation");
     let of = |id| ratings.iter().find(|r| r.conversation_id == id).unwrap();
