@@ -53,6 +53,9 @@ string_enum!(
         CustomerToken => "customer_token",
         /// Snoozed until `to` (an RFC 3339 time), or woken (`to` is null).
         Snooze => "snooze",
+        /// The root cause was suggested (`suggested`, by the bot) or confirmed (`to`, a cause or
+        /// null when cleared, by a person).
+        RootCause => "root_cause",
     }
 );
 

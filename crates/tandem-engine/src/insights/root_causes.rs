@@ -132,7 +132,10 @@ pub struct RootCauseReport {
 /// What suggestions are made with: the built-in cues and what people confirmed, rebuilt when a
 /// confirmation is made, changed or erased.
 #[derive(Default)]
-pub(crate) struct Learned(std::sync::Mutex<Option<((i64, i64), Arc<CauseClassifier>)>>);
+pub(crate) struct Learned(std::sync::Mutex<Option<Stamped>>);
+
+/// A classifier with the stamp of the confirmations it learned from.
+type Stamped = ((i64, i64), Arc<CauseClassifier>);
 
 /// The owner of a cause as the pack names it; causes without one stay with customer care.
 pub fn owner_of(manifest: Option<&PackManifest>, cause: RootCause) -> String {
@@ -331,6 +334,9 @@ impl Insights<'_> {
             .store
             .confirm_root_cause(conversation.id, cause, Some(staff.user().id), self.engine.now())
             .await?;
+        if done {
+            self.engine.events().publish_committed().await;
+        }
         if done || cause.is_none() {
             Ok(())
         } else {
@@ -380,8 +386,9 @@ impl Engine {
     /// Suggests the root cause of a case just handed over from its customer's messages. A failure
     /// is logged: the handoff itself is done.
     pub(crate) async fn suggest_root_cause(&self, conversation: &Conversation, messages: &[Message]) {
-        if let Err(e) = self.try_suggest_root_cause(conversation, messages).await {
-            tracing::error!(error = %e, conversation = %conversation.id, "no root cause suggested");
+        match self.try_suggest_root_cause(conversation, messages).await {
+            Ok(()) => self.events().publish_committed().await,
+            Err(e) => tracing::error!(error = %e, conversation = %conversation.id, "no root cause suggested"),
         }
     }
 

@@ -83,6 +83,28 @@ pub const WIDGET_TEXTS: &[(&str, &str, &[&str])] = &[
         &[],
     ),
     (
+        "rating_question",
+        "How did we do? Please rate this conversation.",
+        &[],
+    ),
+    ("rating_score", "{score} out of 5", &["score"]),
+    ("rating_low", "1 = poor", &[]),
+    ("rating_high", "5 = excellent", &[]),
+    (
+        "rating_comment",
+        "Anything you would like to tell us? (optional)",
+        &[],
+    ),
+    ("rating_send", "Send rating", &[]),
+    ("rating_pick", "Please choose from 1 to 5.", &[]),
+    ("rating_thanks", "Thank you for your rating!", &[]),
+    (
+        "rating_given",
+        "You rated this conversation {score} out of 5.",
+        &["score"],
+    ),
+    ("rating_change", "Change my rating", &[]),
+    (
         "offline",
         "We could not reach the chat. Please check your connection and try again.",
         &[],

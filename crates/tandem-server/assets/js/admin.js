@@ -2,6 +2,7 @@
 // connectors (with a test against the real data), bot texts, users and teams, the widget snippet.
 import { api, attempt, clear, el, flash, label } from './api.js';
 import { can, restrict, staffShell } from './shell.js';
+import { fillDraft } from './intent-draft.js';
 
 const $ = (id) => document.getElementById(id);
 const page = document.querySelector('[data-page]').dataset.page;
@@ -99,6 +100,8 @@ async function intents(me) {
   const wanted = new URLSearchParams(location.search).get('intent');
   const first = content.intents.find((i) => i.name === wanted) || content.intents[0];
   if (first) show(first);
+  // Opened from an emerging topic's "Draft an intent" (insights page): the form is filled in.
+  if (can(me, 'manage_content')) fillDraft();
 }
 
 // --- articles --------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { staffShell } from './shell.js';
 import { announce, presenceFrame, setupPresence, viewing } from './presence.js';
 import { markRead, noteList, setupUnread, unreadClass, unreadFrame, unreadMarker } from './unread.js';
 import { notifyFrame, setupNotifications } from './notify.js';
+import { renderInsight, touchesRootCause } from './conversation-insight.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -214,6 +215,7 @@ async function openConversation(id) {
   renderHeader();
   renderTimeline();
   renderContext(detail, decisions);
+  renderInsight(detail, insightHooks);
   renderList();
   syncUrl();
   loadHistory(detail);
@@ -329,9 +331,26 @@ async function update(change) {
     Object.assign(state.open, updated);
     renderHeader();
     renderContext(state.open, state.decisions || []);
+    if (touchesRootCause(change)) await reloadOpen();
     loadList().catch(() => {});
   }
 }
+
+/**
+ * The open conversation's detail again (its root cause and tags changed), re-rendered. The root
+ * cause is suggested just after a handoff is recorded: `retries` looks again shortly when a
+ * handed-over case has none yet.
+ */
+async function reloadOpen(retries = 0) {
+  const id = state.open?.id;
+  const fresh = id && (await api('GET', '/conversations/' + id).catch(() => null));
+  if (!fresh || state.open?.id !== id) return;
+  Object.assign(state.open, fresh);
+  renderHeader();
+  renderInsight(state.open, insightHooks);
+  if (retries > 0 && fresh.handoff_reason && !fresh.root_cause?.suggested) setTimeout(() => reloadOpen(retries - 1), 700);
+}
+const insightHooks = { users: state.users, changed: () => reloadOpen() };
 
 // --- live updates -----------------------------------------------------------------------------
 
@@ -367,9 +386,12 @@ function onLive(frame) {
     messageUpdated(frame);
   } else if (frame.type === 'conversation_updated') {
     if (state.open && frame.conversation.id === state.open.id) {
+      const before = JSON.stringify([state.open.status, state.open.tags]);
       Object.assign(state.open, frame.conversation);
       renderHeader();
       renderContext(state.open, state.decisions || []);
+      // Handed over (a root cause is suggested) or re-tagged (one confirmed): the panels follow.
+      if (JSON.stringify([state.open.status, state.open.tags]) !== before) reloadOpen(3);
     }
     refreshSoon();
   } else if (frame.type === 'conversation_erased') {

@@ -1,6 +1,14 @@
-// Insights: automation and handoffs at a glance, with server-rendered SVG charts.
+// Insights: automation and handoffs at a glance, with server-rendered SVG charts; root causes by
+// owner (insights-causes.js), emerging topics (insights-topics.js), customers at risk
+// (insights-customers.js) and customer satisfaction (insights-csat.js).
 import { api, attempt, clear, el, label, token } from './api.js';
-import { staffShell } from './shell.js';
+import { can, staffShell } from './shell.js';
+import { loadCauses } from './insights-causes.js';
+import { loadTopics } from './insights-topics.js';
+import { loadCustomers } from './insights-customers.js';
+import { renderCsat } from './insights-csat.js';
+
+let mayDraft = false; // whether the person may add intents (the intents editor's permission)
 
 const $ = (id) => document.getElementById(id);
 
@@ -52,12 +60,21 @@ async function load() {
   for (const [reason, n] of reasons) body.append(el('tr', {}, el('td', { text: label(reason) }), el('td', { text: String(n) })));
   if (!reasons.length) body.append(el('tr', {}, el('td', { colspan: 2, class: 'muted', text: 'No handoffs in this period.' })));
   automation(a);
-  await Promise.all([...document.querySelectorAll('.svg-holder')].map((h) => chart(h, days)));
+  renderCsat(s.csat);
+  // Each section reports its own failure in place: one that cannot load leaves the others.
+  await Promise.all([
+    ...[...document.querySelectorAll('.svg-holder')].map((h) => chart(h, days)),
+    loadCauses(days),
+    loadTopics(days, mayDraft),
+    loadCustomers(days),
+  ]);
 }
 
 staffShell()
-  .then(() => {
+  .then((me) => {
+    mayDraft = can(me, 'manage_content');
     $('days').addEventListener('change', () => attempt(load));
+    $('risk').addEventListener('change', () => attempt(() => loadCustomers($('days').value)));
     return attempt(load);
   })
   .catch(() => {});

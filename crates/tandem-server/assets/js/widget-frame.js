@@ -7,6 +7,7 @@ import { t, TEXTS } from './widget-texts.js';
 import { setupTyping, typingFrame } from './widget-typing.js';
 import { files, picker, uploadFile } from './attach.js';
 import { feedbackFor, forgetFeedback, setupFeedback } from './widget-feedback.js';
+import { forgetRatings, ratingStatus, setupRating } from './widget-rating.js';
 
 const $ = (id) => document.getElementById(id);
 const key = document.body.dataset.key;
@@ -182,6 +183,7 @@ function addMessage(m, live = false) {
 function setStatus(status) {
   state.status = status;
   showStatus();
+  ratingStatus(state.conversation, status);
 }
 
 // Someone is "with you" only once a person has written; an assigned case nobody answered yet waits.
@@ -344,8 +346,10 @@ $('close').addEventListener('click', () => parent.postMessage({ tandem: 'close' 
 function startAfresh() {
   localStorage.removeItem(STORE);
   forgetFeedback();
+  forgetRatings();
   const socket = state.socket;
   state.conversation = state.token = state.socket = null;
+  ratingStatus(null, null);
   if (socket) socket.close();
   state.seen.clear();
   state.personReplied = false;
@@ -414,6 +418,9 @@ const textsRead = call('GET', '/privacy')
 setupTyping(() => state.socket);
 setupFeedback(STORE + '.rated', (messageId, helpful) =>
   call('POST', '/conversations/' + state.conversation + '/messages/' + messageId + '/feedback', { helpful }),
+);
+setupRating(STORE + '.csat', (conversation, score, comment) =>
+  call('POST', '/conversations/' + conversation + '/rating', { score, comment: comment || undefined }),
 );
 
 const previous = saved();

@@ -14,7 +14,7 @@ use crate::webdriver::{Browser, Driver};
 /// The staff pages: (name, path, a script that is true once the page has its content).
 const PAGES: &[(&str, &str, &str)] = &[
     ("inbox", "/app/inbox?view=open", "return document.querySelectorAll('#conv-list .conv-item').length > 0"),
-    ("insights", "/app/insights", "return document.querySelectorAll('#kpis .kpi').length > 0 && document.querySelectorAll('.svg-holder svg').length === 3 && document.querySelectorAll('#automation-intents tbody tr').length > 0"),
+    ("insights", "/app/insights", "return document.querySelectorAll('#kpis .kpi').length > 0 && [...document.querySelectorAll('.svg-holder')].every(h => h.querySelector('svg')) && document.querySelectorAll('#automation-intents tbody tr').length > 0"),
     ("intents", "/app/admin/intents?intent=track_order", "return document.querySelectorAll('#intent-list li').length > 0 && document.querySelector('#intent-name').textContent.length > 0"),
     ("articles", "/app/admin/articles", "return document.querySelectorAll('#article-list li').length > 0"),
     ("templates", "/app/admin/templates", "return document.querySelectorAll('#template-list li').length > 0"),

@@ -25,6 +25,7 @@ mod events;
 mod inbox_features;
 mod inbox_workspace;
 mod insights;
+mod insights_pages;
 mod layout;
 mod live;
 mod message_edits;

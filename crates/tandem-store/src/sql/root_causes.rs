@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+use tandem_core::event::{Actor, Change, EventKind};
 use tandem_core::ids::{ConversationId, UserId};
 use tandem_core::root_cause::RootCause;
 
@@ -57,7 +58,8 @@ where
     usize: ColumnIndex<DB::Row>,
 {
     async fn suggest_root_cause(&self, s: NewRootCauseSuggestion) -> Result<()> {
-        sqlx::query(
+        let mut tx = self.writer().begin().await.map_err(db_error)?;
+        let done = sqlx::query(
             "INSERT INTO root_causes (conversation_id, suggested, confidence, evidence, text, handed_over_at) \
              SELECT c.id, $2, $3, $4, $5, $6 FROM conversations c WHERE c.id = $1 \
              ON CONFLICT (conversation_id) DO UPDATE SET suggested = excluded.suggested, \
@@ -69,9 +71,22 @@ where
         .bind(to_json(&s.evidence)?)
         .bind(s.text)
         .bind(micros(s.handed_over_at))
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        if DB::rows_affected(&done) > 0 {
+            let data = serde_json::json!({ "change": Change::RootCause, "suggested": s.suggested });
+            Self::insert_event(
+                &mut tx,
+                Some(s.conversation_id),
+                EventKind::ConversationUpdated,
+                &Actor::Bot,
+                data,
+                self.now(),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_error)?;
         Ok(())
     }
 
@@ -82,6 +97,7 @@ where
         by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<bool> {
+        let mut tx = self.writer().begin().await.map_err(db_error)?;
         let done = match cause {
             Some(cause) => sqlx::query(
                 "INSERT INTO root_causes (conversation_id, confirmed, confirmed_by, confirmed_at, handed_over_at) \
@@ -93,7 +109,7 @@ where
             .bind(cause.as_str().to_owned())
             .bind(by.map(|u| u.to_string()))
             .bind(micros(at))
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await
             .map_err(db_error)?,
             None => sqlx::query(
@@ -101,11 +117,26 @@ where
                  WHERE conversation_id = $1",
             )
             .bind(conversation.to_string())
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await
             .map_err(db_error)?,
         };
-        Ok(DB::rows_affected(&done) > 0)
+        let changed = DB::rows_affected(&done) > 0;
+        if changed {
+            let actor = by.map_or(Actor::System, |id| Actor::User { id });
+            let data = serde_json::json!({ "change": Change::RootCause, "to": cause });
+            Self::insert_event(
+                &mut tx,
+                Some(conversation),
+                EventKind::ConversationUpdated,
+                &actor,
+                data,
+                at,
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(changed)
     }
 
     async fn root_cause(&self, conversation: ConversationId) -> Result<Option<RootCauseRecord>> {
