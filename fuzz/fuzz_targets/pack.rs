@@ -115,6 +115,7 @@ fuzz_target!(|data: &[u8]| {
             widget: BTreeMap::new(),
             eval: Vec::new(),
             practice: Vec::new(),
+            offers: Vec::new(),
         };
         let _ = pack::validate(&built);
     }

@@ -220,6 +220,11 @@ impl Engine {
         insights::Insights { engine: self }
     }
 
+    /// Customer profiles (health, value, offers) and the customers at risk.
+    pub fn customers(&self) -> insights::profile::Customers<'_> {
+        insights::profile::Customers { engine: self }
+    }
+
     /// Customers' personal data: the privacy notice, lookup, export, erasure and retention.
     pub fn privacy(&self) -> privacy::Privacy<'_> {
         privacy::Privacy { engine: self }

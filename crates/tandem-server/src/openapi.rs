@@ -97,6 +97,8 @@ use crate::routes;
         routes::customers::find,
         routes::customers::export,
         routes::customers::erase,
+        routes::customers::profile,
+        routes::customers::at_risk,
         routes::audit::list,
         routes::models::list,
         routes::models::train,
@@ -138,14 +140,14 @@ use crate::routes;
         (name = "live", description = "Live events over WebSocket"),
         (name = "events", description = "The feed of every committed event, in seq order, for integrations"),
         (name = "content", description = "The bot's content: intents, examples, articles, templates, texts, connectors, canned replies"),
-        (name = "customers", description = "Customers' personal data: lookup, export, erasure"),
+        (name = "customers", description = "Customers: profile (health, value, offers); personal data: lookup, export, erasure"),
         (name = "audit", description = "The append-only log of administrative and automated actions"),
         (name = "models", description = "The model registry: candidates, the promotion gate, rollback, replay"),
         (name = "supervision", description = "The review queue: what the bot got wrong, relabelled by trainers; flags on bot messages"),
         (name = "drafts", description = "Article drafts from agents' answers to questions the bot could not answer: accept or reject"),
         (name = "coaching", description = "Soft-skill scores of agents' replies with evidence, coaching profiles, the team view, certifications"),
         (name = "practice", description = "Practice with simulated customers: scenarios, sessions, learning paths"),
-        (name = "insights", description = "Automation, handoff reasons and queues, as numbers and SVG charts"),
+        (name = "insights", description = "Automation, handoff reasons and queues, as numbers and SVG charts; customers at risk"),
     )
 )]
 pub struct ApiDoc;

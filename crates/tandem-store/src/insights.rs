@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tandem_core::decision::{DecisionKind, HandoffReason};
 use tandem_core::ids::{ConversationId, CustomerId, MessageId, TeamId};
-use tandem_core::model::ConversationStatus;
+use tandem_core::model::{ConversationStatus, Customer};
 
 use crate::Result;
 
@@ -60,6 +60,53 @@ pub struct AutomationTrail {
     pub steps: Vec<AutomationStep>,
 }
 
+/// Whose history [`InsightStore::customer_histories`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustomerScope {
+    /// One customer.
+    One(CustomerId),
+    /// Every customer with a conversation active (a message) since then.
+    ActiveSince(DateTime<Utc>),
+}
+
+/// One decision of the bot in a customer's conversation, as the health rules read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerStep {
+    pub kind: DecisionKind,
+    pub intent: Option<String>,
+    pub handoff_reason: Option<HandoffReason>,
+    /// For `clarify`: the value asked for (none when the bot asked to rephrase or to choose).
+    pub slot: Option<String>,
+    /// The frustration signal's score on the message (0 when the record has none).
+    pub frustration: f32,
+    pub at: DateTime<Utc>,
+}
+
+/// One conversation of a customer, with the bot's decisions in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerCase {
+    pub conversation_id: ConversationId,
+    pub status: ConversationStatus,
+    pub started_at: DateTime<Utc>,
+    pub last_message_at: DateTime<Utc>,
+    /// Why it went to a person, when it did.
+    pub handoff_reason: Option<HandoffReason>,
+    /// When the customer reopened it (wrote after it was resolved), oldest first.
+    pub reopened: Vec<DateTime<Utc>>,
+    /// The bot's decisions in it, oldest first.
+    pub steps: Vec<CustomerStep>,
+}
+
+/// What Tandem knows of one customer's contacts: what their health is computed from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerHistory {
+    pub customer: Customer,
+    /// All their conversations in Tandem, however old.
+    pub conversations: i64,
+    /// Their conversations active since the moment asked for, oldest first.
+    pub cases: Vec<CustomerCase>,
+}
+
 #[async_trait]
 pub trait InsightStore: Send + Sync {
     /// Every conversation active since `from` of each customer for whom the bot resolved or
@@ -70,4 +117,12 @@ pub trait InsightStore: Send + Sync {
     /// Conversations started and bot decisions made since `since` (decisions per UTC day), and
     /// the conversations now per status and the open ones per team.
     async fn insight_counts(&self, since: DateTime<Utc>) -> Result<InsightCounts>;
+    /// The histories of the customers in `scope` (by name, then id): each with the count of all
+    /// their conversations and, in detail, those active since `since`. In a constant number of
+    /// queries, however many customers there are.
+    async fn customer_histories(
+        &self,
+        scope: CustomerScope,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<CustomerHistory>>;
 }

@@ -52,7 +52,10 @@ pub use conversations::{
 pub use decisions::{BotTurn, BotTurnOutcome, DecisionStore, NewDecision, UnrecognisedMessage};
 pub use drafts::{Draft, DraftCase, DraftDecision, DraftStatus, DraftStore, DraftTarget, NewDraftCase};
 pub use events::{EventStore, NewEvent};
-pub use insights::{AutomationStep, AutomationTrail, DecisionTally, InsightCounts, InsightStore};
+pub use insights::{
+    AutomationStep, AutomationTrail, CustomerCase, CustomerHistory, CustomerScope, CustomerStep,
+    DecisionTally, InsightCounts, InsightStore,
+};
 pub use models::{ModelRecord, ModelStatus, ModelStore, NewCandidate, Promotion};
 pub use privacy::{Erased, PrivacyStore};
 pub use ratings::{RatedConversation, Rating, RatingStore};

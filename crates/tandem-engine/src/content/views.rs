@@ -25,6 +25,8 @@ pub struct ContentView {
     pub templates: Vec<TemplateView>,
     pub connectors: Vec<ConnectorView>,
     pub canned_replies: Vec<CannedReply>,
+    /// The offers agents may make, with their eligibility rules (`offers/*.toml`).
+    pub offers: Vec<crate::pack::offers::Offer>,
 }
 
 /// An intent as the trainer pages show it.
@@ -159,6 +161,7 @@ impl ContentView {
                 .collect(),
             connectors: pack.connectors.iter().map(ConnectorView::from).collect(),
             canned_replies: m.canned_replies.clone(),
+            offers: pack.offers.clone(),
         }
     }
 }

@@ -1,8 +1,11 @@
 //! Insights, numbers only: how much the bot settles itself, why cases go to people, how full the
-//! queues are. The charts of them are drawn by the server's UI.
+//! queues are; root causes and their owners, the topics of what the bot did not understand,
+//! customers' health and offers, and their satisfaction. The charts are drawn by the server's UI.
 
 pub mod automation;
 pub mod csat;
+pub mod health;
+pub mod profile;
 pub mod root_causes;
 pub mod topics;
 

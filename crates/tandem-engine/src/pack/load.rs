@@ -29,6 +29,9 @@ pub struct Pack {
     /// The practice scenarios (`practice/*.toml`, optional), by file stem.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub practice: Vec<super::practice::Scenario>,
+    /// The offers agents may make (`offers/*.toml`, optional), by file stem.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offers: Vec<super::offers::Offer>,
 }
 
 /// One problem in a pack.
@@ -200,6 +203,13 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
             practice.push(scenario);
         }
     }
+    let mut offers = Vec::new();
+    for rel in l.files("offers", ".toml") {
+        if let Some(mut offer) = l.toml::<super::offers::Offer>(&rel) {
+            offer.id = stem(&rel);
+            offers.push(offer);
+        }
+    }
     let Some(manifest) = manifest else {
         return Err(PackErrors(l.problems));
     };
@@ -213,6 +223,7 @@ pub fn load_dir(dir: &Path) -> Result<Pack, PackErrors> {
         widget,
         eval,
         practice,
+        offers,
     };
     let files: BTreeMap<String, String> = intents
         .iter()
@@ -364,6 +375,17 @@ pub fn write_dir(pack: &Pack, dir: &Path) -> std::io::Result<()> {
             toml_text(&file)?,
         )?;
     }
+    if !pack.offers.is_empty() {
+        std::fs::create_dir_all(dir.join("offers"))?;
+    }
+    for offer in &pack.offers {
+        let mut file = offer.clone();
+        file.id = String::new();
+        std::fs::write(
+            dir.join("offers").join(format!("{}.toml", offer.id)),
+            toml_text(&file)?,
+        )?;
+    }
     if !pack.eval.is_empty() {
         std::fs::create_dir_all(dir.join("eval"))?;
         std::fs::write(dir.join(super::eval::EVAL_FILE), super::eval::write(&pack.eval)?)?;
@@ -420,6 +442,7 @@ text = "Hi there"
             widget: BTreeMap::new(),
             eval: Vec::new(),
             practice: Vec::new(),
+            offers: Vec::new(),
         };
         let problems = |pack: &Pack| -> Vec<String> {
             crate::pack::validate(pack)

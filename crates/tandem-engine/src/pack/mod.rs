@@ -3,6 +3,7 @@
 pub mod eval;
 pub mod load;
 pub mod model;
+pub mod offers;
 pub mod practice;
 pub mod rules;
 mod validate;

@@ -11,6 +11,7 @@
 //!   business/*.sql      optional: a demo business database (SQLite), created at import
 //!   widget/<lang>.toml  optional: what the chat widget says, per language (pack::widget)
 //!   practice/*.toml     optional: practice scenarios, one per file (pack::practice)
+//!   offers/*.toml       optional: offers agents may make to customers, one per file (pack::offers)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,9 @@ pub struct PackManifest {
     /// Business databases the `sql` connectors query, by name.
     #[serde(default)]
     pub databases: BTreeMap<String, DatabaseDef>,
+    /// How customers' value and risk are read (`[customers]`).
+    #[serde(default, skip_serializing_if = "super::offers::CustomerSettings::is_empty")]
+    pub customers: super::offers::CustomerSettings,
     #[serde(default)]
     pub routing: RoutingSettings,
     /// Ready-made replies agents can insert (and adapt) in a conversation.

@@ -346,6 +346,13 @@ pub(super) fn validate_with_files(pack: &Pack, files: &BTreeMap<String, String>)
     if let Some(challenge) = &m.identity.challenge {
         check_challenge(challenge, &connectors, &mut report);
     }
+    super::offers::check(
+        &m.customers,
+        &pack.offers,
+        &pack.intents,
+        &connectors,
+        &mut report,
+    );
     problems
 }
 

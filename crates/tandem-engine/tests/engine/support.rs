@@ -433,6 +433,7 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
                 seed: Some("shop.sql".into()),
             },
         )]),
+        customers: Default::default(),
         routing: RoutingSettings {
             default_team: Some("support".into()),
             teams: vec![
@@ -492,6 +493,7 @@ pub fn rule_pack(agent_capacity: u32) -> Pack {
         widget: BTreeMap::new(),
         eval: Vec::new(),
         practice: Vec::new(),
+        offers: Vec::new(),
     }
 }
 

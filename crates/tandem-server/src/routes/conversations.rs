@@ -43,6 +43,8 @@ pub struct ConversationDetail {
     /// What the case is a symptom of: the bot's suggestion at handoff, with the customer's words
     /// that point at it, and the cause a person confirmed.
     pub root_cause: RootCauseView,
+    /// The customer's profile: health, value, fitting offers (null when it cannot be computed).
+    pub customer_profile: Option<tandem_engine::insights::profile::CustomerProfile>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -104,11 +106,19 @@ pub async fn show(
     let root_cause = (state.engine.insights())
         .root_cause(&auth.staff, conversation.id)
         .await?;
+    let customer_profile = state
+        .engine
+        .customers()
+        .profile(&auth.staff, conversation.customer.id)
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "the conversation's customer profile failed"))
+        .ok();
     Ok(Json(ConversationDetail {
         conversation,
         unread,
         messages,
         root_cause,
+        customer_profile,
     }))
 }
 

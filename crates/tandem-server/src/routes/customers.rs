@@ -1,14 +1,17 @@
-//! Customers' personal data: lookup (supervisors, admins), export and erasure (admins).
+//! Customers: their profile (health, value, offers; any staff), the insights page's list of those at
+//! risk, and their personal data: lookup (supervisors, admins), export and erasure (admins).
 
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tandem_core::model::Customer;
+use tandem_engine::insights::health::Risk;
+use tandem_engine::insights::profile::{CustomerProfile, CustomersAtRisk};
 use tandem_engine::privacy::{CustomerExport, ErasureInput, ErasureReport};
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, StaffAuth};
+use crate::extract::{parse_id, ApiJson, ApiQuery, StaffAuth};
 use crate::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -65,4 +68,54 @@ pub async fn erase(
     ApiJson(input): ApiJson<ErasureInput>,
 ) -> ApiResult<Json<ErasureReport>> {
     Ok(Json(state.engine.privacy().erase(&auth.staff, &id, input).await?))
+}
+
+/// A customer's profile: health (score, risk, reasons), value in the shop's data, the offers that
+/// fit them and how many conversations they had (any staff).
+#[utoipa::path(get, path = "/api/v1/customers/{id}/profile", tag = "customers",
+    params(("id" = String, Path, description = "the customer's id (a conversation's `customer.id`)")),
+    security(("staff_token" = [])),
+    responses((status = 200, body = CustomerProfile), (status = 400, description = "not a customer id"),
+        (status = 401), (status = 404, description = "no such customer")))]
+pub async fn profile(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CustomerProfile>> {
+    Ok(Json(
+        state
+            .engine
+            .customers()
+            .profile(&auth.staff, parse_id(&id)?)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AtRiskQuery {
+    /// Customers with a conversation in this many days, today included: 1 to 90 (default 30).
+    #[param(minimum = 1, maximum = 90)]
+    pub days: Option<u32>,
+    /// Only customers at this risk level.
+    pub risk: Option<Risk>,
+}
+
+/// The customers with a conversation in the window, lowest health score first (at most 100).
+#[utoipa::path(get, path = "/api/v1/insights/customers", tag = "insights", params(AtRiskQuery),
+    security(("staff_token" = [])),
+    responses((status = 200, body = CustomersAtRisk),
+        (status = 400, description = "days not in 1..=90, or an unknown risk level"), (status = 401)))]
+pub async fn at_risk(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    ApiQuery(query): ApiQuery<AtRiskQuery>,
+) -> ApiResult<Json<CustomersAtRisk>> {
+    Ok(Json(
+        state
+            .engine
+            .customers()
+            .at_risk(&auth.staff, query.days.unwrap_or(30), query.risk)
+            .await?,
+    ))
 }

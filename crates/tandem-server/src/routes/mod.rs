@@ -260,6 +260,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/customers", get(customers::find))
         .route("/api/v1/customers/{id}", delete(customers::erase))
         .route("/api/v1/customers/{id}/export", get(customers::export))
+        .route("/api/v1/customers/{id}/profile", get(customers::profile))
+        .route("/api/v1/insights/customers", get(customers::at_risk))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/events", get(events::feed))
         .route("/api/v1/live", get(live::staff))

@@ -19,6 +19,7 @@ mod connections;
 mod content;
 mod content_history;
 mod content_texts;
+mod customer_profile;
 mod drafts;
 mod errors;
 mod events;

@@ -13,7 +13,10 @@ use std::collections::BTreeMap;
 
 use super::{Dialect, SqlStore};
 use crate::codec::{db_error, id, micros, time};
-use crate::insights::{AutomationStep, AutomationTrail, DecisionTally, InsightCounts, InsightStore};
+use crate::insights::{
+    AutomationStep, AutomationTrail, CustomerCase, CustomerHistory, CustomerScope, CustomerStep,
+    DecisionTally, InsightCounts, InsightStore,
+};
 use crate::Result;
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;
@@ -42,6 +45,39 @@ struct DetailScore {
     #[serde(default)]
     score: f32,
 }
+
+/// Whether a `conversation_updated` event (its actor and data, as stored) is the customer reopening
+/// a resolved conversation by writing in it.
+fn reopens(actor: &str, data: &str) -> bool {
+    let actor: Option<Actor> = serde_json::from_str(actor).ok();
+    let data: serde_json::Value = serde_json::from_str(data).unwrap_or_default();
+    actor == Some(Actor::Customer)
+        && data.get("change") == Some(&serde_json::json!(Change::Status))
+        && data.get("from").and_then(serde_json::Value::as_str) == Some("resolved")
+}
+
+/// The customers a history query covers, as the inside of `IN (...)`: the parameter `param` is the
+/// customer's id or the moment of activity.
+fn scope_filter(scope: CustomerScope, param: &str) -> String {
+    match scope {
+        CustomerScope::One(_) => param.to_owned(),
+        CustomerScope::ActiveSince(_) => {
+            format!("SELECT a.customer_id FROM conversations a WHERE a.last_message_at >= {param}")
+        }
+    }
+}
+
+type CustomerCountRow = (String, String, String, i64, i64);
+type CaseRow = (String, String, String, i64, i64, Option<String>);
+type CustomerStepRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+);
 
 type StepRow = (
     String,
@@ -189,12 +225,7 @@ where
         .await
         .map_err(db_error)?;
         for (conversation, actor, data, at) in updates {
-            let actor: Option<Actor> = serde_json::from_str(&actor).ok();
-            let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
-            let reopens = actor == Some(Actor::Customer)
-                && data.get("change") == Some(&serde_json::json!(Change::Status))
-                && data.get("from").and_then(serde_json::Value::as_str) == Some("resolved");
-            if !reopens {
+            if !reopens(&actor, &data) {
                 continue;
             }
             let conversation_id: ConversationId = id(&conversation)?;
@@ -204,4 +235,125 @@ where
         }
         Ok(trails)
     }
+
+    async fn customer_histories(
+        &self,
+        scope: CustomerScope,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<CustomerHistory>> {
+        // The scope's value is bound after `since` (`$1`) when a query reads both.
+        macro_rules! bound {
+            ($query:expr) => {
+                match scope {
+                    CustomerScope::One(customer) => $query.bind(customer.to_string()),
+                    CustomerScope::ActiveSince(at) => $query.bind(micros(at)),
+                }
+            };
+        }
+        let sql = format!(
+            "SELECT u.id, u.name, u.email, u.created_at, (SELECT COUNT(*) FROM conversations x WHERE \
+             x.customer_id = u.id) FROM customers u WHERE u.id IN ({}) ORDER BY u.name, u.id",
+            scope_filter(scope, "$1")
+        );
+        let customers: Vec<CustomerCountRow> = bound!(sqlx::query_as(&sql))
+            .fetch_all(self.reader())
+            .await
+            .map_err(db_error)?;
+        let mut histories = Vec::with_capacity(customers.len());
+        let mut by_customer: BTreeMap<String, usize> = BTreeMap::new();
+        for (customer_id, name, email, created_at, conversations) in customers {
+            by_customer.insert(customer_id.clone(), histories.len());
+            histories.push(CustomerHistory {
+                customer: super::privacy::customer((customer_id, name, email, created_at))?,
+                conversations,
+                cases: Vec::new(),
+            });
+        }
+        let cases_of = format!(
+            "SELECT c.id FROM conversations c WHERE c.last_message_at >= $1 AND c.customer_id IN ({})",
+            scope_filter(scope, "$2")
+        );
+        let sql = format!(
+            "SELECT c.id, c.customer_id, c.status, c.created_at, c.last_message_at, c.handoff_reason \
+             FROM conversations c WHERE c.id IN ({cases_of}) ORDER BY c.created_at, c.id"
+        );
+        let cases: Vec<CaseRow> = bound!(sqlx::query_as(&sql).bind(micros(since)))
+            .fetch_all(self.reader())
+            .await
+            .map_err(db_error)?;
+        // Where each conversation's case is: (history, case).
+        let mut index: BTreeMap<ConversationId, (usize, usize)> = BTreeMap::new();
+        for (conversation, customer, status, started, last, reason) in cases {
+            let Some(h) = by_customer.get(&customer).copied() else {
+                continue;
+            };
+            let Some(history) = histories.get_mut(h) else {
+                continue;
+            };
+            let conversation_id: ConversationId = id(&conversation)?;
+            index.insert(conversation_id, (h, history.cases.len()));
+            history.cases.push(CustomerCase {
+                conversation_id,
+                status: ConversationStatus::parse(&status)?,
+                started_at: time(started)?,
+                last_message_at: time(last)?,
+                handoff_reason: reason.as_deref().map(HandoffReason::parse).transpose()?,
+                reopened: Vec::new(),
+                steps: Vec::new(),
+            });
+        }
+        let sql = format!(
+            "SELECT d.conversation_id, d.kind, d.intent, d.handoff_reason, d.slot, d.detail, d.created_at \
+             FROM decisions d WHERE d.conversation_id IN ({cases_of}) ORDER BY d.seq"
+        );
+        let steps: Vec<CustomerStepRow> = bound!(sqlx::query_as(&sql).bind(micros(since)))
+            .fetch_all(self.reader())
+            .await
+            .map_err(db_error)?;
+        for (conversation, kind, intent, reason, slot, detail, at) in steps {
+            let Some(found) = case_mut(&mut histories, &index, &conversation)? else {
+                continue;
+            };
+            let detail: Detail = serde_json::from_str(&detail).unwrap_or_default();
+            found.steps.push(CustomerStep {
+                kind: DecisionKind::parse(&kind)?,
+                intent,
+                handoff_reason: reason.as_deref().map(HandoffReason::parse).transpose()?,
+                slot,
+                frustration: detail.signals.frustration.score,
+                at: time(at)?,
+            });
+        }
+        let sql = format!(
+            "SELECT e.conversation_id, e.actor, e.data, e.created_at FROM events e WHERE e.kind = 'conversation_updated' \
+             AND e.data LIKE '%resolved%' AND e.conversation_id IN ({cases_of}) ORDER BY e.seq"
+        );
+        let updates: Vec<(String, String, String, i64)> = bound!(sqlx::query_as(&sql).bind(micros(since)))
+            .fetch_all(self.reader())
+            .await
+            .map_err(db_error)?;
+        for (conversation, actor, data, at) in updates {
+            if !reopens(&actor, &data) {
+                continue;
+            }
+            if let Some(found) = case_mut(&mut histories, &index, &conversation)? {
+                found.reopened.push(time(at)?);
+            }
+        }
+        Ok(histories)
+    }
+}
+
+/// The case of a conversation in the histories being built, when it is one of them.
+fn case_mut<'h>(
+    histories: &'h mut [CustomerHistory],
+    index: &BTreeMap<ConversationId, (usize, usize)>,
+    conversation: &str,
+) -> Result<Option<&'h mut CustomerCase>> {
+    let conversation_id: ConversationId = id(conversation)?;
+    Ok(index.get(&conversation_id).and_then(|(h, c)| {
+        histories
+            .get_mut(*h)
+            .and_then(|history| history.cases.get_mut(*c))
+    }))
 }

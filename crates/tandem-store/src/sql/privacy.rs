@@ -13,9 +13,9 @@ use crate::codec::{db_error, id, micros, time};
 use crate::privacy::{Erased, PrivacyStore};
 use crate::Result;
 
-type CustomerRow = (String, String, String, i64);
+pub(super) type CustomerRow = (String, String, String, i64);
 
-fn customer((customer_id, name, email, created_at): CustomerRow) -> Result<Customer> {
+pub(super) fn customer((customer_id, name, email, created_at): CustomerRow) -> Result<Customer> {
     Ok(Customer {
         id: id(&customer_id)?,
         name,

@@ -20,7 +20,7 @@ fn bot_says(conversation: ConversationId, text: &str) -> NewMessage {
 }
 
 /// The bot decides about `message` with `verdict` (intent `intent`), replying unless it hands over.
-async fn bot_turn(
+pub async fn bot_turn(
     store: &dyn Store,
     conversation: ConversationId,
     message: MessageId,

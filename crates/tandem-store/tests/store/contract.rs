@@ -9,6 +9,7 @@ pub use crate::attachments::*;
 pub use crate::automation::*;
 pub use crate::coaching::*;
 pub use crate::content_versions::*;
+pub use crate::customer_history::*;
 pub use crate::drafts::*;
 pub use crate::message_edits::*;
 pub use crate::models::*;

@@ -14,6 +14,7 @@ mod backends;
 mod coaching;
 mod content_versions;
 mod contract;
+mod customer_history;
 mod drafts;
 mod message_edits;
 mod model_upgrade;
@@ -102,6 +103,7 @@ contract_tests!(
     the_draft_cursor_only_moves_forward,
     the_latest_customer_messages_come_newest_first_across_conversations,
     automation_trails_follow_the_customers_the_bot_finished_for,
+    customer_histories_hold_each_customers_cases_with_decisions_and_reopenings,
     reply_scores_are_kept_per_message_and_go_with_their_conversation,
     practice_sessions_take_turns_in_order_and_finish_once,
     a_certification_is_held_once_and_revoked_with_a_reason,
