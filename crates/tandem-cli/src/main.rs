@@ -10,7 +10,8 @@ mod open;
 use clap::{Parser, Subcommand};
 
 use commands::{
-    eval, export, import, migrate, models, quality, redact, retention, serve, signals, train, user,
+    causes, eval, export, import, migrate, models, quality, redact, retention, serve, signals, topics, train,
+    user,
 };
 
 #[derive(Debug, Parser)]
@@ -63,6 +64,15 @@ enum Command {
         #[command(subcommand)]
         command: quality::QualityCommand,
     },
+    /// Emerging topics: cluster the messages of a CSV's `text` column into labelled topics;
+    /// `tandem topics eval` measures the clustering on labelled messages.
+    Topics(topics::TopicsArgs),
+    /// Root-cause suggestions (documentation, product promise, sales advice, technical defect,
+    /// process, other) with the customer's words as evidence.
+    Causes {
+        #[command(subcommand)]
+        command: causes::CausesCommand,
+    },
     /// Replace personal data in text read on stdin by type tags such as [EMAIL].
     Redact(redact::RedactArgs),
     /// Erase what is older than the retention period.
@@ -94,6 +104,8 @@ fn main() -> std::process::ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Signals { command } => signals::run(command),
         Command::Quality { command } => quality::run(command),
+        Command::Topics(args) => topics::run(args),
+        Command::Causes { command } => causes::run(command),
         Command::Redact(args) => redact::run(args),
         Command::Retention { command } => runtime().and_then(|rt| rt.block_on(retention::run(command))),
     };

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each depends only on `crate::open`, `crate::config`, `crate::demo`
 //! and the small shared helpers here (`dataset`, `stdin`), never on another command.
 
+pub mod causes;
 pub mod eval;
 pub mod export;
 pub mod import;
@@ -11,6 +12,7 @@ pub mod redact;
 pub mod retention;
 pub mod serve;
 pub mod signals;
+pub mod topics;
 pub mod train;
 pub mod user;
 

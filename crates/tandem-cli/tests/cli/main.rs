@@ -8,6 +8,7 @@
 
 mod models;
 mod quality;
+mod topics;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -6,6 +6,7 @@
     clippy::indexing_slicing
 )]
 
+mod causes;
 mod intent;
 mod pii;
 mod robustness;
@@ -14,3 +15,4 @@ mod semantic;
 mod signals;
 mod signals_conversations;
 mod signals_person;
+mod topics;
