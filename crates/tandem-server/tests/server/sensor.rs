@@ -320,3 +320,40 @@ async fn customers_rate_resolved_conversations_and_csat_splits_bot_and_people() 
     );
     assert!(csat["by_intent"].is_array() && csat["by_team"].is_array() && csat["by_agent"].is_array());
 }
+
+#[tokio::test]
+async fn suggestions_learn_from_what_agents_confirmed() {
+    let app = crate::support::spawn_demo_app().await;
+    let agent = app.create_staff("agent@example.org", "agent").await;
+    let phrasing = |place: &str| format!("My parcel went to the wrong pickup locker in {place} again");
+    let before = handed_over(&app, 30, &phrasing("Leeds")).await;
+    let first = app.detail(&before.conversation_id).await["root_cause"].clone();
+    assert_ne!(first["suggested"], "process", "nothing taught it yet: {first}");
+    for (n, place) in ["York", "Bath", "Hull"].iter().enumerate() {
+        let c = handed_over(&app, 31 + n, &phrasing(place)).await;
+        body(
+            put_cause(&app, &agent.token, &c.conversation_id, "process").await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+    let after = handed_over(&app, 40, &phrasing("Derby")).await;
+    let learned = app.detail(&after.conversation_id).await["root_cause"].clone();
+    assert_eq!(
+        learned["suggested"], "process",
+        "three confirmations taught it: {learned}"
+    );
+    let quoted: Vec<&str> = learned["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        !quoted.is_empty()
+            && quoted
+                .iter()
+                .all(|q| phrasing("Derby").contains(q) || PERSON.contains(q)),
+        "{learned}"
+    );
+}
