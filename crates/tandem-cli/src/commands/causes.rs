@@ -39,41 +39,21 @@ pub fn run(cmd: CausesCommand) -> anyhow::Result<()> {
 
 /// (text, cause, split) of every row; the split is `None` when the file has no `split` column.
 fn read_rows(path: &Path) -> anyhow::Result<Vec<(String, String, Option<String>)>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header line", path.display()))?
-        .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    let split = super::dataset::has_column(path, "split")?;
+    let names: &[&str] = if split {
+        &["text", "cause", "split"]
+    } else {
+        &["text", "cause"]
     };
-    let (Some(text), Some(cause)) = (column("text"), column("cause")) else {
-        bail!(
-            "{}: line 1: the header must name the columns `text` and `cause`",
-            path.display()
-        );
-    };
-    let split = column("split");
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e
-                .position()
-                .map_or_else(|| "?".to_owned(), |p| p.line().to_string());
-            anyhow::anyhow!("{}: line {line}: {e}", path.display())
-        })?;
-        let get = |i: usize| record.get(i).unwrap_or_default().trim().to_owned();
-        rows.push((
-            record.get(text).unwrap_or_default().to_owned(),
-            get(cause),
-            split.map(get),
-        ));
-    }
+    let rows: Vec<(String, String, Option<String>)> = super::dataset::read_columns(path, names)?
+        .into_iter()
+        .map(|row| {
+            let mut values = row.into_iter();
+            let text = values.next().unwrap_or_default();
+            let cause = values.next().unwrap_or_default().trim().to_owned();
+            (text, cause, values.next().map(|s| s.trim().to_owned()))
+        })
+        .collect();
     if rows.is_empty() {
         bail!("{}: no rows after the header line", path.display());
     }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use tandem_nlu::topics::eval::{evaluate, TopicsEval};
@@ -66,45 +66,6 @@ pub fn run(args: TopicsArgs) -> anyhow::Result<()> {
     }
 }
 
-/// The values of the named columns of every row of a CSV file; errors name the file and line.
-fn read_columns(path: &Path, names: &[&str]) -> anyhow::Result<Vec<Vec<String>>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header line", path.display()))?
-        .clone();
-    let mut columns = Vec::with_capacity(names.len());
-    for name in names {
-        let Some(i) = headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}') == *name)
-        else {
-            bail!("{}: line 1: the header has no `{name}` column", path.display());
-        };
-        columns.push(i);
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e
-                .position()
-                .map_or_else(|| "?".to_owned(), |p| p.line().to_string());
-            anyhow::anyhow!("{}: line {line}: {e}", path.display())
-        })?;
-        rows.push(
-            columns
-                .iter()
-                .map(|&i| record.get(i).unwrap_or_default().to_owned())
-                .collect(),
-        );
-    }
-    Ok(rows)
-}
-
 #[derive(Debug, Serialize)]
 struct ClusterOut<'a> {
     id: usize,
@@ -124,7 +85,7 @@ fn topics(args: &TopicsArgs) -> anyhow::Result<()> {
     let Some(path) = args.data.as_deref() else {
         bail!("tandem topics needs --data FILE.csv (a CSV with a `text` column)");
     };
-    let rows = read_columns(path, &["text"])?;
+    let rows = super::dataset::read_columns(path, &["text"])?;
     let texts: Vec<&str> = rows
         .iter()
         .map(|r| r.first().map_or("", String::as_str))
@@ -181,7 +142,7 @@ fn topics(args: &TopicsArgs) -> anyhow::Result<()> {
 }
 
 fn eval(args: &TopicsEvalArgs) -> anyhow::Result<()> {
-    let rows = read_columns(&args.data, &["text", args.label_column.as_str()])?;
+    let rows = super::dataset::read_columns(&args.data, &["text", args.label_column.as_str()])?;
     if rows.is_empty() {
         bail!("{}: no rows after the header line", args.data.display());
     }
