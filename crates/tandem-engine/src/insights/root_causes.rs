@@ -455,7 +455,7 @@ impl Engine {
 
     /// Produces yesterday's digest for each owner, once (whichever instance is first): an event
     /// per owner with their causes' cases that day, the week before and example conversations.
-    pub(crate) async fn root_cause_digests(&self) -> Result<usize> {
+    pub async fn root_cause_digests(&self) -> Result<usize> {
         let yesterday = self.now().date_naive() - Duration::days(1);
         let day = day_name(yesterday);
         let since = day_start(yesterday - Duration::days(6))?;

@@ -18,4 +18,5 @@ mod pipeline;
 mod policy;
 mod privacy;
 mod routing;
+mod sensor;
 mod support;
