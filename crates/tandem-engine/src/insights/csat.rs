@@ -1,5 +1,6 @@
 //! Customer satisfaction: after a case is resolved the widget asks its customer for a rating from
-//! 1 to 5 and an optional comment; a second rating replaces the first. The figures read each
+//! 1 to 5 and an optional comment; a second rating replaces the first. A low rating of the bot's
+//! work alone puts its last answer in the trainers' review queue. The figures read each
 //! conversation's latest rating, for bot-only and human-handled conversations, per intent, team
 //! and agent.
 
@@ -7,7 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use tandem_core::ids::ConversationId;
-use tandem_core::model::ConversationStatus;
+use tandem_core::model::{Author, ConversationStatus};
+use tandem_core::review::ReviewReason;
 use tandem_core::{Error, ErrorCode};
 use tandem_store::RatedConversation;
 use utoipa::ToSchema;
@@ -17,6 +19,9 @@ use crate::{num, Result};
 
 /// The longest comment kept (characters); longer ones are cut.
 pub const MAX_COMMENT_CHARS: usize = 2_000;
+/// A rating this low of a conversation the bot handled alone puts the bot's last answer in the
+/// trainers' review queue (as an unhelpful answer).
+pub const LOW_SCORE: i64 = 2;
 
 /// A customer's rating of their resolved conversation.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -197,10 +202,34 @@ impl Insights<'_> {
                 self.engine.now(),
             )
             .await?;
+        if input.score <= LOW_SCORE {
+            if let Err(e) = self.review_bot_answer(&current).await {
+                tracing::error!(error = %e, %conversation, "a low rating could not be queued for review");
+            }
+        }
         Ok(Rated {
             score: input.score,
             replaced,
         })
+    }
+
+    /// Queues the bot's last message of a conversation no person took part in for the trainers'
+    /// review: the customer rated the bot's work low.
+    async fn review_bot_answer(&self, conversation: &tandem_core::model::Conversation) -> Result<()> {
+        if conversation.handoff_reason.is_some() || conversation.assignee_id.is_some() {
+            return Ok(());
+        }
+        let messages = self.engine.store.list_messages(conversation.id, false).await?;
+        if messages.iter().any(|m| m.author == Author::Agent) {
+            return Ok(());
+        }
+        if let Some(answer) = messages.iter().rfind(|m| m.author == Author::Bot) {
+            self.engine
+                .reviews()
+                .queue_answer(answer, ReviewReason::NegativeFeedback, None)
+                .await?;
+        }
+        Ok(())
     }
 
     /// CSAT over the ratings given since `since`, with team and agent names.

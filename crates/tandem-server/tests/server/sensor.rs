@@ -319,6 +319,24 @@ async fn customers_rate_resolved_conversations_and_csat_splits_bot_and_people() 
         (Some(1), Some(2.0))
     );
     assert!(csat["by_intent"].is_array() && csat["by_team"].is_array() && csat["by_agent"].is_array());
+
+    // A low rating of the bot's work alone sends its answer to the trainers; a person's case not.
+    body(rate(&case, &case.token, 1).await, StatusCode::OK).await;
+    body(rate(&faq, &faq.token, 2).await, StatusCode::OK).await;
+    let listed = app
+        .get("/api/v1/reviews?reason=negative_feedback")
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    let reviews = body(listed, StatusCode::OK).await["reviews"].clone();
+    let conversations: Vec<&str> = reviews
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["conversation_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(conversations, vec![faq.conversation_id.as_str()], "{reviews}");
 }
 
 #[tokio::test]
