@@ -597,12 +597,12 @@ impl<'e> Conversations<'e> {
                 "a queued conversation has no assignee: assign it (status assigned) or clear the assignee",
             ));
         }
-        // A `root:*` tag is the confirmed root cause: kept in step (and checked) before storing.
-        let stale = (self.engine.insights())
-            .tags_changing(staff, &current, &change.add_tags, &change.remove_tags)
-            .await?;
-        change.remove_tags.extend(stale);
+        // A `root:*` tag is the confirmed root cause: checked before storing, kept in step after.
+        let insights = self.engine.insights();
+        let root = (insights.plan_root_tags(&current, &change.add_tags, &change.remove_tags)).await?;
+        change.remove_tags.extend(root.stale.iter().cloned());
         let updated = self.change_by(staff, id, change).await?;
+        insights.apply_root_tags(staff, &updated, root).await?;
         self.engine.taken_from_bot(&current, &updated).await;
         Ok(updated)
     }

@@ -137,6 +137,14 @@ pub(crate) struct Learned(std::sync::Mutex<Option<Stamped>>);
 /// A classifier with the stamp of the confirmations it learned from.
 type Stamped = ((i64, i64), Arc<CauseClassifier>);
 
+/// What a tag change does to the confirmed root cause (see [`Insights::plan_root_tags`]).
+pub(crate) struct RootTagPlan {
+    /// `Some(Some(cause))` confirms it, `Some(None)` clears the confirmation.
+    confirm: Option<Option<RootCause>>,
+    /// The conversation's other `root:*` tags, to remove with the change.
+    pub(crate) stale: Vec<String>,
+}
+
 /// The owner of a cause as the pack names it; causes without one stay with customer care.
 pub fn owner_of(manifest: Option<&PackManifest>, cause: RootCause) -> String {
     manifest
@@ -283,17 +291,16 @@ impl Insights<'_> {
         self.root_cause(staff, conversation).await
     }
 
-    /// Keeps the confirmed cause in step with `root:*` tags an agent adds or removes by hand:
-    /// adding `root:CAUSE` confirms it (and the conversation's other `root:*` tags are to go:
-    /// returned), removing the confirmed cause's tag clears it. Called before the tag change is
-    /// stored, so a `root:` tag naming no cause is refused first.
-    pub(crate) async fn tags_changing(
+    /// What a tag change means for the root cause: adding `root:CAUSE` confirms it (and the
+    /// conversation's other `root:*` tags are to go), removing the confirmed cause's tag clears it.
+    /// Checked before the tag change is stored, so a `root:` tag naming no cause (or two causes at
+    /// once) is refused and nothing changes; [`Insights::apply_root_tags`] carries it out after.
+    pub(crate) async fn plan_root_tags(
         &self,
-        staff: &Staff,
         conversation: &Conversation,
         add: &[String],
         remove: &[String],
-    ) -> Result<Vec<String>> {
+    ) -> Result<RootTagPlan> {
         let mut added = None;
         for tag in add {
             if let Some(cause) = RootCause::of_tag(tag)? {
@@ -307,20 +314,37 @@ impl Insights<'_> {
             }
         }
         if let Some(cause) = added {
-            self.set_confirmed(staff, conversation, Some(cause)).await?;
-            return Ok(conversation
+            let stale = conversation
                 .tags
                 .iter()
                 .filter(|t| t.starts_with(tandem_core::root_cause::TAG_PREFIX) && **t != cause.tag())
                 .cloned()
-                .collect());
+                .collect();
+            return Ok(RootTagPlan {
+                confirm: Some(Some(cause)),
+                stale,
+            });
         }
         let current = self.engine.store.root_cause(conversation.id).await?;
         let confirmed = current.and_then(|r| r.confirmed);
-        if confirmed.is_some_and(|c| remove.iter().any(|t| *t == c.tag())) {
-            self.set_confirmed(staff, conversation, None).await?;
+        let cleared = confirmed.is_some_and(|c| remove.iter().any(|t| *t == c.tag()));
+        Ok(RootTagPlan {
+            confirm: cleared.then_some(None),
+            stale: Vec::new(),
+        })
+    }
+
+    /// Carries out a [`RootTagPlan`] once the tag change is stored.
+    pub(crate) async fn apply_root_tags(
+        &self,
+        staff: &Staff,
+        conversation: &Conversation,
+        plan: RootTagPlan,
+    ) -> Result<()> {
+        match plan.confirm {
+            Some(cause) => self.set_confirmed(staff, conversation, cause).await,
+            None => Ok(()),
         }
-        Ok(Vec::new())
     }
 
     async fn set_confirmed(
