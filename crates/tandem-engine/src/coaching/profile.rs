@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use tandem_core::ids::{ConversationId, MessageId};
 use tandem_nlu::quality::{Scores, Skill};
@@ -98,8 +98,7 @@ pub fn averages<'a>(scores: impl Iterator<Item = &'a Scores> + Clone) -> Average
 
 /// The Monday of the week `at` falls in.
 fn monday(at: DateTime<Utc>) -> NaiveDate {
-    let date = at.date_naive();
-    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
+    tandem_core::clock::week_start(at.date_naive())
 }
 
 /// One entry per week with replies, oldest first.
@@ -111,7 +110,7 @@ pub fn trend(replies: &[Scored]) -> Vec<Week> {
     weeks
         .into_iter()
         .map(|(week, scores)| Week {
-            week: week.format("%Y-%m-%d").to_string(),
+            week: tandem_core::clock::day_name(week),
             count: scores.len(),
             skills: averages(scores.iter().copied())
                 .into_iter()
@@ -240,6 +239,7 @@ fn shown_share(replies: &[Scored], skill: Skill) -> Option<f64> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use chrono::{Datelike, Duration};
 
     fn scored(conversation: u128, minutes: i64, reply: &str) -> Scored {
         Scored {

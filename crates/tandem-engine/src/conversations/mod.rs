@@ -108,7 +108,8 @@ pub struct ConversationUpdate {
 }
 
 impl<'e> Conversations<'e> {
-    async fn existing(&self, id: ConversationId) -> Result<Conversation> {
+    /// The conversation, or `not_found`.
+    pub(crate) async fn existing(&self, id: ConversationId) -> Result<Conversation> {
         self.engine
             .store
             .get_conversation(id)

@@ -319,7 +319,7 @@ pub fn report(
         .iter_days()
         .take_while(|d| *d <= to)
         .map(|d| DayAutomation {
-            date: d.format("%Y-%m-%d").to_string(),
+            date: tandem_core::clock::day_name(d),
             figures: days.remove(&d).unwrap_or_default(),
         })
         .collect();

@@ -172,12 +172,7 @@ impl Insights<'_> {
     ) -> Result<Rated> {
         self.engine.auth().customer(conversation, token).await?;
         check_score(input.score)?;
-        let current = self
-            .engine
-            .store
-            .get_conversation(conversation)
-            .await?
-            .ok_or_else(|| Error::not_found("conversation"))?;
+        let current = self.engine.conversations().existing(conversation).await?;
         if current.status != ConversationStatus::Resolved {
             return Err(Error::conflict(
                 ErrorCode::NotResolved,

@@ -113,7 +113,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 fn day(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
+    tandem_core::clock::day_name(at.date_naive())
 }
 
 /// Whether the customer was frustrated in the conversation.

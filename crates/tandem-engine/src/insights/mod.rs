@@ -140,7 +140,7 @@ impl Insights<'_> {
             .map(|i| {
                 let day = first + Duration::days(i64::from(i));
                 DailyHandoffs {
-                    date: day.format("%Y-%m-%d").to_string(),
+                    date: tandem_core::clock::day_name(day),
                     handoffs: per_day.remove(&day).unwrap_or_default(),
                 }
             })

@@ -135,7 +135,7 @@ pub fn value_of(row: &Row, today: NaiveDate) -> CustomerValue {
         orders,
         spend: money("spend"),
         currency: text(row, "currency"),
-        customer_since: since.map(|d| d.format("%Y-%m-%d").to_string()),
+        customer_since: since.map(tandem_core::clock::day_name),
         customer_days: since.map(|d| (today - d).num_days()),
         last_order_at: text(row, "last_order_at"),
         average_order_value: money("average_order_value"),

@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use tandem_core::clock::{day_name, week_start};
 use tandem_core::event::{Actor, EventKind};
 use tandem_core::ids::{ConversationId, MessageId, UserId};
 use tandem_core::model::{Author, Conversation, ConversationStatus, Message};
@@ -166,10 +167,6 @@ fn average(counts: &[i64]) -> f64 {
     }
 }
 
-fn day_name(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
 /// Counts the records under each cause over the `days` days ending `today`.
 pub fn trends(
     records: &[RootCauseRecord],
@@ -200,7 +197,7 @@ pub fn trends(
                 .collect();
             let mut weeks: BTreeMap<NaiveDate, i64> = BTreeMap::new();
             for d in &days_list {
-                let monday = *d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+                let monday = week_start(*d);
                 *weeks.entry(monday).or_default() += by_day.get(d).copied().unwrap_or(0);
             }
             let other: Vec<i64> = days_list
@@ -260,12 +257,7 @@ impl Insights<'_> {
     ) -> Result<RootCauseView> {
         staff.require(Permission::ManageConversations)?;
         let cause = RootCause::parse(input.cause.trim())?;
-        let current = self
-            .engine
-            .store
-            .get_conversation(conversation)
-            .await?
-            .ok_or_else(|| Error::not_found("conversation"))?;
+        let current = self.engine.conversations().existing(conversation).await?;
         self.set_confirmed(staff, &current, Some(cause)).await?;
         let stale: Vec<String> = current
             .tags
