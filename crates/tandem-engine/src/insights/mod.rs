@@ -85,6 +85,14 @@ pub(crate) fn day_start(day: NaiveDate) -> Result<chrono::DateTime<chrono::Utc>>
         .ok_or_else(|| Error::internal("no midnight on that day"))
 }
 
+/// The last `days` days, today (UTC) included.
+pub(crate) struct DaysWindow {
+    pub today: NaiveDate,
+    pub first: NaiveDate,
+    /// Midnight at the start of `first`.
+    pub since: chrono::DateTime<chrono::Utc>,
+}
+
 pub(crate) fn check_days(days: u32) -> Result<()> {
     if (1..=MAX_DAYS).contains(&days) {
         Ok(())
@@ -97,13 +105,22 @@ pub(crate) fn check_days(days: u32) -> Result<()> {
 }
 
 impl Insights<'_> {
-    /// Counts over the last `days` days (1 to 90) and the queues now.
-    pub async fn summary(&self, staff: &Staff, days: u32) -> Result<InsightsSummary> {
-        staff.require(Permission::ViewInsights)?;
+    /// The window of the last `days` days (1 to 90, else `invalid_days`) by the engine's clock.
+    pub(crate) fn window(&self, days: u32) -> Result<DaysWindow> {
         check_days(days)?;
         let today = self.engine.now().date_naive();
         let first = today - Duration::days(i64::from(days) - 1);
-        let since = day_start(first)?;
+        Ok(DaysWindow {
+            today,
+            first,
+            since: day_start(first)?,
+        })
+    }
+
+    /// Counts over the last `days` days (1 to 90) and the queues now.
+    pub async fn summary(&self, staff: &Staff, days: u32) -> Result<InsightsSummary> {
+        staff.require(Permission::ViewInsights)?;
+        let DaysWindow { first, since, .. } = self.window(days)?;
         let counts = self.engine.store.insight_counts(since).await?;
         let teams = self.engine.store.list_teams().await?;
 

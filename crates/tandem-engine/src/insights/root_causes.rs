@@ -20,7 +20,7 @@ use tandem_nlu::causes::CauseClassifier;
 use tandem_store::{ConversationChange, NewEvent, NewRootCauseSuggestion, RootCauseRecord};
 use utoipa::ToSchema;
 
-use super::{check_days, day_start, Insights};
+use super::{day_start, DaysWindow, Insights};
 use crate::auth::Staff;
 use crate::pack::model::PackManifest;
 use crate::{num, Engine, Result};
@@ -363,9 +363,7 @@ impl Insights<'_> {
     /// Per cause over the last `days` days (1 to 90): owner, counts, trends, spike, examples.
     pub async fn root_causes(&self, staff: &Staff, days: u32) -> Result<RootCauseReport> {
         staff.require(Permission::ViewInsights)?;
-        check_days(days)?;
-        let today = self.engine.now().date_naive();
-        let since = day_start(today - Duration::days(i64::from(days) - 1))?;
+        let DaysWindow { today, since, .. } = self.window(days)?;
         let records = self.engine.store.root_causes_since(since).await?;
         let bot = self.engine.runtime().bot();
         let manifest = bot.as_ref().map(|b| &b.pack.manifest);

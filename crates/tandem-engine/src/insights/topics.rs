@@ -13,7 +13,7 @@ use tandem_nlu::topics::{cluster, TopicOptions};
 use tandem_store::UnrecognisedMessage;
 use utoipa::ToSchema;
 
-use super::{check_days, day_start, Insights};
+use super::{DaysWindow, Insights};
 use crate::auth::Staff;
 use crate::Result;
 
@@ -143,9 +143,7 @@ impl Insights<'_> {
     /// The topics of the messages the bot did not understand in the last `days` days (1 to 90).
     pub async fn topics(&self, staff: &Staff, days: u32) -> Result<TopicReport> {
         staff.require(Permission::ViewInsights)?;
-        check_days(days)?;
-        let today = self.engine.now().date_naive();
-        let since = day_start(today - Duration::days(i64::from(days) - 1))?;
+        let DaysWindow { today, since, .. } = self.window(days)?;
         let messages = self
             .engine
             .store
